@@ -1,0 +1,118 @@
+import { dirname, resolve } from "node:path";
+import { formatPath, type Problem } from "../errors.js";
+import { resolveExtends } from "./extends.js";
+import { interpolationEnvironment } from "./environment.js";
+import { isMapping, type LocatedMap, locate } from "./located.js";
+import { mergeMappings } from "./merge.js";
+import { readComposeFile } from "./read-file.js";
+import { rebaseFileObjects, rebaseServicePaths } from "./rebase-paths.js";
+
+const SECTIONS = ["services", "networks", "volumes", "secrets", "configs"] as const;
+
+interface IncludeContext {
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly readFile: (file: string) => LocatedMap | undefined;
+  readonly depth?: number;
+}
+
+interface IncludeEntry {
+  readonly paths: readonly string[];
+  readonly projectDirectory: string | undefined;
+  readonly envFiles: readonly string[];
+}
+
+function parseEntry(entry: unknown, base: string): IncludeEntry | undefined {
+  const list = (v: unknown) => (typeof v === "string" ? [v] : Array.isArray(v) ? v.map(String) : []);
+  if (typeof entry === "string")
+    return { paths: [resolve(base, entry)], projectDirectory: undefined, envFiles: [] };
+  if (!isMapping(entry) || entry.path === undefined) return undefined;
+  return {
+    paths: list(entry.path).map((p) => resolve(base, p)),
+    projectDirectory:
+      typeof entry.project_directory === "string" ? resolve(base, entry.project_directory) : undefined,
+    envFiles: list(entry.env_file).map((p) => resolve(base, p)),
+  };
+}
+
+/**
+ * `include`: each entry is loaded as its own Compose application (its own directory for relative
+ * paths and its own `.env`), and its resources are added; defining the same resource twice is an error.
+ */
+export function resolveIncludes(
+  root: LocatedMap,
+  file: string,
+  context: IncludeContext,
+): { root: LocatedMap; problems: Problem[] } {
+  const problems: Problem[] = [];
+  const entries = root.include;
+  const out = mergeMappings({}, root);
+  delete out.include;
+  if (entries === undefined) return { root: out, problems };
+  if (!Array.isArray(entries)) {
+    problems.push({
+      code: "E_MANIFEST_INCLUDE",
+      message: "include must be a list",
+      path: "include",
+      location: locate(root, ["include"]),
+    });
+    return { root: out, problems };
+  }
+  if ((context.depth ?? 0) > 10) {
+    problems.push({
+      code: "E_MANIFEST_INCLUDE",
+      message: "include is nested more than 10 deep (a loop?)",
+      location: locate(root, ["include"]),
+    });
+    return { root: out, problems };
+  }
+  entries.forEach((raw, index) => {
+    const at = locate(root, ["include", index]);
+    const entry = parseEntry(raw, dirname(file));
+    if (!entry) {
+      problems.push({
+        code: "E_MANIFEST_INCLUDE",
+        message: "an include entry is a path or a mapping with path: (and project_directory:, env_file:)",
+        path: formatPath(["include", index]),
+        location: at,
+      });
+      return;
+    }
+    const projectDirectory = entry.projectDirectory ?? dirname(entry.paths[0] ?? file);
+    const environment = interpolationEnvironment(context.env, entry.envFiles, context.cwd, projectDirectory);
+    problems.push(...environment.problems);
+    let included: LocatedMap = {};
+    for (const path of entry.paths) {
+      const read = readComposeFile(path, environment.lookup);
+      problems.push(...read.problems);
+      if (!read.value) continue;
+      const nested = resolveIncludes(read.value, path, { ...context, depth: (context.depth ?? 0) + 1 });
+      problems.push(...nested.problems);
+      const extended = resolveExtends(nested.root, path, context.readFile);
+      problems.push(...extended.problems);
+      for (const service of Object.values(extended.services)) {
+        if (isMapping(service)) rebaseServicePaths(service, projectDirectory);
+      }
+      rebaseFileObjects(nested.root.secrets, projectDirectory);
+      rebaseFileObjects(nested.root.configs, projectDirectory);
+      included = mergeMappings(included, { ...nested.root, services: extended.services });
+    }
+    for (const section of SECTIONS) {
+      const mine = isMapping(out[section]) ? out[section] : {};
+      const theirs = isMapping(included[section]) ? included[section] : {};
+      for (const name of Object.keys(theirs)) {
+        if (name in mine) {
+          problems.push({
+            code: "E_MANIFEST_INCLUDE_CONFLICT",
+            message: `${section}.${name} is defined both here and in the included ${entry.paths.join(", ")}`,
+            hint: "rename one of them, or extend the included one instead",
+            path: formatPath([section, name]),
+            location: locate(root, [section, name]),
+          });
+        }
+      }
+      out[section] = mergeMappings(theirs, mine);
+    }
+  });
+  return { root: out, problems };
+}

@@ -1,0 +1,106 @@
+import type { z } from "zod";
+import { formatPath, type Problem } from "../errors.js";
+import { locate } from "./located.js";
+import { suggestKey, UNKNOWN_KEYS_MARK } from "./schema/object.js";
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "a mapping";
+  return `${typeof value} ${JSON.stringify(value)}`;
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let node = root;
+  for (const key of path) node = (node as Record<PropertyKey, unknown> | undefined)?.[key];
+  return node;
+}
+
+/** Turns zod's issues into located problems a person can act on; unknown keys name the closest allowed key. */
+export function issuesToProblems(issues: readonly z.core.$ZodIssue[], root: unknown): Problem[] {
+  const problems: Problem[] = [];
+  for (const issue of issues) {
+    if (issue.code === "unrecognized_keys" && issue.message.startsWith(UNKNOWN_KEYS_MARK)) {
+      const allowed = JSON.parse(issue.message.slice(UNKNOWN_KEYS_MARK.length)) as string[];
+      for (const key of issue.keys) {
+        const path = [...issue.path, key];
+        const suggestion = suggestKey(key, allowed);
+        problems.push({
+          code: "E_MANIFEST_UNKNOWN_KEY",
+          message: `unknown key "${key}" in ${formatPath(issue.path) || "the top level"}`,
+          hint: suggestion
+            ? `did you mean "${suggestion}"?`
+            : `allowed keys: ${allowed.join(", ")} (extensions start with "x-")`,
+          path: formatPath(path),
+          location: locate(root, path, true),
+        });
+      }
+      continue;
+    }
+    if (issue.code === "invalid_union") {
+      // A union's branches all failed: report the branch that got furthest, else the type mismatch.
+      const deepest = issue.errors
+        .flat()
+        .filter((inner) => inner.code !== "invalid_type" || inner.path.length > 0)
+        .map((inner) => ({ ...inner, path: [...issue.path, ...inner.path] }));
+      if (deepest.length > 0) {
+        problems.push(...issuesToProblems(deepest as z.core.$ZodIssue[], root).slice(0, 3));
+        continue;
+      }
+    }
+    const path = issue.path;
+    const actual = valueAt(root, path);
+    const message =
+      issue.code === "invalid_type" || issue.code === "invalid_union"
+        ? `${formatPath(path) || "the file"} must be ${expectedOf(issue)}, not ${describe(actual)}`
+        : issue.code === "invalid_value"
+          ? `${formatPath(path)} is ${describe(actual)}; allowed: ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`
+          : `${formatPath(path)}: ${issue.message}`;
+    problems.push({
+      code:
+        issue.code === "invalid_value"
+          ? "E_MANIFEST_VALUE"
+          : issue.code === "custom"
+            ? "E_MANIFEST_VALUE"
+            : "E_MANIFEST_TYPE",
+      message,
+      hint: hintFor(issue, actual),
+      path: formatPath(path),
+      location: locate(root, path),
+    });
+  }
+  return problems;
+}
+
+function expectedOf(issue: z.core.$ZodIssue): string {
+  if (issue.code === "invalid_type") {
+    const article = /^[aeiou]/.test(issue.expected) ? "an" : "a";
+    return issue.expected === "array"
+      ? "a list"
+      : issue.expected === "object"
+        ? "a mapping"
+        : `${article} ${issue.expected}`;
+  }
+  if (issue.code === "invalid_union") {
+    const expected = new Set(
+      issue.errors
+        .flat()
+        .flatMap((inner) =>
+          inner.code === "invalid_type" && inner.path.length === 0 ? [expectedOf(inner)] : [],
+        ),
+    );
+    return [...expected].join(" or ") || "a valid value";
+  }
+  return "a valid value";
+}
+
+function hintFor(issue: z.core.$ZodIssue, actual: unknown): string {
+  if (issue.code === "invalid_value") {
+    const allowed = issue.values.map(String);
+    const suggestion = typeof actual === "string" ? suggestKey(actual, allowed) : undefined;
+    return suggestion ? `did you mean "${suggestion}"?` : "use one of the allowed values";
+  }
+  if (issue.code === "too_small" || issue.code === "too_big")
+    return "change the value to fit the allowed range";
+  return "see the Compose Specification or the x-slipway reference in the README";
+}

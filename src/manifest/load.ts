@@ -1,0 +1,108 @@
+import type { Problem, SourceLocation } from "../errors.js";
+import { defaultProjectDirectory, discoverFiles } from "./discover.js";
+import { interpolationEnvironment } from "./environment.js";
+import { resolveExtends } from "./extends.js";
+import { resolveIncludes } from "./include.js";
+import { issuesToProblems } from "./issues.js";
+import { isMapping, type LocatedMap, locate } from "./located.js";
+import { mergeMappings } from "./merge.js";
+import type { AppSpec } from "./model.js";
+import { normalizeApp } from "./normalize.js";
+import { readComposeFile } from "./read-file.js";
+import { dropExtensions } from "./drop-extensions.js";
+import { composeSchema } from "./schema/compose.js";
+
+/** What `-f`, `--env-file`, `-p`, `--profile` and `--project-directory` say, plus the environment. */
+export interface LoadOptions {
+  /** Compose files in order; default: discovered in the project directory. */
+  readonly files?: readonly string[];
+  readonly projectDirectory?: string | undefined;
+  readonly projectName?: string | undefined;
+  readonly envFiles?: readonly string[];
+  readonly profiles?: readonly string[];
+  /** Default `process.env`. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Default `process.cwd()`. */
+  readonly cwd?: string;
+}
+
+/** The outcome of loading: a spec when there were no errors, and every problem (errors and warnings). */
+export interface LoadResult {
+  readonly spec: AppSpec | undefined;
+  readonly problems: readonly Problem[];
+  /** Where a key path of the spec (`services.api.ports[1]`) was written, for later stages' messages. */
+  readonly locate: (path: readonly (string | number)[]) => SourceLocation | undefined;
+}
+
+const isError = (problem: Problem) => problem.severity !== "warning";
+
+/**
+ * Loads Compose files into one validated, fully defaulted, readonly AppSpec:
+ * read → interpolate → include → extends → merge → validate → normalize.
+ */
+export function loadManifest(options: LoadOptions = {}): LoadResult {
+  const cwd = options.cwd ?? process.cwd();
+  const env = options.env ?? process.env;
+  const problems: Problem[] = [];
+  const discovered = discoverFiles(options.files ?? [], cwd, options.projectDirectory);
+  problems.push(...discovered.problems);
+  if (discovered.files.length === 0) return { spec: undefined, problems, locate: () => undefined };
+  const projectDirectory = defaultProjectDirectory(discovered.files, cwd, options.projectDirectory);
+  const environment = interpolationEnvironment(env, options.envFiles ?? [], cwd, projectDirectory);
+  problems.push(...environment.problems);
+
+  const cache = new Map<string, LocatedMap | undefined>();
+  const readFile = (file: string): LocatedMap | undefined => {
+    if (!cache.has(file)) {
+      const read = readComposeFile(file, environment.lookup);
+      problems.push(...read.problems);
+      cache.set(file, read.value);
+    }
+    return cache.get(file);
+  };
+
+  let merged: LocatedMap | undefined;
+  for (const file of discovered.files) {
+    const root = readFile(file);
+    if (!root) continue;
+    const included = resolveIncludes(root, file, { cwd, env, readFile: (f) => readFile(f) });
+    problems.push(...included.problems);
+    const extended = resolveExtends(included.root, file, readFile);
+    problems.push(...extended.problems);
+    const resolvedRoot = mergeMappings(included.root, {});
+    if (isMapping(included.root.services)) resolvedRoot.services = extended.services;
+    merged = merged ? mergeMappings(merged, resolvedRoot) : mergeMappings({}, resolvedRoot);
+  }
+  if (!merged) return { spec: undefined, problems, locate: () => undefined };
+
+  const withoutExtensions = dropExtensions(merged);
+  const parsed = composeSchema.safeParse(withoutExtensions);
+  if (!parsed.success) {
+    problems.push(...issuesToProblems(parsed.error.issues, withoutExtensions));
+    return { spec: undefined, problems, locate: (path) => locate(withoutExtensions, path) };
+  }
+  if (parsed.data.version !== undefined) {
+    problems.push({
+      code: "W_MANIFEST_VERSION",
+      severity: "warning",
+      message: "the top-level `version` is obsolete and ignored",
+      hint: "remove the `version:` line",
+      location: { file: discovered.files[0]!, line: 1, column: 1 },
+    });
+  }
+  const normalized = normalizeApp(parsed.data, withoutExtensions, {
+    files: discovered.files,
+    projectDirectory,
+    projectName: options.projectName ?? env.COMPOSE_PROJECT_NAME,
+    lookup: environment.lookup,
+    profiles: options.profiles?.length
+      ? options.profiles
+      : (env.COMPOSE_PROFILES?.split(",").filter(Boolean) ?? []),
+  });
+  problems.push(...normalized.problems);
+  return {
+    spec: problems.some(isError) ? undefined : normalized.spec,
+    problems,
+    locate: (path) => locate(withoutExtensions, path),
+  };
+}

@@ -1,0 +1,86 @@
+import { z } from "zod";
+import { composeObject } from "./object.js";
+import { int, text } from "./scalars.js";
+
+/** A published or exposed port, in Compose's long syntax. */
+export interface Port {
+  readonly name?: string | undefined;
+  /** Port inside the service (the port the process listens on). */
+  readonly target: number;
+  /** Host port or range; absent means not published on the host. */
+  readonly published?: string | undefined;
+  /** Host address to bind; absent means all interfaces (`0.0.0.0`). */
+  readonly host_ip?: string | undefined;
+  /** Default `tcp`. */
+  readonly protocol: "tcp" | "udp";
+  /** Default `ingress`. */
+  readonly mode: "ingress" | "host";
+  readonly app_protocol?: string | undefined;
+}
+
+const SHORT_PORT =
+  /^(?:(?:(?<ip>\[[0-9a-fA-F:.]+\]|[0-9.]+|[0-9a-fA-F:]+::?[0-9a-fA-F:]*):)?(?<published>\d+(?:-\d+)?)?:)?(?<target>\d+(?:-\d+)?)(?:\/(?<protocol>tcp|udp))?$/;
+
+type PortRange = readonly [number, number];
+
+function parseRange(text: string): PortRange | undefined {
+  const [from, to = from] = text.split("-").map(Number) as [number, number?];
+  if (from < 0 || (to ?? from) > 65535 || (to ?? from) < from) return undefined;
+  return [from, to ?? from];
+}
+
+/** Parses `[HOST_IP:][HOST_PORT[-END]:]PORT[-END][/PROTOCOL]`; matching ranges expand to one entry per port. */
+export function parseShortPort(spec: string): Port[] | string {
+  const match = SHORT_PORT.exec(spec.trim());
+  if (!match?.groups) {
+    return `"${spec}" is not a port; write it as PORT, HOST_PORT:PORT or HOST_IP:HOST_PORT:PORT[/udp]`;
+  }
+  const { ip, published, target: targetText, protocol } = match.groups;
+  const target = parseRange(targetText!);
+  const host = published === undefined ? undefined : parseRange(published);
+  if (!target || (published !== undefined && !host))
+    return `"${spec}" has a port outside 0-65535 or a backwards range`;
+  const hostIp = ip?.replace(/^\[|\]$/g, "");
+  const base = {
+    protocol: (protocol ?? "tcp") as Port["protocol"],
+    mode: "ingress" as const,
+    host_ip: hostIp,
+  };
+  const targetCount = target[1] - target[0] + 1;
+  if (host && targetCount > 1 && host[1] - host[0] + 1 !== targetCount) {
+    return `"${spec}" maps ${host[1] - host[0] + 1} host ports to ${targetCount} ports; the ranges must be the same size`;
+  }
+  const ports: Port[] = [];
+  for (let i = 0; i < targetCount; i++) {
+    let hostPort: string | undefined;
+    if (host)
+      hostPort = targetCount > 1 || host[0] === host[1] ? String(host[0] + i) : `${host[0]}-${host[1]}`;
+    ports.push({ ...base, target: target[0] + i, published: hostPort });
+  }
+  return ports;
+}
+
+const longPort = composeObject({
+  name: z.string().optional(),
+  mode: z.enum(["ingress", "host"]).default("ingress"),
+  host_ip: z.string().optional(),
+  target: int.pipe(z.number().int().min(1).max(65535)),
+  published: text.optional(),
+  protocol: z.enum(["tcp", "udp"]).default("tcp"),
+  app_protocol: z.string().optional(),
+});
+
+/** `ports`: short strings, numbers or long mappings, normalized to long entries. */
+export const ports = z
+  .array(
+    z.union([z.string(), z.number(), longPort]).transform((value, ctx): Port[] => {
+      if (typeof value === "object") return [value];
+      const parsed = parseShortPort(String(value));
+      if (typeof parsed === "string") {
+        ctx.addIssue({ code: "custom", message: parsed });
+        return z.NEVER;
+      }
+      return parsed;
+    }),
+  )
+  .transform((lists) => lists.flat());
