@@ -9,7 +9,7 @@ import { mergeMappings } from "./merge.js";
 import type { AppSpec } from "./model.js";
 import { normalizeApp } from "./normalize.js";
 import { readComposeFile } from "./read-file.js";
-import { dropExtensions } from "./drop-extensions.js";
+import { finalizeTree } from "./finalize-tree.js";
 import { composeSchema } from "./schema/compose.js";
 
 /** What `-f`, `--env-file`, `-p`, `--profile` and `--project-directory` say, plus the environment. */
@@ -69,13 +69,12 @@ export function loadManifest(options: LoadOptions = {}): LoadResult {
     problems.push(...included.problems);
     const extended = resolveExtends(included.root, file, readFile);
     problems.push(...extended.problems);
-    const resolvedRoot = mergeMappings(included.root, {});
-    if (isMapping(included.root.services)) resolvedRoot.services = extended.services;
-    merged = merged ? mergeMappings(merged, resolvedRoot) : mergeMappings({}, resolvedRoot);
+    if (isMapping(included.root.services)) included.root.services = extended.services;
+    merged = merged ? mergeMappings(merged, included.root) : included.root;
   }
   if (!merged) return { spec: undefined, problems, locate: () => undefined };
 
-  const withoutExtensions = dropExtensions(merged);
+  const withoutExtensions = finalizeTree(merged);
   const parsed = composeSchema.safeParse(withoutExtensions);
   if (!parsed.success) {
     problems.push(...issuesToProblems(parsed.error.issues, withoutExtensions));

@@ -91,8 +91,8 @@ function mergeSequences(key: string, base: unknown[], override: unknown[]): unkn
 /** Merges a later Compose value over an earlier one by the Compose merge rules. `key` is the field name. */
 export function mergeValues(key: string, base: unknown, override: unknown): unknown {
   if (override instanceof MergeTag)
-    return override.tag === "reset" ? undefined : stripMergeTags(override.value);
-  if (base instanceof MergeTag) return mergeValues(key, stripMergeTags(base.value), override);
+    return override.tag === "reset" ? undefined : override.value;
+  if (base instanceof MergeTag) return mergeValues(key, base.value, override);
   if (LIST_OR_DICT.has(key)) {
     base = asMapping(key, base);
     override = asMapping(key, override);
@@ -101,7 +101,7 @@ export function mergeValues(key: string, base: unknown, override: unknown): unkn
     return mergeSequences(key, base, override);
   }
   if (isMapping(base) && isMapping(override)) return mergeMappings(base, override);
-  return stripMergeTags(override);
+  return override;
 }
 
 /** Mapping merge: entries are added or merged; positions follow the value that won. */
@@ -120,11 +120,12 @@ export function mergeMappings(base: LocatedMap, override: LocatedMap): LocatedMa
   };
   for (const [key, value] of Object.entries(base)) {
     if (value instanceof MergeTag && value.tag === "reset") continue;
-    out[key] = stripMergeTags(value);
+    out[key] = value;
     copyLocation(baseLocations, key);
   }
   for (const [key, value] of Object.entries(override)) {
-    const merged = key in out ? mergeValues(key, out[key], value) : stripMergeTags(value);
+    // One-sided values keep nested `!reset`/`!override` tags; `finalizeTree` removes them once at the end.
+    const merged = key in out ? mergeValues(key, out[key], value) : value;
     if (merged === undefined) {
       delete out[key];
       continue;
@@ -133,21 +134,4 @@ export function mergeMappings(base: LocatedMap, override: LocatedMap): LocatedMa
     copyLocation(overrideLocations, key);
   }
   return attachLocations(out, locations);
-}
-
-/** Removes `!reset` / `!override` markers from a value that has nothing left to merge with. */
-export function stripMergeTags(value: unknown): unknown {
-  if (value instanceof MergeTag) return value.tag === "reset" ? undefined : stripMergeTags(value.value);
-  if (Array.isArray(value)) {
-    if (!value.some((v) => v instanceof MergeTag || (v !== null && typeof v === "object"))) return value;
-    const out = value.map(stripMergeTags).filter((v) => v !== undefined);
-    const locations = locationsOf(value);
-    return locations ? attachLocations(out, locations) : out;
-  }
-  if (isMapping(value)) {
-    if (!Object.values(value).some((v) => v instanceof MergeTag || (v !== null && typeof v === "object")))
-      return value;
-    return mergeMappings({}, value);
-  }
-  return value;
 }

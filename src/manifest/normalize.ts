@@ -5,6 +5,7 @@ import { locate } from "./located.js";
 import type { AppSpec, ServiceSpec } from "./model.js";
 import { resolveHostPath } from "./rebase-paths.js";
 import type { ComposeFile, ServiceFile } from "./schema/compose.js";
+import { Duration } from "./schema/duration.js";
 import type { StrategyName } from "./schema/slipway.js";
 
 interface NormalizeOptions {
