@@ -1,4 +1,8 @@
+import type { LoadResult } from "../manifest/load.js";
 import type { AppSpec } from "../manifest/model.js";
+
+/** What rules may ask about how the spec was written. */
+export type ManifestSource = Pick<LoadResult, "locate" | "isLiteral">;
 
 /** How bad a finding is; `error` findings make `slipway check` exit 1. */
 export type Severity = "error" | "warning" | "info";
@@ -19,5 +23,5 @@ export interface LintRule {
   /** One line: what the rule looks for. */
   readonly title: string;
   readonly hint: string;
-  check(spec: AppSpec): Iterable<RuleHit>;
+  check(spec: AppSpec, source: ManifestSource): Iterable<RuleHit>;
 }

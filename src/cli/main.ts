@@ -20,7 +20,8 @@ function buildProgram(output: Output, setExitCode: (code: number) => void): Comm
   registerCheck(program, output, setExitCode);
   registerPlan(program, output);
   registerDemo(program, output);
-  for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: output.stdout, writeErr: output.stderr });
+  for (const command of program.commands)
+    command.exitOverride().configureOutput({ writeOut: output.stdout, writeErr: output.stderr });
   return program;
 }
 
@@ -40,16 +41,20 @@ export async function main(argv: readonly string[], output: Output = processOutp
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (["commander.helpDisplayed", "commander.version", "commander.help"].includes(error.code)) return EXIT.ok;
+      if (["commander.helpDisplayed", "commander.version", "commander.help"].includes(error.code))
+        return EXIT.ok;
       // commander has already printed its message to stderr; in JSON mode repeat it as a coded error.
-      if (json) printErrors([{ code: "E_CLI_USAGE", message: error.message.replace(/^error: /, "") }], true, output);
+      if (json)
+        printErrors([{ code: "E_CLI_USAGE", message: error.message.replace(/^error: /, "") }], true, output);
       return EXIT.input;
     }
     if (error instanceof SlipwayError) {
       printErrors(error.problems, json, output);
       return error instanceof InputError ? EXIT.input : EXIT.problems;
     }
-    output.stderr(`internal error (a bug in slipway, please report it):\n${(error as Error)?.stack ?? String(error)}\n`);
+    output.stderr(
+      `internal error (a bug in slipway, please report it):\n${(error as Error)?.stack ?? String(error)}\n`,
+    );
     return EXIT.internal;
   }
 }

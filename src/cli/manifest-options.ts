@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { InputError, type SourceLocation } from "../errors.js";
-import { loadManifest } from "../manifest/load.js";
+import { type LoadResult, loadManifest } from "../manifest/load.js";
 import type { AppSpec } from "../manifest/model.js";
 import { planStartOrder, type StartPlan } from "../plan/start-order.js";
 import { type Output, printWarnings } from "./report.js";
@@ -22,7 +22,10 @@ export function addManifestOptions(command: Command): Command {
     .option("-f, --file <file>", "Compose file (repeat to merge several; later files override)", collect)
     .option("--env-file <file>", "file of variables for interpolation (repeatable; replaces ./.env)", collect)
     .option("-p, --project-name <name>", "project name (default: top-level name:, else the directory name)")
-    .option("--project-directory <dir>", "directory relative paths are resolved against (default: the first file's)")
+    .option(
+      "--project-directory <dir>",
+      "directory relative paths are resolved against (default: the first file's)",
+    )
     .option("--profile <profile>", "enable services of this profile (repeatable)", collect)
     .option("--json", "print results and errors as JSON on stdout");
 }
@@ -31,7 +34,7 @@ export function addManifestOptions(command: Command): Command {
 export interface LoadedProject {
   readonly spec: AppSpec;
   readonly plan: StartPlan;
-  readonly locate: (path: readonly (string | number)[]) => SourceLocation | undefined;
+  readonly source: Pick<LoadResult, "locate" | "isLiteral">;
   readonly warnings: readonly import("../errors.js").Problem[];
 }
 
@@ -47,5 +50,10 @@ export function loadProject(flags: ManifestFlags, output: Output): LoadedProject
   const warnings = result.problems.filter((p) => p.severity === "warning");
   if (!flags.json) printWarnings(warnings, output);
   if (errors.length > 0 || !result.spec) throw new InputError(errors);
-  return { spec: result.spec, plan: planStartOrder(result.spec, result.locate), locate: result.locate, warnings };
+  return {
+    spec: result.spec,
+    plan: planStartOrder(result.spec, result.locate),
+    source: result,
+    warnings,
+  };
 }

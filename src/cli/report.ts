@@ -34,7 +34,10 @@ export function sortProblems(problems: readonly Problem[]): Problem[] {
     const fa = a.location?.file ?? "";
     const fb = b.location?.file ?? "";
     if (fa !== fb) return fa < fb ? -1 : 1;
-    return (a.location?.line ?? 0) - (b.location?.line ?? 0) || (a.location?.column ?? 0) - (b.location?.column ?? 0);
+    return (
+      (a.location?.line ?? 0) - (b.location?.line ?? 0) ||
+      (a.location?.column ?? 0) - (b.location?.column ?? 0)
+    );
   });
 }
 

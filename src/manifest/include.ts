@@ -1,7 +1,7 @@
 import { dirname, resolve } from "node:path";
 import { formatPath, type Problem } from "../errors.js";
-import { resolveExtends } from "./extends.js";
 import { interpolationEnvironment } from "./environment.js";
+import { resolveExtends } from "./extends.js";
 import { isMapping, type LocatedMap, locate } from "./located.js";
 import { mergeMappings } from "./merge.js";
 import { readComposeFile } from "./read-file.js";

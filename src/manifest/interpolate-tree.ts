@@ -1,4 +1,4 @@
-import type { Problem } from "../errors.js";
+import type { Problem, SourceLocation } from "../errors.js";
 import { formatPath } from "../errors.js";
 import { interpolate } from "./interpolate.js";
 import { attachLocations, isMapping, locate, locationsOf } from "./located.js";
@@ -11,8 +11,13 @@ import { MergeTag } from "./parse-yaml.js";
 export function interpolateTree(
   root: unknown,
   lookup: (name: string) => string | undefined,
-): { readonly value: unknown; readonly problems: readonly Problem[] } {
+): {
+  readonly value: unknown;
+  readonly problems: readonly Problem[];
+  readonly interpolated: ReadonlySet<string>;
+} {
   const problems: Problem[] = [];
+  const interpolated = new Set<string>();
   const warned = new Set<string>();
 
   const visit = (value: unknown, path: (string | number)[]): unknown => {
@@ -20,6 +25,7 @@ export function interpolateTree(
     if (typeof value === "string") {
       if (!value.includes("$")) return value;
       const result = interpolate(value, lookup);
+      if (value.replaceAll("$$", "").includes("$")) interpolated.add(locationKey(locate(root, path)));
       if (!result.ok) {
         problems.push({
           code: "E_MANIFEST_INTERPOLATION",
@@ -57,5 +63,10 @@ export function interpolateTree(
     return value;
   };
 
-  return { value: visit(root, []), problems };
+  return { value: visit(root, []), problems, interpolated };
+}
+
+/** `file:line:column`, the identity of a written scalar. */
+export function locationKey(location: SourceLocation | undefined): string {
+  return location ? `${location.file}:${location.line}:${location.column}` : "";
 }

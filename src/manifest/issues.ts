@@ -77,7 +77,7 @@ function expectedOf(issue: z.core.$ZodIssue): string {
     const article = /^[aeiou]/.test(issue.expected) ? "an" : "a";
     return issue.expected === "array"
       ? "a list"
-      : issue.expected === "object"
+      : issue.expected === "object" || issue.expected === "record"
         ? "a mapping"
         : `${article} ${issue.expected}`;
   }

@@ -1,15 +1,16 @@
-import type { Problem, SourceLocation } from "../errors.js";
+import { formatPath, type Problem, type SourceLocation } from "../errors.js";
 import { defaultProjectDirectory, discoverFiles } from "./discover.js";
 import { interpolationEnvironment } from "./environment.js";
 import { resolveExtends } from "./extends.js";
+import { finalizeTree } from "./finalize-tree.js";
 import { resolveIncludes } from "./include.js";
+import { locationKey } from "./interpolate-tree.js";
 import { issuesToProblems } from "./issues.js";
 import { isMapping, type LocatedMap, locate } from "./located.js";
 import { mergeMappings } from "./merge.js";
 import type { AppSpec } from "./model.js";
 import { normalizeApp } from "./normalize.js";
 import { readComposeFile } from "./read-file.js";
-import { finalizeTree } from "./finalize-tree.js";
 import { composeSchema } from "./schema/compose.js";
 
 /** What `-f`, `--env-file`, `-p`, `--profile` and `--project-directory` say, plus the environment. */
@@ -32,6 +33,12 @@ export interface LoadResult {
   readonly problems: readonly Problem[];
   /** Where a key path of the spec (`services.api.ports[1]`) was written, for later stages' messages. */
   readonly locate: (path: readonly (string | number)[]) => SourceLocation | undefined;
+  /**
+   * False when the value at a spec path was not written in the file as it is: it came from a
+   * variable (`${PW}`) or from the environment (a bare `KEY`). Lint rules use it to tell a
+   * password typed into the file from a reference to one.
+   */
+  readonly isLiteral: (path: readonly (string | number)[]) => boolean;
 }
 
 const isError = (problem: Problem) => problem.severity !== "warning";
@@ -46,16 +53,19 @@ export function loadManifest(options: LoadOptions = {}): LoadResult {
   const problems: Problem[] = [];
   const discovered = discoverFiles(options.files ?? [], cwd, options.projectDirectory);
   problems.push(...discovered.problems);
-  if (discovered.files.length === 0) return { spec: undefined, problems, locate: () => undefined };
+  if (discovered.files.length === 0)
+    return { spec: undefined, problems, locate: () => undefined, isLiteral: () => true };
   const projectDirectory = defaultProjectDirectory(discovered.files, cwd, options.projectDirectory);
   const environment = interpolationEnvironment(env, options.envFiles ?? [], cwd, projectDirectory);
   problems.push(...environment.problems);
 
   const cache = new Map<string, LocatedMap | undefined>();
+  const interpolated = new Set<string>();
   const readFile = (file: string): LocatedMap | undefined => {
     if (!cache.has(file)) {
       const read = readComposeFile(file, environment.lookup);
       problems.push(...read.problems);
+      for (const key of read.interpolated ?? []) interpolated.add(key);
       cache.set(file, read.value);
     }
     return cache.get(file);
@@ -72,13 +82,18 @@ export function loadManifest(options: LoadOptions = {}): LoadResult {
     if (isMapping(included.root.services)) included.root.services = extended.services;
     merged = merged ? mergeMappings(merged, included.root) : included.root;
   }
-  if (!merged) return { spec: undefined, problems, locate: () => undefined };
+  if (!merged) return { spec: undefined, problems, locate: () => undefined, isLiteral: () => true };
 
   const withoutExtensions = finalizeTree(merged);
   const parsed = composeSchema.safeParse(withoutExtensions);
   if (!parsed.success) {
     problems.push(...issuesToProblems(parsed.error.issues, withoutExtensions));
-    return { spec: undefined, problems, locate: (path) => locate(withoutExtensions, path) };
+    return {
+      spec: undefined,
+      problems,
+      locate: (path) => locate(withoutExtensions, path),
+      isLiteral: () => true,
+    };
   }
   if (parsed.data.version !== undefined) {
     problems.push({
@@ -103,5 +118,8 @@ export function loadManifest(options: LoadOptions = {}): LoadResult {
     spec: problems.some(isError) ? undefined : normalized.spec,
     problems,
     locate: (path) => locate(withoutExtensions, path),
+    isLiteral: (path) =>
+      !interpolated.has(locationKey(locate(withoutExtensions, path))) &&
+      !normalized.fromEnvironment.has(formatPath(path)),
   };
 }

@@ -46,9 +46,14 @@ export function locate(
 ): SourceLocation | undefined {
   let node: unknown = root;
   let best = locationsOf(root)?.self;
-  for (const [index, segment] of path.entries()) {
+  for (let [index, segment] of path.entries()) {
     const locations = locationsOf(node);
     if (!locations || typeof segment === "symbol") break;
+    if (Array.isArray(node) && typeof segment === "string") {
+      // `environment: [KEY=value]` is addressed by KEY in the spec, by index in the file.
+      const item = node.findIndex((entry) => typeof entry === "string" && entry.split("=")[0] === segment);
+      if (item !== -1) segment = item;
+    }
     const last = index === path.length - 1;
     const found =
       (last && atKey ? locations.keys : locations.values).get(segment) ?? locations.keys.get(segment);

@@ -90,8 +90,7 @@ function mergeSequences(key: string, base: unknown[], override: unknown[]): unkn
 
 /** Merges a later Compose value over an earlier one by the Compose merge rules. `key` is the field name. */
 export function mergeValues(key: string, base: unknown, override: unknown): unknown {
-  if (override instanceof MergeTag)
-    return override.tag === "reset" ? undefined : override.value;
+  if (override instanceof MergeTag) return override.tag === "reset" ? undefined : override.value;
   if (base instanceof MergeTag) return mergeValues(key, base.value, override);
   if (LIST_OR_DICT.has(key)) {
     base = asMapping(key, base);

@@ -35,7 +35,11 @@ export function normalizeApp(
   data: ComposeFile,
   raw: unknown,
   options: NormalizeOptions,
-): { readonly spec: AppSpec; readonly problems: readonly Problem[] } {
+): {
+  readonly spec: AppSpec;
+  readonly problems: readonly Problem[];
+  readonly fromEnvironment: ReadonlySet<string>;
+} {
   const problems: Problem[] = [];
   const problem = (code: string, path: (string | number)[], message: string, hint: string) =>
     problems.push({ code, message, hint, path: formatPath(path), location: locate(raw, path) });
@@ -52,6 +56,7 @@ export function normalizeApp(
   const disabledServices = Object.keys(data.services).filter((n) => !isActive(data.services[n]!, profiles));
   const services: Record<string, ServiceSpec> = {};
   let usesDefaultNetwork = false;
+  const fromEnvironment = new Set<string>();
 
   for (const [serviceName, service] of Object.entries(data.services)) {
     if (disabledServices.includes(serviceName)) continue;
@@ -116,6 +121,9 @@ export function normalizeApp(
       }
     }
     services[serviceName] = normalizeService(serviceName, service, data, networks, options);
+    for (const [key, value] of Object.entries(service.environment)) {
+      if (value === null) fromEnvironment.add(formatPath(at("environment", key)));
+    }
   }
 
   const volumes = Object.fromEntries(
@@ -152,7 +160,7 @@ export function normalizeApp(
     models: data.models,
     "x-slipway": data["x-slipway"],
   };
-  return { spec: deepFreeze(spec), problems };
+  return { spec: deepFreeze(spec), problems, fromEnvironment };
 }
 
 function normalizeService(

@@ -8,7 +8,12 @@ import { parseYaml } from "./parse-yaml.js";
 export function readComposeFile(
   file: string,
   lookup: (name: string) => string | undefined,
-): { readonly value: LocatedMap | undefined; readonly problems: readonly Problem[] } {
+): {
+  readonly value: LocatedMap | undefined;
+  readonly problems: readonly Problem[];
+  /** Locations (`file:line:column`) of values that came from variables. */
+  readonly interpolated?: ReadonlySet<string>;
+} {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
@@ -43,5 +48,9 @@ export function readComposeFile(
     };
   }
   const interpolated = interpolateTree(parsed.value, lookup);
-  return { value: interpolated.value as LocatedMap, problems: interpolated.problems };
+  return {
+    value: interpolated.value as LocatedMap,
+    problems: interpolated.problems,
+    interpolated: interpolated.interpolated,
+  };
 }

@@ -7,6 +7,8 @@ export interface PlannedService {
   readonly name: string;
   readonly strategy: StrategyName;
   readonly replicas: number;
+  /** Cron schedule when the service runs as a job rather than staying up. */
+  readonly schedule?: string;
   /** Services it waits for, with the condition it waits on. */
   readonly waitsFor: readonly { readonly service: string; readonly condition: string }[];
 }
@@ -52,6 +54,7 @@ export function planStartOrder(
           name,
           strategy: service["x-slipway"].strategy,
           replicas: service.deploy.replicas,
+          ...(service["x-slipway"].schedule ? { schedule: service["x-slipway"].schedule.cron } : {}),
           waitsFor: Object.entries(service.depends_on)
             .filter(([dependency]) => dependency in spec.services)
             .map(([dependency, { condition }]) => ({ service: dependency, condition })),

@@ -54,7 +54,9 @@ export function registerConfig(program: Command, output: Output): void {
     const { spec } = loadProject(flags, output);
     const document = configDocument(spec);
     output.stdout(
-      flags.format === "json" || flags.json ? `${JSON.stringify(document, null, 2)}\n` : stringify(document, { lineWidth: 0 }),
+      flags.format === "json" || flags.json
+        ? `${JSON.stringify(document, null, 2)}\n`
+        : stringify(document, { lineWidth: 0 }),
     );
   });
 }

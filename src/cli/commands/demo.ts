@@ -10,7 +10,9 @@ export const DEMO_COMPOSE = resolve(import.meta.dirname, "../../../examples/bot-
 export function registerDemo(program: Command, output: Output): void {
   program
     .command("demo")
-    .description("deploy the example bot platform on this machine (validates and plans it until the deploy engine lands)")
+    .description(
+      "deploy the example bot platform on this machine (validates and plans it until the deploy engine lands)",
+    )
     .action(() => {
       const { plan } = loadProject({ file: [DEMO_COMPOSE] }, output);
       output.stdout(formatPlan(plan));

@@ -6,35 +6,33 @@ const external = z.union([bool, composeObject({ name: z.string() }).transform(()
 const driverOpts = z.record(z.string(), z.union([z.string(), z.number()])).optional();
 
 /** Top-level `networks` entry. */
-export const networkSchema = z
-  .preprocess(
-    (value) => value ?? {},
-    composeObject({
-      name: z.string().optional(),
-      driver: z.string().optional(),
-      driver_opts: driverOpts,
-      ipam: z.record(z.string(), z.unknown()).optional(),
-      external: external.optional(),
-      internal: bool.optional(),
-      enable_ipv4: bool.optional(),
-      enable_ipv6: bool.optional(),
-      attachable: bool.optional(),
-      labels: listOrDict.optional(),
-    }),
-  )
+export const networkSchema = z.preprocess(
+  (value) => value ?? {},
+  composeObject({
+    name: z.string().optional(),
+    driver: z.string().optional(),
+    driver_opts: driverOpts,
+    ipam: z.record(z.string(), z.unknown()).optional(),
+    external: external.optional(),
+    internal: bool.optional(),
+    enable_ipv4: bool.optional(),
+    enable_ipv6: bool.optional(),
+    attachable: bool.optional(),
+    labels: listOrDict.optional(),
+  }),
+);
 
 /** Top-level `volumes` entry. */
-export const volumeSchema = z
-  .preprocess(
-    (value) => value ?? {},
-    composeObject({
-      name: z.string().optional(),
-      driver: z.string().optional(),
-      driver_opts: driverOpts,
-      external: external.optional(),
-      labels: listOrDict.optional(),
-    }),
-  )
+export const volumeSchema = z.preprocess(
+  (value) => value ?? {},
+  composeObject({
+    name: z.string().optional(),
+    driver: z.string().optional(),
+    driver_opts: driverOpts,
+    external: external.optional(),
+    labels: listOrDict.optional(),
+  }),
+);
 
 /** Top-level `secrets` / `configs` entry: from a file, an environment variable, inline content or external. */
 export const fileObjectSchema = composeObject({
