@@ -1,6 +1,14 @@
 import { Command, CommanderError } from "commander";
 import { InputError, SlipwayError } from "../errors.js";
+import { registerAgent } from "./commands/agent.js";
 import { registerCheck } from "./commands/check.js";
+import { registerDeploy } from "./commands/deploy.js";
+import { registerDown } from "./commands/down.js";
+import { registerLogs } from "./commands/logs.js";
+import { registerPs } from "./commands/ps.js";
+import { registerReleases } from "./commands/releases.js";
+import { registerRestart } from "./commands/restart.js";
+import { registerRun } from "./commands/run.js";
 import { registerConfig } from "./commands/config.js";
 import { registerDemo } from "./commands/demo.js";
 import { registerPlan } from "./commands/plan.js";
@@ -19,6 +27,14 @@ function buildProgram(output: Output, setExitCode: (code: number) => void): Comm
   registerConfig(program, output);
   registerCheck(program, output, setExitCode);
   registerPlan(program, output);
+  registerDeploy(program, output, setExitCode);
+  registerPs(program, output);
+  registerReleases(program, output);
+  registerLogs(program, output);
+  registerRestart(program, output);
+  registerRun(program, output, setExitCode);
+  registerDown(program, output);
+  registerAgent(program, output);
   registerDemo(program, output);
   for (const command of program.commands)
     command.exitOverride().configureOutput({ writeOut: output.stdout, writeErr: output.stderr });

@@ -17,9 +17,10 @@ export interface ManifestFlags {
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
-export function addManifestOptions(command: Command): Command {
+/** `logs` keeps `-f` for --follow (as `docker compose logs -f`); there the file flag is only `--file`. */
+export function addManifestOptions(command: Command, { shortFile = true } = {}): Command {
   return command
-    .option("-f, --file <file>", "Compose file (repeat to merge several; later files override)", collect)
+    .option(`${shortFile ? "-f, " : ""}--file <file>`, "Compose file (repeat to merge several; later files override)", collect)
     .option("--env-file <file>", "file of variables for interpolation (repeatable; replaces ./.env)", collect)
     .option("-p, --project-name <name>", "project name (default: top-level name:, else the directory name)")
     .option(

@@ -1,0 +1,255 @@
+import { existsSync, rmSync, writeFileSync } from "node:fs";
+import { SlipwayError } from "../errors.js";
+import type { AppSpec } from "../manifest/model.js";
+import { deployApp, type DeployOutcome } from "../deploy/deploy.js";
+import { stopSignal } from "../deploy/instance-spec.js";
+import { handleOf, retireInstance } from "../deploy/instances.js";
+import { runServiceJob } from "../deploy/jobs.js";
+import { reconcileService } from "../deploy/reconcile.js";
+import type { DeployRuntime } from "../deploy/runtime.js";
+import { openState, type StateStore } from "../state/index.js";
+import { ProcessTarget } from "../targets/process/process-target.js";
+import type { ExecResult } from "../targets/target.js";
+import type { DeployEvent, PsResult } from "./api.js";
+import type { SlipwayPaths } from "./paths.js";
+import { ProjectSpecs } from "./project-specs.js";
+import { ProxyController } from "./proxy-controller.js";
+import { primaryPort, projectListeners } from "./routes.js";
+import { Scheduler } from "./scheduler.js";
+import { Supervisor } from "./supervisor.js";
+
+/**
+ * The control plane: owns state, the target, the proxy, the supervisor and the scheduler; runs one
+ * deploy per project at a time; re-adopts running instances when it starts again.
+ */
+export class Agent {
+  readonly store: StateStore;
+  readonly specs: ProjectSpecs;
+  private readonly proxy: ProxyController;
+  private readonly supervisor: Supervisor;
+  private readonly scheduler: Scheduler;
+  private readonly deploying = new Set<string>();
+  private emitters = new Map<string, (event: DeployEvent) => void>();
+  readonly runtime: DeployRuntime;
+
+  constructor(readonly paths: SlipwayPaths) {
+    this.store = openState(paths.stateDb);
+    this.specs = new ProjectSpecs(this.store, paths);
+    this.proxy = new ProxyController(paths);
+    const target = new ProcessTarget({
+      onWarning: (id, message) => {
+        const project = id.split(".")[0] ?? "";
+        this.store.addEvent({ project, kind: "target.warning", level: "warning", message: `${id}: ${message}` });
+      },
+    });
+    this.runtime = {
+      paths,
+      store: this.store,
+      target,
+      publish: (project) => this.publish(project),
+      emit: (event) => {
+        for (const emit of this.emitters.values()) emit(event);
+      },
+    };
+    this.supervisor = new Supervisor(this.runtime, this.specs);
+    this.scheduler = new Scheduler(this.runtime, this.specs);
+  }
+
+  /** Start-up: adopt what still runs, finish interrupted deploys by returning to the active release, serve routes. */
+  async start(): Promise<void> {
+    writeFileSync(this.paths.pidFile, String(process.pid));
+    await this.proxy.ensureRunning();
+    for (const project of this.specs.projects()) {
+      const interrupted = this.store.markInterruptedDeploys(project);
+      const instances = this.store.listInstances(project);
+      const alive = new Set((await this.runtime.target.adopt(instances.map(handleOf))).map((h) => h.id));
+      for (const instance of instances) {
+        if (!alive.has(instance.id) && instance.state !== "exited" && instance.state !== "crashloop") {
+          this.store.setInstanceState(instance.id, "exited", { lastExitCode: null });
+        }
+      }
+      if (interrupted.length > 0) await this.recover(project, interrupted.map((d) => d.releaseId));
+      await this.publish(project);
+      this.scheduler.sync(project);
+    }
+    this.supervisor.start();
+  }
+
+  /** After a deploy was cut short (the agent died): every service goes back to the active release. */
+  private async recover(project: string, releases: readonly string[]): Promise<void> {
+    const active = this.store.activeRelease(project);
+    this.store.addEvent({ project, kind: "deploy.recovering", level: "warning", message: `deploy of ${releases.join(", ")} was interrupted; returning to ${active?.id ?? "nothing"}` });
+    for (const instance of this.store.listInstances(project)) {
+      if (instance.state === "starting") this.store.setInstanceState(instance.id, "running");
+      if (instance.state === "draining") this.store.setInstanceState(instance.id, "healthy");
+    }
+    const content = active && this.specs.release(project, active.id);
+    if (!active || !content) return;
+    for (const service of Object.keys(content.spec.services)) {
+      await reconcileService(this.runtime, content.spec, service, active.id, content.artifacts[service]!).catch((error: Error) =>
+        this.store.addEvent({ project, service, kind: "deploy.recover-failed", level: "error", message: error.message }),
+      );
+    }
+    for (const instance of this.store.listInstances(project)) {
+      if (!content.spec.services[instance.service]) {
+        await this.runtime.target.stop(handleOf(instance), "SIGTERM", 10_000);
+        this.store.removeInstance(instance.id);
+      }
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.supervisor.stop();
+    this.scheduler.stopAll();
+    this.store.close();
+    if (existsSync(this.paths.pidFile)) rmSync(this.paths.pidFile, { force: true });
+  }
+
+  /** Routes of every project, from the instances in state, to the proxy. */
+  async publish(_changed?: string): Promise<void> {
+    const listeners = this.specs.projects().flatMap((project) => {
+      const spec = this.specs.spec(project);
+      if (!spec) return [];
+      return projectListeners(project, Object.values(spec.services), this.specs.addresses(project), this.store.listInstances(project));
+    });
+    await this.proxy.apply(listeners);
+  }
+
+  private async exclusive<T>(project: string, run: () => Promise<T>): Promise<T> {
+    if (this.deploying.has(project)) {
+      const running = this.store.runningDeploy(project);
+      throw new SlipwayError({
+        code: "E_DEPLOY_IN_PROGRESS",
+        message: `a deploy of ${project}${running ? ` (${running.releaseId}, started ${new Date(running.startedAt).toISOString()})` : ""} is in progress`,
+        hint: "wait for it to finish (`slipway ps`), then try again",
+      });
+    }
+    this.deploying.add(project);
+    try {
+      return await run();
+    } finally {
+      this.deploying.delete(project);
+    }
+  }
+
+  /** Deploys a spec (or, with `releaseId`, an earlier release without rebuilding); events go to `emit`. */
+  deploy(spec: AppSpec | undefined, emit: (event: DeployEvent) => void, rollback?: { project: string; releaseId?: string }): Promise<DeployOutcome> {
+    const project = spec?.name ?? rollback!.project;
+    return this.exclusive(project, async () => {
+      const key = `${project}:${Date.now()}`;
+      this.emitters.set(key, emit);
+      try {
+        let target;
+        if (rollback) {
+          target = this.rollbackTarget(project, rollback.releaseId);
+          spec = this.specs.release(project, target.id)!.spec;
+        }
+        this.specs.adopt(spec!);
+        const outcome = await deployApp(this.runtime, spec!, target);
+        return outcome;
+      } finally {
+        this.specs.settle(project);
+        this.emitters.delete(key);
+        await this.publish(project);
+        this.scheduler.sync(project);
+      }
+    });
+  }
+
+  private rollbackTarget(project: string, releaseId: string | undefined) {
+    const releases = this.store.listReleases(project);
+    const active = this.store.activeRelease(project);
+    const target = releaseId
+      ? releases.find((r) => r.id === releaseId)
+      : releases.find((r) => r.number < (active?.number ?? Number.POSITIVE_INFINITY) && r.status === "superseded");
+    if (!target) {
+      throw new SlipwayError({
+        code: "E_ROLLBACK_NO_RELEASE",
+        message: releaseId ? `release ${releaseId} of ${project} does not exist` : `${project} has no earlier release to roll back to`,
+        hint: "see `slipway releases`",
+      });
+    }
+    if (target.status === "failed" || target.status === "building") {
+      throw new SlipwayError({ code: "E_ROLLBACK_BAD_RELEASE", message: `release ${target.id} ${target.status === "failed" ? "failed" : "was never built"}; it cannot be rolled back to`, hint: "pick another release from `slipway releases`" });
+    }
+    return target;
+  }
+
+  ps(project: string): PsResult {
+    const spec = this.specs.spec(project);
+    const addresses = this.specs.addresses(project);
+    return {
+      project,
+      release: this.store.activeRelease(project)?.id ?? null,
+      services: Object.values(spec?.services ?? {}).map((service) => {
+        const port = primaryPort(service);
+        return {
+          name: service.name,
+          addresses: port && addresses[service.name] ? [`${service.name}:${port} (${addresses[service.name]}:${port})`] : [],
+          published: service.ports.filter((p) => p.published).map((p) => `${p.host_ip ?? "0.0.0.0"}:${p.published}`),
+          schedule: service["x-slipway"].schedule?.cron,
+        };
+      }),
+      instances: this.store.listInstances(project).map((i) => ({
+        id: i.id,
+        service: i.service,
+        release: i.releaseId,
+        state: i.state,
+        pid: i.pid,
+        port: i.port,
+        restarts: i.restarts,
+        startedAt: i.startedAt,
+        lastExitCode: i.lastExitCode,
+      })),
+    };
+  }
+
+  /** Stops every instance of a project (gracefully) and its schedules; data and releases stay. */
+  async down(project: string): Promise<number> {
+    return this.exclusive(project, async () => {
+      const spec = this.specs.spec(project);
+      const instances = this.store.listInstances(project);
+      await Promise.all(
+        instances.map((instance) => {
+          const service = spec?.services[instance.service];
+          return retireInstance(this.runtime, instance, service ? stopSignal(service) : "SIGTERM", service?.stop_grace_period?.ms ?? 10_000);
+        }),
+      );
+      this.store.addEvent({ project, kind: "project.down", level: "info", message: `stopped ${instances.length} instances` });
+      const active = this.store.activeRelease(project);
+      if (active) this.store.setMeta(`down:${project}`, active.id);
+      this.scheduler.sync(project);
+      await this.publish(project);
+      return instances.length;
+    });
+  }
+
+  /** Restarts a service's instances (or all) one by one: each is replaced by a fresh process of the same release. */
+  async restart(project: string, service?: string): Promise<void> {
+    await this.exclusive(project, async () => {
+      const active = this.store.activeRelease(project);
+      const content = active && this.specs.release(project, active.id);
+      if (!active || !content) throw new SlipwayError({ code: "E_PROJECT_NOT_DEPLOYED", message: `${project} has no active release`, hint: "run `slipway deploy` first" });
+      const names = service ? [service] : Object.keys(content.spec.services);
+      for (const name of names) {
+        if (!content.spec.services[name]) throw new SlipwayError({ code: "E_SERVICE_NOT_FOUND", message: `${project} has no service ${name}` });
+        for (const instance of this.store.listInstances(project, { service: name })) {
+          const spec = content.spec.services[name]!;
+          await retireInstance(this.runtime, instance, stopSignal(spec), spec.stop_grace_period?.ms ?? 10_000);
+        }
+        if (!content.spec.services[name]!["x-slipway"].schedule) await reconcileService(this.runtime, content.spec, name, active.id, content.artifacts[name]!);
+      }
+    });
+  }
+
+  /** `slipway run SERVICE -- CMD`: a one-off command with the service's environment, from the active release. */
+  async run(project: string, service: string, command: readonly string[]): Promise<ExecResult> {
+    const active = this.store.activeRelease(project);
+    const content = active && this.specs.release(project, active.id);
+    if (!active || !content) throw new SlipwayError({ code: "E_PROJECT_NOT_DEPLOYED", message: `${project} has no active release`, hint: "run `slipway deploy` first" });
+    if (!content.spec.services[service]) throw new SlipwayError({ code: "E_SERVICE_NOT_FOUND", message: `${project} has no service ${service}`, hint: `services: ${Object.keys(content.spec.services).join(", ")}` });
+    return runServiceJob(this.runtime, content.spec, service, content.artifacts[service]!, active.id, "run", {
+      command: command.length > 0 ? command : undefined,
+    });
+  }
+}

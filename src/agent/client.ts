@@ -1,0 +1,100 @@
+import { spawn } from "node:child_process";
+import { mkdirSync, openSync } from "node:fs";
+import { request as httpRequest, type IncomingMessage } from "node:http";
+import { resolve } from "node:path";
+import { createInterface } from "node:readline";
+import { SlipwayError } from "../errors.js";
+import type { ApiError } from "./api.js";
+import type { SlipwayPaths } from "./paths.js";
+
+/** The `slipway` executable, used to start the agent as a daemon. */
+export const SLIPWAY_BIN = resolve(import.meta.dirname, "../../bin/slipway");
+
+/** Talks to the agent over its unix socket. */
+export class AgentClient {
+  constructor(readonly paths: SlipwayPaths) {}
+
+  private open(method: string, path: string, body?: unknown): Promise<IncomingMessage> {
+    return new Promise((resolvePromise, reject) => {
+      const request = httpRequest(
+        { socketPath: this.paths.socket, path, method, headers: { "content-type": "application/json" } },
+        resolvePromise,
+      );
+      request.on("error", (error) =>
+        reject(
+          new SlipwayError(
+            { code: "E_AGENT_UNREACHABLE", message: `cannot reach the slipway agent at ${this.paths.socket}: ${error.message}`, hint: "start it with `slipway agent start`" },
+            { cause: error },
+          ),
+        ),
+      );
+      request.end(body === undefined ? undefined : JSON.stringify(body));
+    });
+  }
+
+  private static async failIfError(response: IncomingMessage): Promise<void> {
+    if ((response.statusCode ?? 500) < 400) return;
+    let text = "";
+    for await (const chunk of response) text += chunk;
+    const parsed = (() => {
+      try {
+        return JSON.parse(text) as ApiError;
+      } catch {
+        return { error: { code: "E_AGENT_INTERNAL", message: text } };
+      }
+    })();
+    throw new SlipwayError({ code: parsed.error.code, message: parsed.error.message, hint: parsed.error.hint });
+  }
+
+  /** One request, one JSON answer. */
+  async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const response = await this.open(method, path, body);
+    await AgentClient.failIfError(response);
+    let text = "";
+    for await (const chunk of response) text += chunk;
+    return JSON.parse(text) as T;
+  }
+
+  /** A streamed answer, one JSON value per line. */
+  async *stream<T>(method: string, path: string, body?: unknown): AsyncGenerator<T> {
+    const response = await this.open(method, path, body);
+    await AgentClient.failIfError(response);
+    for await (const line of createInterface({ input: response })) {
+      if (line.trim()) yield JSON.parse(line) as T;
+    }
+  }
+
+  async isUp(): Promise<boolean> {
+    try {
+      await this.call("GET", "/v1/status");
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}
+
+/** Starts the agent in the background (its own session, output to agent.log) and waits until it answers. */
+export async function startAgentDaemon(paths: SlipwayPaths, timeoutMs = 15_000): Promise<AgentClient> {
+  const client = new AgentClient(paths);
+  if (await client.isUp()) return client;
+  mkdirSync(paths.home, { recursive: true });
+  const log = openSync(paths.agentLog, "a");
+  const child = spawn(process.execPath, [SLIPWAY_BIN, "agent"], {
+    detached: true,
+    stdio: ["ignore", log, log],
+    env: { ...process.env, SLIPWAY_HOME: paths.home },
+  });
+  child.unref();
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await client.isUp()) return client;
+    if (child.exitCode !== null) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new SlipwayError({
+    code: "E_AGENT_START",
+    message: `the slipway agent did not start (see ${paths.agentLog})`,
+    hint: "run `slipway agent` in the foreground to see why",
+  });
+}

@@ -1,0 +1,44 @@
+import { homedir } from "node:os";
+import { join } from "node:path";
+
+/** Where slipway keeps everything on this machine; `SLIPWAY_HOME` chooses it (tests use temporary ones). */
+export interface SlipwayPaths {
+  readonly home: string;
+  readonly socket: string;
+  readonly pidFile: string;
+  readonly agentLog: string;
+  readonly stateDb: string;
+  readonly proxyConfig: string;
+  readonly proxyPidFile: string;
+  readonly proxyLog: string;
+  artifacts(project: string): string;
+  volume(project: string, volume: string): string;
+  /** Per-service scratch directory (sockets, anonymous data). */
+  run(project: string, service: string): string;
+  logs(project: string, instanceId: string): string;
+  hostsFile(project: string): string;
+}
+
+/** Default: `$SLIPWAY_HOME`, else `/var/lib/slipway` for root, else `~/.local/state/slipway`. */
+export function defaultHome(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.SLIPWAY_HOME) return env.SLIPWAY_HOME;
+  return process.getuid?.() === 0 ? "/var/lib/slipway" : join(homedir(), ".local/state/slipway");
+}
+
+export function slipwayPaths(home: string = defaultHome()): SlipwayPaths {
+  return {
+    home,
+    socket: join(home, "agent.sock"),
+    pidFile: join(home, "agent.pid"),
+    agentLog: join(home, "agent.log"),
+    stateDb: join(home, "state.db"),
+    proxyConfig: join(home, "proxy.json"),
+    proxyPidFile: join(home, "proxy.pid"),
+    proxyLog: join(home, "proxy.log"),
+    artifacts: (project) => join(home, "artifacts", project),
+    volume: (project, volume) => join(home, "volumes", project, volume),
+    run: (project, service) => join(home, "run", project, service),
+    logs: (project, instanceId) => join(home, "logs", project, instanceId),
+    hostsFile: (project) => join(home, "run", project, "hosts"),
+  };
+}

@@ -1,0 +1,67 @@
+import type { AppSpec } from "../manifest/model.js";
+import { assignAddresses, renderHostsFile, type ServiceAddresses } from "../network/addresses.js";
+import { decodeRelease, type ReleaseContent } from "../release/content.js";
+import type { StateStore } from "../state/index.js";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { hostname } from "node:os";
+import type { SlipwayPaths } from "./paths.js";
+
+/**
+ * What the agent knows about each project: the spec it is converging to (the new one during a
+ * deploy, else the active release's), service addresses, and decoded releases (cached; immutable).
+ */
+export class ProjectSpecs {
+  private readonly current = new Map<string, AppSpec>();
+  private readonly releases = new Map<string, ReleaseContent>();
+
+  constructor(
+    private readonly store: StateStore,
+    private readonly paths: SlipwayPaths,
+  ) {}
+
+  projects(): string[] {
+    return JSON.parse(this.store.getMeta("projects") ?? "[]") as string[];
+  }
+
+  release(project: string, id: string): ReleaseContent | undefined {
+    const key = `${project}/${id}`;
+    if (!this.releases.has(key)) {
+      const stored = this.store.getRelease(project, id);
+      if (!stored) return undefined;
+      this.releases.set(key, decodeRelease(stored.spec));
+    }
+    return this.releases.get(key);
+  }
+
+  /** The spec a project is converging to. */
+  spec(project: string): AppSpec | undefined {
+    const current = this.current.get(project);
+    if (current) return current;
+    const active = this.store.activeRelease(project);
+    return active ? this.release(project, active.id)?.spec : undefined;
+  }
+
+  /** Starts converging to `spec`: remembers the project, gives its services addresses and writes its hosts file. */
+  adopt(spec: AppSpec): ServiceAddresses {
+    const projects = this.projects();
+    if (!projects.includes(spec.name)) this.store.setMeta("projects", JSON.stringify([...projects, spec.name]));
+    this.current.set(spec.name, spec);
+    const addresses = assignAddresses(spec.name, Object.keys(spec.services), this.addresses(spec.name));
+    this.store.setMeta(`addresses:${spec.name}`, JSON.stringify(addresses));
+    const file = this.paths.hostsFile(spec.name);
+    mkdirSync(dirname(file), { recursive: true });
+    // Written in place, not renamed over: running instances see this file through a bind mount of its inode.
+    writeFileSync(file, renderHostsFile(addresses, hostname()));
+    return addresses;
+  }
+
+  /** Forgets the in-flight spec: the active release's spec applies again. */
+  settle(project: string): void {
+    this.current.delete(project);
+  }
+
+  addresses(project: string): ServiceAddresses {
+    return JSON.parse(this.store.getMeta(`addresses:${project}`) ?? "{}") as ServiceAddresses;
+  }
+}

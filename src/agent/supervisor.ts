@@ -1,0 +1,154 @@
+import { healthConfigFromHealthcheck } from "../health/from-healthcheck.js";
+import { HealthMonitor } from "../health/monitor.js";
+import { runProbe } from "../health/run-probe.js";
+import type { ServiceSpec } from "../manifest/model.js";
+import { prepareInstance } from "../deploy/instance-spec.js";
+import { handleOf, readinessProbe, startInstance, waitReady } from "../deploy/instances.js";
+import type { DeployRuntime } from "../deploy/runtime.js";
+import type { Instance } from "../state/index.js";
+import type { ProjectSpecs } from "./project-specs.js";
+
+/** Restarts within this window count towards a crash loop. */
+const CRASH_WINDOW_MS = 60_000;
+const CRASH_LOOP_RESTARTS = 5;
+const MAX_BACKOFF_MS = 30_000;
+
+/** Whether a service's restart policy (Compose `restart`, or `deploy.restart_policy`) restarts it after this exit. */
+export function shouldRestart(service: ServiceSpec, exitCode: number | null, restarts: number): boolean {
+  const policy = service.deploy.restart_policy;
+  if (policy) {
+    if (policy.max_attempts !== undefined && restarts >= policy.max_attempts) return false;
+    return policy.condition === "any" || (policy.condition === "on-failure" && exitCode !== 0);
+  }
+  const restart = service.restart ?? "no";
+  if (restart === "always" || restart === "unless-stopped") return true;
+  if (restart.startsWith("on-failure")) {
+    const max = Number(restart.split(":")[1] ?? Number.POSITIVE_INFINITY);
+    return exitCode !== 0 && restarts < max;
+  }
+  return false;
+}
+
+/** Exponential backoff: 1 s, 2 s, 4 s … capped. */
+export const backoffMs = (recentCrashes: number) => Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.max(0, recentCrashes - 1));
+
+/**
+ * Keeps the instances of active releases running: notices exits (by PID and start time, so it works
+ * for adopted processes too), restarts them by policy with backoff, marks crash loops, and watches
+ * health so only healthy instances take traffic. Instances a deploy is handling (starting, draining)
+ * are left to the deploy.
+ */
+export class Supervisor {
+  private readonly monitors = new Map<string, HealthMonitor>();
+  private readonly crashes = new Map<string, number[]>();
+  private readonly restartAt = new Map<string, number>();
+  private readonly busy = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly rt: DeployRuntime,
+    private readonly specs: ProjectSpecs,
+  ) {}
+
+  start(intervalMs = 500): void {
+    this.timer = setInterval(() => void this.tick(), intervalMs);
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    for (const monitor of this.monitors.values()) monitor.stop();
+    this.monitors.clear();
+  }
+
+  private serviceOf(instance: Instance): ServiceSpec | undefined {
+    return this.specs.release(instance.project, instance.releaseId)?.spec.services[instance.service];
+  }
+
+  async tick(): Promise<void> {
+    for (const project of this.specs.projects()) {
+      for (const instance of this.rt.store.listInstances(project)) {
+        if (this.busy.has(instance.id)) continue;
+        this.busy.add(instance.id);
+        try {
+          await this.check(instance);
+        } catch (error) {
+          this.rt.store.addEvent({ project, service: instance.service, kind: "supervisor.error", level: "error", message: (error as Error).message });
+        } finally {
+          this.busy.delete(instance.id);
+        }
+      }
+    }
+  }
+
+  private async check(instance: Instance): Promise<void> {
+    if (instance.state === "starting" || instance.state === "draining" || instance.state === "stopped") return;
+    const service = this.serviceOf(instance);
+    if (!service) return;
+    if (instance.state === "exited" || instance.state === "crashloop") return this.maybeRestart(instance);
+    const state = await this.rt.target.inspect(handleOf(instance));
+    if (state.state === "running") {
+      this.watchHealth(instance, service);
+      return;
+    }
+    this.monitors.get(instance.id)?.stop();
+    this.monitors.delete(instance.id);
+    const now = Date.now();
+    const recent = [...(this.crashes.get(instance.id) ?? []), now].filter((t) => now - t < CRASH_WINDOW_MS);
+    this.crashes.set(instance.id, recent);
+    const crashLoop = recent.length >= CRASH_LOOP_RESTARTS;
+    this.rt.store.setInstanceState(instance.id, crashLoop ? "crashloop" : "exited", { lastExitCode: state.exitCode });
+    this.rt.store.addEvent({
+      project: instance.project,
+      service: instance.service,
+      releaseId: instance.releaseId,
+      kind: crashLoop ? "instance.crashloop" : "instance.exited",
+      level: crashLoop ? "error" : "warning",
+      message: `${instance.id} exited${state.exitCode !== null ? ` with code ${state.exitCode}` : ""}${crashLoop ? `; ${recent.length} crashes in a minute, backing off` : ""}`,
+    });
+    await this.rt.publish(instance.project);
+    if (shouldRestart(service, state.exitCode, instance.restarts)) this.restartAt.set(instance.id, now + backoffMs(recent.length));
+  }
+
+  private async maybeRestart(instance: Instance): Promise<void> {
+    const due = this.restartAt.get(instance.id);
+    if (due === undefined || Date.now() < due) return;
+    this.restartAt.delete(instance.id);
+    const release = this.specs.release(instance.project, instance.releaseId)!;
+    const prepared = prepareInstance(this.rt, release.spec, instance.service, release.artifacts[instance.service]!, instance.releaseId, instance.index, instance.port ?? 0);
+    const live = await startInstance(this.rt, prepared, instance.serviceHash, instance.index, instance.port ?? 0, instance.restarts + 1);
+    const stillLooping = instance.state === "crashloop";
+    this.rt.store.setInstanceState(instance.id, stillLooping ? "crashloop" : "running");
+    void waitReady(this.rt, live).then(async (ready) => {
+      if (!ready.ok) return;
+      this.rt.store.setInstanceState(instance.id, "healthy");
+      await this.rt.publish(instance.project);
+    });
+  }
+
+  /** Watches a running instance with its healthcheck; unhealthy instances leave rotation until they recover. */
+  private watchHealth(instance: Instance, service: ServiceSpec): void {
+    if (this.monitors.has(instance.id) || !service.healthcheck || service.healthcheck.disable) return;
+    const release = this.specs.release(instance.project, instance.releaseId);
+    if (!release) return;
+    const prepared = prepareInstance(this.rt, release.spec, instance.service, release.artifacts[instance.service]!, instance.releaseId, instance.index, instance.port ?? 0);
+    const probe = readinessProbe({ prepared, handle: handleOf(instance), port: instance.port ?? 0 });
+    if (!probe) return;
+    const exec = (argv: readonly string[], timeoutMs: number) =>
+      this.rt.target.exec({ ...prepared.spec, env: { ...prepared.spec.env, ...prepared.plan.probeEnv } }, argv, timeoutMs);
+    const monitor = new HealthMonitor({
+      check: (timeoutMs) => runProbe(probe, { exec, timeoutMs }),
+      config: healthConfigFromHealthcheck(service.healthcheck),
+      startedAt: instance.startedAt,
+      onTransition: (status, last) => {
+        const current = this.rt.store.getInstance(instance.id);
+        if (!current || (current.state !== "healthy" && current.state !== "unhealthy" && current.state !== "running")) return;
+        const next = status === "healthy" ? "healthy" : status === "unhealthy" ? "unhealthy" : current.state;
+        if (next === current.state) return;
+        this.rt.store.setInstanceState(instance.id, next, next === "unhealthy" ? { lastError: last.output } : {});
+        this.rt.store.addEvent({ project: instance.project, service: instance.service, kind: `instance.${next}`, level: next === "unhealthy" ? "warning" : "info", message: `${instance.id} is ${next}: ${last.output}` });
+        void this.rt.publish(instance.project);
+      },
+    });
+    this.monitors.set(instance.id, monitor);
+  }
+}

@@ -1,0 +1,8 @@
+import { SlipwayError } from "../errors.js";
+
+/** A deploy step that failed; the message says which service, which probe or command, and its last output. */
+export class DeployFailure extends SlipwayError {
+  constructor(code: string, message: string, hint?: string) {
+    super({ code, message, hint });
+  }
+}

@@ -1,0 +1,40 @@
+import type { AppSpec } from "../manifest/model.js";
+import type { ServiceArtifact } from "../release/build.js";
+import type { JobKind } from "../state/index.js";
+import type { ExecResult } from "../targets/target.js";
+import { prepareInstance } from "./instance-spec.js";
+import { freePort } from "./ports.js";
+import type { DeployRuntime } from "./runtime.js";
+
+/**
+ * Runs a service once to completion from a release (a one-shot service, a migration, a schedule,
+ * `slipway run`), recording the run and its exit code. `command` replaces the service's own command.
+ */
+export async function runServiceJob(
+  rt: DeployRuntime,
+  app: AppSpec,
+  service: string,
+  artifact: ServiceArtifact,
+  release: string,
+  kind: JobKind,
+  options: { command?: readonly string[] | undefined; timeoutMs?: number | undefined } = {},
+): Promise<ExecResult> {
+  const port = await freePort();
+  const prepared = prepareInstance(rt, app, service, artifact, release, 0, port, "job");
+  const spec = {
+    ...prepared.spec,
+    id: `${prepared.spec.id}.${kind}`,
+    command: options.command ?? prepared.spec.command,
+  };
+  await prepared.plan.prepare?.();
+  const run = rt.store.startJobRun({ project: app.name, service, releaseId: release, kind });
+  let result: ExecResult;
+  try {
+    result = await rt.target.runJob(spec, options.timeoutMs ?? 30 * 60_000);
+  } catch (error) {
+    rt.store.finishJobRun(run.id, { exitCode: null, outputTail: (error as Error).message });
+    throw error;
+  }
+  rt.store.finishJobRun(run.id, { exitCode: result.exitCode, outputTail: result.output.slice(-4000) });
+  return result;
+}

@@ -1,0 +1,45 @@
+import type { AppSpec } from "../manifest/model.js";
+import type { ServiceArtifact } from "../release/build.js";
+import { stopSignal } from "./instance-spec.js";
+import { handleOf, retireInstance } from "./instances.js";
+import { launchReady } from "./replace.js";
+import type { DeployRuntime } from "./runtime.js";
+
+/**
+ * Brings one service to exactly `replicas` live instances of the given release: missing ones are
+ * started and made ready first, then every other instance of the service leaves rotation and stops.
+ * Idempotent; used to roll a service back and to recover after an interrupted deploy.
+ */
+export async function reconcileService(
+  rt: DeployRuntime,
+  app: AppSpec,
+  serviceName: string,
+  release: string,
+  artifact: ServiceArtifact,
+): Promise<void> {
+  const service = app.services[serviceName]!;
+  const replicas = service["x-slipway"].schedule ? 0 : service.deploy.replicas;
+  const current = rt.store.listInstances(app.name, { service: serviceName });
+  const alive = await rt.target.adopt(current.map(handleOf));
+  const aliveIds = new Set(alive.map((h) => h.id));
+  const keep = current.filter(
+    (i) => i.serviceHash === artifact.hash && aliveIds.has(i.id) && i.index < replicas && i.state !== "draining",
+  );
+  for (let index = 0; index < replicas; index++) {
+    if (keep.some((i) => i.index === index)) continue;
+    const stale = current.find((i) => i.id === `${app.name}.${serviceName}.${release}.${index}`);
+    if (stale) {
+      if (aliveIds.has(stale.id)) await rt.target.stop(handleOf(stale), "SIGKILL", 0);
+      rt.store.removeInstance(stale.id);
+    }
+    await launchReady(rt, { app, service: serviceName, release, artifact, old: [] }, index);
+  }
+  await rt.publish(app.name);
+  const keepIds = new Set(keep.map((i) => i.id));
+  const leaving = rt.store.listInstances(app.name, { service: serviceName }).filter(
+    (i) => !keepIds.has(i.id) && !(i.releaseId === release && i.index < replicas && i.serviceHash === artifact.hash),
+  );
+  await Promise.all(
+    leaving.map((i) => retireInstance(rt, i, stopSignal(service), service.stop_grace_period?.ms ?? 10_000)),
+  );
+}

@@ -1,0 +1,93 @@
+import { spawn } from "node:child_process";
+import { cpSync, createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { SlipwayError } from "../errors.js";
+import type { ServiceSpec } from "../manifest/model.js";
+import { hashDirectory, sha256, stableJson } from "./hash.js";
+
+/** A service's built, immutable artifact: its hash and, for built services, the directory it runs from. */
+export interface ServiceArtifact {
+  /** Changes whenever the service's spec or its build inputs change. */
+  readonly hash: string;
+  /** `<artifacts>/<service>/<hash>/app`, absent for services that run from an image. */
+  readonly appDir?: string | undefined;
+}
+
+/** Hash of what a service is: its normalized spec plus the content of its build context. */
+export function serviceHash(service: ServiceSpec): string {
+  const context = service.build ? hashDirectory(service.build.context) : "";
+  return sha256(`${stableJson(service)}\n${context}`).slice(0, 16);
+}
+
+/** The shell commands that build a service natively: `x-slipway.process.build`, else npm for a Node project. */
+export function buildCommands(service: ServiceSpec, appDir: string): string[] {
+  const custom = service["x-slipway"].process?.build;
+  if (custom) return [custom];
+  const manifest = join(appDir, "package.json");
+  if (!existsSync(manifest)) return [];
+  const pkg = JSON.parse(readFileSync(manifest, "utf8")) as { scripts?: Record<string, string> };
+  const install = existsSync(join(appDir, "package-lock.json")) ? "npm ci --no-audit --no-fund" : "npm install --no-audit --no-fund";
+  return pkg.scripts?.build ? [install, "npm run build"] : [install];
+}
+
+function runLogged(command: string, cwd: string, log: NodeJS.WritableStream): Promise<number | null> {
+  return new Promise((resolve) => {
+    log.write(`$ ${command}\n`);
+    const child = spawn("/bin/sh", ["-c", command], { cwd, stdio: ["ignore", "pipe", "pipe"], env: process.env });
+    child.stdout.pipe(log, { end: false });
+    child.stderr.pipe(log, { end: false });
+    child.on("error", (error) => {
+      log.write(`${error.message}\n`);
+      resolve(127);
+    });
+    child.on("close", (code) => resolve(code));
+  });
+}
+
+/**
+ * Builds a service once per hash: the context is copied (without node_modules) and built in a
+ * scratch directory that is renamed into place only when the build succeeded, so a half-built
+ * artifact never exists. An artifact already built for this hash is reused (rollback needs no rebuild).
+ */
+export async function buildService(
+  service: ServiceSpec,
+  artifactsRoot: string,
+  onProgress: (line: string) => void = () => {},
+): Promise<ServiceArtifact> {
+  const hash = serviceHash(service);
+  if (!service.build) return { hash };
+  const finalDir = join(artifactsRoot, service.name, hash);
+  const appDir = join(finalDir, "app");
+  if (existsSync(join(finalDir, "complete"))) return { hash, appDir };
+  const scratch = `${finalDir}.building-${process.pid}`;
+  rmSync(scratch, { recursive: true, force: true });
+  mkdirSync(scratch, { recursive: true });
+  const scratchApp = join(scratch, "app");
+  cpSync(service.build.context, scratchApp, {
+    recursive: true,
+    filter: (source) => !/\/(node_modules|\.git)(\/|$)/.test(source.slice(service.build!.context.length)),
+  });
+  const logFile = join(scratch, "build.log");
+  const log = createWriteStream(logFile);
+  try {
+    for (const command of buildCommands(service, scratchApp)) {
+      onProgress(command);
+      const code = await runLogged(command, scratchApp, log);
+      if (code !== 0) {
+        await new Promise((resolve) => log.end(resolve));
+        const tail = readFileSync(logFile, "utf8").split("\n").slice(-15).join("\n");
+        throw new SlipwayError({
+          code: "E_BUILD_FAILED",
+          message: `building ${service.name} failed: \`${command}\` exited with ${code}\n${tail}`,
+          hint: `fix the build, or set x-slipway.process.build; the whole log is in ${logFile}`,
+        });
+      }
+    }
+  } finally {
+    log.end();
+  }
+  writeFileSync(join(scratch, "complete"), new Date().toISOString());
+  rmSync(finalDir, { recursive: true, force: true });
+  renameSync(scratch, finalDir);
+  return { hash, appDir };
+}

@@ -1,0 +1,29 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import type { L4Config } from "./config.js";
+import { L4Proxy } from "./proxy.js";
+
+/**
+ * `slipway proxy`: the internal data plane as a process of its own, so connections between services
+ * keep flowing while the agent restarts or is killed. It re-reads its config file on SIGHUP.
+ */
+export async function runProxyProcess(configFile: string): Promise<void> {
+  const appliedFile = `${configFile}.applied`;
+  const proxy = new L4Proxy({ waitForUpstreamMs: 10_000, log: (line) => console.error(line) });
+  const load = async () => {
+    try {
+      const config = JSON.parse(readFileSync(configFile, "utf8")) as L4Config;
+      await proxy.apply(config);
+      writeFileSync(appliedFile, String(config.generation));
+    } catch (error) {
+      console.error(`proxy: cannot apply ${configFile}: ${(error as Error).message}`);
+    }
+  };
+  await load();
+  process.on("SIGHUP", () => void load());
+  const stop = () => {
+    void proxy.close().then(() => process.exit(0));
+  };
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+  await new Promise(() => {});
+}
