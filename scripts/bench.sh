@@ -3,6 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
+npm run build --silent
 name="${1:-}"
 if [ -z "$name" ] || [ ! -f "bench/$name.ts" ]; then
   echo "usage: npm run bench -- <name>   (one of: $(cd bench && ls *.ts | sed 's/\.ts$//' | tr '\n' ' '))" >&2

@@ -1,8 +1,28 @@
 #!/usr/bin/env bash
-# Installs what slipway's build, demo and tests need when it is missing: npm packages now,
-# Debian packages (postgresql, redis-server, nginx) as the stages that use them land.
+# Installs what slipway's build, demo and tests need when it is missing, so a fresh machine needs
+# nothing else: npm packages, and the Debian packages whose server binaries the process target runs
+# (PostgreSQL, Redis). Never starts their system services.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
+fi
+
+missing=()
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  missing+=(postgresql)
+fi
+if [ "${#missing[@]}" -gt 0 ]; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "slipway needs ${missing[*]}; run as root or: sudo apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+  echo "installing ${missing[*]} (Debian packages)" >&2
+  # policy-rc.d 101 keeps the packages from starting their own servers: slipway starts what it needs.
+  printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
+  trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi

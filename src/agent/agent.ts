@@ -1,13 +1,13 @@
 import { existsSync, rmSync, writeFileSync } from "node:fs";
-import { SlipwayError } from "../errors.js";
-import type { AppSpec } from "../manifest/model.js";
-import { deployApp, type DeployOutcome } from "../deploy/deploy.js";
+import { type DeployOutcome, deployApp } from "../deploy/deploy.js";
 import { stopSignal } from "../deploy/instance-spec.js";
 import { handleOf, retireInstance } from "../deploy/instances.js";
 import { runServiceJob } from "../deploy/jobs.js";
 import { reconcileService } from "../deploy/reconcile.js";
 import type { DeployRuntime } from "../deploy/runtime.js";
-import { openState, type StateStore } from "../state/index.js";
+import { SlipwayError } from "../errors.js";
+import type { AppSpec } from "../manifest/model.js";
+import { openState, type Release, type StateStore } from "../state/index.js";
 import { ProcessTarget } from "../targets/process/process-target.js";
 import type { ExecResult } from "../targets/target.js";
 import type { DeployEvent, PsResult } from "./api.js";
@@ -39,7 +39,12 @@ export class Agent {
     const target = new ProcessTarget({
       onWarning: (id, message) => {
         const project = id.split(".")[0] ?? "";
-        this.store.addEvent({ project, kind: "target.warning", level: "warning", message: `${id}: ${message}` });
+        this.store.addEvent({
+          project,
+          kind: "target.warning",
+          level: "warning",
+          message: `${id}: ${message}`,
+        });
       },
     });
     this.runtime = {
@@ -68,7 +73,11 @@ export class Agent {
           this.store.setInstanceState(instance.id, "exited", { lastExitCode: null });
         }
       }
-      if (interrupted.length > 0) await this.recover(project, interrupted.map((d) => d.releaseId));
+      if (interrupted.length > 0)
+        await this.recover(
+          project,
+          interrupted.map((d) => d.releaseId),
+        );
       await this.publish(project);
       this.scheduler.sync(project);
     }
@@ -78,7 +87,12 @@ export class Agent {
   /** After a deploy was cut short (the agent died): every service goes back to the active release. */
   private async recover(project: string, releases: readonly string[]): Promise<void> {
     const active = this.store.activeRelease(project);
-    this.store.addEvent({ project, kind: "deploy.recovering", level: "warning", message: `deploy of ${releases.join(", ")} was interrupted; returning to ${active?.id ?? "nothing"}` });
+    this.store.addEvent({
+      project,
+      kind: "deploy.recovering",
+      level: "warning",
+      message: `deploy of ${releases.join(", ")} was interrupted; returning to ${active?.id ?? "nothing"}`,
+    });
     for (const instance of this.store.listInstances(project)) {
       if (instance.state === "starting") this.store.setInstanceState(instance.id, "running");
       if (instance.state === "draining") this.store.setInstanceState(instance.id, "healthy");
@@ -86,8 +100,20 @@ export class Agent {
     const content = active && this.specs.release(project, active.id);
     if (!active || !content) return;
     for (const service of Object.keys(content.spec.services)) {
-      await reconcileService(this.runtime, content.spec, service, active.id, content.artifacts[service]!).catch((error: Error) =>
-        this.store.addEvent({ project, service, kind: "deploy.recover-failed", level: "error", message: error.message }),
+      await reconcileService(
+        this.runtime,
+        content.spec,
+        service,
+        active.id,
+        content.artifacts[service]!,
+      ).catch((error: Error) =>
+        this.store.addEvent({
+          project,
+          service,
+          kind: "deploy.recover-failed",
+          level: "error",
+          message: error.message,
+        }),
       );
     }
     for (const instance of this.store.listInstances(project)) {
@@ -110,7 +136,12 @@ export class Agent {
     const listeners = this.specs.projects().flatMap((project) => {
       const spec = this.specs.spec(project);
       if (!spec) return [];
-      return projectListeners(project, Object.values(spec.services), this.specs.addresses(project), this.store.listInstances(project));
+      return projectListeners(
+        project,
+        Object.values(spec.services),
+        this.specs.addresses(project),
+        this.store.listInstances(project),
+      );
     });
     await this.proxy.apply(listeners);
   }
@@ -133,13 +164,17 @@ export class Agent {
   }
 
   /** Deploys a spec (or, with `releaseId`, an earlier release without rebuilding); events go to `emit`. */
-  deploy(spec: AppSpec | undefined, emit: (event: DeployEvent) => void, rollback?: { project: string; releaseId?: string }): Promise<DeployOutcome> {
+  deploy(
+    spec: AppSpec | undefined,
+    emit: (event: DeployEvent) => void,
+    rollback?: { project: string; releaseId?: string },
+  ): Promise<DeployOutcome> {
     const project = spec?.name ?? rollback!.project;
     return this.exclusive(project, async () => {
       const key = `${project}:${Date.now()}`;
       this.emitters.set(key, emit);
       try {
-        let target;
+        let target: Release | undefined;
         if (rollback) {
           target = this.rollbackTarget(project, rollback.releaseId);
           spec = this.specs.release(project, target.id)!.spec;
@@ -161,16 +196,24 @@ export class Agent {
     const active = this.store.activeRelease(project);
     const target = releaseId
       ? releases.find((r) => r.id === releaseId)
-      : releases.find((r) => r.number < (active?.number ?? Number.POSITIVE_INFINITY) && r.status === "superseded");
+      : releases.find(
+          (r) => r.number < (active?.number ?? Number.POSITIVE_INFINITY) && r.status === "superseded",
+        );
     if (!target) {
       throw new SlipwayError({
         code: "E_ROLLBACK_NO_RELEASE",
-        message: releaseId ? `release ${releaseId} of ${project} does not exist` : `${project} has no earlier release to roll back to`,
+        message: releaseId
+          ? `release ${releaseId} of ${project} does not exist`
+          : `${project} has no earlier release to roll back to`,
         hint: "see `slipway releases`",
       });
     }
     if (target.status === "failed" || target.status === "building") {
-      throw new SlipwayError({ code: "E_ROLLBACK_BAD_RELEASE", message: `release ${target.id} ${target.status === "failed" ? "failed" : "was never built"}; it cannot be rolled back to`, hint: "pick another release from `slipway releases`" });
+      throw new SlipwayError({
+        code: "E_ROLLBACK_BAD_RELEASE",
+        message: `release ${target.id} ${target.status === "failed" ? "failed" : "was never built"}; it cannot be rolled back to`,
+        hint: "pick another release from `slipway releases`",
+      });
     }
     return target;
   }
@@ -185,8 +228,13 @@ export class Agent {
         const port = primaryPort(service);
         return {
           name: service.name,
-          addresses: port && addresses[service.name] ? [`${service.name}:${port} (${addresses[service.name]}:${port})`] : [],
-          published: service.ports.filter((p) => p.published).map((p) => `${p.host_ip ?? "0.0.0.0"}:${p.published}`),
+          addresses:
+            port && addresses[service.name]
+              ? [`${service.name}:${port} (${addresses[service.name]}:${port})`]
+              : [],
+          published: service.ports
+            .filter((p) => p.published)
+            .map((p) => `${p.host_ip ?? "0.0.0.0"}:${p.published}`),
           schedule: service["x-slipway"].schedule?.cron,
         };
       }),
@@ -212,10 +260,20 @@ export class Agent {
       await Promise.all(
         instances.map((instance) => {
           const service = spec?.services[instance.service];
-          return retireInstance(this.runtime, instance, service ? stopSignal(service) : "SIGTERM", service?.stop_grace_period?.ms ?? 10_000);
+          return retireInstance(
+            this.runtime,
+            instance,
+            service ? stopSignal(service) : "SIGTERM",
+            service?.stop_grace_period?.ms ?? 10_000,
+          );
         }),
       );
-      this.store.addEvent({ project, kind: "project.down", level: "info", message: `stopped ${instances.length} instances` });
+      this.store.addEvent({
+        project,
+        kind: "project.down",
+        level: "info",
+        message: `stopped ${instances.length} instances`,
+      });
       const active = this.store.activeRelease(project);
       if (active) this.store.setMeta(`down:${project}`, active.id);
       this.scheduler.sync(project);
@@ -229,15 +287,30 @@ export class Agent {
     await this.exclusive(project, async () => {
       const active = this.store.activeRelease(project);
       const content = active && this.specs.release(project, active.id);
-      if (!active || !content) throw new SlipwayError({ code: "E_PROJECT_NOT_DEPLOYED", message: `${project} has no active release`, hint: "run `slipway deploy` first" });
+      if (!active || !content)
+        throw new SlipwayError({
+          code: "E_PROJECT_NOT_DEPLOYED",
+          message: `${project} has no active release`,
+          hint: "run `slipway deploy` first",
+        });
       const names = service ? [service] : Object.keys(content.spec.services);
       for (const name of names) {
-        if (!content.spec.services[name]) throw new SlipwayError({ code: "E_SERVICE_NOT_FOUND", message: `${project} has no service ${name}` });
+        if (!content.spec.services[name])
+          throw new SlipwayError({
+            code: "E_SERVICE_NOT_FOUND",
+            message: `${project} has no service ${name}`,
+          });
         for (const instance of this.store.listInstances(project, { service: name })) {
           const spec = content.spec.services[name]!;
-          await retireInstance(this.runtime, instance, stopSignal(spec), spec.stop_grace_period?.ms ?? 10_000);
+          await retireInstance(
+            this.runtime,
+            instance,
+            stopSignal(spec),
+            spec.stop_grace_period?.ms ?? 10_000,
+          );
         }
-        if (!content.spec.services[name]!["x-slipway"].schedule) await reconcileService(this.runtime, content.spec, name, active.id, content.artifacts[name]!);
+        if (!content.spec.services[name]!["x-slipway"].schedule)
+          await reconcileService(this.runtime, content.spec, name, active.id, content.artifacts[name]!);
       }
     });
   }
@@ -246,8 +319,18 @@ export class Agent {
   async run(project: string, service: string, command: readonly string[]): Promise<ExecResult> {
     const active = this.store.activeRelease(project);
     const content = active && this.specs.release(project, active.id);
-    if (!active || !content) throw new SlipwayError({ code: "E_PROJECT_NOT_DEPLOYED", message: `${project} has no active release`, hint: "run `slipway deploy` first" });
-    if (!content.spec.services[service]) throw new SlipwayError({ code: "E_SERVICE_NOT_FOUND", message: `${project} has no service ${service}`, hint: `services: ${Object.keys(content.spec.services).join(", ")}` });
+    if (!active || !content)
+      throw new SlipwayError({
+        code: "E_PROJECT_NOT_DEPLOYED",
+        message: `${project} has no active release`,
+        hint: "run `slipway deploy` first",
+      });
+    if (!content.spec.services[service])
+      throw new SlipwayError({
+        code: "E_SERVICE_NOT_FOUND",
+        message: `${project} has no service ${service}`,
+        hint: `services: ${Object.keys(content.spec.services).join(", ")}`,
+      });
     return runServiceJob(this.runtime, content.spec, service, content.artifacts[service]!, active.id, "run", {
       command: command.length > 0 ? command : undefined,
     });

@@ -7,7 +7,8 @@ export async function readJson(request: IncomingMessage, limitBytes = 16 * 1024 
   let size = 0;
   for await (const chunk of request) {
     size += (chunk as Buffer).length;
-    if (size > limitBytes) throw new SlipwayError({ code: "E_API_TOO_LARGE", message: "request body too large" });
+    if (size > limitBytes)
+      throw new SlipwayError({ code: "E_API_TOO_LARGE", message: "request body too large" });
     chunks.push(chunk as Buffer);
   }
   if (chunks.length === 0) return {};
@@ -30,7 +31,9 @@ export function sendError(response: ServerResponse, error: unknown): void {
     sendJson(response, status, { error: { code: error.code, message: error.message, hint: error.hint } });
     return;
   }
-  sendJson(response, 500, { error: { code: "E_AGENT_INTERNAL", message: (error as Error)?.stack ?? String(error) } });
+  sendJson(response, 500, {
+    error: { code: "E_AGENT_INTERNAL", message: (error as Error)?.stack ?? String(error) },
+  });
 }
 
 /** Starts a JSON-lines stream; each call of the returned function writes one line. */

@@ -1,10 +1,10 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { hostname } from "node:os";
+import { dirname } from "node:path";
 import type { AppSpec } from "../manifest/model.js";
 import { assignAddresses, renderHostsFile, type ServiceAddresses } from "../network/addresses.js";
 import { decodeRelease, type ReleaseContent } from "../release/content.js";
 import type { StateStore } from "../state/index.js";
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
-import { hostname } from "node:os";
 import type { SlipwayPaths } from "./paths.js";
 
 /**
@@ -45,7 +45,8 @@ export class ProjectSpecs {
   /** Starts converging to `spec`: remembers the project, gives its services addresses and writes its hosts file. */
   adopt(spec: AppSpec): ServiceAddresses {
     const projects = this.projects();
-    if (!projects.includes(spec.name)) this.store.setMeta("projects", JSON.stringify([...projects, spec.name]));
+    if (!projects.includes(spec.name))
+      this.store.setMeta("projects", JSON.stringify([...projects, spec.name]));
     this.current.set(spec.name, spec);
     const addresses = assignAddresses(spec.name, Object.keys(spec.services), this.addresses(spec.name));
     this.store.setMeta(`addresses:${spec.name}`, JSON.stringify(addresses));

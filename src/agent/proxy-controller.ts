@@ -26,7 +26,8 @@ export class ProxyController {
   /** Starts the proxy when it is not running (first start, or it crashed); idempotent. */
   async ensureRunning(): Promise<void> {
     if (this.runningPid() !== undefined) return;
-    if (!existsSync(this.paths.proxyConfig)) this.write({ generation: this.generation, listeners: this.last ?? [] });
+    if (!existsSync(this.paths.proxyConfig))
+      this.write({ generation: this.generation, listeners: this.last ?? [] });
     const log = openSync(this.paths.proxyLog, "a");
     const child = spawn(process.execPath, [SLIPWAY_BIN, "proxy"], {
       detached: true,
@@ -71,7 +72,12 @@ export class ProxyController {
 
   /** Replaces the routes; resolves when the proxy serves them. Unchanged routes cost nothing. */
   async apply(listeners: readonly L4Listener[]): Promise<void> {
-    if (this.last && JSON.stringify(this.last) === JSON.stringify(listeners) && this.runningPid() !== undefined) return;
+    if (
+      this.last &&
+      JSON.stringify(this.last) === JSON.stringify(listeners) &&
+      this.runningPid() !== undefined
+    )
+      return;
     this.last = listeners;
     this.generation = Math.max(this.generation + 1, this.currentGeneration() + 1);
     this.write({ generation: this.generation, listeners });

@@ -31,11 +31,25 @@ export class Scheduler {
       if (!schedule) continue;
       const job = new Cron(schedule.cron, { protect: true }, async () => {
         if (this.rt.store.runningJobRun(project, service.name, "schedule")) return;
-        const result = await runServiceJob(this.rt, release.spec, service.name, release.artifacts[service.name]!, active.id, "schedule", {
-          timeoutMs: schedule.timeout?.ms,
-        }).catch((error: Error) => ({ exitCode: null, output: error.message, timedOut: false, signal: null }));
+        const result = await runServiceJob(
+          this.rt,
+          release.spec,
+          service.name,
+          release.artifacts[service.name]!,
+          active.id,
+          "schedule",
+          {
+            timeoutMs: schedule.timeout?.ms,
+          },
+        ).catch((error: Error) => ({ exitCode: null, output: error.message, timedOut: false, signal: null }));
         if (result.exitCode !== 0) {
-          this.rt.store.addEvent({ project, service: service.name, kind: "schedule.failed", level: "error", message: `${service.name} run exited with ${result.exitCode}: ${result.output.slice(-500)}` });
+          this.rt.store.addEvent({
+            project,
+            service: service.name,
+            kind: "schedule.failed",
+            level: "error",
+            message: `${service.name} run exited with ${result.exitCode}: ${result.output.slice(-500)}`,
+          });
         }
       });
       this.jobs.set(`${project}/${service.name}`, job);

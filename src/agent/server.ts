@@ -16,17 +16,22 @@ const requireParam = (query: URLSearchParams, name: string): string => {
 /** The agent's HTTP API on its unix socket (see api.ts for the shapes). */
 export function agentRoutes(agent: Agent, shutdown: () => void): Record<string, Handler> {
   return {
-    "GET /v1/status": async (_req, res) => sendJson(res, 200, { pid: process.pid, home: agent.paths.home, projects: agent.specs.projects() }),
+    "GET /v1/status": async (_req, res) =>
+      sendJson(res, 200, { pid: process.pid, home: agent.paths.home, projects: agent.specs.projects() }),
     "POST /v1/deploy": async (req, res) => {
       const body = (await readJson(req)) as { spec?: string };
-      if (typeof body.spec !== "string") throw new SlipwayError({ code: "E_API_BAD_REQUEST", message: "deploy needs {spec}" });
+      if (typeof body.spec !== "string")
+        throw new SlipwayError({ code: "E_API_BAD_REQUEST", message: "deploy needs {spec}" });
       const spec = deserializeAppSpec(body.spec);
       await streamDeploy(res, (emit) => agent.deploy(spec, emit));
     },
     "POST /v1/rollback": async (req, res) => {
       const body = (await readJson(req)) as { project?: string; release?: string };
-      if (!body.project) throw new SlipwayError({ code: "E_API_BAD_REQUEST", message: "rollback needs {project}" });
-      await streamDeploy(res, (emit) => agent.deploy(undefined, emit, { project: body.project!, releaseId: body.release }));
+      if (!body.project)
+        throw new SlipwayError({ code: "E_API_BAD_REQUEST", message: "rollback needs {project}" });
+      await streamDeploy(res, (emit) =>
+        agent.deploy(undefined, emit, { project: body.project!, releaseId: body.release }),
+      );
     },
     "GET /v1/ps": async (_req, res, query) => sendJson(res, 200, agent.ps(requireParam(query, "project"))),
     "GET /v1/releases": async (_req, res, query) => {
@@ -36,7 +41,12 @@ export function agentRoutes(agent: Agent, shutdown: () => void): Record<string, 
     },
     "GET /v1/events": async (_req, res, query) => {
       const afterId = Number(query.get("after") ?? 0);
-      sendJson(res, 200, { events: agent.store.listEvents(requireParam(query, "project"), { afterId, service: query.get("service") ?? undefined }) });
+      sendJson(res, 200, {
+        events: agent.store.listEvents(requireParam(query, "project"), {
+          afterId,
+          service: query.get("service") ?? undefined,
+        }),
+      });
     },
     "POST /v1/down": async (req, res) => {
       const { project } = (await readJson(req)) as { project?: string };
@@ -48,7 +58,11 @@ export function agentRoutes(agent: Agent, shutdown: () => void): Record<string, 
       sendJson(res, 200, { ok: true });
     },
     "POST /v1/run": async (req, res) => {
-      const { project, service, command } = (await readJson(req)) as { project?: string; service?: string; command?: string[] };
+      const { project, service, command } = (await readJson(req)) as {
+        project?: string;
+        service?: string;
+        command?: string[];
+      };
       sendJson(res, 200, await agent.run(project ?? "", service ?? "", command ?? []));
     },
     "POST /v1/shutdown": async (_req, res) => {
@@ -59,13 +73,24 @@ export function agentRoutes(agent: Agent, shutdown: () => void): Record<string, 
 }
 
 /** A deploy answers with its events as JSON lines; the last line is `deploy.finished`. */
-async function streamDeploy(res: ServerResponse, run: (emit: (event: unknown) => void) => Promise<unknown>): Promise<void> {
+async function streamDeploy(
+  res: ServerResponse,
+  run: (emit: (event: unknown) => void) => Promise<unknown>,
+): Promise<void> {
   const write = startStream(res);
   try {
     await run(write);
   } catch (error) {
-    const e = error instanceof SlipwayError ? error : new SlipwayError({ code: "E_AGENT_INTERNAL", message: String(error) });
-    write({ type: "deploy.finished", status: "failed", release: "", error: { code: e.code, message: e.message, hint: e.hint } });
+    const e =
+      error instanceof SlipwayError
+        ? error
+        : new SlipwayError({ code: "E_AGENT_INTERNAL", message: String(error) });
+    write({
+      type: "deploy.finished",
+      status: "failed",
+      release: "",
+      error: { code: e.code, message: e.message, hint: e.hint },
+    });
   }
   res.end();
 }
@@ -76,7 +101,10 @@ export function serveAgent(agent: Agent, socket: string, shutdown: () => void): 
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://agent");
     const handler = routes[`${req.method} ${url.pathname}`];
-    if (!handler) return sendJson(res, 404, { error: { code: "E_API_NOT_FOUND", message: `no route ${req.method} ${url.pathname}` } });
+    if (!handler)
+      return sendJson(res, 404, {
+        error: { code: "E_API_NOT_FOUND", message: `no route ${req.method} ${url.pathname}` },
+      });
     handler(req, res, url.searchParams).catch((error) => {
       if (res.headersSent) res.end();
       else sendError(res, error);

@@ -1,10 +1,10 @@
+import { prepareInstance } from "../deploy/instance-spec.js";
+import { handleOf, readinessProbe, startInstance, waitReady } from "../deploy/instances.js";
+import type { DeployRuntime } from "../deploy/runtime.js";
 import { healthConfigFromHealthcheck } from "../health/from-healthcheck.js";
 import { HealthMonitor } from "../health/monitor.js";
 import { runProbe } from "../health/run-probe.js";
 import type { ServiceSpec } from "../manifest/model.js";
-import { prepareInstance } from "../deploy/instance-spec.js";
-import { handleOf, readinessProbe, startInstance, waitReady } from "../deploy/instances.js";
-import type { DeployRuntime } from "../deploy/runtime.js";
 import type { Instance } from "../state/index.js";
 import type { ProjectSpecs } from "./project-specs.js";
 
@@ -30,7 +30,8 @@ export function shouldRestart(service: ServiceSpec, exitCode: number | null, res
 }
 
 /** Exponential backoff: 1 s, 2 s, 4 s … capped. */
-export const backoffMs = (recentCrashes: number) => Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.max(0, recentCrashes - 1));
+export const backoffMs = (recentCrashes: number) =>
+  Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.max(0, recentCrashes - 1));
 
 /**
  * Keeps the instances of active releases running: notices exits (by PID and start time, so it works
@@ -72,7 +73,13 @@ export class Supervisor {
         try {
           await this.check(instance);
         } catch (error) {
-          this.rt.store.addEvent({ project, service: instance.service, kind: "supervisor.error", level: "error", message: (error as Error).message });
+          this.rt.store.addEvent({
+            project,
+            service: instance.service,
+            kind: "supervisor.error",
+            level: "error",
+            message: (error as Error).message,
+          });
         } finally {
           this.busy.delete(instance.id);
         }
@@ -81,7 +88,8 @@ export class Supervisor {
   }
 
   private async check(instance: Instance): Promise<void> {
-    if (instance.state === "starting" || instance.state === "draining" || instance.state === "stopped") return;
+    if (instance.state === "starting" || instance.state === "draining" || instance.state === "stopped")
+      return;
     const service = this.serviceOf(instance);
     if (!service) return;
     if (instance.state === "exited" || instance.state === "crashloop") return this.maybeRestart(instance);
@@ -96,7 +104,9 @@ export class Supervisor {
     const recent = [...(this.crashes.get(instance.id) ?? []), now].filter((t) => now - t < CRASH_WINDOW_MS);
     this.crashes.set(instance.id, recent);
     const crashLoop = recent.length >= CRASH_LOOP_RESTARTS;
-    this.rt.store.setInstanceState(instance.id, crashLoop ? "crashloop" : "exited", { lastExitCode: state.exitCode });
+    this.rt.store.setInstanceState(instance.id, crashLoop ? "crashloop" : "exited", {
+      lastExitCode: state.exitCode,
+    });
     this.rt.store.addEvent({
       project: instance.project,
       service: instance.service,
@@ -106,7 +116,8 @@ export class Supervisor {
       message: `${instance.id} exited${state.exitCode !== null ? ` with code ${state.exitCode}` : ""}${crashLoop ? `; ${recent.length} crashes in a minute, backing off` : ""}`,
     });
     await this.rt.publish(instance.project);
-    if (shouldRestart(service, state.exitCode, instance.restarts)) this.restartAt.set(instance.id, now + backoffMs(recent.length));
+    if (shouldRestart(service, state.exitCode, instance.restarts))
+      this.restartAt.set(instance.id, now + backoffMs(recent.length));
   }
 
   private async maybeRestart(instance: Instance): Promise<void> {
@@ -114,8 +125,23 @@ export class Supervisor {
     if (due === undefined || Date.now() < due) return;
     this.restartAt.delete(instance.id);
     const release = this.specs.release(instance.project, instance.releaseId)!;
-    const prepared = prepareInstance(this.rt, release.spec, instance.service, release.artifacts[instance.service]!, instance.releaseId, instance.index, instance.port ?? 0);
-    const live = await startInstance(this.rt, prepared, instance.serviceHash, instance.index, instance.port ?? 0, instance.restarts + 1);
+    const prepared = prepareInstance(
+      this.rt,
+      release.spec,
+      instance.service,
+      release.artifacts[instance.service]!,
+      instance.releaseId,
+      instance.index,
+      instance.port ?? 0,
+    );
+    const live = await startInstance(
+      this.rt,
+      prepared,
+      instance.serviceHash,
+      instance.index,
+      instance.port ?? 0,
+      instance.restarts + 1,
+    );
     const stillLooping = instance.state === "crashloop";
     this.rt.store.setInstanceState(instance.id, stillLooping ? "crashloop" : "running");
     void waitReady(this.rt, live).then(async (ready) => {
@@ -130,22 +156,48 @@ export class Supervisor {
     if (this.monitors.has(instance.id) || !service.healthcheck || service.healthcheck.disable) return;
     const release = this.specs.release(instance.project, instance.releaseId);
     if (!release) return;
-    const prepared = prepareInstance(this.rt, release.spec, instance.service, release.artifacts[instance.service]!, instance.releaseId, instance.index, instance.port ?? 0);
+    const prepared = prepareInstance(
+      this.rt,
+      release.spec,
+      instance.service,
+      release.artifacts[instance.service]!,
+      instance.releaseId,
+      instance.index,
+      instance.port ?? 0,
+    );
     const probe = readinessProbe({ prepared, handle: handleOf(instance), port: instance.port ?? 0 });
     if (!probe) return;
     const exec = (argv: readonly string[], timeoutMs: number) =>
-      this.rt.target.exec({ ...prepared.spec, env: { ...prepared.spec.env, ...prepared.plan.probeEnv } }, argv, timeoutMs);
+      this.rt.target.exec(
+        { ...prepared.spec, env: { ...prepared.spec.env, ...prepared.plan.probeEnv } },
+        argv,
+        timeoutMs,
+      );
     const monitor = new HealthMonitor({
       check: (timeoutMs) => runProbe(probe, { exec, timeoutMs }),
       config: healthConfigFromHealthcheck(service.healthcheck),
       startedAt: instance.startedAt,
       onTransition: (status, last) => {
         const current = this.rt.store.getInstance(instance.id);
-        if (!current || (current.state !== "healthy" && current.state !== "unhealthy" && current.state !== "running")) return;
+        if (
+          !current ||
+          (current.state !== "healthy" && current.state !== "unhealthy" && current.state !== "running")
+        )
+          return;
         const next = status === "healthy" ? "healthy" : status === "unhealthy" ? "unhealthy" : current.state;
         if (next === current.state) return;
-        this.rt.store.setInstanceState(instance.id, next, next === "unhealthy" ? { lastError: last.output } : {});
-        this.rt.store.addEvent({ project: instance.project, service: instance.service, kind: `instance.${next}`, level: next === "unhealthy" ? "warning" : "info", message: `${instance.id} is ${next}: ${last.output}` });
+        this.rt.store.setInstanceState(
+          instance.id,
+          next,
+          next === "unhealthy" ? { lastError: last.output } : {},
+        );
+        this.rt.store.addEvent({
+          project: instance.project,
+          service: instance.service,
+          kind: `instance.${next}`,
+          level: next === "unhealthy" ? "warning" : "info",
+          message: `${instance.id} is ${next}: ${last.output}`,
+        });
         void this.rt.publish(instance.project);
       },
     });

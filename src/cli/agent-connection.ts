@@ -1,6 +1,6 @@
 import { AgentClient, startAgentDaemon } from "../agent/client.js";
 import { slipwayPaths } from "../agent/paths.js";
-import { type ManifestFlags, loadProject } from "./manifest-options.js";
+import { loadProject, type ManifestFlags } from "./manifest-options.js";
 import type { Output } from "./report.js";
 
 /** The agent of this machine (`SLIPWAY_HOME`), started in the background when it is not running. */

@@ -2,16 +2,15 @@ import { Command, CommanderError } from "commander";
 import { InputError, SlipwayError } from "../errors.js";
 import { registerAgent } from "./commands/agent.js";
 import { registerCheck } from "./commands/check.js";
+import { registerConfig } from "./commands/config.js";
 import { registerDeploy } from "./commands/deploy.js";
 import { registerDown } from "./commands/down.js";
 import { registerLogs } from "./commands/logs.js";
+import { registerPlan } from "./commands/plan.js";
 import { registerPs } from "./commands/ps.js";
 import { registerReleases } from "./commands/releases.js";
 import { registerRestart } from "./commands/restart.js";
 import { registerRun } from "./commands/run.js";
-import { registerConfig } from "./commands/config.js";
-import { registerDemo } from "./commands/demo.js";
-import { registerPlan } from "./commands/plan.js";
 import { type Output, printErrors, processOutput } from "./report.js";
 
 /** Exit codes: 0 ok, 1 the operation found problems, 2 bad input (manifest or flags), 70 a bug in slipway. */
@@ -35,7 +34,6 @@ function buildProgram(output: Output, setExitCode: (code: number) => void): Comm
   registerRun(program, output, setExitCode);
   registerDown(program, output);
   registerAgent(program, output);
-  registerDemo(program, output);
   for (const command of program.commands)
     command.exitOverride().configureOutput({ writeOut: output.stdout, writeErr: output.stderr });
   return program;

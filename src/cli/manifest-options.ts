@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { InputError, type SourceLocation } from "../errors.js";
+import { InputError } from "../errors.js";
 import { type LoadResult, loadManifest } from "../manifest/load.js";
 import type { AppSpec } from "../manifest/model.js";
 import { planStartOrder, type StartPlan } from "../plan/start-order.js";
@@ -20,7 +20,11 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 /** `logs` keeps `-f` for --follow (as `docker compose logs -f`); there the file flag is only `--file`. */
 export function addManifestOptions(command: Command, { shortFile = true } = {}): Command {
   return command
-    .option(`${shortFile ? "-f, " : ""}--file <file>`, "Compose file (repeat to merge several; later files override)", collect)
+    .option(
+      `${shortFile ? "-f, " : ""}--file <file>`,
+      "Compose file (repeat to merge several; later files override)",
+      collect,
+    )
     .option("--env-file <file>", "file of variables for interpolation (repeatable; replaces ./.env)", collect)
     .option("-p, --project-name <name>", "project name (default: top-level name:, else the directory name)")
     .option(

@@ -28,7 +28,9 @@ export interface InstanceSpec {
   /** Directory for the instance's captured stdout/stderr (`stdout.log`, `stderr.log`, rotated by size). */
   readonly logDir: string;
   /** Resource limits, enforced where the machine allows (cgroups); otherwise the driver warns. */
-  readonly limits?: { readonly memoryBytes?: number; readonly cpus?: number; readonly pids?: number } | undefined;
+  readonly limits?:
+    | { readonly memoryBytes?: number; readonly cpus?: number; readonly pids?: number }
+    | undefined;
   /** A hosts file the instance sees as /etc/hosts, so service names resolve as in Compose. */
   readonly hostsFile?: string | undefined;
 }

@@ -1,34 +1,11 @@
 import { existsSync, readFileSync } from "node:fs";
 import type { Command } from "commander";
-import { Agent } from "../../agent/agent.js";
 import { AgentClient, startAgentDaemon } from "../../agent/client.js";
+import { runAgentForeground } from "../../agent/foreground.js";
 import { slipwayPaths } from "../../agent/paths.js";
-import { serveAgent } from "../../agent/server.js";
 import { SlipwayError } from "../../errors.js";
 import { runProxyProcess } from "../../router/l4/process.js";
 import type { Output } from "../report.js";
-
-/** `slipway agent`: the control plane in the foreground until SIGTERM/SIGINT or `agent stop`. */
-async function runAgentForeground(output: Output): Promise<void> {
-  const paths = slipwayPaths();
-  if (await new AgentClient(paths).isUp()) {
-    throw new SlipwayError({ code: "E_AGENT_RUNNING", message: `an agent already serves ${paths.socket}`, hint: "stop it with `slipway agent stop`" });
-  }
-  const agent = new Agent(paths);
-  let closing = false;
-  const shutdown = () => {
-    if (closing) return;
-    closing = true;
-    server.close();
-    void agent.stop().then(() => process.exit(0));
-  };
-  await agent.start();
-  const server = await serveAgent(agent, paths.socket, shutdown);
-  process.on("SIGTERM", shutdown);
-  process.on("SIGINT", shutdown);
-  output.stderr(`slipway agent ${process.pid} serving ${paths.socket}\n`);
-  await new Promise(() => {});
-}
 
 export function registerAgent(program: Command, output: Output): void {
   const agent = program
@@ -39,7 +16,7 @@ export function registerAgent(program: Command, output: Output): void {
     .action(async (action: string | undefined, flags: { json?: boolean }) => {
       const paths = slipwayPaths();
       const client = new AgentClient(paths);
-      if (action === undefined) return runAgentForeground(output);
+      if (action === undefined) return runAgentForeground(output.stderr);
       if (action === "start") {
         await startAgentDaemon(paths);
         output.stdout(`agent running (${paths.socket})\n`);
@@ -47,15 +24,27 @@ export function registerAgent(program: Command, output: Output): void {
         if (!(await client.isUp())) return void output.stdout("agent is not running\n");
         const pid = existsSync(paths.pidFile) ? Number(readFileSync(paths.pidFile, "utf8")) : undefined;
         await client.call("POST", "/v1/shutdown");
-        for (let i = 0; i < 100 && pid && existsSync(`/proc/${pid}`); i++) await new Promise((r) => setTimeout(r, 100));
+        for (let i = 0; i < 100 && pid && existsSync(`/proc/${pid}`); i++)
+          await new Promise((r) => setTimeout(r, 100));
         output.stdout("agent stopped (services keep running)\n");
       } else if (action === "status") {
         const up = await client.isUp();
-        const status = up ? await client.call<{ pid: number; projects: string[] }>("GET", "/v1/status") : undefined;
+        const status = up
+          ? await client.call<{ pid: number; projects: string[] }>("GET", "/v1/status")
+          : undefined;
         if (flags.json) output.stdout(`${JSON.stringify({ running: up, ...status })}\n`);
-        else output.stdout(up ? `agent ${status!.pid} running; projects: ${status!.projects.join(", ") || "none"}\n` : "agent is not running\n");
+        else
+          output.stdout(
+            up
+              ? `agent ${status!.pid} running; projects: ${status!.projects.join(", ") || "none"}\n`
+              : "agent is not running\n",
+          );
       } else {
-        throw new SlipwayError({ code: "E_CLI_USAGE", message: `unknown agent action "${action}"`, hint: "use start, stop or status" });
+        throw new SlipwayError({
+          code: "E_CLI_USAGE",
+          message: `unknown agent action "${action}"`,
+          hint: "use start, stop or status",
+        });
       }
     });
   void agent;

@@ -6,7 +6,13 @@ import { connectAgent, projectName } from "../agent-connection.js";
 import { addManifestOptions, loadProject, type ManifestFlags } from "../manifest-options.js";
 import type { Output } from "../report.js";
 
-const PHASE_MARK: Record<string, string> = { healthy: "✓", completed: "✓", unchanged: "=", failed: "✗", "rolled-back": "↩" };
+const PHASE_MARK: Record<string, string> = {
+  healthy: "✓",
+  completed: "✓",
+  unchanged: "=",
+  failed: "✗",
+  "rolled-back": "↩",
+};
 
 /** One line per event for a person; the raw event for --json. */
 export function formatDeployEvent(event: DeployEvent): string | undefined {
@@ -27,35 +33,67 @@ export function formatDeployEvent(event: DeployEvent): string | undefined {
 }
 
 /** Prints a deploy's event stream; resolves with the exit code (0 live, 1 failed or rolled back). */
-export async function followDeploy(events: AsyncIterable<DeployEvent>, json: boolean, output: Output): Promise<number> {
+export async function followDeploy(
+  events: AsyncIterable<DeployEvent>,
+  json: boolean,
+  output: Output,
+): Promise<number> {
   let finished: Extract<DeployEvent, { type: "deploy.finished" }> | undefined;
   for await (const event of events) {
     if (event.type === "deploy.finished") finished = event;
     if (json) output.stdout(`${JSON.stringify(event)}\n`);
     else {
       const line = formatDeployEvent(event);
-      if (line) (event.type === "deploy.finished" && event.status !== "succeeded" ? output.stderr : output.stdout)(`${line}\n`);
+      if (line)
+        (event.type === "deploy.finished" && event.status !== "succeeded" ? output.stderr : output.stdout)(
+          `${line}\n`,
+        );
     }
   }
-  if (!finished) throw new SlipwayError({ code: "E_AGENT_DISCONNECTED", message: "the agent stopped answering before the deploy finished", hint: "see `slipway ps` and the agent log" });
+  if (!finished)
+    throw new SlipwayError({
+      code: "E_AGENT_DISCONNECTED",
+      message: "the agent stopped answering before the deploy finished",
+      hint: "see `slipway ps` and the agent log",
+    });
   return finished.status === "succeeded" ? 0 : 1;
 }
 
 export function registerDeploy(program: Command, output: Output, setExitCode: (code: number) => void): void {
   for (const name of ["deploy", "up"]) {
     addManifestOptions(
-      program.command(name).description(name === "up" ? "alias of deploy" : "build a release and roll it out (health-gated, rolls back on failure)"),
+      program
+        .command(name)
+        .description(
+          name === "up"
+            ? "alias of deploy"
+            : "build a release and roll it out (health-gated, rolls back on failure)",
+        ),
     ).action(async (flags: ManifestFlags) => {
       const { spec } = loadProject(flags, output);
       const client = await connectAgent();
-      setExitCode(await followDeploy(client.stream<DeployEvent>("POST", "/v1/deploy", { spec: serializeAppSpec(spec) }), flags.json ?? false, output));
+      setExitCode(
+        await followDeploy(
+          client.stream<DeployEvent>("POST", "/v1/deploy", { spec: serializeAppSpec(spec) }),
+          flags.json ?? false,
+          output,
+        ),
+      );
     });
   }
   addManifestOptions(
-    program.command("rollback [release]").description("go back to the previous release (or the one named), reusing its built artifacts"),
+    program
+      .command("rollback [release]")
+      .description("go back to the previous release (or the one named), reusing its built artifacts"),
   ).action(async (release: string | undefined, flags: ManifestFlags) => {
     const project = projectName(flags, output);
     const client = await connectAgent();
-    setExitCode(await followDeploy(client.stream<DeployEvent>("POST", "/v1/rollback", { project, release }), flags.json ?? false, output));
+    setExitCode(
+      await followDeploy(
+        client.stream<DeployEvent>("POST", "/v1/rollback", { project, release }),
+        flags.json ?? false,
+        output,
+      ),
+    );
   });
 }

@@ -4,11 +4,17 @@ import { addManifestOptions, type ManifestFlags } from "../manifest-options.js";
 import type { Output } from "../report.js";
 
 export function registerDown(program: Command, output: Output): void {
-  addManifestOptions(program.command("down").description("stop every service of the project (data and releases are kept)")).action(
-    async (flags: ManifestFlags) => {
-      const project = projectName(flags, output);
-      const { stopped } = await (await connectAgent()).call<{ stopped: number }>("POST", "/v1/down", { project });
-      output.stdout(flags.json ? `${JSON.stringify({ project, stopped })}\n` : `stopped ${stopped} instances of ${project}; data is kept\n`);
-    },
-  );
+  addManifestOptions(
+    program.command("down").description("stop every service of the project (data and releases are kept)"),
+  ).action(async (flags: ManifestFlags) => {
+    const project = projectName(flags, output);
+    const { stopped } = await (await connectAgent()).call<{ stopped: number }>("POST", "/v1/down", {
+      project,
+    });
+    output.stdout(
+      flags.json
+        ? `${JSON.stringify({ project, stopped })}\n`
+        : `stopped ${stopped} instances of ${project}; data is kept\n`,
+    );
+  });
 }

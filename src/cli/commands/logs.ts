@@ -31,7 +31,9 @@ export function registerLogs(program: Command, output: Output): void {
     const paths = slipwayPaths();
     const store = openState(paths.stateDb);
     const since = flags.since ? parseSince(flags.since) : 0;
-    const instances = store.listInstances(project, service ? { service } : undefined).filter((i) => i.startedAt >= since);
+    const instances = store
+      .listInstances(project, service ? { service } : undefined)
+      .filter((i) => i.startedAt >= since);
     store.close();
     const tail = Number(flags.tail ?? 100);
     const offsets = new Map<string, number>();
@@ -42,7 +44,12 @@ export function registerLogs(program: Command, output: Output): void {
         const text = readFileSync(file, "utf8");
         offsets.set(file, Buffer.byteLength(text));
         const lines = text.split("\n").filter(Boolean).slice(-tail);
-        for (const line of lines) output.stdout(flags.json ? `${JSON.stringify({ instance: instance.id, stream, line })}\n` : `${instance.service} | ${line}\n`);
+        for (const line of lines)
+          output.stdout(
+            flags.json
+              ? `${JSON.stringify({ instance: instance.id, stream, line })}\n`
+              : `${instance.service} | ${line}\n`,
+          );
       }
     }
     while (flags.follow) {

@@ -14,10 +14,25 @@ export function formatPs(ps: PsResult): string {
   const lines = [`project ${ps.project}, release ${ps.release ?? "none"}`];
   const rows = [["SERVICE", "INSTANCE", "RELEASE", "STATE", "PID", "PORT", "RESTARTS", "UP"]];
   for (const i of ps.instances) {
-    rows.push([i.service, i.id, i.release, i.state, String(i.pid), String(i.port ?? "-"), String(i.restarts), age(i.startedAt)]);
+    rows.push([
+      i.service,
+      i.id,
+      i.release,
+      i.state,
+      String(i.pid),
+      String(i.port ?? "-"),
+      String(i.restarts),
+      age(i.startedAt),
+    ]);
   }
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  for (const row of rows) lines.push(row.map((cell, c) => cell.padEnd(widths[c]!)).join("  ").trimEnd());
+  for (const row of rows)
+    lines.push(
+      row
+        .map((cell, c) => cell.padEnd(widths[c]!))
+        .join("  ")
+        .trimEnd(),
+    );
   for (const service of ps.services) {
     const where = [...service.addresses, ...service.published.map((p) => `published ${p}`)];
     if (service.schedule) where.push(`schedule "${service.schedule}"`);
@@ -27,9 +42,14 @@ export function formatPs(ps: PsResult): string {
 }
 
 export function registerPs(program: Command, output: Output): void {
-  addManifestOptions(program.command("ps").description("list the project's instances with their state")).action(async (flags: ManifestFlags) => {
+  addManifestOptions(
+    program.command("ps").description("list the project's instances with their state"),
+  ).action(async (flags: ManifestFlags) => {
     const project = projectName(flags, output);
-    const ps = await (await connectAgent()).call<PsResult>("GET", `/v1/ps?project=${encodeURIComponent(project)}`);
+    const ps = await (await connectAgent()).call<PsResult>(
+      "GET",
+      `/v1/ps?project=${encodeURIComponent(project)}`,
+    );
     output.stdout(flags.json ? `${JSON.stringify(ps, null, 2)}\n` : formatPs(ps));
   });
 }

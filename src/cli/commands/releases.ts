@@ -5,24 +5,29 @@ import { addManifestOptions, type ManifestFlags } from "../manifest-options.js";
 import type { Output } from "../report.js";
 
 export function registerReleases(program: Command, output: Output): void {
-  addManifestOptions(program.command("releases").description("list releases (newest first) and recent deploys")).action(
-    async (flags: ManifestFlags) => {
-      const project = projectName(flags, output);
-      const result = await (await connectAgent()).call<{ releases: Omit<Release, "spec">[]; deploys: Deploy[] }>(
-        "GET",
-        `/v1/releases?project=${encodeURIComponent(project)}`,
+  addManifestOptions(
+    program.command("releases").description("list releases (newest first) and recent deploys"),
+  ).action(async (flags: ManifestFlags) => {
+    const project = projectName(flags, output);
+    const result = await (await connectAgent()).call<{
+      releases: Omit<Release, "spec">[];
+      deploys: Deploy[];
+    }>("GET", `/v1/releases?project=${encodeURIComponent(project)}`);
+    if (flags.json) return void output.stdout(`${JSON.stringify(result, null, 2)}\n`);
+    const lines = [`releases of ${project}:`];
+    for (const r of result.releases) {
+      lines.push(
+        `  ${r.id.padEnd(5)} ${r.status.padEnd(10)} ${new Date(r.createdAt).toISOString()}  ${r.specHash.slice(0, 12)}`,
       );
-      if (flags.json) return void output.stdout(`${JSON.stringify(result, null, 2)}\n`);
-      const lines = [`releases of ${project}:`];
-      for (const r of result.releases) {
-        lines.push(`  ${r.id.padEnd(5)} ${r.status.padEnd(10)} ${new Date(r.createdAt).toISOString()}  ${r.specHash.slice(0, 12)}`);
-      }
-      lines.push("deploys:");
-      for (const d of result.deploys) {
-        const error = d.error && typeof d.error === "object" ? ` — ${(d.error as { message?: string }).message?.split("\n")[0]}` : "";
-        lines.push(`  #${d.id} ${d.kind} ${d.fromReleaseId ?? "-"} → ${d.releaseId}  ${d.status}${error}`);
-      }
-      output.stdout(`${lines.join("\n")}\n`);
-    },
-  );
+    }
+    lines.push("deploys:");
+    for (const d of result.deploys) {
+      const error =
+        d.error && typeof d.error === "object"
+          ? ` — ${(d.error as { message?: string }).message?.split("\n")[0]}`
+          : "";
+      lines.push(`  #${d.id} ${d.kind} ${d.fromReleaseId ?? "-"} → ${d.releaseId}  ${d.status}${error}`);
+    }
+    output.stdout(`${lines.join("\n")}\n`);
+  });
 }

@@ -8,10 +8,16 @@ export function registerRun(program: Command, output: Output, setExitCode: (code
   addManifestOptions(
     program
       .command("run <service> [command...]")
-      .description("run a one-off command with the service's environment (`slipway run api -- node script.js`)"),
+      .description(
+        "run a one-off command with the service's environment (`slipway run api -- node script.js`)",
+      ),
   ).action(async (service: string, command: string[], flags: ManifestFlags) => {
     const project = projectName(flags, output);
-    const result = await (await connectAgent()).call<ExecResult>("POST", "/v1/run", { project, service, command });
+    const result = await (await connectAgent()).call<ExecResult>("POST", "/v1/run", {
+      project,
+      service,
+      command,
+    });
     if (flags.json) output.stdout(`${JSON.stringify(result)}\n`);
     else output.stdout(result.output);
     setExitCode(result.exitCode === 0 ? 0 : 1);

@@ -38,6 +38,7 @@ export const runPostgres: NativeRunner = (service, context) => {
     throw new SlipwayError({
       code: "E_NATIVE_CONFIG",
       message: `service ${service.name}: POSTGRES_PASSWORD is not set (the postgres image refuses to start without it)`,
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Compose syntax shown to the user
       hint: "set POSTGRES_PASSWORD (from a variable: ${DB_PASSWORD}) or POSTGRES_HOST_AUTH_METHOD: trust",
     });
   }

@@ -1,0 +1,141 @@
+/**
+ * bench/agent: the agent's own cost.
+ *  - idle agent RSS (target ≤ 60 MB)
+ *  - agent RSS and CPU while supervising 200 idle processes
+ *  - deploy time minus the slowest service's own boot time (target ≤ 1 s)
+ * Run: npm run bench -- agent   (needs `npm run build`; bench.sh builds first)
+ */
+import { spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { DeployEvent } from "../src/agent/api.js";
+import { startAgentDaemon } from "../src/agent/client.js";
+import { slipwayPaths } from "../src/agent/paths.js";
+import { loadManifest } from "../src/manifest/load.js";
+import { serializeAppSpec } from "../src/manifest/serialize.js";
+
+const rssMb = (pid: number) =>
+  Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))![1]) / 1024;
+const cpuTicks = (pid: number) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return Number(fields[11]) + Number(fields[12]);
+};
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const { port } = server.address() as { port: number };
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+const BOOT_MS = 800;
+const APP = `import http from "node:http";
+setTimeout(() => http.createServer((q, s) => s.end("ok")).listen(Number(process.env.PORT), "127.0.0.1"), ${BOOT_MS});
+process.on("SIGTERM", () => process.exit(0));
+`;
+
+/** How long the app takes to answer when started directly (its own boot time). */
+async function directBootMs(dir: string): Promise<number> {
+  const port = await freePort();
+  const started = performance.now();
+  const child = spawn(process.execPath, [join(dir, "app/server.mjs")], {
+    env: { PORT: String(port) },
+    stdio: "ignore",
+  });
+  try {
+    for (let i = 0; i < 200; i++) {
+      const ok = await fetch(`http://127.0.0.1:${port}/`).then(
+        () => true,
+        () => false,
+      );
+      if (ok) return performance.now() - started;
+      await sleep(10);
+    }
+    throw new Error("app never answered");
+  } finally {
+    child.kill("SIGKILL");
+  }
+}
+
+async function deploy(home: string, compose: string, env: Record<string, string>): Promise<number> {
+  const { spec, problems } = loadManifest({ files: [compose], env });
+  if (!spec) throw new Error(problems.map((p) => p.message).join("\n"));
+  const client = await startAgentDaemon(slipwayPaths(home));
+  const started = performance.now();
+  let finished: DeployEvent | undefined;
+  for await (const event of client.stream<DeployEvent>("POST", "/v1/deploy", {
+    spec: serializeAppSpec(spec),
+  }))
+    finished = event;
+  if (finished?.type !== "deploy.finished" || finished.status !== "succeeded")
+    throw new Error(`deploy failed: ${JSON.stringify(finished)}`);
+  return performance.now() - started;
+}
+
+const dir = mkdtempSync(join(tmpdir(), "slipway-bench-agent-"));
+const home = join(dir, "home");
+const paths = slipwayPaths(home);
+try {
+  const client = await startAgentDaemon(paths);
+  const agentPid = Number(readFileSync(paths.pidFile, "utf8"));
+  await sleep(3000);
+  console.log(`idle agent RSS: ${rssMb(agentPid).toFixed(1)} MB (target ≤ 60 MB)`);
+
+  mkdirSync(join(dir, "app"));
+  writeFileSync(join(dir, "app/server.mjs"), APP);
+  writeFileSync(
+    join(dir, "compose.yaml"),
+    `name: benchboot
+services:
+  web:
+    build: ./app
+    command: ["node", "server.mjs"]
+    expose: ["3000"]
+  idle:
+    build: ./app
+    command: ["sleep", "3600"]
+    deploy: { replicas: "\${IDLE:-0}" }
+    x-slipway: { strategy: recreate }
+`,
+  );
+  const boot = await directBootMs(dir);
+  await deploy(home, join(dir, "compose.yaml"), { IDLE: "0", V: "1" }); // builds artifacts
+  writeFileSync(join(dir, "app/server.mjs"), `${APP}// v2\n`);
+  const second = await deploy(home, join(dir, "compose.yaml"), { IDLE: "0" });
+  console.log(
+    `app boot alone: ${boot.toFixed(0)} ms; deploy (build of a 1-file app + health-gated rollout): ${second.toFixed(0)} ms; overhead ${(second - boot).toFixed(0)} ms (target ≤ 1000 ms)`,
+  );
+
+  const idleDeploy = await deploy(home, join(dir, "compose.yaml"), { IDLE: "200" });
+  await sleep(2000);
+  const before = cpuTicks(agentPid);
+  const window = 10_000;
+  await sleep(window);
+  const cpu = ((cpuTicks(agentPid) - before) / 100 / (window / 1000)) * 100;
+  console.log(
+    `200 idle instances started in ${(idleDeploy / 1000).toFixed(1)} s; agent RSS ${rssMb(agentPid).toFixed(1)} MB, CPU ${cpu.toFixed(1)}% of one core over ${window / 1000} s`,
+  );
+  await client.call("POST", "/v1/down", { project: "benchboot" });
+  await client.call("POST", "/v1/shutdown");
+} finally {
+  const proxyPid = (() => {
+    try {
+      return Number(readFileSync(paths.proxyPidFile, "utf8").split(" ")[0]);
+    } catch {
+      return undefined;
+    }
+  })();
+  if (proxyPid) {
+    try {
+      process.kill(proxyPid, "SIGTERM");
+    } catch {
+      // already gone
+    }
+  }
+  await sleep(500);
+  rmSync(dir, { recursive: true, force: true });
+}

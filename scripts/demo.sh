@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# `npm run demo`: installs what is missing, builds slipway, deploys the example bot platform on this
+# machine (process target) and prints where to reach each service. It keeps running afterwards;
+# stop it with: ./bin/slipway down -f examples/bot-platform/compose.yaml
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh
+npm run build --silent
+compose=examples/bot-platform/compose.yaml
+./bin/slipway deploy -f "$compose"
+echo
+./bin/slipway ps -f "$compose"
+echo
+echo "The example is running. Try:  curl http://127.0.0.1:\${API_PORT:-8080}/api/players"
+echo "Stop it with:                 ./bin/slipway down -f $compose"

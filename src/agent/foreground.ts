@@ -1,0 +1,36 @@
+import { SlipwayError } from "../errors.js";
+import { Agent } from "./agent.js";
+import { AgentClient } from "./client.js";
+import { slipwayPaths } from "./paths.js";
+import { serveAgent } from "./server.js";
+
+/**
+ * `slipway agent`: the control plane in the foreground until SIGTERM/SIGINT or `agent stop`.
+ * bin/slipway loads this module directly (not the whole CLI) to keep the daemon small.
+ */
+export async function runAgentForeground(
+  log: (line: string) => void = (line) => process.stderr.write(line),
+): Promise<void> {
+  const paths = slipwayPaths();
+  if (await new AgentClient(paths).isUp()) {
+    throw new SlipwayError({
+      code: "E_AGENT_RUNNING",
+      message: `an agent already serves ${paths.socket}`,
+      hint: "stop it with `slipway agent stop`",
+    });
+  }
+  const agent = new Agent(paths);
+  let closing = false;
+  const shutdown = () => {
+    if (closing) return;
+    closing = true;
+    server.close();
+    void agent.stop().then(() => process.exit(0));
+  };
+  await agent.start();
+  const server = await serveAgent(agent, paths.socket, shutdown);
+  process.on("SIGTERM", shutdown);
+  process.on("SIGINT", shutdown);
+  log(`slipway agent ${process.pid} serving ${paths.socket}\n`);
+  await new Promise(() => {});
+}

@@ -1,0 +1,62 @@
+import type { UnixIdentity } from "./resolve-user.js";
+
+/** Absolute paths of the host tools the launch wrapper uses. */
+export interface HostTools {
+  readonly unshare?: string | undefined;
+  readonly mount?: string | undefined;
+  readonly setpriv?: string | undefined;
+}
+
+/** What to launch: the resolved program and the isolation steps to take before it runs. */
+export interface LaunchRequest {
+  /** Absolute path of argv[0]. */
+  readonly executable: string;
+  /** argv as written (argv[0] is kept as the program's name where possible). */
+  readonly argv: readonly string[];
+  /** `cgroup.procs` files to join before the program runs. */
+  readonly cgroupProcsFiles: readonly string[];
+  /** Bind-mounted over /etc/hosts in a private mount namespace. */
+  readonly hostsFile?: string | undefined;
+  readonly user?: UnixIdentity | undefined;
+  /** Keep `PWD` in the env (only when the spec's env sets it; sh would otherwise add it). */
+  readonly keepPwd: boolean;
+  readonly tools: HostTools;
+}
+
+/** Arguments for `child_process.spawn`. */
+export interface LaunchCommand {
+  readonly file: string;
+  readonly args: readonly string[];
+  readonly argv0: string;
+  readonly uid?: number | undefined;
+  readonly gid?: number | undefined;
+}
+
+const quote = (value: string) => `'${value.replaceAll("'", `'\\''`)}'`;
+
+/**
+ * Pure: the argv that runs `request.argv` with its isolation. Without cgroups or a hosts file the
+ * program is spawned directly (as `user` via spawn's uid/gid). Otherwise it goes through
+ * `[unshare --mount --propagation private --] /bin/sh -c SCRIPT` where SCRIPT joins the cgroups,
+ * bind-mounts the hosts file, drops to `user` with setpriv and execs the program. unshare, sh and
+ * setpriv all exec, so the program keeps the PID that was spawned and is limited from its first
+ * instruction. The privileged steps need root, so the privilege drop happens last, inside the script.
+ */
+export function buildLaunchCommand(request: LaunchRequest): LaunchCommand {
+  const { executable, argv, cgroupProcsFiles, hostsFile, user, tools } = request;
+  const argv0 = argv[0] ?? executable;
+  const needsWrapper = cgroupProcsFiles.length > 0 || hostsFile !== undefined;
+  if (!needsWrapper) return { file: executable, args: argv.slice(1), argv0, uid: user?.uid, gid: user?.gid };
+  const steps = cgroupProcsFiles.map((file) => `echo $$ > ${quote(file)} || exit 125`);
+  if (hostsFile !== undefined)
+    steps.push(`${quote(tools.mount ?? "mount")} --bind ${quote(hostsFile)} /etc/hosts || exit 125`);
+  if (!request.keepPwd) steps.push("unset PWD");
+  const drop = user
+    ? `${quote(tools.setpriv ?? "setpriv")} --reuid=${user.uid} --regid=${user.gid} --clear-groups -- `
+    : "";
+  steps.push(`exec ${drop}"$@"`);
+  const shell = ["/bin/sh", "-c", steps.join("; "), "slipway-launch", executable, ...argv.slice(1)];
+  if (hostsFile === undefined) return { file: "/bin/sh", args: shell.slice(1), argv0: "/bin/sh" };
+  const unshare = tools.unshare ?? "unshare";
+  return { file: unshare, args: ["--mount", "--propagation", "private", "--", ...shell], argv0: unshare };
+}

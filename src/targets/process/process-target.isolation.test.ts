@@ -1,0 +1,95 @@
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { ConformanceHarness } from "../conformance/harness.js";
+import { processFixtures, sh } from "./process-fixtures.js";
+import { ProcessTarget } from "./process-target.js";
+
+const isRoot = process.getuid?.() === 0;
+if (!isRoot) console.warn("process-target isolation tests skipped: they need root (hosts file, user switch)");
+
+describe("ProcessTarget isolation", () => {
+  const warnings: string[] = [];
+  let h: ConformanceHarness;
+  beforeEach(async () => {
+    warnings.length = 0;
+    const target = new ProcessTarget({ onWarning: (id, message) => warnings.push(`${id}: ${message}`) });
+    h = await ConformanceHarness.create(target, processFixtures);
+  });
+  afterEach(() => h.cleanup());
+
+  it.skipIf(!isRoot)(
+    "makes names in the hosts file resolve, leaving the machine's /etc/hosts alone",
+    async () => {
+      const hostsFile = join(h.dir, "hosts");
+      await writeFile(hostsFile, "127.0.0.1 localhost\n10.9.8.7 somename\n");
+      const result = await h.target.runJob(h.spec(["getent", "hosts", "somename"], { hostsFile }), 10_000);
+      expect(result).toMatchObject({ exitCode: 0 });
+      expect(result.output).toMatch(/^10\.9\.8\.7\s+somename/);
+      expect(await h.target.runJob(h.spec(["getent", "hosts", "somename"]), 10_000)).toMatchObject({
+        exitCode: 2,
+      });
+    },
+  );
+
+  it.skipIf(!isRoot)("keeps the PID it reported and adds nothing to the env when wrapped", async () => {
+    const hostsFile = join(h.dir, "hosts");
+    await writeFile(hostsFile, "10.9.8.7 somename\n");
+    const spec = h.spec(sh("echo pid=$$; exec sleep 30"), { hostsFile });
+    const handle = await h.start(spec);
+    await h.waitForLog(spec, "pid=");
+    expect(await h.readLog(spec, "stdout")).toBe(`pid=${handle.pid}\n`);
+    const env = { PATH: "/usr/bin:/bin", ONLY: "this" };
+    const result = await h.target.runJob(
+      h.spec(["env"], { hostsFile, env, logDir: join(h.dir, "job") }),
+      10_000,
+    );
+    expect(result.output.trim().split("\n").sort()).toEqual(["ONLY=this", "PATH=/usr/bin:/bin"]);
+  });
+
+  it.skipIf(!isRoot)("runs as another user, also together with a hosts file", async () => {
+    const asPostgres = { user: "postgres", cwd: "/" };
+    expect((await h.target.runJob(h.spec(["id", "-un"], asPostgres), 10_000)).output.trim()).toBe("postgres");
+    const hostsFile = join(h.dir, "hosts");
+    await writeFile(hostsFile, "10.9.8.7 somename\n");
+    const spec = h.spec(sh("id -un; getent hosts somename"), {
+      ...asPostgres,
+      hostsFile,
+      logDir: join(h.dir, "svc"),
+    });
+    await h.target.waitForExit(await h.start(spec));
+    expect(await h.readLog(spec, "stdout")).toMatch(/^postgres\n10\.9\.8\.7\s+somename/);
+  });
+
+  it.skipIf(!isRoot)("rejects an unknown user with E_TARGET_START", async () => {
+    const start = h.target.start(h.spec(["true"], { user: "slipway-no-such-user" }));
+    await expect(start).rejects.toMatchObject({
+      code: "E_TARGET_START",
+      message: /unknown user: slipway-no-such-user/,
+    });
+  });
+
+  it("reports a job whose command is missing like a shell does (127)", async () => {
+    const result = await h.target.runJob(h.spec(["slipway-no-such-command"]), 10_000);
+    expect(result).toEqual({
+      exitCode: 127,
+      signal: null,
+      timedOut: false,
+      output: "command not found: slipway-no-such-command\n",
+    });
+  });
+
+  it("warns instead of failing when limits cannot be enforced", async () => {
+    const unlimited = new ProcessTarget({
+      cgroupRoot: h.dir,
+      onWarning: (id, message) => warnings.push(`${id}: ${message}`),
+    });
+    expect(unlimited.capabilities).toEqual({ nativeRollout: false, enforcesLimits: false });
+    const spec = h.spec(["true"], { id: "limited", limits: { memoryBytes: 1 << 26, pids: 10 } });
+    expect(await unlimited.runJob(spec, 10_000)).toMatchObject({ exitCode: 0 });
+    expect(warnings).toEqual([
+      "limited: memory limit not enforced: cgroups not writable",
+      "limited: pids limit not enforced: cgroups not writable",
+    ]);
+  });
+});

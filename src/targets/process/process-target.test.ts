@@ -1,0 +1,5 @@
+import { describeTargetConformance } from "../conformance/suite.js";
+import { processFixtures } from "./process-fixtures.js";
+import { ProcessTarget } from "./process-target.js";
+
+describeTargetConformance("process", () => new ProcessTarget(), processFixtures);
