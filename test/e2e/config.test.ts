@@ -35,12 +35,32 @@ describe("slipway config", () => {
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     const doc = parse(result.stdout);
-    expect(Object.keys(doc)).toEqual(["configs", "name", "networks", "secrets", "services", "volumes", "x-slipway"]);
-    expect(doc.name).toBe(dir.split("/").pop()!.toLowerCase().replace(/[^a-z0-9_-]/g, ""));
+    expect(Object.keys(doc)).toEqual([
+      "configs",
+      "name",
+      "networks",
+      "secrets",
+      "services",
+      "volumes",
+      "x-slipway",
+    ]);
+    expect(doc.name).toBe(
+      dir
+        .split("/")
+        .pop()!
+        .toLowerCase()
+        .replace(/[^a-z0-9_-]/g, ""),
+    );
     expect(doc.services.web.command).toEqual(["nginx", "-g", "daemon off;"]);
     expect(doc.services.web.environment).toEqual({ A: "1", B: "fallback" });
-    expect(doc.services.web.ports).toEqual([{ mode: "ingress", protocol: "tcp", published: "8080", target: 80 }]);
-    expect(doc.services.web.volumes[0]).toMatchObject({ type: "bind", source: `${dir}/html`, read_only: true });
+    expect(doc.services.web.ports).toEqual([
+      { mode: "ingress", protocol: "tcp", published: "8080", target: 80 },
+    ]);
+    expect(doc.services.web.volumes[0]).toMatchObject({
+      type: "bind",
+      source: `${dir}/html`,
+      read_only: true,
+    });
     expect(doc.volumes.data.name).toBe(`${doc.name}_data`);
     expect(doc.services.db["x-slipway"].strategy).toBe("recreate");
     expect(doc.services.web["x-slipway"].strategy).toBe("rolling");
@@ -52,7 +72,19 @@ describe("slipway config", () => {
       "prod.yaml": `services:\n  web:\n    command: ["nginx"]\n    ports: ["8443:443"]\n    environment: { A: "2" }\n  tools:\n    image: busybox:1\n    profiles: [debug]\n`,
       "prod.env": "B_VALUE=from-env-file\n",
     });
-    const args = ["config", "--format", "json", "-f", "compose.yaml", "-f", "prod.yaml", "--env-file", "prod.env", "-p", "shop"];
+    const args = [
+      "config",
+      "--format",
+      "json",
+      "-f",
+      "compose.yaml",
+      "-f",
+      "prod.yaml",
+      "--env-file",
+      "prod.env",
+      "-p",
+      "shop",
+    ];
     const result = slipway(args, { cwd: dir });
     expect(result.code).toBe(0);
     const doc = JSON.parse(result.stdout);
@@ -67,7 +99,9 @@ describe("slipway config", () => {
 
   it("the process environment wins over the .env file", () => {
     const dir = make({ "compose.yaml": BASE, ".env": "B_VALUE=dotenv\n" });
-    expect(JSON.parse(slipway(["config", "--json"], { cwd: dir }).stdout).services.web.environment.B).toBe("dotenv");
+    expect(JSON.parse(slipway(["config", "--json"], { cwd: dir }).stdout).services.web.environment.B).toBe(
+      "dotenv",
+    );
     const fromShell = slipway(["config", "--json"], { cwd: dir, env: { B_VALUE: "shell" } });
     expect(JSON.parse(fromShell.stdout).services.web.environment.B).toBe("shell");
   });
@@ -79,7 +113,9 @@ describe("slipway config", () => {
     const result = slipway(["config"], { cwd: dir });
     expect(result.code).toBe(2);
     expect(result.stdout).toBe("");
-    expect(result.stderr).toContain('compose.yaml:4:5 E_MANIFEST_UNKNOWN_KEY unknown key "prots" in services.api');
+    expect(result.stderr).toContain(
+      'compose.yaml:4:5 E_MANIFEST_UNKNOWN_KEY unknown key "prots" in services.api',
+    );
     expect(result.stderr).toContain('hint: did you mean "ports"?');
     expect(result.stderr).toMatch(/compose\.yaml:5:14 E_MANIFEST_\w+ .*restart/);
     expect(result.stderr).toMatch(/compose\.yaml:7:17 E_MANIFEST_\w+ .*replicas/);
@@ -113,11 +149,21 @@ describe("slipway config", () => {
   });
 
   it("loads the example bot platform", () => {
-    const result = slipway(["config", "--json", "-f", "examples/bot-platform/compose.yaml"], { cwd: `${import.meta.dirname}/../..` });
+    const result = slipway(["config", "--json", "-f", "examples/bot-platform/compose.yaml"], {
+      cwd: `${import.meta.dirname}/../..`,
+    });
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     expect(Object.keys(JSON.parse(result.stdout).services).sort()).toEqual([
-      "analytics", "api", "bot", "cache", "db", "frontend", "worker",
+      "analytics",
+      "api",
+      "bot",
+      "cache",
+      "db",
+      "fake-telegram",
+      "frontend",
+      "migrate",
+      "runtime",
     ]);
   });
 });

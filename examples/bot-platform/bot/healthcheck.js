@@ -1,0 +1,11 @@
+// Healthcheck for Compose/slipway: exit 0 when the webhook server answers, 1 otherwise.
+// PORT is the instance's own port (slipway gives each instance one), 3001 by default.
+const port = process.env.PORT ?? "3001";
+try {
+  const response = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(2000) });
+  if (!response.ok) console.error(`unhealthy: ${response.status} ${await response.text()}`);
+  process.exit(response.ok ? 0 : 1);
+} catch (error) {
+  console.error(`unhealthy: ${error.message}`);
+  process.exit(1);
+}

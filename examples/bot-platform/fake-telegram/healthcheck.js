@@ -1,0 +1,10 @@
+// Healthcheck for Compose/slipway: exit 0 when the fake Bot API answers, 1 otherwise.
+// PORT is the instance's own port (slipway gives each instance one), 8081 by default.
+const port = process.env.PORT ?? "8081";
+try {
+  const response = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(2000) });
+  process.exit(response.ok ? 0 : 1);
+} catch (error) {
+  console.error(`unhealthy: ${error.message}`);
+  process.exit(1);
+}
