@@ -3,6 +3,7 @@ import { type DeployOutcome, deployApp } from "../deploy/deploy.js";
 import { stopSignal } from "../deploy/instance-spec.js";
 import { handleOf, retireInstance } from "../deploy/instances.js";
 import { runServiceJob } from "../deploy/jobs.js";
+import { primaryPort } from "../deploy/ports.js";
 import { reconcileService } from "../deploy/reconcile.js";
 import type { DeployRuntime } from "../deploy/runtime.js";
 import { SlipwayError } from "../errors.js";
@@ -14,7 +15,7 @@ import type { DeployEvent, PsResult } from "./api.js";
 import type { SlipwayPaths } from "./paths.js";
 import { ProjectSpecs } from "./project-specs.js";
 import { ProxyController } from "./proxy-controller.js";
-import { primaryPort, projectListeners } from "./routes.js";
+import { projectListeners } from "./routes.js";
 import { Scheduler } from "./scheduler.js";
 import { Supervisor } from "./supervisor.js";
 

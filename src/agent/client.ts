@@ -1,8 +1,9 @@
 import { spawn } from "node:child_process";
-import { mkdirSync, openSync } from "node:fs";
+import { mkdirSync, openSync, readFileSync } from "node:fs";
 import { request as httpRequest, type IncomingMessage } from "node:http";
 import { resolve } from "node:path";
 import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
 import { SlipwayError } from "../errors.js";
 import type { ApiError } from "./api.js";
 import type { SlipwayPaths } from "./paths.js";
@@ -67,8 +68,20 @@ export class AgentClient {
   async *stream<T>(method: string, path: string, body?: unknown): AsyncGenerator<T> {
     const response = await this.open(method, path, body);
     await AgentClient.failIfError(response);
-    for await (const line of createInterface({ input: response })) {
-      if (line.trim()) yield JSON.parse(line) as T;
+    try {
+      for await (const line of createInterface({ input: response })) {
+        if (line.trim()) yield JSON.parse(line) as T;
+      }
+    } catch (error) {
+      // The agent died mid-answer (the socket closed): a coded error, not a crash of the CLI.
+      throw new SlipwayError(
+        {
+          code: "E_AGENT_DISCONNECTED",
+          message: `the slipway agent stopped answering (${(error as Error).message})`,
+          hint: "the next command starts the agent again; it rolls back a deploy it did not finish (see `slipway releases`)",
+        },
+        { cause: error },
+      );
     }
   }
 
@@ -82,10 +95,28 @@ export class AgentClient {
   }
 }
 
+/** Identifies the installed build; an agent started from another build is replaced (services keep running). */
+export function buildId(): string {
+  try {
+    return readFileSync(fileURLToPath(new URL("../BUILD", import.meta.url)), "utf8").trim();
+  } catch {
+    return "unknown";
+  }
+}
+
+async function replaceOutdatedAgent(client: AgentClient): Promise<boolean> {
+  const status = await client.call<{ build?: string }>("GET", "/v1/status").catch(() => undefined);
+  if (!status) return false;
+  if (status.build === buildId()) return true;
+  await client.call("POST", "/v1/shutdown").catch(() => undefined);
+  for (let i = 0; i < 100 && (await client.isUp()); i++) await new Promise((r) => setTimeout(r, 100));
+  return false;
+}
+
 /** Starts the agent in the background (its own session, output to agent.log) and waits until it answers. */
 export async function startAgentDaemon(paths: SlipwayPaths, timeoutMs = 15_000): Promise<AgentClient> {
   const client = new AgentClient(paths);
-  if (await client.isUp()) return client;
+  if (await replaceOutdatedAgent(client)) return client;
   mkdirSync(paths.home, { recursive: true });
   const log = openSync(paths.agentLog, "a");
   // A small young generation keeps the idle daemon lean; it allocates little once running.

@@ -32,5 +32,5 @@ export async function runAgentForeground(
   process.on("SIGTERM", shutdown);
   process.on("SIGINT", shutdown);
   log(`slipway agent ${process.pid} serving ${paths.socket}\n`);
-  await new Promise(() => {});
+  setInterval(() => {}, 1 << 30);
 }

@@ -1,3 +1,4 @@
+import { primaryPort } from "../deploy/ports.js";
 import type { ServiceSpec } from "../manifest/model.js";
 import type { L4Listener } from "../router/l4/config.js";
 
@@ -8,16 +9,6 @@ export interface RoutableInstance {
   readonly port: number | null;
   /** Only `healthy` instances are in rotation (a service without a healthcheck is healthy once it listens). */
   readonly state: string;
-}
-
-/** The port a service's instances listen on, as written in Compose: the first of `ports`, `expose`, route ports. */
-export function primaryPort(service: ServiceSpec): number | undefined {
-  const candidates = [
-    ...service.ports.map((p) => p.target),
-    ...(service.expose ?? []).map((e) => Number.parseInt(String(e), 10)),
-    ...service["x-slipway"].routes.flatMap((r) => (r.port ? [r.port] : [])),
-  ];
-  return candidates.find((port) => Number.isInteger(port) && port > 0);
 }
 
 /**

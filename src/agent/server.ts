@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { SlipwayError } from "../errors.js";
 import { deserializeAppSpec } from "../manifest/serialize.js";
 import type { Agent } from "./agent.js";
+import { buildId } from "./client.js";
 import { readJson, sendError, sendJson, startStream } from "./http.js";
 
 type Handler = (request: IncomingMessage, response: ServerResponse, query: URLSearchParams) => Promise<void>;
@@ -17,7 +18,12 @@ const requireParam = (query: URLSearchParams, name: string): string => {
 export function agentRoutes(agent: Agent, shutdown: () => void): Record<string, Handler> {
   return {
     "GET /v1/status": async (_req, res) =>
-      sendJson(res, 200, { pid: process.pid, home: agent.paths.home, projects: agent.specs.projects() }),
+      sendJson(res, 200, {
+        pid: process.pid,
+        build: buildId(),
+        home: agent.paths.home,
+        projects: agent.specs.projects(),
+      }),
     "POST /v1/deploy": async (req, res) => {
       const body = (await readJson(req)) as { spec?: string };
       if (typeof body.spec !== "string")

@@ -5,12 +5,12 @@ import { buildService, type ServiceArtifact } from "../release/build.js";
 import { decodeRelease, encodeRelease, type ReleaseContent } from "../release/content.js";
 import { sha256, stableJson } from "../release/hash.js";
 import type { Release } from "../state/index.js";
+import { DeployFailure } from "./failure.js";
 import { handleOf } from "./instances.js";
 import { runServiceJob } from "./jobs.js";
 import { reconcileService } from "./reconcile.js";
 import { blueGreen, recreate, rolling, type ServiceChange } from "./replace.js";
 import type { DeployRuntime } from "./runtime.js";
-import { DeployFailure } from "./failure.js";
 
 /** A service that runs once per deploy rather than staying up: others wait for it to complete successfully. */
 export function isOneShot(app: AppSpec, service: ServiceSpec): boolean {
@@ -35,7 +35,12 @@ async function buildArtifacts(rt: DeployRuntime, app: AppSpec): Promise<Record<s
 }
 
 /** Is the service already running exactly this artifact with every replica ready? Then it is left alone. */
-async function isUpToDate(rt: DeployRuntime, app: AppSpec, service: ServiceSpec, artifact: ServiceArtifact): Promise<boolean> {
+async function isUpToDate(
+  rt: DeployRuntime,
+  app: AppSpec,
+  service: ServiceSpec,
+  artifact: ServiceArtifact,
+): Promise<boolean> {
   const instances = rt.store.listInstances(app.name, { service: service.name });
   if (instances.length !== service.deploy.replicas) return false;
   if (instances.some((i) => i.serviceHash !== artifact.hash || i.state !== "healthy")) return false;
@@ -43,12 +48,21 @@ async function isUpToDate(rt: DeployRuntime, app: AppSpec, service: ServiceSpec,
 }
 
 /** Rolls one changed service out to the new release by its strategy (migrations first). */
-async function rollOutService(rt: DeployRuntime, app: AppSpec, release: string, artifact: ServiceArtifact, service: ServiceSpec): Promise<void> {
+async function rollOutService(
+  rt: DeployRuntime,
+  app: AppSpec,
+  release: string,
+  artifact: ServiceArtifact,
+  service: ServiceSpec,
+): Promise<void> {
   const migrate = service["x-slipway"].migrate;
   if (migrate) {
     rt.emit({ type: "service", service: service.name, phase: "migrating" });
     const command = migrate.command.length === 1 ? ["/bin/sh", "-c", migrate.command[0]!] : migrate.command;
-    const result = await runServiceJob(rt, app, service.name, artifact, release, "migrate", { command, timeoutMs: migrate.timeout.ms });
+    const result = await runServiceJob(rt, app, service.name, artifact, release, "migrate", {
+      command,
+      timeoutMs: migrate.timeout.ms,
+    });
     if (result.exitCode !== 0) {
       throw new DeployFailure(
         "E_DEPLOY_MIGRATION_FAILED",
@@ -57,7 +71,13 @@ async function rollOutService(rt: DeployRuntime, app: AppSpec, release: string, 
       );
     }
   }
-  const change: ServiceChange = { app, service: service.name, release, artifact, old: rt.store.listInstances(app.name, { service: service.name }) };
+  const change: ServiceChange = {
+    app,
+    service: service.name,
+    release,
+    artifact,
+    old: rt.store.listInstances(app.name, { service: service.name }),
+  };
   const replicas = service.deploy.replicas;
   switch (service["x-slipway"].strategy) {
     case "recreate":
@@ -70,7 +90,14 @@ async function rollOutService(rt: DeployRuntime, app: AppSpec, release: string, 
 }
 
 /** A one-shot service: run to completion once per change; a failure stops the deploy. */
-async function runOneShot(rt: DeployRuntime, app: AppSpec, release: string, artifact: ServiceArtifact, service: ServiceSpec, previous: ReleaseContent | undefined): Promise<void> {
+async function runOneShot(
+  rt: DeployRuntime,
+  app: AppSpec,
+  release: string,
+  artifact: ServiceArtifact,
+  service: ServiceSpec,
+  previous: ReleaseContent | undefined,
+): Promise<void> {
   const lastRun = rt.store.listJobRuns(app.name, { service: service.name, limit: 1 })[0];
   if (previous?.artifacts[service.name]?.hash === artifact.hash && lastRun?.exitCode === 0) {
     rt.emit({ type: "service", service: service.name, phase: "unchanged" });
@@ -100,13 +127,19 @@ export interface DeployOutcome {
  * service this deploy changed is rolled back to the previous release, which keeps serving.
  * `rollbackTo` re-deploys a stored release with its built artifacts (no rebuild).
  */
-export async function deployApp(rt: DeployRuntime, app: AppSpec, rollbackTo?: Release): Promise<DeployOutcome> {
+export async function deployApp(
+  rt: DeployRuntime,
+  app: AppSpec,
+  rollbackTo?: Release,
+): Promise<DeployOutcome> {
   const project = app.name;
   const active = rt.store.activeRelease(project);
   const previous = active ? decodeRelease(active.spec) : undefined;
   const artifacts = rollbackTo ? decodeRelease(rollbackTo.spec).artifacts : await buildArtifacts(rt, app);
   const content: ReleaseContent = { spec: app, artifacts };
-  const specHash = sha256(stableJson(Object.fromEntries(Object.entries(artifacts).map(([s, a]) => [s, a.hash]))));
+  const specHash = sha256(
+    stableJson(Object.fromEntries(Object.entries(artifacts).map(([s, a]) => [s, a.hash]))),
+  );
   const { release, deploy } = rt.store.transaction(() => {
     // The same content as the active release is not a new release: the deploy converges to the active one.
     const release =
@@ -120,7 +153,12 @@ export async function deployApp(rt: DeployRuntime, app: AppSpec, rollbackTo?: Re
         artifactsDir: rt.paths.artifacts(project),
         status: "ready",
       });
-    const { deploy } = rt.store.startDeploy({ project, releaseId: release.id, fromReleaseId: active?.id, kind: rollbackTo ? "rollback" : "deploy" });
+    const { deploy } = rt.store.startDeploy({
+      project,
+      releaseId: release.id,
+      fromReleaseId: active?.id,
+      kind: rollbackTo ? "rollback" : "deploy",
+    });
     return { release, deploy };
   });
   rt.emit({ type: "deploy.started", deployId: deploy.id, release: release.id, from: active?.id });
@@ -133,7 +171,12 @@ export async function deployApp(rt: DeployRuntime, app: AppSpec, rollbackTo?: Re
           const service = app.services[name]!;
           const artifact = artifacts[name]!;
           if (service["x-slipway"].schedule) {
-            rt.emit({ type: "service", service: name, phase: "scheduled", detail: service["x-slipway"].schedule.cron });
+            rt.emit({
+              type: "service",
+              service: name,
+              phase: "scheduled",
+              detail: service["x-slipway"].schedule.cron,
+            });
             return;
           }
           if (isOneShot(app, service)) return runOneShot(rt, app, release.id, artifact, service, previous);
@@ -157,21 +200,44 @@ export async function deployApp(rt: DeployRuntime, app: AppSpec, rollbackTo?: Re
     rt.emit({ type: "deploy.finished", status: "succeeded", release: release.id });
     return { status: "succeeded", release: release.id };
   } catch (cause) {
-    const error = cause instanceof SlipwayError ? cause : new SlipwayError({ code: "E_DEPLOY_FAILED", message: String((cause as Error)?.message ?? cause) }, { cause });
+    const error =
+      cause instanceof SlipwayError
+        ? cause
+        : new SlipwayError(
+            { code: "E_DEPLOY_FAILED", message: String((cause as Error)?.message ?? cause) },
+            { cause },
+          );
     rt.emit({ type: "log", level: "error", message: error.message });
     await rollBackServices(rt, project, changed, previous, active?.id);
     rt.store.transaction(() => {
       if (!rollbackTo) rt.store.setReleaseStatus(project, release.id, "failed");
       rt.store.finishDeploy(deploy.id, "rolled-back", { code: error.code, message: error.message });
     });
-    rt.store.addEvent({ project, releaseId: release.id, kind: "deploy.rolled-back", level: "error", message: error.message });
-    rt.emit({ type: "deploy.finished", status: "rolled-back", release: release.id, error: { code: error.code, message: error.message, hint: error.hint } });
+    rt.store.addEvent({
+      project,
+      releaseId: release.id,
+      kind: "deploy.rolled-back",
+      level: "error",
+      message: error.message,
+    });
+    rt.emit({
+      type: "deploy.finished",
+      status: "rolled-back",
+      release: release.id,
+      error: { code: error.code, message: error.message, hint: error.hint },
+    });
     return { status: "rolled-back", release: release.id, error };
   }
 }
 
 /** Puts every service this deploy touched back on the previous release (or stops it when it is new). */
-async function rollBackServices(rt: DeployRuntime, project: string, changed: readonly string[], previous: ReleaseContent | undefined, previousId: string | undefined): Promise<void> {
+async function rollBackServices(
+  rt: DeployRuntime,
+  project: string,
+  changed: readonly string[],
+  previous: ReleaseContent | undefined,
+  previousId: string | undefined,
+): Promise<void> {
   for (const name of [...changed].reverse()) {
     try {
       const before = previous?.spec.services[name];
@@ -185,7 +251,11 @@ async function rollBackServices(rt: DeployRuntime, project: string, changed: rea
       }
       rt.emit({ type: "service", service: name, phase: "rolled-back" });
     } catch (error) {
-      rt.emit({ type: "log", level: "error", message: `rolling ${name} back failed: ${(error as Error).message}` });
+      rt.emit({
+        type: "log",
+        level: "error",
+        message: `rolling ${name} back failed: ${(error as Error).message}`,
+      });
     }
   }
 }

@@ -1,14 +1,13 @@
 import { existsSync, readFileSync } from "node:fs";
-import { hostname } from "node:os";
+import { constants, hostname } from "node:os";
 import { SlipwayError } from "../errors.js";
-import type { DeployRuntime } from "./runtime.js";
 import { parseEnvFile } from "../manifest/env-file.js";
 import type { AppSpec, ServiceSpec } from "../manifest/model.js";
 import type { ServiceArtifact } from "../release/build.js";
 import { nativeRunnerFor } from "../targets/native/resolve.js";
 import type { NativeRunPlan } from "../targets/native/runner.js";
 import type { InstanceSpec } from "../targets/target.js";
-import { constants } from "node:os";
+import type { DeployRuntime } from "./runtime.js";
 
 /** Everything needed to start (or restart) one instance of a service from a release. */
 export interface PreparedInstance {
@@ -32,7 +31,8 @@ function serviceEnvironment(service: ServiceSpec): Record<string, string> {
         hint: "create it, or mark it `required: false`",
       });
     }
-    for (const [key, value] of parseEnvFile(readFileSync(file.path, "utf8"), () => undefined).vars) env[key] = value;
+    for (const [key, value] of parseEnvFile(readFileSync(file.path, "utf8"), () => undefined).vars)
+      env[key] = value;
   }
   for (const [key, value] of Object.entries(service.environment)) if (value !== null) env[key] = value;
   return env;

@@ -6,6 +6,7 @@ import { waitUntilHealthy } from "../health/wait.js";
 import type { Instance } from "../state/index.js";
 import type { InstanceHandle } from "../targets/target.js";
 import type { PreparedInstance } from "./instance-spec.js";
+import { primaryPort } from "./ports.js";
 import type { DeployRuntime } from "./runtime.js";
 
 /** A started instance with what it takes to check, restart and stop it. */
@@ -66,7 +67,7 @@ export function readinessProbe(instance: LiveInstance): Probe | undefined {
   const probe = probeFromHealthcheck(service.healthcheck);
   if (probe?.kind === "exec" && plan.adaptProbe) return { ...probe, argv: plan.adaptProbe(probe.argv) };
   if (probe) return probe;
-  return service.ports.length > 0 || (service.expose ?? []).length > 0 || service["x-slipway"].routes.length > 0
+  return primaryPort(service) !== undefined
     ? { kind: "tcp", host: "127.0.0.1", port: instance.port }
     : undefined;
 }
@@ -75,12 +76,18 @@ export function readinessProbe(instance: LiveInstance): Probe | undefined {
  * Waits until an instance is ready for traffic. Fails fast when the process exits first, and the
  * reason names the probe and its last output (never just "unhealthy").
  */
-export async function waitReady(rt: DeployRuntime, instance: LiveInstance): Promise<{ ok: true } | { ok: false; reason: string }> {
+export async function waitReady(
+  rt: DeployRuntime,
+  instance: LiveInstance,
+): Promise<{ ok: true } | { ok: false; reason: string }> {
   const { spec, plan, service } = instance.prepared;
   const probe = readinessProbe(instance);
   const exited = rt.target.waitForExit(instance.handle).then((state) => ({ exited: state }));
   if (!probe) {
-    const settled = await Promise.race([exited, new Promise<undefined>((r) => setTimeout(() => r(undefined), 1000))]);
+    const settled = await Promise.race([
+      exited,
+      new Promise<undefined>((r) => setTimeout(() => r(undefined), 1000)),
+    ]);
     if (!settled) return { ok: true };
   }
   const config = healthConfigFromHealthcheck(service.healthcheck);
@@ -95,21 +102,33 @@ export async function waitReady(rt: DeployRuntime, instance: LiveInstance): Prom
   const exec = (argv: readonly string[], timeoutMs: number) =>
     rt.target.exec({ ...spec, env: { ...spec.env, ...plan.probeEnv } }, argv, timeoutMs);
   const health = probe
-    ? waitUntilHealthy(probe, gate, { exec, deadlineMs, signal: abort.signal }).catch(() => ({ healthy: false as const, reason: "aborted" }))
+    ? waitUntilHealthy(probe, gate, { exec, deadlineMs, signal: abort.signal }).catch(() => ({
+        healthy: false as const,
+        reason: "aborted",
+      }))
     : Promise.resolve({ healthy: false as const, reason: "exited" });
   const result = await Promise.race([health, exited]);
   abort.abort();
   if ("exited" in result) {
     const state = result.exited;
-    const how = state.state === "exited" && state.exitCode !== null ? `exited with code ${state.exitCode}` : "exited";
-    return { ok: false, reason: `${spec.service} ${how} before it became ready; last output:\n${lastOutput(spec.logDir)}` };
+    const how =
+      state.state === "exited" && state.exitCode !== null ? `exited with code ${state.exitCode}` : "exited";
+    return {
+      ok: false,
+      reason: `${spec.service} ${how} before it became ready; last output:\n${lastOutput(spec.logDir)}`,
+    };
   }
   if (result.healthy) return { ok: true };
   return { ok: false, reason: `${spec.service}: ${result.reason}` };
 }
 
 /** Takes an instance out of rotation, lets in-flight work finish, stops it gracefully and forgets it. */
-export async function retireInstance(rt: DeployRuntime, instance: Instance, signal: NodeJS.Signals, graceMs: number): Promise<void> {
+export async function retireInstance(
+  rt: DeployRuntime,
+  instance: Instance,
+  signal: NodeJS.Signals,
+  graceMs: number,
+): Promise<void> {
   if (instance.state === "healthy") {
     rt.store.setInstanceState(instance.id, "draining");
     await rt.publish(instance.project);

@@ -1,4 +1,6 @@
 import { createServer } from "node:net";
+import { imageDefaultPort } from "../manifest/images.js";
+import type { ServiceSpec } from "../manifest/model.js";
 
 /** A TCP port free on loopback right now, for one instance to listen on. */
 export function freePort(): Promise<number> {
@@ -10,4 +12,18 @@ export function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * The port a service's instances listen on, as written in Compose: the first of `ports`, `expose`,
+ * route ports, else the port its image listens on (5432 for postgres, 6379 for redis).
+ */
+export function primaryPort(service: ServiceSpec): number | undefined {
+  const candidates = [
+    ...service.ports.map((p) => p.target),
+    ...(service.expose ?? []).map((e) => Number.parseInt(String(e), 10)),
+    ...service["x-slipway"].routes.flatMap((r) => (r.port ? [r.port] : [])),
+    imageDefaultPort(service.image) ?? 0,
+  ];
+  return candidates.find((port) => Number.isInteger(port) && port > 0);
 }

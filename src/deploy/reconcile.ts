@@ -23,7 +23,8 @@ export async function reconcileService(
   const alive = await rt.target.adopt(current.map(handleOf));
   const aliveIds = new Set(alive.map((h) => h.id));
   const keep = current.filter(
-    (i) => i.serviceHash === artifact.hash && aliveIds.has(i.id) && i.index < replicas && i.state !== "draining",
+    (i) =>
+      i.serviceHash === artifact.hash && aliveIds.has(i.id) && i.index < replicas && i.state !== "draining",
   );
   for (let index = 0; index < replicas; index++) {
     if (keep.some((i) => i.index === index)) continue;
@@ -36,9 +37,13 @@ export async function reconcileService(
   }
   await rt.publish(app.name);
   const keepIds = new Set(keep.map((i) => i.id));
-  const leaving = rt.store.listInstances(app.name, { service: serviceName }).filter(
-    (i) => !keepIds.has(i.id) && !(i.releaseId === release && i.index < replicas && i.serviceHash === artifact.hash),
-  );
+  const leaving = rt.store
+    .listInstances(app.name, { service: serviceName })
+    .filter(
+      (i) =>
+        !keepIds.has(i.id) &&
+        !(i.releaseId === release && i.index < replicas && i.serviceHash === artifact.hash),
+    );
   await Promise.all(
     leaving.map((i) => retireInstance(rt, i, stopSignal(service), service.stop_grace_period?.ms ?? 10_000)),
   );

@@ -1,9 +1,9 @@
 import type { AppSpec } from "../manifest/model.js";
 import type { ServiceArtifact } from "../release/build.js";
 import type { Instance } from "../state/index.js";
+import { DeployFailure } from "./failure.js";
 import { prepareInstance, stopSignal } from "./instance-spec.js";
 import { type LiveInstance, retireInstance, startInstance, waitReady } from "./instances.js";
-import { DeployFailure } from "./failure.js";
 import { freePort } from "./ports.js";
 import type { DeployRuntime } from "./runtime.js";
 
@@ -18,9 +18,21 @@ export interface ServiceChange {
 }
 
 /** Starts instance `index` of the release and waits until it is ready; a failure stops it and throws. */
-export async function launchReady(rt: DeployRuntime, change: ServiceChange, index: number): Promise<LiveInstance> {
+export async function launchReady(
+  rt: DeployRuntime,
+  change: ServiceChange,
+  index: number,
+): Promise<LiveInstance> {
   const port = await freePort();
-  const prepared = prepareInstance(rt, change.app, change.service, change.artifact, change.release, index, port);
+  const prepared = prepareInstance(
+    rt,
+    change.app,
+    change.service,
+    change.artifact,
+    change.release,
+    index,
+    port,
+  );
   rt.emit({ type: "service", service: change.service, phase: "starting", detail: `instance ${index + 1}` });
   const live = await startInstance(rt, prepared, change.artifact.hash, index, port);
   rt.emit({ type: "service", service: change.service, phase: "health", detail: `instance ${index + 1}` });
@@ -28,13 +40,21 @@ export async function launchReady(rt: DeployRuntime, change: ServiceChange, inde
   if (!ready.ok) {
     await rt.target.stop(live.handle, "SIGKILL", 0);
     rt.store.removeInstance(prepared.spec.id);
-    throw new DeployFailure("E_DEPLOY_UNHEALTHY", ready.reason, "the previous release keeps serving; see `slipway logs " + change.service + "`");
+    throw new DeployFailure(
+      "E_DEPLOY_UNHEALTHY",
+      ready.reason,
+      `the previous release keeps serving; see \`slipway logs ${change.service}\``,
+    );
   }
   rt.store.setInstanceState(prepared.spec.id, "healthy");
   return live;
 }
 
-async function retireAll(rt: DeployRuntime, change: ServiceChange, instances: readonly Instance[]): Promise<void> {
+async function retireAll(
+  rt: DeployRuntime,
+  change: ServiceChange,
+  instances: readonly Instance[],
+): Promise<void> {
   const service = change.app.services[change.service]!;
   const graceMs = service.stop_grace_period?.ms ?? 10_000;
   await Promise.all(instances.map((instance) => retireInstance(rt, instance, stopSignal(service), graceMs)));
@@ -51,7 +71,12 @@ export async function recreate(rt: DeployRuntime, change: ServiceChange, replica
  * `rolling`: instance by instance. start-first: the new instance is healthy and in rotation before
  * the old one leaves rotation and stops; stop-first: the old one stops first.
  */
-export async function rolling(rt: DeployRuntime, change: ServiceChange, replicas: number, order: "start-first" | "stop-first"): Promise<void> {
+export async function rolling(
+  rt: DeployRuntime,
+  change: ServiceChange,
+  replicas: number,
+  order: "start-first" | "stop-first",
+): Promise<void> {
   const old = [...change.old].sort((a, b) => a.index - b.index);
   const steps = Math.max(replicas, old.length);
   for (let index = 0; index < steps; index++) {
@@ -84,7 +109,8 @@ export async function blueGreen(rt: DeployRuntime, change: ServiceChange, replic
   }
   rt.store.transaction(() => {
     for (const live of started) rt.store.setInstanceState(live.prepared.spec.id, "healthy");
-    for (const instance of change.old) if (instance.state === "healthy") rt.store.setInstanceState(instance.id, "draining");
+    for (const instance of change.old)
+      if (instance.state === "healthy") rt.store.setInstanceState(instance.id, "draining");
   });
   await rt.publish(change.app.name);
   await retireAll(rt, change, change.old);

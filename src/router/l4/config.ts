@@ -15,4 +15,5 @@ export interface L4Config {
   readonly listeners: readonly L4Listener[];
 }
 
-export const listenerKey = (listener: Pick<L4Listener, "host" | "port">) => `${listener.host}:${listener.port}`;
+export const listenerKey = (listener: Pick<L4Listener, "host" | "port">) =>
+  `${listener.host}:${listener.port}`;

@@ -25,5 +25,6 @@ export async function runProxyProcess(configFile: string): Promise<void> {
   };
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
-  await new Promise(() => {});
+  // Signal handlers do not keep Node's event loop alive; with no listeners yet, this timer does.
+  setInterval(() => {}, 1 << 30);
 }

@@ -1,4 +1,4 @@
-import { createServer, type Server, connect } from "node:net";
+import { connect, createServer, type Server } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { L4Proxy } from "./proxy.js";
 
@@ -12,7 +12,9 @@ afterEach(async () => {
 function echoServer(tag: string): Promise<number> {
   const server = createServer((socket) => socket.on("data", (data) => socket.write(`${tag}:${data}`)));
   servers.push(server);
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve((server.address() as { port: number }).port)));
+  return new Promise((resolve) =>
+    server.listen(0, "127.0.0.1", () => resolve((server.address() as { port: number }).port)),
+  );
 }
 
 async function freePort(): Promise<number> {
@@ -66,7 +68,12 @@ describe("L4Proxy", () => {
     const a = await echoServer("a");
     const port = await freePort();
     proxy = new L4Proxy({ waitForUpstreamMs: 500 });
-    await proxy.apply({ generation: 1, listeners: [{ name: "db", host: "127.33.44.2", port, upstreams: [{ id: "1", host: "127.0.0.1", port: a }] }] });
+    await proxy.apply({
+      generation: 1,
+      listeners: [
+        { name: "db", host: "127.33.44.2", port, upstreams: [{ id: "1", host: "127.0.0.1", port: a }] },
+      ],
+    });
     expect(await ask(port, "127.33.44.2")).toBe("a:hi");
   });
 
@@ -78,14 +85,20 @@ describe("L4Proxy", () => {
     const reply = ask(port);
     await new Promise((resolve) => setTimeout(resolve, 300));
     const a = await echoServer("late");
-    await proxy.apply({ generation: 1, listeners: [{ ...listener, upstreams: [{ id: "1", host: "127.0.0.1", port: a }] }] });
+    await proxy.apply({
+      generation: 1,
+      listeners: [{ ...listener, upstreams: [{ id: "1", host: "127.0.0.1", port: a }] }],
+    });
     expect(await reply).toBe("late:hi");
   });
 
   it("closes a connection that found no instance in time", async () => {
     const port = await freePort();
     proxy = new L4Proxy({ waitForUpstreamMs: 200 });
-    await proxy.apply({ generation: 1, listeners: [{ name: "api", host: "127.0.0.1", port, upstreams: [] }] });
+    await proxy.apply({
+      generation: 1,
+      listeners: [{ name: "api", host: "127.0.0.1", port, upstreams: [] }],
+    });
     expect(await ask(port)).toBe("");
   });
 });

@@ -52,6 +52,8 @@ export const runPostgres: NativeRunner = (service, context) => {
 
   const prepare = async () => {
     for (const dir of [dataDir, socketDir]) {
+      // Parents stay traversable for the postgres user; the directory itself is private to it.
+      mkdirSync(dirname(dir), { recursive: true, mode: 0o755 });
       mkdirSync(dir, { recursive: true, mode: 0o700 });
       if (user) chownSync(dir, user.uid, user.gid);
     }
