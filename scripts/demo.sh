@@ -11,5 +11,8 @@ compose=examples/bot-platform/compose.yaml
 echo
 ./bin/slipway ps -f "$compose"
 echo
-echo "The example is running. Try:  curl http://127.0.0.1:\${API_PORT:-8080}/api/players"
+port="${WEB_PORT:-8090}"
+echo "The example is running: the mini-app is at http://127.0.0.1:$port/"
+echo "Try:  curl -X POST -H 'content-type: application/json' -d '{\"name\":\"alice\"}' http://127.0.0.1:$port/api/players"
+echo "      curl http://127.0.0.1:$port/api/players"
 echo "Stop it with:                 ./bin/slipway down -f $compose"
