@@ -11,6 +11,12 @@ export interface SlipwayPaths {
   readonly proxyConfig: string;
   readonly proxyPidFile: string;
   readonly proxyLog: string;
+  readonly routerConfig: string;
+  readonly routerSocket: string;
+  readonly routerPidFile: string;
+  readonly routerLog: string;
+  /** Certificates (self-signed, ACME) and the ACME account key. */
+  readonly tlsDir: string;
   artifacts(project: string): string;
   volume(project: string, volume: string): string;
   /** Per-service scratch directory (sockets, anonymous data). */
@@ -35,6 +41,11 @@ export function slipwayPaths(home: string = defaultHome()): SlipwayPaths {
     proxyConfig: join(home, "proxy.json"),
     proxyPidFile: join(home, "proxy.pid"),
     proxyLog: join(home, "proxy.log"),
+    routerConfig: join(home, "router.json"),
+    routerSocket: join(home, "router.sock"),
+    routerPidFile: join(home, "router.pid"),
+    routerLog: join(home, "router.log"),
+    tlsDir: join(home, "tls"),
     artifacts: (project) => join(home, "artifacts", project),
     volume: (project, volume) => join(home, "volumes", project, volume),
     run: (project, service) => join(home, "run", project, service),

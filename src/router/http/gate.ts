@@ -1,0 +1,75 @@
+import type { IncomingMessage, OutgoingHttpHeaders } from "node:http";
+import type { HttpRoute, StaticRoute } from "../model.js";
+import type { RequestRecord, RouterContext, Snapshot } from "./context.js";
+import {
+  ACME_CHALLENGE_PREFIX,
+  acmeChallengeAnswer,
+  httpsLocation,
+  redirectStatus,
+} from "./https-redirect.js";
+import { matchRoute, pathOf } from "./route-table.js";
+
+/** What to do with a request before it reaches its route's handler. */
+export type GateDecision =
+  | {
+      readonly kind: "respond";
+      readonly status: number;
+      readonly body: string;
+      readonly headers?: OutgoingHttpHeaders;
+    }
+  | { readonly kind: "static"; readonly route: StaticRoute }
+  | { readonly kind: "proxy"; readonly route: HttpRoute };
+
+/**
+ * The checks every request passes, in order: ACME challenge (plain HTTP), rate limit, route,
+ * HTTPS redirect, maintenance, declared body size. Sets `record.route` once a route matched.
+ */
+export function gate(
+  context: RouterContext,
+  snapshot: Snapshot,
+  request: IncomingMessage,
+  record: RequestRecord,
+  listener: "http" | "https",
+): GateDecision {
+  const { config } = snapshot;
+  const url = request.url ?? "/";
+  const path = pathOf(url);
+  if (listener === "http" && path.startsWith(ACME_CHALLENGE_PREFIX))
+    return { kind: "respond", ...acmeChallengeAnswer(path, config.acmeChallenges) };
+  const { rateLimitPerSecond, rateLimitBurst, maxBodyBytes } = config.limits;
+  const rate = context.rateLimiter.take(record.clientIp, rateLimitPerSecond, rateLimitBurst);
+  if (!rate.allowed)
+    return {
+      kind: "respond",
+      status: 429,
+      body: "too many requests\n",
+      headers: { "retry-after": String(rate.retryAfterSeconds) },
+    };
+  const route = matchRoute(snapshot.table, request.headers.host ?? "", url);
+  if (!route) return { kind: "respond", status: 404, body: "no route for this host and path\n" };
+  record.route = route;
+  if (listener === "http" && record.proto === "http" && route.httpsRedirect && config.https) {
+    const location = httpsLocation(request.headers.host, config.https.port, url);
+    if (!location) return { kind: "respond", status: 400, body: "invalid Host header\n" };
+    return { kind: "respond", status: redirectStatus(request.method), body: "", headers: { location } };
+  }
+  if (config.maintenance)
+    return {
+      kind: "respond",
+      status: 503,
+      body: config.maintenance.html,
+      headers: {
+        "content-type": "text/html; charset=utf-8",
+        "retry-after": String(config.maintenance.retryAfterSeconds),
+        "cache-control": "no-store",
+      },
+    };
+  if (Number(request.headers["content-length"] ?? 0) > maxBodyBytes)
+    return {
+      kind: "respond",
+      status: 413,
+      body: "request body too large\n",
+      headers: { connection: "close" },
+    };
+  return route.kind === "static" ? { kind: "static", route } : { kind: "proxy", route };
+}

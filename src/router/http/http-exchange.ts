@@ -1,0 +1,113 @@
+import type { ClientRequest, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
+import { Transform } from "node:stream";
+import type { RouterConfig } from "../model.js";
+import { withoutHopByHop } from "./forwarded.js";
+import { withSecurityHeaders } from "./security-headers.js";
+import { hasBody } from "./upstream-request.js";
+
+/**
+ * Streams the client's body to the upstream, counting it: past `maxBodyBytes` the upstream request
+ * is cut (the caller answers 413). A request without a body is ended at once.
+ */
+export function sendBody(
+  request: IncomingMessage,
+  upstreamRequest: ClientRequest,
+  maxBodyBytes: number,
+): { tooLarge(): boolean } {
+  if (!hasBody(request)) {
+    upstreamRequest.end();
+    request.resume();
+    return { tooLarge: () => false };
+  }
+  let received = 0;
+  let tooLarge = false;
+  const counter = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      received += chunk.length;
+      if (received <= maxBodyBytes) return done(null, chunk);
+      tooLarge = true;
+      done(new Error("request body too large"));
+    },
+  });
+  counter.on("error", () => {
+    request.unpipe(counter);
+    request.resume(); // read and drop the rest, so the client gets to read the 413
+    upstreamRequest.destroy();
+  });
+  request.pipe(counter).pipe(upstreamRequest);
+  return { tooLarge: () => tooLarge };
+}
+
+export interface RelayOptions {
+  /** Until the response head arrives; then the longest pause between response bytes. */
+  readonly timeoutMs: number;
+  /** Added when the upstream did not set them (the request id). */
+  readonly extraHeaders: OutgoingHttpHeaders;
+  readonly security: RouterConfig["security"];
+  readonly https: boolean;
+  readonly onBytes: (bytes: number) => void;
+}
+
+/**
+ * Waits for the upstream's answer and streams it to the client. `failed`: the request was lost
+ * before any response byte (the caller may replay it); `timeout`: no answer in time.
+ */
+export function relayResponse(
+  upstreamRequest: ClientRequest,
+  response: ServerResponse,
+  options: RelayOptions,
+): Promise<"done" | "failed" | "timeout"> {
+  return new Promise((resolve) => {
+    let responded = false;
+    let timedOut = false;
+    let settled = false;
+    const settle = (outcome: "done" | "failed" | "timeout") => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(outcome);
+    };
+    const timer = setTimeout(() => {
+      timedOut = true;
+      upstreamRequest.destroy();
+      settle("timeout");
+    }, options.timeoutMs);
+    response.once("close", () => {
+      if (!response.writableFinished) upstreamRequest.destroy();
+    });
+    const lost = () => {
+      if (!responded) settle(timedOut ? "timeout" : "failed");
+    };
+    upstreamRequest.on("error", lost);
+    upstreamRequest.once("close", lost);
+    upstreamRequest.once("response", (upstreamResponse) => {
+      responded = true;
+      clearTimeout(timer);
+      upstreamResponse.on("error", () => response.destroy());
+      upstreamResponse.once("end", () => settle("done"));
+      upstreamResponse.once("close", () => {
+        if (!upstreamResponse.complete) response.destroy();
+        settle("done");
+      });
+      if (response.destroyed) {
+        upstreamRequest.destroy();
+        return;
+      }
+      upstreamRequest.setTimeout(options.timeoutMs, () => upstreamRequest.destroy());
+      const headers = withSecurityHeaders(
+        withoutHopByHop(upstreamResponse.headers),
+        options.security,
+        options.https,
+      );
+      for (const [name, value] of Object.entries(options.extraHeaders)) headers[name] ??= value;
+      response.writeHead(upstreamResponse.statusCode ?? 502, upstreamResponse.statusMessage, headers);
+      let bytes = 0;
+      options.onBytes(0);
+      upstreamResponse.on("data", (chunk: Buffer) => {
+        bytes += chunk.length;
+        options.onBytes(bytes);
+      });
+      upstreamResponse.pipe(response);
+    });
+  });
+}

@@ -1,0 +1,116 @@
+import type { ClientRequest, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
+import type { HttpRoute } from "../model.js";
+import type { RequestRecord, RouterContext, Snapshot } from "./context.js";
+import { type ForwardingContext, upstreamRequestHeaders } from "./forwarded.js";
+import { relayResponse, sendBody } from "./http-exchange.js";
+import { stripPathPrefix } from "./route-table.js";
+import { acquireUpstream, ConnectFailed } from "./upstream-connect.js";
+import { hasBody, IDEMPOTENT_METHODS, openUpstreamRequest } from "./upstream-request.js";
+
+/** Answers the request with a response of the router's own (security headers already included). */
+export type Reply = (status: number, body: string, headers?: OutgoingHttpHeaders) => void;
+
+/** Sends a request, replays on another upstream, at most this many times. */
+const MAX_SENDS = 3;
+
+/**
+ * Proxies one request of an HTTP route. A connection that cannot be made is retried on another
+ * upstream (inside `acquireUpstream`); a request that was sent and lost before any response byte
+ * is replayed only when it is idempotent and has no body.
+ */
+export async function proxyRequest(
+  context: RouterContext,
+  exchange: {
+    readonly request: IncomingMessage;
+    readonly response: ServerResponse;
+    readonly route: HttpRoute;
+    readonly snapshot: Snapshot;
+    readonly record: RequestRecord;
+    readonly forwarding: ForwardingContext;
+    readonly reply: Reply;
+  },
+): Promise<void> {
+  const { request, response, route, snapshot, record, reply } = exchange;
+  const limits = snapshot.config.limits;
+  const replayable = IDEMPOTENT_METHODS.has(request.method ?? "") && !hasBody(request);
+  const headers = upstreamRequestHeaders(request.headers, exchange.forwarding);
+  const path = route.stripPrefix
+    ? stripPathPrefix(route.pathPrefix, request.url ?? "/")
+    : (request.url ?? "/");
+  const tried = new Set<string>();
+  const deadlineMs = Date.now() + limits.queueTimeoutMs;
+  for (let send = 1; send <= MAX_SENDS; send++) {
+    let endInFlight = () => {};
+    const acquired = await acquireUpstream<ClientRequest>(context, {
+      routeId: route.id,
+      deadlineMs,
+      tried,
+      aborted: () => response.destroyed,
+      connect: async ({ upstream }) => {
+        const end = context.inflight.startRequest(upstream.id);
+        const opened = await openUpstreamRequest(
+          {
+            agent: context.agents.for(upstream),
+            host: upstream.host,
+            port: upstream.port,
+            method: request.method,
+            path,
+            headers,
+            setHost: false,
+          },
+          context.settings.connectTimeoutMs,
+        );
+        if (opened instanceof ConnectFailed) end();
+        else endInFlight = end;
+        return opened;
+      },
+    });
+    if (acquired.kind === "aborted") return;
+    if (acquired.kind === "unavailable") {
+      reply(503, "no instance of this service is available, try again shortly\n", { "retry-after": "5" });
+      return;
+    }
+    const { set, upstream } = acquired.choice;
+    record.set = set;
+    record.upstream = upstream;
+    const labels = { project: route.project, service: route.service, route: route.id, version: set.version };
+    const outcome = await relay(exchange, acquired.value, limits);
+    endInFlight();
+    if (outcome === "timeout") context.metrics.upstreamError(labels, upstream.id, "timeout");
+    if (outcome !== "lost") return;
+    context.metrics.upstreamError(labels, upstream.id, "reset");
+    if (!replayable || send === MAX_SENDS) {
+      reply(502, "the service closed the connection without answering\n");
+      return;
+    }
+    tried.add(upstream.id);
+  }
+}
+
+async function relay(
+  exchange: Parameters<typeof proxyRequest>[1],
+  upstreamRequest: ClientRequest,
+  limits: Snapshot["config"]["limits"],
+): Promise<"done" | "lost" | "timeout"> {
+  const { request, response, record, reply, snapshot } = exchange;
+  const sent = sendBody(request, upstreamRequest, limits.maxBodyBytes);
+  const outcome = await relayResponse(upstreamRequest, response, {
+    timeoutMs: limits.requestTimeoutMs,
+    extraHeaders: { "x-request-id": record.requestId },
+    security: snapshot.config.security,
+    https: record.proto === "https",
+    onBytes: (bytes) => {
+      record.bytes = bytes;
+    },
+  });
+  if (outcome === "failed" && sent.tooLarge()) {
+    reply(413, "request body too large\n", { connection: "close" });
+    return "done";
+  }
+  if (outcome === "timeout") {
+    reply(504, "the service did not answer in time\n");
+    return "timeout";
+  }
+  if (outcome === "failed") return response.destroyed ? "done" : "lost";
+  return "done";
+}

@@ -1,0 +1,83 @@
+import { chmodSync, unlinkSync } from "node:fs";
+import type { Server } from "node:http";
+import { connect } from "node:net";
+import { fileURLToPath } from "node:url";
+import { collectDefaultMetrics } from "prom-client";
+import { createAdminServer } from "./admin-api.js";
+import { readConfigFile, writeConfigFile } from "./config-file.js";
+import { RouterError } from "./errors.js";
+import { Router } from "./router.js";
+
+/**
+ * The script the agent starts the router with: `node ROUTER_PROCESS_MAIN <config-file> <admin-socket>`
+ * (from sources, with `--import tsx`, which maps the `.js` name to the `.ts` file).
+ */
+export const ROUTER_PROCESS_MAIN = fileURLToPath(new URL("./process-main.js", import.meta.url));
+
+function log(line: string): void {
+  if (!process.stderr.destroyed) process.stderr.write(`router: ${line}\n`);
+}
+
+/** True when a process answers on the socket (another router owns it). */
+function socketInUse(path: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = connect(path);
+    probe.once("connect", () => {
+      probe.destroy();
+      resolve(true);
+    });
+    probe.once("error", () => resolve(false));
+  });
+}
+
+async function listenOnSocket(server: Server, path: string): Promise<void> {
+  if (await socketInUse(path))
+    throw new RouterError({
+      code: "E_ROUTER_ADMIN",
+      message: `another router already answers on ${path}`,
+      hint: "stop it first, or give this one another admin socket",
+    });
+  try {
+    unlinkSync(path); // left by a router that was killed
+  } catch {}
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(path, () => resolve());
+  });
+  chmodSync(path, 0o600);
+}
+
+/**
+ * The builtin router as a process of its own, so traffic keeps flowing when the agent that
+ * configures it restarts or dies. It serves the configuration it last saved to `configFile` from
+ * the start, takes new ones on the admin socket, and re-reads the file on SIGHUP.
+ */
+export async function runRouterProcess(configFile: string, adminSocket: string): Promise<void> {
+  // The agent that started us may be gone, and our stdout/stderr pipes with it: never die of EPIPE.
+  process.stdout.on("error", () => {});
+  process.stderr.on("error", () => {});
+  // A bug hit by one connection must not stop the traffic of all the others.
+  process.on("uncaughtException", (error) => log(`uncaught: ${error.stack ?? error.message}`));
+  const router = new Router({ accessLog: process.stdout });
+  collectDefaultMetrics({ register: router.registry, prefix: "slipway_router_process_" });
+  const load = async () => {
+    try {
+      const config = readConfigFile(configFile);
+      if (config) await router.apply(config);
+      if (config) log(`serving generation ${config.generation} from ${configFile}`);
+    } catch (error) {
+      log(`cannot serve ${configFile}: ${(error as Error).message}`);
+    }
+  };
+  await load();
+  const admin = createAdminServer(router, (config) => writeConfigFile(configFile, config));
+  await listenOnSocket(admin, adminSocket);
+  log(`admin API on ${adminSocket}`);
+  process.on("SIGHUP", () => void load());
+  const stop = () => {
+    admin.close();
+    void router.close().then(() => process.exit(0));
+  };
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+}

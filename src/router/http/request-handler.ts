@@ -1,0 +1,54 @@
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
+import type { RouterContext } from "./context.js";
+import { gate } from "./gate.js";
+import { proxyRequest } from "./http-proxy.js";
+import { finishRecord, startRecord } from "./request-record.js";
+import { sendResponse } from "./responses.js";
+import { securityHeaders } from "./security-headers.js";
+import { serveStatic } from "./static-files.js";
+
+/** Client closed the connection before an answer (nginx's convention). */
+const CLIENT_CLOSED = 499;
+
+/** The `request` listener of the HTTP and HTTPS servers. */
+export function handleRequest(
+  context: RouterContext,
+  request: IncomingMessage,
+  response: ServerResponse,
+  listener: "http" | "https",
+): void {
+  const snapshot = context.snapshot();
+  if (!snapshot) {
+    sendResponse(response, 503, "not configured yet\n", { "retry-after": "5" });
+    return;
+  }
+  const { record, forwarding } = startRecord(snapshot, request, listener);
+  response.once("close", () => {
+    const status = response.headersSent ? response.statusCode : CLIENT_CLOSED;
+    finishRecord(context, request, record, status, Number(response.getHeader("content-length") ?? 0));
+  });
+  const security = securityHeaders(snapshot.config.security, record.proto === "https");
+  const reply = (status: number, body: string, headers: OutgoingHttpHeaders = {}) =>
+    sendResponse(response, status, body, { ...security, "x-request-id": record.requestId, ...headers });
+  const decision = gate(context, snapshot, request, record, listener);
+  switch (decision.kind) {
+    case "respond":
+      reply(decision.status, decision.body, decision.headers);
+      return;
+    case "static":
+      serveStatic(request, response, decision.route, { ...security, "x-request-id": record.requestId }).catch(
+        () => reply(500, "cannot read the file\n"),
+      );
+      return;
+    case "proxy":
+      proxyRequest(context, {
+        request,
+        response,
+        route: decision.route,
+        snapshot,
+        record,
+        forwarding,
+        reply,
+      }).catch(() => reply(502, "proxy error\n"));
+  }
+}

@@ -1,0 +1,45 @@
+import {
+  type ClientRequest,
+  request as httpRequest,
+  type IncomingMessage,
+  type RequestOptions,
+} from "node:http";
+import { ConnectFailed } from "./upstream-connect.js";
+
+/**
+ * Opens a request towards an upstream and resolves once its connection is up (at once for a reused
+ * keep-alive connection), so that nothing is sent, and no byte of the client's body consumed,
+ * before a retry on another upstream is still possible.
+ */
+export function openUpstreamRequest(
+  options: RequestOptions,
+  connectTimeoutMs: number,
+): Promise<ClientRequest | ConnectFailed> {
+  return new Promise((resolve) => {
+    const request = httpRequest(options);
+    let settled = false;
+    const settle = (value: ClientRequest | ConnectFailed) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (value instanceof ConnectFailed) request.destroy();
+      resolve(value);
+    };
+    const timer = setTimeout(() => settle(new ConnectFailed("timeout")), connectTimeoutMs);
+    // Stays attached: an error between `connect` and the caller's own listener must not crash the router.
+    request.on("error", () => settle(new ConnectFailed("connect")));
+    request.once("socket", (socket) => {
+      if (socket.connecting) socket.once("connect", () => settle(request));
+      else settle(request);
+    });
+  });
+}
+
+/** Whether a request carries a body (then it cannot be replayed on another upstream). */
+export function hasBody(request: IncomingMessage): boolean {
+  const length = request.headers["content-length"];
+  return request.headers["transfer-encoding"] !== undefined || (length !== undefined && Number(length) > 0);
+}
+
+/** Methods a proxy may send twice when the first attempt got no byte back. */
+export const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set(["GET", "HEAD", "OPTIONS"]);
