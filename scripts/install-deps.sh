@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what slipway's build, demo and tests need when it is missing, so a fresh machine needs
 # nothing else: npm packages, and the Debian packages whose server binaries the process target runs
-# (PostgreSQL, Redis). Never starts their system services.
+# (PostgreSQL, Redis) and the nginx router driver uses. Never starts their system services.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +14,7 @@ command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   missing+=(postgresql)
 fi
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx-light libnginx-mod-stream)
 if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "slipway needs ${missing[*]}; run as root or: sudo apt-get install -y ${missing[*]}" >&2

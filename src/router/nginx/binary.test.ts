@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { findNginx, nginxArgs, runNginx, streamSupport } from "./binary.js";
+import { findNginx, nginxArgs, nginxBuild, runNginx, streamSupport, versionAtLeast } from "./binary.js";
 import { renderNginxConfig } from "./render.js";
 import { httpRoute, routerConfig, set, staticRoute, tcpRoute, upstream } from "./test-config.js";
 import { makeCertificate } from "./test-support.js";
@@ -48,6 +48,19 @@ describe("streamSupport", () => {
       ],
     });
     expect(streamSupport("configure arguments: --with-http_ssl_module")).toEqual({ kind: "absent" });
+  });
+});
+
+describe("nginxBuild", () => {
+  it("reads the version and compares it numerically", () => {
+    expect(nginxBuild("nginx version: nginx/1.22.1\nconfigure arguments: --with-stream").version).toBe(
+      "1.22.1",
+    );
+    expect(nginxBuild("nothing").version).toBeUndefined();
+    expect(versionAtLeast("1.22.1", "1.19.5")).toBe(true);
+    expect(versionAtLeast("1.19.5", "1.19.5")).toBe(true);
+    expect(versionAtLeast("1.18.0", "1.19.5")).toBe(false);
+    expect(versionAtLeast("1.9.15", "1.19.5")).toBe(false);
   });
 });
 

@@ -208,6 +208,25 @@ describe("NginxDriver against nginx", { timeout: 30_000 }, () => {
     }
   });
 
+  it("says why nginx could not start, and leaves no config claiming to be served", async () => {
+    const other = nginxInstance();
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+    try {
+      const config = routerConfig({
+        http: { host: "127.0.0.1", port: (taken.address() as { port: number }).port },
+      });
+      await expect(other.driver.apply(config)).rejects.toMatchObject({
+        code: "E_NGINX_START",
+        message: expect.stringMatching(/bind\(\) to 127\.0\.0\.1:\d+ failed .*in use/),
+      });
+      expect(other.driver.status()).toMatchObject({ running: false, generation: undefined });
+    } finally {
+      taken.close();
+      await other.cleanup();
+    }
+  });
+
   it("refuses a value nginx cannot take before writing anything", async () => {
     const bad = apiConfig(both(50, 50));
     const evil = {

@@ -97,9 +97,9 @@ export class NginxDriver {
       user: this.options.user,
       streamModule: needsStream ? this.streamModuleFile(build) : undefined,
     });
-    for (const dir of [this.paths.prefix, dirname(this.paths.errorLog), dirname(this.paths.accessLog)])
+    // 0755: workers run as an unprivileged user and need the temp directories below the prefix.
+    for (const dir of [this.paths.tempDir, dirname(this.paths.errorLog), dirname(this.paths.accessLog)])
       mkdirSync(dir, { recursive: true, mode: 0o755 });
-    mkdirSync(this.paths.tempDir, { recursive: true, mode: 0o755 });
 
     const candidate = `${this.configFile}.next`;
     writeFileSync(candidate, text);
@@ -110,19 +110,18 @@ export class NginxDriver {
       throw this.refused(config, test, rejected);
     }
     const master = runningMaster(this.paths.pidFile);
-    if (master === undefined) {
-      renameSync(candidate, this.configFile);
-      await this.start(binary);
-      return;
-    }
     const previous = `${this.configFile}.previous`;
-    if (existsSync(this.configFile)) copyFileSync(this.configFile, previous);
+    const hadLive = existsSync(this.configFile);
+    if (hadLive) copyFileSync(this.configFile, previous);
     renameSync(candidate, this.configFile);
     try {
-      await this.reload(master, config);
+      if (master === undefined) await this.start(binary);
+      else await this.reload(master, config);
     } catch (error) {
-      // nginx keeps serving the old config after a failed reload; so does the file.
-      if (existsSync(previous)) renameSync(previous, this.configFile);
+      // nginx keeps serving the old config after a failed reload (and nothing after a failed start):
+      // the live file says the same.
+      renameSync(this.configFile, `${this.configFile}.rejected`);
+      if (hadLive) renameSync(previous, this.configFile);
       throw error;
     }
   }
@@ -159,7 +158,8 @@ export class NginxDriver {
   /** The `load_module` file TCP routes need, if any; `E_NGINX_STREAM_MISSING` without the module. */
   private streamModuleFile(build: NginxBuild): string | undefined {
     if (build.stream.kind === "built-in") return undefined;
-    const file = build.stream.kind === "dynamic" ? build.stream.candidates.find((f) => existsSync(f)) : undefined;
+    const file =
+      build.stream.kind === "dynamic" ? build.stream.candidates.find((f) => existsSync(f)) : undefined;
     if (file) return file;
     throw new NginxError({
       code: "E_NGINX_STREAM_MISSING",
@@ -188,7 +188,9 @@ export class NginxDriver {
     const before = new Set(workerPids(master, "all"));
     const logOffset = fileSize(this.paths.errorLog);
     sendSignal(master, "SIGHUP");
-    type Outcome = { readonly kind: "reloaded" | "exited" } | { readonly kind: "refused"; readonly errors: string };
+    type Outcome =
+      | { readonly kind: "reloaded" | "exited" }
+      | { readonly kind: "refused"; readonly errors: string };
     const outcome = await poll((): Outcome | undefined => {
       // Done once only new workers accept: old ones close their listeners as they start shutting down.
       const current = workerPids(master);
