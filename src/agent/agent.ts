@@ -2,7 +2,7 @@ import { existsSync, rmSync, writeFileSync } from "node:fs";
 import { type DeployOutcome, deployApp } from "../deploy/deploy.js";
 import { stopSignal } from "../deploy/instance-spec.js";
 import { handleOf, retireInstance } from "../deploy/instances.js";
-import { runServiceJob } from "../deploy/jobs.js";
+import { closeInterruptedJobRuns, runServiceJob } from "../deploy/jobs.js";
 import { primaryPort } from "../deploy/ports.js";
 import { reconcileService } from "../deploy/reconcile.js";
 import type { DeployRuntime } from "../deploy/runtime.js";
@@ -66,7 +66,10 @@ export class Agent {
     writeFileSync(this.paths.pidFile, String(process.pid));
     await this.proxy.ensureRunning();
     for (const project of this.specs.projects()) {
-      const interrupted = this.store.markInterruptedDeploys(project);
+      // Deploys run inside the agent, so one still marked running now was cut short, whatever its owner
+      // PID says: a killed agent lingers as a zombie until it is reaped (and PIDs are reused).
+      const running = this.store.runningDeploy(project);
+      const interrupted = running && running.ownerPid !== process.pid ? [this.store.finishDeploy(running.id, "interrupted")] : [];
       const instances = this.store.listInstances(project);
       const alive = new Set((await this.runtime.target.adopt(instances.map(handleOf))).map((h) => h.id));
       for (const instance of instances) {
@@ -79,6 +82,7 @@ export class Agent {
           project,
           interrupted.map((d) => d.releaseId),
         );
+      closeInterruptedJobRuns(this.runtime, project, Object.keys(this.specs.spec(project)?.services ?? {}));
       await this.publish(project);
       this.scheduler.sync(project);
     }
@@ -301,17 +305,18 @@ export class Agent {
             code: "E_SERVICE_NOT_FOUND",
             message: `${project} has no service ${name}`,
           });
-        for (const instance of this.store.listInstances(project, { service: name })) {
-          const spec = content.spec.services[name]!;
-          await retireInstance(
-            this.runtime,
-            instance,
-            stopSignal(spec),
-            spec.stop_grace_period?.ms ?? 10_000,
-          );
+        const spec = content.spec.services[name]!;
+        const replaceMissing = async () => {
+          if (!spec["x-slipway"].schedule)
+            await reconcileService(this.runtime, content.spec, name, active.id, content.artifacts[name]!);
+        };
+        const instances = this.store.listInstances(project, { service: name });
+        // One at a time: each replacement is ready before the next instance stops, so the others keep serving.
+        for (const instance of instances) {
+          await retireInstance(this.runtime, instance, stopSignal(spec), spec.stop_grace_period?.ms ?? 10_000);
+          await replaceMissing();
         }
-        if (!content.spec.services[name]!["x-slipway"].schedule)
-          await reconcileService(this.runtime, content.spec, name, active.id, content.artifacts[name]!);
+        if (instances.length === 0) await replaceMissing();
       }
     });
   }

@@ -48,6 +48,8 @@ export class ProjectSpecs {
     if (!projects.includes(spec.name))
       this.store.setMeta("projects", JSON.stringify([...projects, spec.name]));
     this.current.set(spec.name, spec);
+    // Deploying brings a project that was `down` back up.
+    this.store.setMeta(`down:${spec.name}`, "");
     const addresses = assignAddresses(spec.name, Object.keys(spec.services), this.addresses(spec.name));
     this.store.setMeta(`addresses:${spec.name}`, JSON.stringify(addresses));
     const file = this.paths.hostsFile(spec.name);
@@ -60,6 +62,11 @@ export class ProjectSpecs {
   /** Forgets the in-flight spec: the active release's spec applies again. */
   settle(project: string): void {
     this.current.delete(project);
+  }
+
+  /** Whether `slipway down` stopped the project: nothing of it runs, schedules included, until its next deploy. */
+  isDown(project: string): boolean {
+    return Boolean(this.store.getMeta(`down:${project}`));
   }
 
   addresses(project: string): ServiceAddresses {

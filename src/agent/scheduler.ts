@@ -25,7 +25,7 @@ export class Scheduler {
     }
     const active = this.rt.store.activeRelease(project);
     const release = active && this.specs.release(project, active.id);
-    if (!active || !release) return;
+    if (!active || !release || this.specs.isDown(project)) return;
     for (const service of Object.values(release.spec.services)) {
       const schedule = service["x-slipway"].schedule;
       if (!schedule) continue;

@@ -38,3 +38,18 @@ export async function runServiceJob(
   rt.store.finishJobRun(run.id, { exitCode: result.exitCode, outputTail: result.output.slice(-4000) });
   return result;
 }
+
+/**
+ * Ends the job runs a previous agent left open, without an exit code: a job's result goes to the
+ * agent that started it, so it was lost with that agent — and an open schedule run would keep its
+ * schedule from ever running again.
+ */
+export function closeInterruptedJobRuns(rt: DeployRuntime, project: string, services: readonly string[]): void {
+  for (const service of services) {
+    for (const kind of ["schedule", "migrate", "run"] as const) {
+      for (let run = rt.store.runningJobRun(project, service, kind); run; run = rt.store.runningJobRun(project, service, kind)) {
+        rt.store.finishJobRun(run.id, { exitCode: null, outputTail: "interrupted: the agent stopped during this run" });
+      }
+    }
+  }
+}

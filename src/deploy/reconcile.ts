@@ -6,9 +6,10 @@ import { launchReady } from "./replace.js";
 import type { DeployRuntime } from "./runtime.js";
 
 /**
- * Brings one service to exactly `replicas` live instances of the given release: missing ones are
- * started and made ready first, then every other instance of the service leaves rotation and stops.
- * Idempotent; used to roll a service back and to recover after an interrupted deploy.
+ * Brings one service to exactly `replicas` live instances of the given release: missing ones (and
+ * failed ones: unhealthy, crash-looping) are started and made ready first, then every other instance
+ * of the service leaves rotation and stops. Idempotent; used to roll a service back, to recover after
+ * an interrupted deploy and to repair a service by deploying its release again.
  */
 export async function reconcileService(
   rt: DeployRuntime,
@@ -24,7 +25,10 @@ export async function reconcileService(
   const aliveIds = new Set(alive.map((h) => h.id));
   const keep = current.filter(
     (i) =>
-      i.serviceHash === artifact.hash && aliveIds.has(i.id) && i.index < replicas && i.state !== "draining",
+      i.serviceHash === artifact.hash &&
+      aliveIds.has(i.id) &&
+      i.index < replicas &&
+      (i.state === "healthy" || i.state === "running"),
   );
   for (let index = 0; index < replicas; index++) {
     if (keep.some((i) => i.index === index)) continue;

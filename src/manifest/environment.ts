@@ -1,7 +1,33 @@
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Problem } from "../errors.js";
 import { parseEnvFile } from "./env-file.js";
+
+/** Why an env file could not be read, in words; undefined when the error is no reason to stop. */
+function unreadable(file: string, code: string | undefined, explicit: boolean): string | undefined {
+  // The default `.env` may be missing, or be a directory (a Python virtualenv), as in Compose.
+  if (!explicit && (code === "ENOENT" || code === "EISDIR")) return undefined;
+  if (code === "ENOENT") return `env file ${file} does not exist`;
+  if (code === "EISDIR") return `env file ${file} is a directory, not a file`;
+  return `cannot read env file ${file} (${code ?? "error"})`;
+}
+
+/** The text of an env file, or the problem that stops it being read. */
+function readEnvFile(file: string, explicit: boolean): { text?: string; problem?: Problem } {
+  try {
+    return { text: readFileSync(file, "utf8") };
+  } catch (error) {
+    const message = unreadable(file, (error as NodeJS.ErrnoException).code, explicit);
+    if (message === undefined) return {};
+    return {
+      problem: {
+        code: "E_MANIFEST_ENV_FILE",
+        message,
+        hint: "check the path given with --env-file or in the include entry's env_file",
+      },
+    };
+  }
+}
 
 /**
  * Variables for interpolation, as Compose resolves them: the process environment wins over
@@ -19,23 +45,16 @@ export function interpolationEnvironment(
   const explicit = envFiles.length > 0;
   const files = explicit ? envFiles.map((f) => resolve(cwd, f)) : [resolve(projectDirectory, ".env")];
   for (const file of files) {
-    if (!existsSync(file)) {
-      if (explicit) {
-        problems.push({
-          code: "E_MANIFEST_ENV_FILE",
-          message: `env file ${file} does not exist`,
-          hint: "check the path given with --env-file",
-        });
-      }
-      continue;
-    }
-    const parsed = parseEnvFile(readFileSync(file, "utf8"), lookup);
-    for (const problem of parsed.problems) {
+    const { text, problem } = readEnvFile(file, explicit);
+    if (problem) problems.push(problem);
+    if (text === undefined) continue;
+    const parsed = parseEnvFile(text, lookup);
+    for (const found of parsed.problems) {
       problems.push({
         code: "E_MANIFEST_ENV_FILE",
-        message: problem.message,
-        hint: problem.hint,
-        location: { file, line: problem.line, column: problem.column },
+        message: found.message,
+        hint: found.hint,
+        location: { file, line: found.line, column: found.column },
       });
     }
     for (const [name, value] of parsed.vars) fromFiles.set(name, value);

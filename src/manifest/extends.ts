@@ -1,11 +1,14 @@
 import { dirname, resolve } from "node:path";
-import type { Problem } from "../errors.js";
+import type { Problem, SourceLocation } from "../errors.js";
 import { attachLocations, cloneLocated, isMapping, type LocatedMap, locate, locationsOf } from "./located.js";
 import { mergeMappings } from "./merge.js";
 import { rebaseServicePaths } from "./rebase-paths.js";
 
-/** Reads another Compose file (already interpolated); provided by the loader so files are read once. */
-export type ReadFile = (file: string) => LocatedMap | undefined;
+/**
+ * Reads another Compose file (already interpolated); provided by the loader so files are read once.
+ * `referencedAt` is where the file is named, for the error when it cannot be read.
+ */
+export type ReadFile = (file: string, referencedAt?: SourceLocation) => LocatedMap | undefined;
 
 interface ExtendsTarget {
   readonly file: string;
@@ -74,7 +77,10 @@ export function resolveExtends(
       });
       return undefined;
     }
-    const targetRoot = target.file === inFile ? fileRoot : readFile(target.file);
+    const targetRoot =
+      target.file === inFile
+        ? fileRoot
+        : readFile(target.file, locate(fileRoot, ["services", name, "extends", "file"]));
     if (!targetRoot) return undefined;
     const base = resolveService(target.service, target.file, targetRoot, [...chain, targetKey]);
     if (!base) {

@@ -80,7 +80,9 @@ describe("invalid fixtures", () => {
       const first = sortedErrors(result.problems)[0];
       expect(first, "no error reported").toBeDefined();
       const expectedFile =
-        expected.line === null ? null : resolve(fixture.dir, expected.file ?? relative(fixture.dir, fixture.files[0]!));
+        expected.line === null
+          ? null
+          : resolve(fixture.dir, expected.file ?? relative(fixture.dir, fixture.files[0]!));
       expect({
         code: first!.code,
         file: first!.location ? first!.location.file : null,

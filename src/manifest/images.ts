@@ -27,7 +27,12 @@ export function imageTag(image: string): string | undefined {
   return image.length > repository.length ? image.slice(repository.length + 1) : undefined;
 }
 
-const DEFAULT_PORTS: Record<DatabaseKind, number> = { postgres: 5432, redis: 6379, mysql: 3306, mongo: 27017 };
+const DEFAULT_PORTS: Record<DatabaseKind, number> = {
+  postgres: 5432,
+  redis: 6379,
+  mysql: 3306,
+  mongo: 27017,
+};
 
 /** The port an image listens on without being told (its Dockerfile's EXPOSE), for the images slipway knows. */
 export function imageDefaultPort(image: string | undefined): number | undefined {

@@ -1,7 +1,7 @@
 import { dirname, resolve } from "node:path";
 import { formatPath, type Problem } from "../errors.js";
 import { interpolationEnvironment } from "./environment.js";
-import { resolveExtends } from "./extends.js";
+import { type ReadFile, resolveExtends } from "./extends.js";
 import { isMapping, type LocatedMap, locate } from "./located.js";
 import { mergeMappings } from "./merge.js";
 import { readComposeFile } from "./read-file.js";
@@ -12,7 +12,7 @@ const SECTIONS = ["services", "networks", "volumes", "secrets", "configs"] as co
 interface IncludeContext {
   readonly cwd: string;
   readonly env: Readonly<Record<string, string | undefined>>;
-  readonly readFile: (file: string) => LocatedMap | undefined;
+  readonly readFile: ReadFile;
   readonly depth?: number;
 }
 
@@ -80,10 +80,15 @@ export function resolveIncludes(
     }
     const projectDirectory = entry.projectDirectory ?? dirname(entry.paths[0] ?? file);
     const environment = interpolationEnvironment(context.env, entry.envFiles, context.cwd, projectDirectory);
-    problems.push(...environment.problems);
+    // an env file that cannot be read is reported at the include entry that names it
+    problems.push(...environment.problems.map((p) => (p.location ? p : { ...p, location: at })));
     let included: LocatedMap = {};
-    for (const path of entry.paths) {
-      const read = readComposeFile(path, environment.lookup);
+    for (const [pathIndex, path] of entry.paths.entries()) {
+      const read = readComposeFile(
+        path,
+        environment.lookup,
+        locate(root, ["include", index, "path", pathIndex]),
+      );
       problems.push(...read.problems);
       if (!read.value) continue;
       const nested = resolveIncludes(read.value, path, { ...context, depth: (context.depth ?? 0) + 1 });

@@ -48,21 +48,28 @@ export function issuesToProblems(issues: readonly z.core.$ZodIssue[], root: unkn
         continue;
       }
     }
+    if (issue.code === "invalid_key") {
+      // a name under services, volumes, … that the spec does not allow: point at the name itself
+      const name = String(issue.path.at(-1));
+      problems.push({
+        code: "E_MANIFEST_VALUE",
+        message: `"${name}" is not a valid name in ${formatPath(issue.path.slice(0, -1)) || "the top level"}: ${issue.issues.map((inner) => inner.message).join("; ")}`,
+        hint: "rename it using only the allowed characters",
+        path: formatPath(issue.path),
+        location: locate(root, issue.path, true),
+      });
+      continue;
+    }
     const path = issue.path;
     const actual = valueAt(root, path);
-    const message =
-      issue.code === "invalid_type" || issue.code === "invalid_union"
-        ? `${formatPath(path) || "the file"} must be ${expectedOf(issue)}, not ${describe(actual)}`
-        : issue.code === "invalid_value"
-          ? `${formatPath(path)} is ${describe(actual)}; allowed: ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`
-          : `${formatPath(path)}: ${issue.message}`;
+    const message = messageFor(issue, actual);
     problems.push({
+      // type: the wrong kind of value (a list for a string); value: the right kind, a wrong value
+      // (out of range, not in the allowed set, the wrong format)
       code:
-        issue.code === "invalid_value"
-          ? "E_MANIFEST_VALUE"
-          : issue.code === "custom"
-            ? "E_MANIFEST_VALUE"
-            : "E_MANIFEST_TYPE",
+        issue.code === "invalid_type" || issue.code === "invalid_union"
+          ? "E_MANIFEST_TYPE"
+          : "E_MANIFEST_VALUE",
       message,
       hint: hintFor(issue, actual),
       path: formatPath(path),
@@ -72,14 +79,33 @@ export function issuesToProblems(issues: readonly z.core.$ZodIssue[], root: unkn
   return problems;
 }
 
+function messageFor(issue: z.core.$ZodIssue, actual: unknown): string {
+  const where = formatPath(issue.path) || "the file";
+  if (issue.code === "invalid_type" || issue.code === "invalid_union")
+    return `${where} must be ${expectedOf(issue)}, not ${describe(actual)}`;
+  if (issue.code === "invalid_value")
+    return `${where} is ${describe(actual)}; allowed: ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+  if ((issue.code === "too_big" || issue.code === "too_small") && issue.origin === "number") {
+    const big = issue.code === "too_big";
+    const bound =
+      issue.inclusive === false ? (big ? "less than" : "more than") : big ? "at most" : "at least";
+    return `${where} is ${String(actual)}; it must be ${bound} ${String(big ? issue.maximum : issue.minimum)}`;
+  }
+  return `${where}: ${issue.message}`;
+}
+
+const EXPECTED_NAMES: Record<string, string> = {
+  array: "a list",
+  object: "a mapping",
+  record: "a mapping",
+  int: "an integer",
+};
+
 function expectedOf(issue: z.core.$ZodIssue): string {
   if (issue.code === "invalid_type") {
-    const article = /^[aeiou]/.test(issue.expected) ? "an" : "a";
-    return issue.expected === "array"
-      ? "a list"
-      : issue.expected === "object" || issue.expected === "record"
-        ? "a mapping"
-        : `${article} ${issue.expected}`;
+    const named = EXPECTED_NAMES[issue.expected];
+    if (named) return named;
+    return `${/^[aeiou]/.test(issue.expected) ? "an" : "a"} ${issue.expected}`;
   }
   if (issue.code === "invalid_union") {
     const expected = new Set(

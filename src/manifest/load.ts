@@ -61,9 +61,9 @@ export function loadManifest(options: LoadOptions = {}): LoadResult {
 
   const cache = new Map<string, LocatedMap | undefined>();
   const interpolated = new Set<string>();
-  const readFile = (file: string): LocatedMap | undefined => {
+  const readFile = (file: string, referencedAt?: SourceLocation): LocatedMap | undefined => {
     if (!cache.has(file)) {
-      const read = readComposeFile(file, environment.lookup);
+      const read = readComposeFile(file, environment.lookup, referencedAt);
       problems.push(...read.problems);
       for (const key of read.interpolated ?? []) interpolated.add(key);
       cache.set(file, read.value);
@@ -75,7 +75,7 @@ export function loadManifest(options: LoadOptions = {}): LoadResult {
   for (const file of discovered.files) {
     const root = readFile(file);
     if (!root) continue;
-    const included = resolveIncludes(root, file, { cwd, env, readFile: (f) => readFile(f) });
+    const included = resolveIncludes(root, file, { cwd, env, readFile });
     problems.push(...included.problems);
     const extended = resolveExtends(included.root, file, readFile);
     problems.push(...extended.problems);
@@ -87,7 +87,14 @@ export function loadManifest(options: LoadOptions = {}): LoadResult {
   const withoutExtensions = finalizeTree(merged);
   const parsed = composeSchema.safeParse(withoutExtensions);
   if (!parsed.success) {
-    problems.push(...issuesToProblems(parsed.error.issues, withoutExtensions));
+    // a value whose interpolation failed was kept as written; its error is already reported
+    const failed = new Set(
+      problems.flatMap((p) =>
+        p.code === "E_MANIFEST_INTERPOLATION" && p.location ? [locationKey(p.location)] : [],
+      ),
+    );
+    const invalid = issuesToProblems(parsed.error.issues, withoutExtensions);
+    problems.push(...invalid.filter((p) => !failed.has(locationKey(p.location))));
     return {
       spec: undefined,
       problems,
@@ -107,11 +114,12 @@ export function loadManifest(options: LoadOptions = {}): LoadResult {
   const normalized = normalizeApp(parsed.data, withoutExtensions, {
     files: discovered.files,
     projectDirectory,
-    projectName: options.projectName ?? env.COMPOSE_PROJECT_NAME,
+    // like any variable, these come from the environment or else from .env / --env-file
+    projectName: options.projectName ?? (environment.lookup("COMPOSE_PROJECT_NAME") || undefined),
     lookup: environment.lookup,
     profiles: options.profiles?.length
       ? options.profiles
-      : (env.COMPOSE_PROFILES?.split(",").filter(Boolean) ?? []),
+      : (environment.lookup("COMPOSE_PROFILES")?.split(",").filter(Boolean) ?? []),
   });
   problems.push(...normalized.problems);
   return {

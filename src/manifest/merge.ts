@@ -1,55 +1,67 @@
+import type { SourceLocation } from "../errors.js";
 import { attachLocations, isMapping, type LocatedMap, locationsOf, newLocations } from "./located.js";
 import { MergeTag } from "./parse-yaml.js";
+import { splitExtraHost } from "./schema/extra-hosts.js";
+import { splitKeyValue } from "./schema/scalars.js";
+
+const NOWHERE: SourceLocation = { file: "", line: 0, column: 0 };
 
 /** Service keys whose later value replaces the earlier one instead of appending (Compose merge rules). */
 const REPLACED_SEQUENCES = new Set(["command", "entrypoint", "test", "profiles"]);
-/** Service keys written as a list or a mapping; both sides become mappings before merging. */
-const LIST_OR_DICT = new Set([
-  "environment",
-  "labels",
-  "extra_hosts",
-  "args",
-  "sysctls",
-  "annotations",
-  "depends_on",
-  "networks",
+
+type EntryParser = (entry: string) => readonly [string, unknown] | undefined;
+
+/**
+ * Service keys written as a list or a mapping; both sides become mappings before merging. Each
+ * reads a list entry with the parser its schema uses, so merging and validation agree.
+ */
+const LIST_OR_DICT = new Map<string, EntryParser>([
+  ["environment", splitKeyValue],
+  ["labels", splitKeyValue],
+  ["args", splitKeyValue],
+  ["sysctls", splitKeyValue],
+  ["annotations", splitKeyValue],
+  ["extra_hosts", splitExtraHost],
+  ["depends_on", (name) => [name, { condition: "service_started" }]],
+  ["networks", (name) => [name, null]],
 ]);
+
+/** The identity of an entry: the first of `fields` a mapping entry has as a string, else all of it. */
+function entryKey(entry: unknown, ...fields: string[]): string {
+  if (isMapping(entry)) {
+    for (const field of fields) if (typeof entry[field] === "string") return entry[field];
+  }
+  // any other value (null, a number, a mapping without the field) is left for validation to report;
+  // the \0 keeps it from matching a written name
+  return `\0${JSON.stringify(entry)}`;
+}
+
 /** Sequences of unique resources: a later entry with the same key replaces the earlier one. */
-const UNIQUE_BY: Record<string, (entry: unknown) => string> = {
-  volumes: (entry) =>
-    typeof entry === "string" ? volumeTarget(entry) : String((entry as LocatedMap).target),
-  secrets: fileGrantKey,
-  configs: fileGrantKey,
-  ports: (entry) => JSON.stringify(entry),
-};
+const UNIQUE_BY = new Map<string, (entry: unknown) => string>([
+  ["volumes", (entry) => (typeof entry === "string" ? volumeTarget(entry) : entryKey(entry, "target"))],
+  ["secrets", (entry) => (typeof entry === "string" ? entry : entryKey(entry, "target", "source"))],
+  ["configs", (entry) => (typeof entry === "string" ? entry : entryKey(entry, "target", "source"))],
+  ["ports", (entry) => JSON.stringify(entry)],
+]);
 
 function volumeTarget(spec: string): string {
   const parts = spec.split(":");
   return parts.length === 1 ? parts[0]! : parts[1]!;
 }
 
-function fileGrantKey(entry: unknown): string {
-  if (typeof entry === "string") return entry;
-  const grant = entry as LocatedMap;
-  return String(grant.target ?? grant.source);
-}
-
-/** Turns the list form of a list-or-dict field into its mapping form, keeping positions. */
-function asMapping(key: string, value: unknown): unknown {
+/**
+ * Turns the list form of a list-or-dict field into its mapping form, keeping positions. A list
+ * with an entry the field's parser cannot read stays a list (it is invalid).
+ */
+function asMapping(parse: EntryParser, value: unknown): unknown {
   if (!Array.isArray(value)) return value;
+  const entries = value.map((entry) => (typeof entry === "string" ? parse(entry) : undefined));
+  if (entries.some((entry) => entry === undefined)) return value;
   const locations = locationsOf(value);
   const out: LocatedMap = {};
-  const outLocations = newLocations(locations?.self ?? { file: "", line: 0, column: 0 });
-  value.forEach((entry, index) => {
-    const text = String(entry);
-    const eq = text.indexOf("=");
-    let name = text;
-    let entryValue: unknown = null;
-    if (key === "depends_on") entryValue = { condition: "service_started" };
-    else if (key !== "networks" && eq !== -1) {
-      name = text.slice(0, eq);
-      entryValue = text.slice(eq + 1);
-    }
+  const outLocations = newLocations(locations?.self ?? NOWHERE);
+  entries.forEach((entry, index) => {
+    const [name, entryValue] = entry!;
     out[name] = entryValue;
     const at = locations?.values.get(index);
     if (at) {
@@ -61,40 +73,48 @@ function asMapping(key: string, value: unknown): unknown {
 }
 
 function mergeSequences(key: string, base: unknown[], override: unknown[]): unknown[] {
-  const baseLocations = locationsOf(base);
-  const overrideLocations = locationsOf(override);
-  const keyOf = UNIQUE_BY[key];
-  const entries: { value: unknown; at: ReturnType<NonNullable<typeof baseLocations>["values"]["get"]> }[] =
-    [];
-  const push = (value: unknown, at: (typeof entries)[number]["at"]) => {
-    const identity = keyOf ? keyOf(value) : JSON.stringify(value);
-    const existing = entries.findIndex(
-      (e) => (keyOf ? keyOf(e.value) : JSON.stringify(e.value)) === identity,
-    );
-    if (existing === -1) entries.push({ value, at });
-    else if (keyOf) entries[existing] = { value, at };
-  };
-  base.forEach((value, index) => push(value, baseLocations?.values.get(index)));
-  override.forEach((value, index) => push(value, overrideLocations?.values.get(index)));
-  const locations = newLocations(
-    overrideLocations?.self ?? baseLocations?.self ?? { file: "", line: 0, column: 0 },
-  );
-  entries.forEach((entry, index) => {
-    if (entry.at) locations.values.set(index, entry.at);
+  const unique = UNIQUE_BY.get(key);
+  const keyOf = unique ?? ((entry: unknown) => JSON.stringify(entry) ?? "");
+  const indexOf = new Map<string, number>();
+  const values: unknown[] = [];
+  const at: (SourceLocation | undefined)[] = [];
+  for (const list of [base, override]) {
+    const locations = locationsOf(list);
+    list.forEach((value, index) => {
+      const identity = keyOf(value);
+      const existing = indexOf.get(identity);
+      if (existing === undefined) {
+        indexOf.set(identity, values.length);
+        values.push(value);
+        at.push(locations?.values.get(index));
+      } else if (unique) {
+        values[existing] = value;
+        at[existing] = locations?.values.get(index);
+      }
+    });
+  }
+  const locations = newLocations(locationsOf(override)?.self ?? locationsOf(base)?.self ?? NOWHERE);
+  at.forEach((location, index) => {
+    if (location) locations.values.set(index, location);
   });
-  return attachLocations(
-    entries.map((e) => e.value),
-    locations,
-  );
+  return attachLocations(values, locations);
 }
 
 /** Merges a later Compose value over an earlier one by the Compose merge rules. `key` is the field name. */
 export function mergeValues(key: string, base: unknown, override: unknown): unknown {
   if (override instanceof MergeTag) return override.tag === "reset" ? undefined : override.value;
   if (base instanceof MergeTag) return mergeValues(key, base.value, override);
-  if (LIST_OR_DICT.has(key)) {
-    base = asMapping(key, base);
-    override = asMapping(key, override);
+  const parse = LIST_OR_DICT.get(key);
+  if (parse) {
+    const [mappedBase, mappedOverride] = [asMapping(parse, base), asMapping(parse, override)];
+    const bothLists = Array.isArray(base) && Array.isArray(override);
+    // an invalid list is kept, whichever side it is on (both, when both are lists), so validation reports it
+    if (Array.isArray(mappedBase) && !bothLists) return mappedBase;
+    if (Array.isArray(mappedOverride) && !bothLists) return mappedOverride;
+    if (!Array.isArray(mappedBase) && !Array.isArray(mappedOverride)) {
+      base = mappedBase;
+      override = mappedOverride;
+    }
   }
   if (Array.isArray(base) && Array.isArray(override) && !REPLACED_SEQUENCES.has(key)) {
     return mergeSequences(key, base, override);
@@ -108,9 +128,7 @@ export function mergeMappings(base: LocatedMap, override: LocatedMap): LocatedMa
   const baseLocations = locationsOf(base);
   const overrideLocations = locationsOf(override);
   const out: LocatedMap = {};
-  const locations = newLocations(
-    overrideLocations?.self ?? baseLocations?.self ?? { file: "", line: 0, column: 0 },
-  );
+  const locations = newLocations(overrideLocations?.self ?? baseLocations?.self ?? NOWHERE);
   const copyLocation = (from: typeof baseLocations, key: string) => {
     const keyAt = from?.keys.get(key);
     const valueAt = from?.values.get(key);

@@ -1,12 +1,12 @@
 import { formatPath, type Problem } from "../errors.js";
 import { projectNameFromDirectory } from "./discover.js";
-import { databaseKind } from "./images.js";
 import { locate } from "./located.js";
 import type { AppSpec, ServiceSpec } from "./model.js";
+import { normalizeService } from "./normalize-service.js";
 import { resolveHostPath } from "./rebase-paths.js";
 import type { ComposeFile, ServiceFile } from "./schema/compose.js";
-import { Duration } from "./schema/duration.js";
-import type { StrategyName } from "./schema/slipway.js";
+import type { ProjectSlipway } from "./schema/slipway.js";
+import { deepFreeze } from "./serialize.js";
 
 interface NormalizeOptions {
   readonly files: readonly string[];
@@ -17,14 +17,6 @@ interface NormalizeOptions {
 }
 
 const PROJECT_NAME = /^[a-z0-9][a-z0-9_-]*$/;
-
-/** The strategy a service gets when it names none: stateful services are recreated, others rolled start-first. */
-function defaultStrategy(service: ServiceFile, project: ComposeFile): StrategyName {
-  if (project["x-slipway"].strategy) return project["x-slipway"].strategy;
-  if (service.deploy?.update_config?.order) return "rolling";
-  const hasNamedVolume = service.volumes.some((m) => m.type === "volume" && m.source !== undefined);
-  return databaseKind(service.image) || hasNamedVolume ? "recreate" : "rolling";
-}
 
 function isActive(service: ServiceFile, profiles: ReadonlySet<string>): boolean {
   return service.profiles.length === 0 || profiles.has("*") || service.profiles.some((p) => profiles.has(p));
@@ -70,7 +62,7 @@ export function normalizeApp(
       );
     }
     for (const [dependency, condition] of Object.entries(service.depends_on)) {
-      if (!(dependency in data.services)) {
+      if (!Object.hasOwn(data.services, dependency)) {
         problem(
           "E_MANIFEST_UNKNOWN_SERVICE",
           at("depends_on", dependency),
@@ -87,7 +79,7 @@ export function normalizeApp(
       }
     }
     service.volumes.forEach((mount, index) => {
-      if (mount.type === "volume" && mount.source && !(mount.source in data.volumes)) {
+      if (mount.type === "volume" && mount.source && !Object.hasOwn(data.volumes, mount.source)) {
         problem(
           "E_MANIFEST_UNKNOWN_VOLUME",
           at("volumes", index),
@@ -98,7 +90,7 @@ export function normalizeApp(
     });
     for (const kind of ["secrets", "configs"] as const) {
       service[kind].forEach((grant, index) => {
-        if (!(grant.source in data[kind])) {
+        if (!Object.hasOwn(data[kind], grant.source)) {
           problem(
             "E_MANIFEST_UNKNOWN_REFERENCE",
             at(kind, index),
@@ -111,7 +103,7 @@ export function normalizeApp(
     const networks = service.networks ?? (service.network_mode ? {} : { default: null });
     for (const network of Object.keys(networks)) {
       if (network === "default") usesDefaultNetwork = true;
-      else if (!(network in data.networks)) {
+      else if (!Object.hasOwn(data.networks, network)) {
         problem(
           "E_MANIFEST_UNKNOWN_REFERENCE",
           at("networks", network),
@@ -120,7 +112,19 @@ export function normalizeApp(
         );
       }
     }
-    services[serviceName] = normalizeService(serviceName, service, data, networks, options);
+    const store = service["x-slipway"].backups?.store;
+    if (store !== undefined && store !== "local" && !Object.hasOwn(data["x-slipway"].backups.stores, store)) {
+      problem(
+        "E_MANIFEST_UNKNOWN_REFERENCE",
+        at("x-slipway", "backups", "store"),
+        `backup store "${store}" is not declared in the top-level x-slipway.backups.stores`,
+        'declare it under x-slipway.backups.stores, or use the built-in "local" store',
+      );
+    }
+    services[serviceName] = normalizeService(serviceName, service, data, networks, {
+      base,
+      lookup: options.lookup,
+    });
     for (const [key, value] of Object.entries(service.environment)) {
       if (value === null) fromEnvironment.add(formatPath(at("environment", key)));
     }
@@ -158,75 +162,25 @@ export function normalizeApp(
     secrets: fileObjects(data.secrets),
     configs: fileObjects(data.configs),
     models: data.models,
-    "x-slipway": data["x-slipway"],
+    "x-slipway": resolveSlipwayPaths(data["x-slipway"], base),
   };
   return { spec: deepFreeze(spec), problems, fromEnvironment };
 }
 
-function normalizeService(
-  name: string,
-  service: ServiceFile,
-  project: ComposeFile,
-  networks: Record<string, unknown>,
-  options: NormalizeOptions,
-): ServiceSpec {
-  const base = options.projectDirectory;
-  const environment: Record<string, string | null> = {};
-  for (const [key, value] of Object.entries(service.environment)) {
-    // A bare `KEY` takes its value from the environment slipway runs in, as Compose does.
-    const resolved = value ?? options.lookup(key);
-    if (resolved !== undefined) environment[key] = resolved;
-  }
-  const healthcheck =
-    service.healthcheck?.test?.[0] === "NONE"
-      ? { ...service.healthcheck, disable: true }
-      : service.healthcheck;
-  const slipway = service["x-slipway"];
+/** Project `x-slipway` with its relative paths (TLS files, local backup stores) made absolute. */
+function resolveSlipwayPaths(slipway: ProjectSlipway, base: string): ProjectSlipway {
+  const { tls, backups } = slipway;
+  const stores = Object.entries(backups.stores).map(([key, store]) => [
+    key,
+    store.type === "local" ? { ...store, path: resolveHostPath(store.path, base) } : store,
+  ]);
   return {
-    ...service,
-    name,
-    environment,
-    healthcheck,
-    build: service.build && {
-      ...service.build,
-      context: /^(https?:|git@|git:|ssh:)/.test(service.build.context)
-        ? service.build.context
-        : resolveHostPath(service.build.context, base),
+    ...slipway,
+    tls: {
+      ...tls,
+      ...(tls.cert_file === undefined ? {} : { cert_file: resolveHostPath(tls.cert_file, base) }),
+      ...(tls.key_file === undefined ? {} : { key_file: resolveHostPath(tls.key_file, base) }),
     },
-    env_file: service.env_file.map((entry) => ({ ...entry, path: resolveHostPath(entry.path, base) })),
-    volumes: service.volumes.map((mount) =>
-      mount.type === "bind" && mount.source
-        ? { ...mount, source: resolveHostPath(mount.source, base) }
-        : mount,
-    ),
-    networks,
-    deploy: {
-      ...(service.deploy ?? { mode: "replicated" }),
-      replicas: service.deploy?.replicas ?? service.scale ?? 1,
-    },
-    "x-slipway": {
-      ...slipway,
-      strategy: slipway.strategy ?? defaultStrategy(service, project),
-      routes: slipway.routes.map((route) =>
-        route.static ? { ...route, static: resolveHostPath(route.static, base) } : route,
-      ),
-      backups: slipway.backups && {
-        ...slipway.backups,
-        engine: slipway.backups.engine ?? databaseKindOrVolume(service.image),
-      },
-    },
+    backups: { ...backups, stores: Object.fromEntries(stores) },
   };
-}
-
-function databaseKindOrVolume(image: string | undefined): "postgres" | "redis" | "volume" {
-  const kind = databaseKind(image);
-  return kind === "postgres" || kind === "redis" ? kind : "volume";
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const item of Object.values(value)) deepFreeze(item);
-  }
-  return value;
 }

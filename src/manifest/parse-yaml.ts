@@ -1,4 +1,15 @@
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
+import {
+  type Alias,
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  parseDocument,
+  type Scalar,
+} from "yaml";
 import type { Problem, SourceLocation } from "../errors.js";
 import { attachLocations, isMapping, type LocatedMap, newLocations } from "./located.js";
 
@@ -17,6 +28,34 @@ export interface ParsedYaml {
 
 const MERGE_TAGS: Record<string, MergeTag["tag"]> = { "!reset": "reset", "!override": "override" };
 
+/** Deepest nesting accepted; deeper documents are refused rather than overflowing the stack. */
+const MAX_DEPTH = 200;
+/**
+ * Most nodes aliases may produce in one file, counted over every expansion (an alias inside an
+ * anchored node counts again each time that node is expanded). A large real file (hundreds of
+ * services merging `<<: *defaults`) produces a few thousand; an alias bomb (9 anchors of 9 aliases
+ * each, 9⁹ nodes) passes the limit in milliseconds. Plays the role of the yaml package's `maxAliasCount`.
+ */
+const MAX_ALIAS_NODES = 100_000;
+
+/** A document the loader refuses to expand (too deep, or too many nodes through aliases). */
+class YamlLimitError extends Error {}
+
+/**
+ * go-yaml v3, which Compose uses, reads every plain integer with a leading zero as octal (Go's
+ * `strconv.ParseInt(s, 0, 64)`), so `mode: 0440` is 288 there; YAML 1.2 (the yaml package) reads
+ * 440. Follow Compose for all plain integers, as it does not single out file modes.
+ */
+const LEADING_ZERO_OCTAL = /^([-+]?)0([0-7]+)$/;
+
+function scalarValue(node: Scalar): unknown {
+  const { value } = node;
+  if (typeof value === "bigint") return Number(value);
+  if (typeof value !== "number" || node.type !== "PLAIN") return value;
+  const octal = LEADING_ZERO_OCTAL.exec(node.source ?? "");
+  return octal ? Number.parseInt(`${octal[1]}${octal[2]}`, 8) : value;
+}
+
 /** Parses one YAML document into plain values that remember where each entry was written. */
 export function parseYaml(file: string, text: string): ParsedYaml {
   const lineCounter = new LineCounter();
@@ -33,23 +72,31 @@ export function parseYaml(file: string, text: string): ParsedYaml {
   }));
   if (problems.length > 0) return { value: undefined, problems };
 
-  const convert = (node: unknown, depth: number): unknown => {
-    if (depth > 200) throw new RangeError("YAML nesting too deep");
-    if (isAlias(node)) return convert(node.resolve(doc), depth + 1);
+  // `Alias.resolve` searches the whole document each time; each alias is resolved once
+  const anchors = new Map<Alias, unknown>();
+  let aliasNodes = 0;
+  const convert = (node: unknown, depth: number, viaAlias: boolean): unknown => {
+    if (depth > MAX_DEPTH) throw new YamlLimitError("YAML nesting is too deep");
+    if (viaAlias && ++aliasNodes > MAX_ALIAS_NODES) {
+      throw new YamlLimitError(
+        `too many alias expansions (aliases produce more than ${MAX_ALIAS_NODES} nodes)`,
+      );
+    }
+    if (isAlias(node)) {
+      if (!anchors.has(node)) anchors.set(node, node.resolve(doc));
+      return convert(anchors.get(node), depth + 1, true);
+    }
     const tagged = (value: unknown): unknown => {
       const tag = (node as Node | null)?.tag;
       const mergeTag = tag ? MERGE_TAGS[tag] : undefined;
       return mergeTag ? new MergeTag(mergeTag, value) : value;
     };
-    if (isScalar(node)) {
-      const value = node.value;
-      return tagged(typeof value === "bigint" ? Number(value) : value);
-    }
+    if (isScalar(node)) return tagged(scalarValue(node));
     if (isSeq(node)) {
       const out: unknown[] = [];
       const locations = newLocations(at(node.range?.[0] ?? 0));
       node.items.forEach((item, index) => {
-        out.push(convert(item, depth + 1));
+        out.push(convert(item, depth + 1, viaAlias));
         locations.values.set(index, at((item as Node | null)?.range?.[0] ?? node.range?.[0] ?? 0));
       });
       return tagged(attachLocations(out, locations));
@@ -62,11 +109,11 @@ export function parseYaml(file: string, text: string): ParsedYaml {
         const keyNode = pair.key as Node | null;
         const rawKey = isScalar(keyNode) ? keyNode.value : keyNode;
         if (rawKey === "<<" || typeof rawKey === "symbol") {
-          mergeYamlMergeKey(out, locations, convert(pair.value, depth + 1));
+          mergeYamlMergeKey(out, locations, convert(pair.value, depth + 1, viaAlias));
           continue;
         }
         const key = String(rawKey ?? "");
-        out[key] = convert(pair.value, depth + 1);
+        out[key] = convert(pair.value, depth + 1, viaAlias);
         const keyAt = at(keyNode?.range?.[0] ?? 0);
         locations.keys.set(key, keyAt);
         locations.values.set(key, pair.value ? at((pair.value as Node).range?.[0] ?? 0) : keyAt);
@@ -77,12 +124,21 @@ export function parseYaml(file: string, text: string): ParsedYaml {
   };
 
   try {
-    return { value: convert(doc.contents, 0), problems: [] };
+    return { value: convert(doc.contents, 0, false), problems: [] };
   } catch (error) {
-    if (!(error instanceof RangeError)) throw error;
+    // a stack overflow (RangeError) is a document nested too deeply for this machine
+    if (!(error instanceof YamlLimitError || error instanceof RangeError)) throw error;
+    const message = error instanceof YamlLimitError ? error.message : "YAML nesting is too deep";
     return {
       value: undefined,
-      problems: [{ code: "E_MANIFEST_YAML", message: "YAML nesting is too deep", location: at(0) }],
+      problems: [
+        {
+          code: "E_MANIFEST_YAML",
+          message,
+          hint: "write the repeated parts out, or use fewer levels of anchors and aliases",
+          location: at(0),
+        },
+      ],
     };
   }
 }

@@ -1,13 +1,23 @@
 import { readFileSync } from "node:fs";
-import type { Problem } from "../errors.js";
+import type { Problem, SourceLocation } from "../errors.js";
 import { interpolateTree } from "./interpolate-tree.js";
 import { isMapping, type LocatedMap } from "./located.js";
 import { parseYaml } from "./parse-yaml.js";
 
-/** Reads one Compose file: YAML with positions, then interpolation. Undefined value when it cannot be used. */
+const READ_ERRORS: Record<string, string> = {
+  ENOENT: "does not exist",
+  EISDIR: "is a directory, not a file",
+};
+
+/**
+ * Reads one Compose file: YAML with positions, then interpolation. Undefined value when it cannot
+ * be used. `referencedAt` is where another file names this one (`extends.file`, `include`): a file
+ * that cannot be read is reported there, as its own line 1 does not exist.
+ */
 export function readComposeFile(
   file: string,
   lookup: (name: string) => string | undefined,
+  referencedAt?: SourceLocation,
 ): {
   readonly value: LocatedMap | undefined;
   readonly problems: readonly Problem[];
@@ -24,9 +34,9 @@ export function readComposeFile(
       problems: [
         {
           code: "E_MANIFEST_NOT_FOUND",
-          message: code === "ENOENT" ? `${file} does not exist` : `cannot read ${file} (${code ?? "error"})`,
+          message: `${file} ${READ_ERRORS[code ?? ""] ?? `cannot be read (${code ?? "error"})`}`,
           hint: "check the path given with -f, extends.file or include",
-          location: { file, line: 1, column: 1 },
+          location: referencedAt ?? { file, line: 1, column: 1 },
         },
       ],
     };

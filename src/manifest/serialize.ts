@@ -1,5 +1,5 @@
-import type { AppSpec } from "./model.js";
 import { Duration, parseDuration } from "./duration.js";
+import type { AppSpec } from "./model.js";
 
 /** Every field of the model that holds a Duration (they serialize as Compose text such as "1m30s"). */
 const DURATION_KEYS = new Set([

@@ -8,7 +8,11 @@ import { createHash } from "node:crypto";
 export type ServiceAddresses = Readonly<Record<string, string>>;
 
 /** Keeps earlier assignments (addresses must not move while instances use them) and adds new services. */
-export function assignAddresses(project: string, services: readonly string[], previous: ServiceAddresses = {}): ServiceAddresses {
+export function assignAddresses(
+  project: string,
+  services: readonly string[],
+  previous: ServiceAddresses = {},
+): ServiceAddresses {
   const digest = createHash("sha256").update(project).digest();
   // 127.0.0.0/16 is left alone (127.0.0.1 is "localhost" for everyone).
   const second = 1 + (digest[0]! % 254);
@@ -31,7 +35,11 @@ export function assignAddresses(project: string, services: readonly string[], pr
 
 /** The hosts file instances see as /etc/hosts: localhost, the machine's own name, and every service. */
 export function renderHostsFile(addresses: ServiceAddresses, hostname: string): string {
-  const lines = ["127.0.0.1\tlocalhost", "::1\tlocalhost ip6-localhost ip6-loopback", `127.0.1.1\t${hostname}`];
+  const lines = [
+    "127.0.0.1\tlocalhost",
+    "::1\tlocalhost ip6-localhost ip6-loopback",
+    `127.0.1.1\t${hostname}`,
+  ];
   for (const [service, address] of Object.entries(addresses).sort(([a], [b]) => (a < b ? -1 : 1))) {
     lines.push(`${address}\t${service}`);
   }

@@ -1,5 +1,14 @@
 import { spawn } from "node:child_process";
-import { cpSync, createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { SlipwayError } from "../errors.js";
 import type { ServiceSpec } from "../manifest/model.js";
@@ -26,14 +35,20 @@ export function buildCommands(service: ServiceSpec, appDir: string): string[] {
   const manifest = join(appDir, "package.json");
   if (!existsSync(manifest)) return [];
   const pkg = JSON.parse(readFileSync(manifest, "utf8")) as { scripts?: Record<string, string> };
-  const install = existsSync(join(appDir, "package-lock.json")) ? "npm ci --no-audit --no-fund" : "npm install --no-audit --no-fund";
+  const install = existsSync(join(appDir, "package-lock.json"))
+    ? "npm ci --no-audit --no-fund"
+    : "npm install --no-audit --no-fund";
   return pkg.scripts?.build ? [install, "npm run build"] : [install];
 }
 
 function runLogged(command: string, cwd: string, log: NodeJS.WritableStream): Promise<number | null> {
   return new Promise((resolve) => {
     log.write(`$ ${command}\n`);
-    const child = spawn("/bin/sh", ["-c", command], { cwd, stdio: ["ignore", "pipe", "pipe"], env: process.env });
+    const child = spawn("/bin/sh", ["-c", command], {
+      cwd,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: process.env,
+    });
     child.stdout.pipe(log, { end: false });
     child.stderr.pipe(log, { end: false });
     child.on("error", (error) => {
@@ -84,7 +99,8 @@ export async function buildService(
       }
     }
   } finally {
-    log.end();
+    // Wait for the stream to open and flush: it opens asynchronously, and the scratch dir is renamed next.
+    if (!log.writableEnded) await new Promise((resolve) => log.end(resolve));
   }
   writeFileSync(join(scratch, "complete"), new Date().toISOString());
   rmSync(finalDir, { recursive: true, force: true });

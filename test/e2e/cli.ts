@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 
@@ -13,12 +13,15 @@ export interface CliResult {
 }
 
 /** Runs `./bin/slipway` for real (the built CLI) in `cwd`, with a clean, controlled environment. */
-export function slipway(args: readonly string[], options: { cwd: string; env?: Record<string, string> }): CliResult {
+export function slipway(
+  args: readonly string[],
+  options: { cwd: string; env?: Record<string, string>; timeoutMs?: number },
+): CliResult {
   const result = spawnSync(process.execPath, [BIN, ...args], {
     cwd: options.cwd,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/root", ...options.env },
     encoding: "utf8",
-    timeout: 30_000,
+    timeout: options.timeoutMs ?? 30_000,
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }

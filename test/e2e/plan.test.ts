@@ -30,9 +30,15 @@ describe("slipway plan", () => {
     });
     const human = slipway(["plan"], { cwd: dir });
     expect(human.code).toBe(0);
-    expect(human.stdout).toMatch(/level 1:\n {2}cache {2}strategy=recreate\n {2}db {2}strategy=recreate\nlevel 2:\n {2}api ×3 {2}strategy=rolling {2}after db \(healthy\), cache \(started\)\nlevel 3:\n {2}bot {2}strategy=blue-green/);
+    expect(human.stdout).toMatch(
+      /level 1:\n {2}cache {2}strategy=recreate\n {2}db {2}strategy=recreate\nlevel 2:\n {2}api ×3 {2}strategy=rolling {2}after db \(healthy\), cache \(started\)\nlevel 3:\n {2}bot {2}strategy=blue-green/,
+    );
     const json = JSON.parse(slipway(["plan", "--json"], { cwd: dir }).stdout);
-    expect(json.levels.map((level: { name: string }[]) => level.map((s) => s.name))).toEqual([["cache", "db"], ["api"], ["bot"]]);
+    expect(json.levels.map((level: { name: string }[]) => level.map((s) => s.name))).toEqual([
+      ["cache", "db"],
+      ["api"],
+      ["bot"],
+    ]);
   });
 
   it("a dependency loop is an error that prints the loop", () => {

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { composeObject } from "./object.js";
-import { int, text } from "./scalars.js";
+import { int } from "./scalars.js";
 
 /** A published or exposed port, in Compose's long syntax. */
 export interface Port {
@@ -22,11 +22,24 @@ const SHORT_PORT =
   /^(?:(?:(?<ip>\[[0-9a-fA-F:.]+\]|[0-9.]+|[0-9a-fA-F:]*::[0-9a-fA-F:]*):)?(?<published>\d+(?:-\d+)?)?:)?(?<target>\d+(?:-\d+)?)(?:\/(?<protocol>tcp|udp))?$/;
 
 type PortRange = readonly [number, number];
+const RANGE = /^\d+(?:-\d+)?$/;
 
-function parseRange(text: string): PortRange | undefined {
+/** `PORT` or `START-END`; a container port is 1-65535, a host port 0-65535 (0: any free port). */
+function parseRange(text: string, role: "host" | "container"): PortRange | string {
+  const min = role === "host" ? 0 : 1;
   const [from, to = from] = text.split("-").map(Number) as [number, number?];
-  if (from < 0 || (to ?? from) > 65535 || (to ?? from) < from) return undefined;
-  return [from, to ?? from];
+  if (to < from) return `a backwards ${role} port range`;
+  if (from < min || to > 65535) return `a ${role} port outside ${min}-65535`;
+  return [from, to];
+}
+
+/** A host port (long syntax `published`), as a number or a string: a port or a range. */
+export function parsePublished(value: string | number): PortRange | string {
+  const text = String(value).trim();
+  const range = RANGE.test(text)
+    ? parseRange(text, "host")
+    : "not a port or a range (like 8080 or 8000-8010)";
+  return typeof range === "string" ? `"${text}" is ${range}` : range;
 }
 
 /** Parses `[HOST_IP:][HOST_PORT[-END]:]PORT[-END][/PROTOCOL]`; matching ranges expand to one entry per port. */
@@ -36,10 +49,10 @@ export function parseShortPort(spec: string): Port[] | string {
     return `"${spec}" is not a port; write it as PORT, HOST_PORT:PORT or HOST_IP:HOST_PORT:PORT[/udp]`;
   }
   const { ip, published, target: targetText, protocol } = match.groups;
-  const target = parseRange(targetText!);
-  const host = published === undefined ? undefined : parseRange(published);
-  if (!target || (published !== undefined && !host))
-    return `"${spec}" has a port outside 0-65535 or a backwards range`;
+  const target = parseRange(targetText!, "container");
+  const host = published === undefined ? undefined : parseRange(published, "host");
+  if (typeof host === "string") return `"${spec}" has ${host}`;
+  if (typeof target === "string") return `"${spec}" has ${target}`;
   const hostIp = ip?.replace(/^\[|\]$/g, "");
   const base = {
     protocol: (protocol ?? "tcp") as Port["protocol"],
@@ -65,7 +78,16 @@ const longPort = composeObject({
   mode: z.enum(["ingress", "host"]).default("ingress"),
   host_ip: z.string().optional(),
   target: int.pipe(z.number().int().min(1).max(65535)),
-  published: text.optional(),
+  /** A host port or range; empty means not published (as `${PORT:-}` may leave it). */
+  published: z
+    .union([z.string(), z.number()])
+    .transform((value, ctx) => {
+      if (value === "") return undefined;
+      const range = parsePublished(value);
+      if (typeof range === "string") ctx.addIssue({ code: "custom", message: range });
+      return String(value).trim();
+    })
+    .optional(),
   protocol: z.enum(["tcp", "udp"]).default("tcp"),
   app_protocol: z.string().optional(),
 });

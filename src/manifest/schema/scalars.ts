@@ -1,22 +1,44 @@
 import { parse as parseShell } from "shell-quote";
 import { z } from "zod";
 
+/** A number written as a string that is not one is the wrong kind of value: a type issue. */
+function numberFrom(
+  value: number | string,
+  pattern: RegExp,
+  expected: "int" | "number",
+  ctx: z.RefinementCtx,
+): number {
+  const n = typeof value === "number" || pattern.test(value) ? Number(value) : Number.NaN;
+  if (Number.isNaN(n) || (expected === "int" && !Number.isInteger(n))) {
+    ctx.addIssue({ code: "invalid_type", expected, input: value, message: `expected ${expected}` });
+    return z.NEVER;
+  }
+  return n;
+}
+
 /** An integer, also when interpolation made it a string (`replicas: ${N}`). */
 export const int = z
-  .union([z.number(), z.string().regex(/^-?\d+$/, "expected an integer")])
-  .transform((value, ctx) => {
-    const n = Number(value);
-    if (!Number.isInteger(n)) {
-      ctx.addIssue({ code: "custom", message: `expected an integer, got ${value}` });
-      return z.NEVER;
-    }
-    return n;
-  });
+  .union([z.number(), z.string()])
+  .transform((value, ctx) => numberFrom(value, /^-?\d+$/, "int", ctx));
 
 /** A number, also when written as a string (`cpus: "0.5"`). */
 export const num = z
-  .union([z.number(), z.string().regex(/^-?\d+(\.\d+)?$/, "expected a number")])
-  .transform(Number);
+  .union([z.number(), z.string()])
+  .transform((value, ctx) => numberFrom(value, /^-?\d+(\.\d+)?$/, "number", ctx));
+
+/**
+ * A file mode. A number is taken as YAML read it (`0440` is octal, see parse-yaml.ts); a string
+ * (from interpolation, `mode: ${MODE}`) is octal digits, as compose-go's `toUnixFileMode` reads it.
+ */
+export const fileMode = z.union([z.number().int().min(0), z.string()]).transform((value, ctx) => {
+  if (typeof value === "number") return value;
+  const digits = /^(?:0o)?([0-7]+)$/.exec(value.trim())?.[1];
+  if (digits === undefined) {
+    ctx.addIssue({ code: "custom", message: `"${value}" is not a file mode; write it in octal, like 0440` });
+    return z.NEVER;
+  }
+  return Number.parseInt(digits, 8);
+});
 
 /** A boolean, also when interpolation made it a string (`"true"`). */
 export const bool = z.union([
@@ -54,6 +76,12 @@ export const stringList = z.union([text.transform((s) => [s]), z.array(text)]);
 
 const scalarValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 
+/** One `KEY=VALUE` list entry as key and value; a bare `KEY` has a null value. */
+export function splitKeyValue(entry: string): readonly [key: string, value: string | null] {
+  const eq = entry.indexOf("=");
+  return eq === -1 ? [entry, null] : [entry.slice(0, eq), entry.slice(eq + 1)];
+}
+
 /** `KEY=VALUE` list or mapping, normalized to a mapping; a bare `KEY` (or null) means "unset here". */
 export const listOrDict = z
   .union([z.record(z.string(), scalarValue), z.array(z.string())])
@@ -61,9 +89,8 @@ export const listOrDict = z
     const out: Record<string, string | null> = {};
     if (Array.isArray(value)) {
       for (const entry of value) {
-        const eq = entry.indexOf("=");
-        if (eq === -1) out[entry] = null;
-        else out[entry.slice(0, eq)] = entry.slice(eq + 1);
+        const [key, entryValue] = splitKeyValue(entry);
+        out[key] = entryValue;
       }
     } else {
       for (const [key, v] of Object.entries(value)) out[key] = v === null ? null : String(v);
@@ -80,5 +107,19 @@ export function splitShellWords(line: string): string[] {
   );
 }
 
+/** A command string as argv; one that cannot be split (an unclosed `${`) is an issue, not a throw. */
+const shellWords = z.string().transform((line, ctx) => {
+  try {
+    return splitShellWords(line);
+  } catch (error) {
+    const reason = (error as Error).message.toLowerCase();
+    ctx.addIssue({
+      code: "custom",
+      message: `"${line}" cannot be split into words (${reason}); close the \${ or write the command as a list`,
+    });
+    return z.NEVER;
+  }
+});
+
 /** A command: a string split into shell words (as Compose does) or an argv list. */
-export const command = z.union([z.string().transform(splitShellWords), z.array(text), z.null()]);
+export const command = z.union([shellWords, z.array(text), z.null()]);

@@ -1,9 +1,10 @@
 import { z } from "zod";
 import { dependsOn, deploy, healthcheck } from "./deploy.js";
 import { duration } from "./duration.js";
+import { extraHosts } from "./extra-hosts.js";
 import { composeObject } from "./object.js";
 import { ports } from "./ports.js";
-import { bool, byteSize, command, int, listOrDict, num, stringList, text } from "./scalars.js";
+import { bool, byteSize, command, fileMode, int, listOrDict, num, stringList, text } from "./scalars.js";
 import { serviceSlipway } from "./slipway.js";
 import { serviceVolumes } from "./volumes.js";
 
@@ -26,7 +27,7 @@ const build = z.union([
     pull: bool.optional(),
     labels: listOrDict.optional(),
     shm_size: byteSize.optional(),
-    extra_hosts: listOrDict.optional(),
+    extra_hosts: extraHosts.optional(),
     isolation: z.string().optional(),
     privileged: bool.optional(),
     secrets: z.array(z.unknown()).optional(),
@@ -64,7 +65,7 @@ const fileGrants = z.array(
       target: z.string().optional(),
       uid: text.optional(),
       gid: text.optional(),
-      mode: z.union([z.number(), z.string()]).optional(),
+      mode: fileMode.optional(),
     }),
   ]),
 );
@@ -125,7 +126,7 @@ const passthrough = {
   domainname: z.string().optional(),
   expose: z.array(text).optional(),
   external_links: strings.optional(),
-  extra_hosts: listOrDict.optional(),
+  extra_hosts: extraHosts.optional(),
   gpus: z.unknown().optional(),
   group_add: strings.optional(),
   hostname: z.string().optional(),

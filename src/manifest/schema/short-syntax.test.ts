@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { formatDuration, parseDuration } from "./duration.js";
-import { parseShortPort } from "./ports.js";
+import { parsePublished, parseShortPort } from "./ports.js";
 import { splitShellWords } from "./scalars.js";
 import { parseShortVolume } from "./volumes.js";
 
@@ -38,6 +38,23 @@ describe("parseShortPort", () => {
     expect(parseShortPort("9000-9001:80-82")).toMatch(/same size/);
     expect(parseShortPort("http")).toMatch(/is not a port/);
     expect(parseShortPort("90-80")).toMatch(/backwards/);
+    expect(parseShortPort("0")).toMatch(/container port outside 1-65535/);
+    expect(parseShortPort("8080:0")).toMatch(/container port outside 1-65535/);
+  });
+});
+
+describe("parsePublished (long syntax)", () => {
+  it("reads a port or a range, as a number or a string", () => {
+    expect(parsePublished(8080)).toEqual([8080, 8080]);
+    expect(parsePublished("8000-8010")).toEqual([8000, 8010]);
+    expect(parsePublished("0")).toEqual([0, 0]);
+  });
+
+  it("rejects what the short syntax rejects", () => {
+    expect(parsePublished(99999)).toMatch(/outside 0-65535/);
+    expect(parsePublished("banana")).toMatch(/is not a port or a range/);
+    expect(parsePublished("90-80")).toMatch(/backwards/);
+    expect(parsePublished(-1)).toMatch(/is not a port or a range/);
   });
 });
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { composeObject } from "./object.js";
-import { bool, byteSize, int } from "./scalars.js";
+import { bool, byteSize, fileMode } from "./scalars.js";
 
 /** A mount in Compose's long syntax; bind sources are absolute after loading. */
 export interface Mount {
@@ -59,7 +59,7 @@ const longMount = composeObject({
     subpath: z.string().optional(),
     labels: z.record(z.string(), z.string()).optional(),
   }).optional(),
-  tmpfs: composeObject({ size: byteSize.optional(), mode: int.optional() }).optional(),
+  tmpfs: composeObject({ size: byteSize.optional(), mode: fileMode.optional() }).optional(),
   image: composeObject({ subpath: z.string().optional() }).optional(),
 });
 

@@ -1,0 +1,155 @@
+/**
+ * bench/backup: slipway's PostgreSQL backup against the classic one-liner, on the same database in one run.
+ *  - generates a ~200 MB database (generate_series; BENCH_SCALE=0.25 for a quick run) on a private server
+ *  - backup: slipway's runBackup (pg_dump -Fc → gzip → sha256 → LocalStore) vs `pg_dump -Fc | gzip > file`,
+ *    alternated, 3 rounds each, medians compared (target: slipway ≥ 0.9 × the baseline's throughput)
+ *  - restore: slipway's restoreBackup (download, sha256, scratch database, rename) vs `gunzip | pg_restore`
+ * Everything it starts (server, files) is removed at the end, also on failure.
+ * Run: npm run bench -- backup
+ */
+import { spawn } from "node:child_process";
+import { chownSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { generateX25519Identity, identityToRecipient } from "age-encryption";
+import { runBackup } from "../src/backup/backup.js";
+import { conninfo, pgConnection, pgTool } from "../src/backup/engines/postgres/connection.js";
+import { PostgresBackupEngine } from "../src/backup/engines/postgres/postgres-engine.js";
+import { restoreBackup } from "../src/backup/restore.js";
+import { LocalStore } from "../src/backup/stores/local/local-store.js";
+import { type PostgresServer, startPostgresServer } from "../src/backup/testing/postgres-server.js";
+import { resolveUser } from "../src/targets/process/resolve-user.js";
+
+const SCALE = Number(process.env.BENCH_SCALE ?? "1");
+const ROUNDS = 3;
+const MB = 1024 * 1024;
+const n = (rows: number) => Math.max(1000, Math.round(rows * SCALE));
+
+const GENERATE = `
+CREATE TABLE users (id int PRIMARY KEY, name text, email text, bio text, created_at timestamptz);
+INSERT INTO users SELECT i, 'user ' || i, 'u' || i || '@example.test', repeat(md5(i::text), 4),
+  timestamptz '2024-01-01' + i * interval '1 minute' FROM generate_series(1, ${n(150_000)}) i;
+CREATE TABLE events (id bigint PRIMARY KEY, user_id int, kind text, at timestamptz, amount numeric(12,2), payload jsonb);
+INSERT INTO events SELECT i, 1 + i % ${n(150_000)}, (ARRAY['login','buy','view','logout'])[1 + i % 4],
+  timestamptz '2024-01-01' + i * interval '7 seconds', (i % 100000) / 100.0,
+  jsonb_build_object('session', md5(i::text), 'page', i % 97, 'ref', md5((i * 3)::text))
+  FROM generate_series(1, ${n(800_000)}) i;
+CREATE TABLE blobs (id int PRIMARY KEY, data bytea);
+INSERT INTO blobs SELECT i, decode(string_agg(md5((i * 1000 + j)::text), ''), 'hex')
+  FROM generate_series(1, ${n(25_000)}) i, generate_series(1, 64) j GROUP BY i;
+CREATE INDEX events_user ON events (user_id);
+VACUUM ANALYZE;
+`;
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+const fmt = (value: number, digits = 1) => value.toFixed(digits);
+
+/** Runs a shell pipeline as the unix user postgres; resolves with its wall time in seconds. */
+async function timedShell(script: string, env: Record<string, string>): Promise<number> {
+  const user = resolveUser("postgres");
+  const started = performance.now();
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn("/bin/bash", ["-c", `set -euo pipefail; ${script}`], {
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "ignore", "inherit"],
+      cwd: "/",
+      ...(user ? { uid: user.uid, gid: user.gid } : {}),
+    });
+    child.once("error", reject);
+    child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${script} exited with ${code}`))));
+  });
+  return (performance.now() - started) / 1000;
+}
+
+async function main(pg: PostgresServer, work: string): Promise<boolean> {
+  const connection = pgConnection({ ...pg.connection, database: "bench" });
+  const env = { PGPASSWORD: connection.password ?? "" };
+  const info = (dbname: string) => `'${conninfo(connection, dbname)}'`;
+
+  console.log(`generating the database (BENCH_SCALE=${SCALE}) …`);
+  await pg.sql("postgres", "CREATE DATABASE bench;");
+  await pg.sql("bench", GENERATE);
+  const dbBytes = Number((await pg.sql("bench", "SELECT pg_database_size('bench');")).trim());
+  console.log(`database: ${fmt(dbBytes / MB)} MB (pg_database_size)`);
+
+  const baselineFile = join(work, "baseline.dump.gz");
+  const baselineCmd = `${pgTool("pg_dump")} -Fc --no-password --dbname=${info("bench")} | gzip > ${baselineFile}`;
+  const store = new LocalStore(join(work, "store"));
+  const engine = new PostgresBackupEngine({ ...pg.connection, database: "bench" });
+  const runSlipway = async (options: { recipients?: string[]; engine?: PostgresBackupEngine } = {}) => {
+    const started = performance.now();
+    const manifest = await runBackup({ engine: options.engine ?? engine, store, project: "bench", service: "db", recipients: options.recipients ?? [] });
+    return { seconds: (performance.now() - started) / 1000, manifest };
+  };
+
+  // Warm the page cache for both the same way, then alternate.
+  await timedShell(`${pgTool("pg_dump")} -Fc --no-password --dbname=${info("bench")} > /dev/null`, env);
+  const baseline: number[] = [];
+  const slipway: number[] = [];
+  let last = await runSlipway();
+  for (let round = 0; round < ROUNDS; round++) {
+    baseline.push(await timedShell(baselineCmd, env));
+    last = await runSlipway();
+    slipway.push(last.seconds);
+  }
+  const baselineRaw = Number(
+    await new Promise<string>((resolve) => {
+      const child = spawn("/bin/sh", ["-c", `gzip -dc ${baselineFile} | wc -c`]);
+      let out = "";
+      child.stdout.on("data", (chunk) => (out += chunk));
+      child.once("exit", () => resolve(out.trim()));
+    }),
+  );
+  const baselineStored = statSync(baselineFile).size;
+  const b = median(baseline);
+  const s = median(slipway);
+  const line = (name: string, seconds: number, raw: number, stored: number) =>
+    console.log(
+      `${name.padEnd(44)} ${fmt(seconds, 2).padStart(6)} s   ${fmt(dbBytes / MB / seconds).padStart(6)} MB/s of database   raw ${fmt(raw / MB).padStart(6)} MB at ${fmt(raw / MB / seconds).padStart(6)} MB/s   stored ${fmt(stored / MB)} MB`,
+    );
+  console.log(`\nbackup (median of ${ROUNDS}; baseline runs ${baseline.map((x) => fmt(x, 2)).join("/")} s, slipway ${slipway.map((x) => fmt(x, 2)).join("/")} s)`);
+  line("baseline  pg_dump -Fc | gzip > file", b, baselineRaw, baselineStored);
+  line("slipway   pg_dump -Fc -Z0 → gzip → sha256", s, last.manifest.sizes.raw, last.manifest.sizes.stored);
+
+  const doubled = await runSlipway({ engine: new PostgresBackupEngine({ ...pg.connection, database: "bench" }, { dumpCompression: 6 }) });
+  line("slipway   pg_dump -Fc -Z6 → gzip (as baseline)", doubled.seconds, doubled.manifest.sizes.raw, doubled.manifest.sizes.stored);
+  const identity = await generateX25519Identity();
+  const encrypted = await runSlipway({ recipients: [await identityToRecipient(identity)] });
+  line("slipway   … → gzip → age (X25519) → sha256", encrypted.seconds, encrypted.manifest.sizes.raw, encrypted.manifest.sizes.stored);
+
+  // The raw dumps differ (slipway skips pg_dump's own compression), so the ratio compares the time
+  // each takes to back up the same database: throughput in MB of database per second.
+  const ratio = b / s;
+  console.log(`\nthroughput ratio slipway / baseline: ${fmt(ratio, 2)}  (target ≥ 0.9)`);
+
+  await pg.sql("postgres", "CREATE DATABASE baseline_restored;");
+  const baselineRestore = await timedShell(
+    `gzip -dc ${baselineFile} | ${pgTool("pg_restore")} --exit-on-error --no-password --dbname=${info("baseline_restored")}`,
+    env,
+  );
+  const restoreStarted = performance.now();
+  await restoreBackup({ engine, store, project: "bench", service: "db", id: last.manifest.id, target: { database: "bench_restored" }, tmpDir: work });
+  const slipwayRestore = (performance.now() - restoreStarted) / 1000;
+  const encryptedStarted = performance.now();
+  await restoreBackup({ engine, store, project: "bench", service: "db", id: encrypted.manifest.id, target: { database: "bench_restored_enc" }, identities: [identity], tmpDir: work });
+  const encryptedRestore = (performance.now() - encryptedStarted) / 1000;
+  const same = await pg.sql("bench_restored", "SELECT (SELECT count(*) FROM events) || '/' || (SELECT count(*) FROM users) || '/' || (SELECT count(*) FROM blobs);");
+  console.log("\nrestore (into a new database)");
+  console.log(`baseline  gzip -dc | pg_restore                 ${fmt(baselineRestore, 2).padStart(6)} s`);
+  console.log(`slipway   restoreBackup (sha256 first, scratch → rename) ${fmt(slipwayRestore, 2).padStart(6)} s   rows events/users/blobs ${same.trim()}`);
+  console.log(`slipway   restoreBackup, encrypted                ${fmt(encryptedRestore, 2).padStart(6)} s`);
+  return ratio >= 0.9;
+}
+
+const work = mkdtempSync(join(tmpdir(), "slipway-bench-backup-"));
+const postgresUser = resolveUser("postgres");
+if (postgresUser) chownSync(work, postgresUser.uid, postgresUser.gid);
+const pg = await startPostgresServer({ fast: false });
+let ok = false;
+try {
+  ok = await main(pg, work);
+} finally {
+  await pg.stop();
+  rmSync(work, { recursive: true, force: true });
+}
+process.exit(ok ? 0 : 1);

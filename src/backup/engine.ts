@@ -1,0 +1,91 @@
+import type { Readable } from "node:stream";
+
+/** The kinds of data slipway backs up. */
+export type EngineKind = "postgres" | "redis" | "volume";
+
+/**
+ * How to reach the data an engine backs up and restores. Each engine reads the fields it needs and
+ * says at construction which one is missing. Built by the agent from a service; not the Compose model.
+ */
+export interface Connection {
+  /** Host name, IP address, or (postgres) a unix socket directory. Default `127.0.0.1`. */
+  readonly host?: string;
+  /** Default: the engine's standard port (5432, 6379). */
+  readonly port?: number;
+  /** postgres: role to connect as (default `postgres`); redis: ACL user (default none). */
+  readonly user?: string;
+  /** Given to the tools through their environment, never their argv. Default none. */
+  readonly password?: string;
+  /** postgres: database to back up and restore. Default the user's name. */
+  readonly database?: string;
+  /** redis: the server's data directory (where a restore writes dump.rdb); volume: the directory itself. */
+  readonly dataDir?: string;
+  /** Unix account the tools run as (`postgres`, `redis`, `999:999`) when slipway runs as root. Default: slipway's. */
+  readonly runAs?: string;
+}
+
+/** What a backup holds, recorded in its manifest at backup time and checked by verification. */
+export type BackupContents = Readonly<Record<string, unknown>>;
+
+/** A dump in progress. */
+export interface EngineDump {
+  /** The raw backup bytes; it fails instead of ending when the tool fails, so a partial dump never looks whole. */
+  readonly stream: Readable;
+  /** What the dump holds (row counts, key counts, file counts); settles after the stream has ended. */
+  readonly contents: Promise<BackupContents>;
+}
+
+/** Passed to every restore and verification. */
+export interface RestoreContext {
+  /** Id of the backup, used to name scratch databases and temporary files. */
+  readonly id: string;
+  /** Directory for temporary files. Default the system's. */
+  readonly tmpDir?: string;
+}
+
+/** Where a restore put the data. */
+export interface RestoreOutcome {
+  /** Human description (`database app on 127.0.0.1:5432`, `/srv/redis/dump.rdb`). */
+  readonly restoredTo: string;
+  /** What the caller still has to do or know (restart redis, the previous copy kept as …). */
+  readonly notes: readonly string[];
+}
+
+/** One check of a verification. */
+export interface CheckResult {
+  readonly name: string;
+  readonly ok: boolean;
+  readonly message: string;
+}
+
+/** What a verification found. */
+export interface VerifyOutcome {
+  readonly ok: boolean;
+  readonly checks: readonly CheckResult[];
+}
+
+/** Passed to a verification. */
+export interface VerifyContext extends RestoreContext {
+  /** The manifest's record of what the backup holds. */
+  readonly contents: BackupContents;
+  /** The user's check: SQL for postgres, a shell command for redis and volume. Default none. */
+  readonly check?: string;
+}
+
+/**
+ * Dumps, restores and verifies one kind of data. `Target` says where a restore goes; a restore
+ * overwrites nothing until the whole input has arrived and been accepted.
+ */
+export interface BackupEngine<Target = unknown> {
+  readonly kind: EngineKind;
+  /** Short description for messages (`postgres app@127.0.0.1:5432`). */
+  readonly description: string;
+  /** Versions of the tools and server, recorded in each manifest (`{ pg_dump: "15.8" }`). */
+  toolVersions(): Promise<Readonly<Record<string, string>>>;
+  /** Starts a consistent dump. */
+  dump(): Promise<EngineDump>;
+  /** Restores the raw bytes of a dump. */
+  restore(input: Readable, target: Target, context: RestoreContext): Promise<RestoreOutcome>;
+  /** Restores into a scratch place, checks it against `contents` and the user's check, and removes it. */
+  verify(input: Readable, context: VerifyContext): Promise<VerifyOutcome>;
+}

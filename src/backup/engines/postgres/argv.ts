@@ -1,0 +1,62 @@
+import { conninfo, type PgConnection } from "./connection.js";
+
+/** `pg_dump` of one database in custom format to stdout, inside an exported snapshot. */
+export function pgDumpArgs(
+  connection: PgConnection,
+  snapshot: string | undefined,
+  compressLevel: number,
+): string[] {
+  return [
+    "--format=custom",
+    `--compress=${compressLevel}`,
+    "--no-password",
+    ...(snapshot ? [`--snapshot=${snapshot}`] : []),
+    `--dbname=${conninfo(connection, connection.database)}`,
+  ];
+}
+
+/** `pg_dumpall --globals-only` (roles, memberships, tablespaces) to stdout. */
+export function pgDumpallGlobalsArgs(connection: PgConnection, withPasswords: boolean): string[] {
+  return [
+    "--globals-only",
+    "--no-password",
+    ...(withPasswords ? [] : ["--no-role-passwords"]),
+    `--dbname=${conninfo(connection, connection.database)}`,
+  ];
+}
+
+/** How pg_restore applies an archive. */
+export interface PgRestoreMode {
+  /** Drop each object before recreating it, inside one transaction (restore in place). Default false. */
+  readonly clean?: boolean;
+  /** Leave ownership and privileges out (a verification copy checks data, not roles). Default false. */
+  readonly dataOnlyOwnership?: boolean;
+}
+
+/** `pg_restore` of a custom-format archive read from stdin into `database`, stopping at the first error. */
+export function pgRestoreArgs(
+  connection: PgConnection,
+  database: string,
+  mode: PgRestoreMode = {},
+): string[] {
+  return [
+    "--exit-on-error",
+    "--no-password",
+    ...(mode.clean ? ["--clean", "--if-exists", "--single-transaction"] : []),
+    ...(mode.dataOnlyOwnership ? ["--no-owner", "--no-privileges"] : []),
+    `--dbname=${conninfo(connection, database)}`,
+  ];
+}
+
+/** `psql` running a script from stdin, quiet, without ~/.psqlrc, stopping at the first error. */
+export function psqlArgs(connection: PgConnection, database: string): string[] {
+  return [
+    "--no-psqlrc",
+    "--quiet",
+    "--tuples-only",
+    "--no-align",
+    "--no-password",
+    "--set=ON_ERROR_STOP=1",
+    `--dbname=${conninfo(connection, database)}`,
+  ];
+}

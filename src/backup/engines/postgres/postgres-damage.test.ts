@@ -1,0 +1,183 @@
+import { createHash } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { generateX25519Identity, identityToRecipient } from "age-encryption";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runBackup } from "../../backup.js";
+import { listBackups, readManifest, writeManifest } from "../../catalog.js";
+import { restoreBackup } from "../../restore.js";
+import { LocalStore } from "../../stores/local/local-store.js";
+import {
+  createFixtureDatabase,
+  databasesLike,
+  FIXTURE_TABLES,
+  tableChecksums,
+} from "../../testing/postgres-fixture.js";
+import { type PostgresServer, startPostgresServer } from "../../testing/postgres-server.js";
+import { verifyBackup } from "../../verify.js";
+import { PostgresBackupEngine } from "./postgres-engine.js";
+
+describe("PostgreSQL backups that must not restore, or must not replace anything", {
+  timeout: 60_000,
+}, () => {
+  let pg: PostgresServer;
+  const localDir = mkdtempSync(join(tmpdir(), "slipway-pg-damage-"));
+  const localStore = new LocalStore(localDir);
+  let identity: string;
+  const engineFor = (database: string) => new PostgresBackupEngine({ ...pg.connection, database });
+  const project = "shop";
+
+  beforeAll(async () => {
+    pg = await startPostgresServer();
+    identity = await generateX25519Identity();
+  });
+  afterAll(async () => {
+    await pg?.stop();
+    rmSync(localDir, { recursive: true, force: true });
+  });
+
+  describe("damaged backups", () => {
+    let manifestId: string;
+    let before: Record<string, string>;
+    const engine = () => engineFor("guarded");
+    const objectPath = (id: string) => join(localDir, project, "guarded", `${id}.postgres.gz`);
+    const options = () => ({
+      engine: engine(),
+      store: localStore,
+      project,
+      service: "guarded",
+      id: manifestId,
+    });
+
+    beforeAll(async () => {
+      await createFixtureDatabase(pg, "guarded");
+      before = await tableChecksums(pg, "guarded");
+      manifestId = (await runBackup({ engine: engine(), store: localStore, project, service: "guarded" })).id;
+    });
+
+    it.each([
+      ["truncated", (bytes: Buffer) => bytes.subarray(0, bytes.length - 1000)],
+      [
+        "altered by one byte",
+        (bytes: Buffer) => {
+          const altered = Buffer.from(bytes);
+          altered[Math.floor(altered.length / 2)] = (altered[Math.floor(altered.length / 2)] ?? 0) ^ 0x01;
+          return altered;
+        },
+      ],
+    ])(
+      "a %s object fails verify and restore with E_BACKUP_CHECKSUM; the database keeps its data",
+      async (_, damage) => {
+        const path = objectPath(manifestId);
+        const original = readFileSync(path);
+        writeFileSync(path, damage(original));
+        try {
+          const verified = await verifyBackup({ ...options(), record: false });
+          expect(verified.ok).toBe(false);
+          expect(verified.details.error?.code).toBe("E_BACKUP_CHECKSUM");
+          await expect(restoreBackup({ ...options(), target: {} })).rejects.toMatchObject({
+            code: "E_BACKUP_CHECKSUM",
+          });
+          expect(await tableChecksums(pg, "guarded")).toEqual(before);
+        } finally {
+          writeFileSync(path, original);
+        }
+      },
+    );
+
+    it("an altered object whose manifest was rewritten to match fails with E_BACKUP_CORRUPT; nothing is replaced", async () => {
+      const path = objectPath(manifestId);
+      const original = readFileSync(path);
+      const manifest = await readManifest(localStore, project, "guarded", manifestId);
+      const altered = Buffer.from(original);
+      for (let i = 200; i < altered.length; i += 997) altered[i] = (altered[i] ?? 0) ^ 0xff;
+      writeFileSync(path, altered);
+      await writeManifest(localStore, {
+        ...manifest,
+        sha256: createHash("sha256").update(altered).digest("hex"),
+      });
+      try {
+        await expect(restoreBackup({ ...options(), target: {} })).rejects.toMatchObject({
+          code: "E_BACKUP_CORRUPT",
+        });
+        expect(await tableChecksums(pg, "guarded")).toEqual(before);
+        expect(await databasesLike(pg, "_restore_")).toEqual([]);
+        const verified = await verifyBackup({ ...options(), record: false });
+        expect(verified.details.error?.code).toBe("E_BACKUP_CORRUPT");
+      } finally {
+        writeFileSync(path, original);
+        await writeManifest(localStore, manifest);
+      }
+    });
+
+    it("row counts that differ from the manifest fail verification", async () => {
+      const manifest = await readManifest(localStore, project, "guarded", manifestId);
+      await writeManifest(localStore, {
+        ...manifest,
+        contents: { ...manifest.contents, tables: { ...FIXTURE_TABLES, "public.users": 4999 } },
+      });
+      try {
+        const verified = await verifyBackup({ ...options(), record: false, check: "SELECT 1/0" });
+        expect(verified.ok).toBe(false);
+        const failed = verified.details.checks.filter((c) => !c.ok).map((c) => c.name);
+        expect(failed).toEqual(["row counts", "user check"]);
+      } finally {
+        await writeManifest(localStore, manifest);
+      }
+    });
+
+    it("a backup encrypted to a key we do not hold fails restore with E_BACKUP_DECRYPT", async () => {
+      const stranger = await identityToRecipient(await generateX25519Identity());
+      const manifest = await runBackup({
+        engine: engine(),
+        store: localStore,
+        project,
+        service: "guarded",
+        recipients: [stranger],
+      });
+      const restore = (identities: string[]) =>
+        restoreBackup({ ...options(), id: manifest.id, target: {}, identities });
+      await expect(restore([identity])).rejects.toMatchObject({ code: "E_BACKUP_DECRYPT" });
+      await expect(restore([])).rejects.toMatchObject({
+        code: "E_BACKUP_DECRYPT",
+        message: expect.stringContaining(stranger),
+      });
+      expect(await tableChecksums(pg, "guarded")).toEqual(before);
+    });
+  });
+
+  it("a dump that fails stores nothing and says E_BACKUP_TOOL", async () => {
+    const engine = engineFor("does_not_exist");
+    await expect(runBackup({ engine, store: localStore, project, service: "missing" })).rejects.toMatchObject(
+      {
+        code: "E_BACKUP_TOOL",
+      },
+    );
+    expect((await listBackups(localStore, project, "missing")).backups).toEqual([]);
+    expect(await localStore.list(`${project}/missing/`)).toEqual([]);
+  });
+
+  it("counts rows in the snapshot pg_dump dumps, even while rows are being written", async () => {
+    await createFixtureDatabase(pg, "busy");
+    const writer = pg.sql(
+      "busy",
+      "DO $$ BEGIN FOR i IN 1..60 LOOP INSERT INTO users (name) VALUES ('busy ' || i); COMMIT; PERFORM pg_sleep(0.02); END LOOP; END $$;",
+    );
+    const manifest = await runBackup({
+      engine: engineFor("busy"),
+      store: localStore,
+      project,
+      service: "busy",
+    });
+    await writer;
+    const verified = await verifyBackup({
+      engine: engineFor("busy"),
+      store: localStore,
+      project,
+      service: "busy",
+      id: manifest.id,
+    });
+    expect(verified.details.checks.find((c) => c.name === "row counts")?.ok).toBe(true);
+  });
+});

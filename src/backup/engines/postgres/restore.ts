@@ -1,0 +1,135 @@
+import type { Readable } from "node:stream";
+import type { RestoreContext, RestoreOutcome } from "../../engine.js";
+import { BackupError, messageOf } from "../../errors.js";
+import { feedTool, startTool } from "../tool-process.js";
+import { readArchive } from "./archive.js";
+import { pgRestoreArgs } from "./argv.js";
+import { type PgConnection, pgEnv, pgTool } from "./connection.js";
+import { missingRolesScript } from "./globals.js";
+import { psqlJson, psqlRun } from "./psql.js";
+import { maintenanceDatabase, scratchDatabaseName } from "./scratch.js";
+import {
+  allowConnectionsSql,
+  createDatabaseLikeSql,
+  dropDatabaseSql,
+  inspectQuery,
+  renameDatabaseSql,
+  swapDatabasesSql,
+} from "./sql.js";
+
+/** Where and how a PostgreSQL backup is restored. */
+export interface PostgresRestoreTarget {
+  /** Database to restore into. Default: the connection's database, which the restored copy replaces. */
+  readonly database?: string;
+  /**
+   * `swap`: restore into a scratch database, then rename it into place in one transaction (sessions
+   * on the old database are ended). `in-place`: pg_restore --clean --if-exists in one transaction.
+   * Either way a failure leaves the database as it was. Default `swap`.
+   */
+  readonly mode?: "swap" | "in-place";
+  /** `missing-roles` creates the roles this server lacks (with their passwords); `skip` leaves roles alone. Default `missing-roles`. */
+  readonly roles?: "missing-roles" | "skip";
+  /** Replace `database` when it exists and is not the connection's own database. Default false. */
+  readonly force?: boolean;
+  /** Keep the replaced database as `<name>_pre_<id>` instead of dropping it. Default false. */
+  readonly keepPrevious?: boolean;
+}
+
+/** Restores an archive (see archive.ts) into a database without ever leaving it half-restored. */
+export async function restorePostgres(
+  connection: PgConnection,
+  input: Readable,
+  target: PostgresRestoreTarget,
+  context: RestoreContext,
+): Promise<RestoreOutcome> {
+  const name = target.database ?? connection.database;
+  const admin = maintenanceDatabase(name);
+  const server = await psqlJson<{ exists: boolean; roles: string[] }>(connection, admin, inspectQuery(name));
+  if (server.exists && name !== connection.database && !target.force) {
+    throw new BackupError(
+      "E_BACKUP_TARGET_NOT_EMPTY",
+      `database ${name} already exists on ${connection.host}:${connection.port}`,
+      "choose a new database name, or pass force to replace it",
+    );
+  }
+  const { globals, dump } = await readArchive(input);
+  const notes: string[] = [];
+  if ((target.roles ?? "missing-roles") === "missing-roles") {
+    const script = missingRolesScript(globals.toString("utf8"), new Set(server.roles));
+    if (/^(CREATE|ALTER|GRANT) /m.test(script)) {
+      await psqlRun(connection, admin, script).catch((error: unknown) => {
+        throw new BackupError("E_BACKUP_RESTORE", `recreating missing roles failed: ${messageOf(error)}`);
+      });
+      notes.push("created the roles this server lacked");
+    }
+  }
+  const place = `database ${name} on ${connection.host}:${connection.port}`;
+  if (target.mode === "in-place" && server.exists) {
+    await runPgRestore(connection, name, dump, true, `restoring ${place} in place failed; it is unchanged`);
+    return { restoredTo: place, notes };
+  }
+
+  const scratch = scratchDatabaseName(name, "restore", context.id);
+  await psqlRun(
+    connection,
+    admin,
+    createDatabaseLikeSql(scratch, server.exists ? name : connection.database),
+  );
+  try {
+    await runPgRestore(
+      connection,
+      scratch,
+      dump,
+      false,
+      `restoring into scratch database ${scratch} failed; ${name} is unchanged`,
+    );
+    if (!server.exists) {
+      await psqlRun(connection, admin, renameDatabaseSql(scratch, name));
+      return { restoredTo: place, notes };
+    }
+    const previous = scratchDatabaseName(name, "pre", context.id);
+    await psqlRun(connection, admin, swapDatabasesSql(name, scratch, previous)).catch(
+      async (error: unknown) => {
+        await psqlRun(connection, admin, allowConnectionsSql(name)).catch(() => {});
+        throw new BackupError(
+          "E_BACKUP_RESTORE",
+          `swapping ${scratch} into ${name} failed; ${name} is unchanged: ${messageOf(error)}`,
+        );
+      },
+    );
+    notes.push("sessions on the old database were ended; clients reconnect to the restored one");
+    if (target.keepPrevious) notes.push(`the replaced database was kept as ${previous}`);
+    else {
+      await psqlRun(connection, admin, dropDatabaseSql(previous)).catch((error: unknown) => {
+        notes.push(`the replaced database ${previous} could not be dropped: ${messageOf(error)}`);
+      });
+    }
+    return { restoredTo: place, notes };
+  } catch (error) {
+    await psqlRun(connection, admin, dropDatabaseSql(scratch)).catch(() => {});
+    throw error;
+  }
+}
+
+/** Feeds a pg_dump stream to pg_restore; a tool failure becomes `E_BACKUP_RESTORE`, a damaged input keeps its own code. */
+export async function runPgRestore(
+  connection: PgConnection,
+  database: string,
+  dump: Readable,
+  clean: boolean,
+  failure: string,
+  dataOnlyOwnership = false,
+): Promise<void> {
+  const tool = startTool(
+    pgTool("pg_restore"),
+    pgRestoreArgs(connection, database, { clean, dataOnlyOwnership }),
+    {
+      env: pgEnv(connection),
+      runAs: connection.runAs,
+    },
+  );
+  await feedTool(tool, dump).catch((error: unknown) => {
+    if (error instanceof BackupError && error.code !== "E_BACKUP_TOOL") throw error;
+    throw new BackupError("E_BACKUP_RESTORE", `${failure}: ${messageOf(error)}`, undefined, { cause: error });
+  });
+}
