@@ -33,7 +33,7 @@ CREATE TABLE events (id bigint PRIMARY KEY, user_id int, kind text, at timestamp
 INSERT INTO events SELECT i, 1 + i % ${n(150_000)}, (ARRAY['login','buy','view','logout'])[1 + i % 4],
   timestamptz '2024-01-01' + i * interval '7 seconds', (i % 100000) / 100.0,
   jsonb_build_object('session', md5(i::text), 'page', i % 97, 'ref', md5((i * 3)::text))
-  FROM generate_series(1, ${n(800_000)}) i;
+  FROM generate_series(1, ${n(650_000)}) i;
 CREATE TABLE blobs (id int PRIMARY KEY, data bytea);
 INSERT INTO blobs SELECT i, decode(string_agg(md5((i * 1000 + j)::text), ''), 'hex')
   FROM generate_series(1, ${n(25_000)}) i, generate_series(1, 64) j GROUP BY i;

@@ -69,7 +69,10 @@ export class Agent {
       // Deploys run inside the agent, so one still marked running now was cut short, whatever its owner
       // PID says: a killed agent lingers as a zombie until it is reaped (and PIDs are reused).
       const running = this.store.runningDeploy(project);
-      const interrupted = running && running.ownerPid !== process.pid ? [this.store.finishDeploy(running.id, "interrupted")] : [];
+      const interrupted =
+        running && running.ownerPid !== process.pid
+          ? [this.store.finishDeploy(running.id, "interrupted")]
+          : [];
       const instances = this.store.listInstances(project);
       const alive = new Set((await this.runtime.target.adopt(instances.map(handleOf))).map((h) => h.id));
       for (const instance of instances) {
@@ -313,7 +316,10 @@ export class Agent {
         const instances = this.store.listInstances(project, { service: name });
         // One at a time: each replacement is ready before the next instance stops, so the others keep serving.
         for (const instance of instances) {
-          await retireInstance(this.runtime, instance, stopSignal(spec), spec.stop_grace_period?.ms ?? 10_000);
+          // Skipped when already replaced (a replacement keeps the id of the instance it replaces).
+          const current = this.store.getInstance(instance.id);
+          if (current?.pid !== instance.pid) continue;
+          await retireInstance(this.runtime, current, stopSignal(spec), spec.stop_grace_period?.ms ?? 10_000);
           await replaceMissing();
         }
         if (instances.length === 0) await replaceMissing();

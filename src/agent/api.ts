@@ -34,7 +34,10 @@ export type DeployEvent =
         | "unchanged"
         | "scheduled"
         | "failed"
-        | "rolled-back";
+        | "rolled-back"
+        | "traffic"
+        | "analysis"
+        | "paused";
       readonly detail?: string | undefined;
     }
   | { readonly type: "log"; readonly level: "info" | "warning" | "error"; readonly message: string }

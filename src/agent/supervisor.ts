@@ -92,7 +92,8 @@ export class Supervisor {
       return;
     const service = this.serviceOf(instance);
     if (!service) return;
-    if (instance.state === "exited" || instance.state === "crashloop") return this.maybeRestart(instance);
+    if (instance.state === "exited" || instance.state === "crashloop")
+      return this.maybeRestart(instance, service);
     const state = await this.rt.target.inspect(handleOf(instance));
     if (state.state === "running") {
       this.watchHealth(instance, service);
@@ -120,10 +121,17 @@ export class Supervisor {
       this.restartAt.set(instance.id, now + backoffMs(recent.length));
   }
 
-  private async maybeRestart(instance: Instance): Promise<void> {
+  private async maybeRestart(instance: Instance, service: ServiceSpec): Promise<void> {
+    // Without a restart time it died while no agent watched it (the agent was down, the machine
+    // rebooted): its restart policy decides now.
+    if (!this.restartAt.has(instance.id) && shouldRestart(service, instance.lastExitCode, instance.restarts))
+      this.restartAt.set(instance.id, Date.now());
     const due = this.restartAt.get(instance.id);
     if (due === undefined || Date.now() < due) return;
     this.restartAt.delete(instance.id);
+    // A deploy may have replaced or removed it since this round read it.
+    const current = this.rt.store.getInstance(instance.id);
+    if (current?.pid !== instance.pid || current.state !== instance.state) return;
     const release = this.specs.release(instance.project, instance.releaseId)!;
     const prepared = prepareInstance(
       this.rt,
@@ -142,13 +150,25 @@ export class Supervisor {
       instance.port ?? 0,
       instance.restarts + 1,
     );
-    const stillLooping = instance.state === "crashloop";
-    this.rt.store.setInstanceState(instance.id, stillLooping ? "crashloop" : "running");
-    void waitReady(this.rt, live).then(async (ready) => {
-      if (!ready.ok) return;
-      this.rt.store.setInstanceState(instance.id, "healthy");
-      await this.rt.publish(instance.project);
-    });
+    // Running again (also after a crash loop: a crash soon after brings it back, with a longer backoff).
+    this.rt.store.setInstanceState(instance.id, "running");
+    void waitReady(this.rt, live)
+      .then(async (ready) => {
+        const current = this.rt.store.getInstance(instance.id);
+        // Unless it crashed, or was stopped or replaced, meanwhile.
+        if (!ready.ok || current?.pid !== live.handle.pid || current.state !== "running") return;
+        this.rt.store.setInstanceState(instance.id, "healthy");
+        await this.rt.publish(instance.project);
+      })
+      .catch((error: Error) => {
+        this.rt.store.addEvent({
+          project: instance.project,
+          service: instance.service,
+          kind: "supervisor.error",
+          level: "error",
+          message: error.message,
+        });
+      });
   }
 
   /** Watches a running instance with its healthcheck; unhealthy instances leave rotation until they recover. */

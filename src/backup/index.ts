@@ -17,10 +17,13 @@ export type {
   VerifyContext,
   VerifyOutcome,
 } from "./engine.js";
+export type { PostgresContents } from "./engines/postgres/dump.js";
 export { PostgresBackupEngine, type PostgresEngineOptions } from "./engines/postgres/postgres-engine.js";
 export type { PostgresRestoreTarget } from "./engines/postgres/restore.js";
+export type { RedisContents } from "./engines/redis/dump.js";
 export { RedisBackupEngine, type RedisEngineOptions } from "./engines/redis/redis-engine.js";
 export type { RedisRestoreTarget } from "./engines/redis/restore.js";
+export type { TreeStats as VolumeContents } from "./engines/volume/tree-stats.js";
 export { VolumeBackupEngine, type VolumeRestoreTarget } from "./engines/volume/volume-engine.js";
 export { BackupError, type BackupErrorCode } from "./errors.js";
 export type { BackupManifest, VerifyResult } from "./manifest.js";

@@ -26,13 +26,7 @@ export interface VerifyOptions {
 }
 
 /** Failures that say the backup itself is bad: recorded as a failed verification, not thrown. */
-const VERDICTS = new Set([
-  "E_BACKUP_CHECKSUM",
-  "E_BACKUP_CORRUPT",
-  "E_BACKUP_RESTORE",
-  "E_BACKUP_NOT_FOUND",
-  "E_BACKUP_TOOL",
-]);
+const VERDICTS = new Set(["E_BACKUP_CHECKSUM", "E_BACKUP_CORRUPT", "E_BACKUP_RESTORE", "E_BACKUP_NOT_FOUND"]);
 
 /**
  * Proves a backup restores: a verified download, then the engine restores it into a scratch target

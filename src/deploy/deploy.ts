@@ -74,7 +74,8 @@ async function rollOutService(
   const old = rt.store.listInstances(app.name, { service: service.name });
   // Deploying the release a service already runs repairs it in place: a rollout would start new
   // instances under the ids of the ones it replaces.
-  if (old.some((i) => i.releaseId === release)) return reconcileService(rt, app, service.name, release, artifact);
+  if (old.some((i) => i.releaseId === release))
+    return reconcileService(rt, app, service.name, release, artifact);
   const change: ServiceChange = { app, service: service.name, release, artifact, old };
   const replicas = service.deploy.replicas;
   switch (service["x-slipway"].strategy) {

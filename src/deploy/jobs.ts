@@ -44,11 +44,20 @@ export async function runServiceJob(
  * agent that started it, so it was lost with that agent — and an open schedule run would keep its
  * schedule from ever running again.
  */
-export function closeInterruptedJobRuns(rt: DeployRuntime, project: string, services: readonly string[]): void {
+export function closeInterruptedJobRuns(
+  rt: DeployRuntime,
+  project: string,
+  services: readonly string[],
+): void {
   for (const service of services) {
     for (const kind of ["schedule", "migrate", "run"] as const) {
-      for (let run = rt.store.runningJobRun(project, service, kind); run; run = rt.store.runningJobRun(project, service, kind)) {
-        rt.store.finishJobRun(run.id, { exitCode: null, outputTail: "interrupted: the agent stopped during this run" });
+      let run = rt.store.runningJobRun(project, service, kind);
+      while (run) {
+        rt.store.finishJobRun(run.id, {
+          exitCode: null,
+          outputTail: "interrupted: the agent stopped during this run",
+        });
+        run = rt.store.runningJobRun(project, service, kind);
       }
     }
   }

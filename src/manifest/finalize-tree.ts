@@ -38,19 +38,23 @@ function kindOf(parent: Kind, key: string): Kind {
  * mappings, so validation only sees fields it knows) and the `!reset` / `!override` tags that had
  * nothing left to merge with.
  */
-export function finalizeTree(value: unknown, kind: Kind = "spec"): unknown {
-  if (value instanceof MergeTag) return value.tag === "reset" ? undefined : finalizeTree(value.value, kind);
+export function finalizeTree(root: unknown): unknown {
+  return finalize(root, "spec");
+}
+
+function finalize(value: unknown, kind: Kind): unknown {
+  if (value instanceof MergeTag) return value.tag === "reset" ? undefined : finalize(value.value, kind);
   const locations = locationsOf(value);
   if (Array.isArray(value)) {
     const itemKind = kind === "data" ? "data" : "spec";
-    const out = value.map((item) => finalizeTree(item, itemKind)).filter((item) => item !== undefined);
+    const out = value.map((item) => finalize(item, itemKind)).filter((item) => item !== undefined);
     return locations ? attachLocations(out, locations) : out;
   }
   if (!isMapping(value)) return value;
   const out: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
     if (kind === "spec" && key.startsWith("x-") && !KNOWN_EXTENSIONS.has(key)) continue;
-    const finalized = finalizeTree(item, kindOf(kind, key));
+    const finalized = finalize(item, kindOf(kind, key));
     if (finalized !== undefined) out[key] = finalized;
   }
   return locations ? attachLocations(out, locations) : out;

@@ -40,7 +40,7 @@ export interface Background {
 }
 
 /** Events of a `--json` deploy, one per line. */
-export function parseEvents(stdout: string): DeployEvent[] {
+function parseEvents(stdout: string): DeployEvent[] {
   return stdout
     .split("\n")
     .filter((line) => line.startsWith("{") && line.endsWith("}"))
@@ -253,6 +253,9 @@ export class Sandbox {
   async cleanup(): Promise<void> {
     const pids = new Set<number>();
     if (existsSync(this.home)) {
+      const ps = await this.cli(["ps", "-p", this.project, "--json"], {}, 20_000);
+      if (ps.code === 0)
+        for (const instance of (JSON.parse(ps.stdout) as PsResult).instances) pids.add(instance.pid);
       await this.cli(["down", "-p", this.project], {}, 30_000);
       const agent = this.agentPid();
       if (agent) pids.add(agent);

@@ -27,7 +27,7 @@ async function killAgent(s: Sandbox): Promise<number> {
 describe.concurrent("when the agent is killed", () => {
   it("keeps serving while it is down, and a new agent adopts the running instances", async () => {
     const port = await freePort();
-    const s = sandbox({ "compose.yaml": web(port, "v1", 2) });
+    const s = sandbox({ "compose.yaml": web(port, "v1", 2, "    restart: unless-stopped\n") });
     const deploy = await s.cli(["deploy"]);
     expect(deploy.code, deploy.stdout + deploy.stderr).toBe(0);
     const before = (await s.ps()).instances;
@@ -49,6 +49,19 @@ describe.concurrent("when the agent is killed", () => {
     expect((await s.ps()).instances.map((i) => i.pid).sort((a, b) => a - b)).toEqual(pids);
     expect(s.servicePids()).toEqual(pids);
     expect((await answer(port)).version).toBe("v1");
+
+    // An instance that dies while no agent runs is restarted by its policy once one runs again.
+    await killAgent(s);
+    const [dead, survivor] = before;
+    process.kill(dead!.pid, "SIGKILL");
+    await eventually("the instance to die", () => !isAlive(dead!.pid), 5000);
+    expect((await answer(port)).pid).toBe(survivor!.pid);
+    const restarted = await eventually("the dead instance to be restarted", async () => {
+      const instance = (await s.ps()).instances.find((i) => i.id === dead!.id);
+      return instance?.state === "healthy" && instance.pid !== dead!.pid ? instance : undefined;
+    });
+    expect(restarted.restarts).toBe(1);
+    expect(s.servicePids()).toEqual([restarted.pid, survivor!.pid].sort((a, b) => a - b));
   });
 
   it("rolls an interrupted deploy back when it starts again; the old version answers throughout", async () => {

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { Readable } from "node:stream";
+import type { Readable } from "node:stream";
 import type { UnixIdentity } from "../../targets/process/resolve-user.js";
 import { BackupError } from "../errors.js";
 
@@ -85,11 +85,6 @@ export async function* toolChunks(tool: Tool): AsyncGenerator<Buffer> {
   } finally {
     if (tool.child.exitCode === null && tool.child.signalCode === null) tool.child.kill("SIGTERM");
   }
-}
-
-/** `toolChunks` as a stream. */
-export function toolOutput(tool: Tool): Readable {
-  return Readable.from(toolChunks(tool), { objectMode: false });
 }
 
 /** Marks a promise as observed now, for one that is awaited later (no unhandled-rejection warning). */

@@ -6,7 +6,7 @@ export const UNKNOWN_KEYS_MARK = "\u0000unknown-keys";
 
 /**
  * A Compose mapping: unknown keys are errors that name the closest allowed key. Extension keys
- * (`x-…`) are dropped before validation (see `drop-extensions.ts`), as the spec allows them anywhere.
+ * (`x-…`) of the spec's own mappings are dropped before validation (see `finalize-tree.ts`).
  */
 export function composeObject<S extends z.ZodRawShape>(shape: S) {
   const allowed = Object.keys(shape);

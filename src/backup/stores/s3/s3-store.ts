@@ -54,6 +54,9 @@ export class S3Store implements BackupStore {
         ? { requestChecksumCalculation: "WHEN_REQUIRED", responseChecksumValidation: "WHEN_REQUIRED" }
         : {}),
     };
+    // slipway supports Node 20 (package.json engines); the SDK's notice about its own future Node
+    // support would otherwise print on every command that touches S3.
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
     this.client = new S3Client(config);
   }
 

@@ -1,0 +1,181 @@
+import { CertificateManager } from "../router/tls/manager.js";
+import type { Certificate } from "../router/model.js";
+import { isPublicDomain, type ProjectTraffic, routerConfig } from "./router-config.js";
+import { RouterController } from "./router-controller.js";
+import type { ProjectSpecs } from "./project-specs.js";
+import { ProxyController } from "./proxy-controller.js";
+import { projectListeners } from "./routes.js";
+import type { SlipwayPaths } from "./paths.js";
+import type { StateStore } from "../state/index.js";
+import type { VersionMeasure } from "../deploy/strategies/canary-analysis.js";
+import type { CanaryDecision, TrafficControl } from "../deploy/traffic-control.js";
+
+/**
+ * Where traffic goes: the service proxy (names and published ports) and the HTTP router (routes,
+ * TLS), both computed from state and applied together. Certificates are issued on demand. It is
+ * also the strategies' handle on the router: weights, per-version figures, promote/abort.
+ */
+export class Traffic implements TrafficControl {
+  private readonly decisions = new Map<string, (decision: CanaryDecision) => void>();
+  readonly proxy: ProxyController;
+  readonly router: RouterController;
+  private readonly certificates: CertificateManager;
+  private readonly acmeChallenges: Record<string, string> = {};
+  private readonly acmeInFlight = new Set<string>();
+  private generation = Date.now();
+
+  constructor(
+    private readonly paths: SlipwayPaths,
+    private readonly store: StateStore,
+    private readonly specs: ProjectSpecs,
+    /** Explicit traffic weights per project and service (canary steps, blue-green switches). */
+    readonly weights: Map<string, Record<string, Record<string, number>>> = new Map(),
+  ) {
+    this.proxy = new ProxyController(paths);
+    this.router = new RouterController(paths);
+    this.certificates = new CertificateManager({ dir: paths.tlsDir });
+  }
+
+  private projectsTraffic(): ProjectTraffic[] {
+    return this.specs.projects().flatMap((project) => {
+      const spec = this.specs.spec(project);
+      if (!spec) return [];
+      const active = this.store.activeRelease(project);
+      return [
+        {
+          spec,
+          active: active ? this.specs.release(project, active.id) : undefined,
+          instances: this.store.listInstances(project),
+          weights: this.weights.get(project) ?? {},
+        },
+      ];
+    });
+  }
+
+  /** Certificates for every TLS route: user files, ACME for public domains (self-signed until issued), else self-signed. */
+  private async certificatesFor(projects: readonly ProjectTraffic[]): Promise<Certificate[]> {
+    const certificates: Certificate[] = [];
+    for (const { spec } of projects) {
+      const tls = spec["x-slipway"].tls;
+      for (const service of Object.values(spec.services)) {
+        for (const route of service["x-slipway"].routes) {
+          if (route.tls === "off" || route.domains.length === 0) continue;
+          if (route.tls === "files" && tls.cert_file && tls.key_file) {
+            certificates.push(await this.certificates.useFiles(route.domains, tls.cert_file, tls.key_file));
+            continue;
+          }
+          const wantsAcme = route.tls === "acme" || (route.tls === "auto" && route.domains.every(isPublicDomain));
+          const issued = wantsAcme ? (await this.certificates.listCertificates()).find((c) => c.source === "acme" && route.domains.every((d) => c.domains.includes(d))) : undefined;
+          if (issued) certificates.push(issued);
+          else certificates.push(await this.certificates.ensureSelfSigned(route.domains));
+          if (wantsAcme && !issued) this.orderAcme(spec.name, route.domains, tls.acme_directory, tls.email);
+        }
+      }
+    }
+    return certificates;
+  }
+
+  /** ACME in the background: the route serves a self-signed certificate until the real one arrives. */
+  private orderAcme(project: string, domains: readonly string[], directoryUrl: string | undefined, email: string | undefined): void {
+    const key = domains.join(",");
+    if (this.acmeInFlight.has(key)) return;
+    this.acmeInFlight.add(key);
+    void this.certificates
+      .obtainAcme(domains, {
+        directoryUrl: directoryUrl ?? "https://acme-v02.api.letsencrypt.org/directory",
+        email,
+        setChallenge: async (token, keyAuthorization) => {
+          this.acmeChallenges[token] = keyAuthorization;
+          await this.publish();
+        },
+        clearChallenge: async (token) => {
+          delete this.acmeChallenges[token];
+        },
+      })
+      .then(
+        () => this.store.addEvent({ project, kind: "tls.issued", level: "info", message: `ACME certificate issued for ${key}` }),
+        (error: Error) => this.store.addEvent({ project, kind: "tls.acme-failed", level: "error", message: `ACME for ${key} failed: ${error.message}` }),
+      )
+      .finally(() => {
+        this.acmeInFlight.delete(key);
+        void this.publish();
+      });
+  }
+
+  /** Recomputes both tables from state and waits until both data planes serve them. */
+  async publish(): Promise<void> {
+    const projects = this.projectsTraffic();
+    await this.proxy.apply(
+      projects.flatMap((p) => projectListeners(p.spec.name, Object.values(p.spec.services), this.specs.addresses(p.spec.name), p.instances)),
+    );
+    const routed = projects.filter((p) => Object.values(p.spec.services).some((s) => s["x-slipway"].routes.length > 0));
+    if (routed.length === 0) return;
+    const config = routerConfig(routed, {
+      generation: ++this.generation,
+      certificates: await this.certificatesFor(routed),
+      acmeChallenges: { ...this.acmeChallenges },
+      host: process.env.SLIPWAY_ROUTER_HOST ?? "0.0.0.0",
+    });
+    await this.router.apply(config);
+  }
+
+  async setWeights(project: string, service: string, weights: Readonly<Record<string, number>> | undefined): Promise<void> {
+    const current = { ...(this.weights.get(project) ?? {}) };
+    if (weights) current[service] = { ...weights };
+    else delete current[service];
+    this.weights.set(project, current);
+    await this.publish();
+  }
+
+  private httpRouteIds(project: string, service: string): string[] {
+    const spec = this.specs.spec(project)?.services[service];
+    return (spec?.["x-slipway"].routes ?? []).flatMap((route, index) =>
+      route.static || route.protocol === "tcp" ? [] : [`${project}/${service}/${index}`],
+    );
+  }
+
+  async measure(project: string, service: string): Promise<Record<string, VersionMeasure>> {
+    const total: Record<string, { requests: number; errors: number; p95Ms: number }> = {};
+    for (const route of this.httpRouteIds(project, service)) {
+      const stats = await this.router.admin.stats(route).catch(() => ({}));
+      for (const [version, sample] of Object.entries(stats)) {
+        const entry = (total[version] ??= { requests: 0, errors: 0, p95Ms: 0 });
+        entry.requests += sample.requests;
+        entry.errors += sample.errors;
+        entry.p95Ms = Math.max(entry.p95Ms, sample.p95Ms ?? 0);
+      }
+    }
+    return total;
+  }
+
+  async resetMeasure(project: string, service: string): Promise<void> {
+    for (const route of this.httpRouteIds(project, service)) await this.router.admin.resetStats(route).catch(() => undefined);
+  }
+
+  waitForDecision(project: string, ms: number): Promise<CanaryDecision | undefined> {
+    return new Promise((resolve) => {
+      const timer = Number.isFinite(ms) ? setTimeout(() => settle(undefined), ms) : undefined;
+      const settle = (decision: CanaryDecision | undefined) => {
+        clearTimeout(timer);
+        this.decisions.delete(project);
+        resolve(decision);
+      };
+      this.decisions.set(project, settle);
+    });
+  }
+
+  /** `slipway promote` / `slipway abort`: false when no canary of the project waits for one. */
+  decide(project: string, decision: CanaryDecision): boolean {
+    const waiting = this.decisions.get(project);
+    waiting?.(decision);
+    return waiting !== undefined;
+  }
+
+  /** Waits until the router has no request or WebSocket left on an instance (or the timeout passes). */
+  async waitDrained(instanceId: string, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline && (await this.router.inFlight(instanceId)) > 0) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
