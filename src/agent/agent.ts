@@ -14,10 +14,9 @@ import type { ExecResult } from "../targets/target.js";
 import type { DeployEvent, PsResult } from "./api.js";
 import type { SlipwayPaths } from "./paths.js";
 import { ProjectSpecs } from "./project-specs.js";
-import { ProxyController } from "./proxy-controller.js";
-import { projectListeners } from "./routes.js";
 import { Scheduler } from "./scheduler.js";
 import { Supervisor } from "./supervisor.js";
+import { Traffic } from "./traffic.js";
 
 /**
  * The control plane: owns state, the target, the proxy, the supervisor and the scheduler; runs one
@@ -26,7 +25,7 @@ import { Supervisor } from "./supervisor.js";
 export class Agent {
   readonly store: StateStore;
   readonly specs: ProjectSpecs;
-  private readonly proxy: ProxyController;
+  readonly traffic: Traffic;
   private readonly supervisor: Supervisor;
   private readonly scheduler: Scheduler;
   private readonly deploying = new Set<string>();
@@ -36,7 +35,7 @@ export class Agent {
   constructor(readonly paths: SlipwayPaths) {
     this.store = openState(paths.stateDb);
     this.specs = new ProjectSpecs(this.store, paths);
-    this.proxy = new ProxyController(paths);
+    this.traffic = new Traffic(paths, this.store, this.specs);
     const target = new ProcessTarget({
       onWarning: (id, message) => {
         const project = id.split(".")[0] ?? "";
@@ -53,6 +52,8 @@ export class Agent {
       store: this.store,
       target,
       publish: (project) => this.publish(project),
+      traffic: this.traffic,
+      waitDrained: (id, ms) => this.traffic.waitDrained(id, ms),
       emit: (event) => {
         for (const emit of this.emitters.values()) emit(event);
       },
@@ -64,7 +65,7 @@ export class Agent {
   /** Start-up: adopt what still runs, finish interrupted deploys by returning to the active release, serve routes. */
   async start(): Promise<void> {
     writeFileSync(this.paths.pidFile, String(process.pid));
-    await this.proxy.ensureRunning();
+    await this.traffic.proxy.ensureRunning();
     for (const project of this.specs.projects()) {
       // Deploys run inside the agent, so one still marked running now was cut short, whatever its owner
       // PID says: a killed agent lingers as a zombie until it is reaped (and PIDs are reused).
@@ -139,19 +140,9 @@ export class Agent {
     if (existsSync(this.paths.pidFile)) rmSync(this.paths.pidFile, { force: true });
   }
 
-  /** Routes of every project, from the instances in state, to the proxy. */
+  /** Routes of every project, from the instances in state, to the proxy and the router. */
   async publish(_changed?: string): Promise<void> {
-    const listeners = this.specs.projects().flatMap((project) => {
-      const spec = this.specs.spec(project);
-      if (!spec) return [];
-      return projectListeners(
-        project,
-        Object.values(spec.services),
-        this.specs.addresses(project),
-        this.store.listInstances(project),
-      );
-    });
-    await this.proxy.apply(listeners);
+    await this.traffic.publish();
   }
 
   private async exclusive<T>(project: string, run: () => Promise<T>): Promise<T> {

@@ -1,28 +1,38 @@
 import { join, relative } from "node:path";
 import type { AppSpec, ServiceSpec } from "../manifest/model.js";
-import type { Certificate, Route, RouterConfig, UpstreamSet } from "../router/model.js";
 import type { ReleaseContent } from "../release/content.js";
+import type { Certificate, Route, RouterConfig, UpstreamSet } from "../router/model.js";
 
 /** What the router config is computed from, for one project. */
 export interface ProjectTraffic {
   readonly spec: AppSpec;
   /** The release each service's static files come from (its built artifact). */
   readonly active: ReleaseContent | undefined;
-  readonly instances: readonly { id: string; service: string; releaseId: string; port: number | null; state: string }[];
+  readonly instances: readonly {
+    id: string;
+    service: string;
+    releaseId: string;
+    port: number | null;
+    state: string;
+  }[];
   /** Explicit weights per service and version (canary, blue-green); absent = by number of ready instances. */
   readonly weights: Readonly<Record<string, Readonly<Record<string, number>>>>;
 }
 
 /** `api.example.com` is public; `localhost`, `*.test`, `*.local`, `*.internal` and IP addresses are not. */
 export function isPublicDomain(domain: string): boolean {
-  return /\./.test(domain) && !/(^localhost$|\.(test|local|localhost|internal|example|invalid)$|^[\d.]+$|:)/.test(domain);
+  return (
+    /\./.test(domain) &&
+    !/(^localhost$|\.(test|local|localhost|internal|example|invalid)$|^[\d.]+$|:)/.test(domain)
+  );
 }
 
 function upstreamSets(traffic: ProjectTraffic, service: ServiceSpec): UpstreamSet[] {
   const byVersion = new Map<string, UpstreamSet["upstreams"][number][]>();
   for (const instance of traffic.instances) {
     if (instance.service !== service.name || instance.port === null) continue;
-    const state = instance.state === "healthy" ? "active" : instance.state === "draining" ? "draining" : undefined;
+    const state =
+      instance.state === "healthy" ? "active" : instance.state === "draining" ? "draining" : undefined;
     if (!state) continue;
     const list = byVersion.get(instance.releaseId) ?? [];
     list.push({ id: instance.id, host: "127.0.0.1", port: instance.port, state });
@@ -73,9 +83,21 @@ export function routerConfig(
         const id = `${traffic.spec.name}/${service.name}/${index}`;
         const tls = route.tls !== "off" && route.domains.length > 0;
         if (tls) https = { host: options.host, port: settings.router.https_port };
-        const common = { id, project: traffic.spec.name, service: service.name, domains: route.domains, pathPrefix: route.path };
+        const common = {
+          id,
+          project: traffic.spec.name,
+          service: service.name,
+          domains: route.domains,
+          pathPrefix: route.path,
+        };
         if (route.static) {
-          routes.push({ kind: "static", ...common, root: staticRoot(traffic, service, route.static), spaFallback: true, httpsRedirect: tls });
+          routes.push({
+            kind: "static",
+            ...common,
+            root: staticRoot(traffic, service, route.static),
+            spaFallback: true,
+            httpsRedirect: tls,
+          });
         } else if (route.protocol === "tcp") {
           routes.push({
             kind: "tcp",
@@ -106,7 +128,11 @@ export function routerConfig(
     routes,
     tls: { certificates: options.certificates, minVersion },
     acmeChallenges: options.acmeChallenges,
-    security: { hstsMaxAgeSeconds: 15_552_000, contentSecurityPolicy: "default-src 'self'; connect-src 'self' ws: wss:", referrerPolicy: "strict-origin-when-cross-origin" },
+    security: {
+      hstsMaxAgeSeconds: 15_552_000,
+      contentSecurityPolicy: "default-src 'self'; connect-src 'self' ws: wss:",
+      referrerPolicy: "strict-origin-when-cross-origin",
+    },
     limits: {
       rateLimitPerSecond: 0,
       rateLimitBurst: 0,

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { existsSync, openSync, readFileSync, writeFileSync } from "node:fs";
-import type { RouterConfig } from "../router/model.js";
 import { RouterAdminClient } from "../router/http/admin-client.js";
+import type { RouterConfig } from "../router/model.js";
 import { readProcStat } from "../targets/process/proc-stat.js";
 import { SLIPWAY_BIN } from "./client.js";
 import type { SlipwayPaths } from "./paths.js";

@@ -71,6 +71,14 @@ export function agentRoutes(agent: Agent, shutdown: () => void): Record<string, 
       };
       sendJson(res, 200, await agent.run(project ?? "", service ?? "", command ?? []));
     },
+    "POST /v1/promote": async (req, res) => {
+      const { project } = (await readJson(req)) as { project?: string };
+      sendJson(res, 200, { decided: agent.traffic.decide(project ?? "", "promote") });
+    },
+    "POST /v1/abort": async (req, res) => {
+      const { project } = (await readJson(req)) as { project?: string };
+      sendJson(res, 200, { decided: agent.traffic.decide(project ?? "", "abort") });
+    },
     "POST /v1/shutdown": async (_req, res) => {
       sendJson(res, 200, { ok: true });
       shutdown();

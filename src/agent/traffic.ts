@@ -1,14 +1,14 @@
-import { CertificateManager } from "../router/tls/manager.js";
-import type { Certificate } from "../router/model.js";
-import { isPublicDomain, type ProjectTraffic, routerConfig } from "./router-config.js";
-import { RouterController } from "./router-controller.js";
-import type { ProjectSpecs } from "./project-specs.js";
-import { ProxyController } from "./proxy-controller.js";
-import { projectListeners } from "./routes.js";
-import type { SlipwayPaths } from "./paths.js";
-import type { StateStore } from "../state/index.js";
 import type { VersionMeasure } from "../deploy/strategies/canary-analysis.js";
 import type { CanaryDecision, TrafficControl } from "../deploy/traffic-control.js";
+import type { Certificate } from "../router/model.js";
+import { CertificateManager } from "../router/tls/manager.js";
+import type { StateStore } from "../state/index.js";
+import type { SlipwayPaths } from "./paths.js";
+import type { ProjectSpecs } from "./project-specs.js";
+import { ProxyController } from "./proxy-controller.js";
+import { isPublicDomain, type ProjectTraffic, routerConfig } from "./router-config.js";
+import { RouterController } from "./router-controller.js";
+import { projectListeners } from "./routes.js";
 
 /**
  * Where traffic goes: the service proxy (names and published ports) and the HTTP router (routes,
@@ -64,8 +64,13 @@ export class Traffic implements TrafficControl {
             certificates.push(await this.certificates.useFiles(route.domains, tls.cert_file, tls.key_file));
             continue;
           }
-          const wantsAcme = route.tls === "acme" || (route.tls === "auto" && route.domains.every(isPublicDomain));
-          const issued = wantsAcme ? (await this.certificates.listCertificates()).find((c) => c.source === "acme" && route.domains.every((d) => c.domains.includes(d))) : undefined;
+          const wantsAcme =
+            route.tls === "acme" || (route.tls === "auto" && route.domains.every(isPublicDomain));
+          const issued = wantsAcme
+            ? (await this.certificates.listCertificates()).find(
+                (c) => c.source === "acme" && route.domains.every((d) => c.domains.includes(d)),
+              )
+            : undefined;
           if (issued) certificates.push(issued);
           else certificates.push(await this.certificates.ensureSelfSigned(route.domains));
           if (wantsAcme && !issued) this.orderAcme(spec.name, route.domains, tls.acme_directory, tls.email);
@@ -76,7 +81,12 @@ export class Traffic implements TrafficControl {
   }
 
   /** ACME in the background: the route serves a self-signed certificate until the real one arrives. */
-  private orderAcme(project: string, domains: readonly string[], directoryUrl: string | undefined, email: string | undefined): void {
+  private orderAcme(
+    project: string,
+    domains: readonly string[],
+    directoryUrl: string | undefined,
+    email: string | undefined,
+  ): void {
     const key = domains.join(",");
     if (this.acmeInFlight.has(key)) return;
     this.acmeInFlight.add(key);
@@ -93,8 +103,20 @@ export class Traffic implements TrafficControl {
         },
       })
       .then(
-        () => this.store.addEvent({ project, kind: "tls.issued", level: "info", message: `ACME certificate issued for ${key}` }),
-        (error: Error) => this.store.addEvent({ project, kind: "tls.acme-failed", level: "error", message: `ACME for ${key} failed: ${error.message}` }),
+        () =>
+          this.store.addEvent({
+            project,
+            kind: "tls.issued",
+            level: "info",
+            message: `ACME certificate issued for ${key}`,
+          }),
+        (error: Error) =>
+          this.store.addEvent({
+            project,
+            kind: "tls.acme-failed",
+            level: "error",
+            message: `ACME for ${key} failed: ${error.message}`,
+          }),
       )
       .finally(() => {
         this.acmeInFlight.delete(key);
@@ -106,9 +128,18 @@ export class Traffic implements TrafficControl {
   async publish(): Promise<void> {
     const projects = this.projectsTraffic();
     await this.proxy.apply(
-      projects.flatMap((p) => projectListeners(p.spec.name, Object.values(p.spec.services), this.specs.addresses(p.spec.name), p.instances)),
+      projects.flatMap((p) =>
+        projectListeners(
+          p.spec.name,
+          Object.values(p.spec.services),
+          this.specs.addresses(p.spec.name),
+          p.instances,
+        ),
+      ),
     );
-    const routed = projects.filter((p) => Object.values(p.spec.services).some((s) => s["x-slipway"].routes.length > 0));
+    const routed = projects.filter((p) =>
+      Object.values(p.spec.services).some((s) => s["x-slipway"].routes.length > 0),
+    );
     if (routed.length === 0) return;
     const config = routerConfig(routed, {
       generation: ++this.generation,
@@ -119,7 +150,11 @@ export class Traffic implements TrafficControl {
     await this.router.apply(config);
   }
 
-  async setWeights(project: string, service: string, weights: Readonly<Record<string, number>> | undefined): Promise<void> {
+  async setWeights(
+    project: string,
+    service: string,
+    weights: Readonly<Record<string, number>> | undefined,
+  ): Promise<void> {
     const current = { ...(this.weights.get(project) ?? {}) };
     if (weights) current[service] = { ...weights };
     else delete current[service];
@@ -149,7 +184,8 @@ export class Traffic implements TrafficControl {
   }
 
   async resetMeasure(project: string, service: string): Promise<void> {
-    for (const route of this.httpRouteIds(project, service)) await this.router.admin.resetStats(route).catch(() => undefined);
+    for (const route of this.httpRouteIds(project, service))
+      await this.router.admin.resetStats(route).catch(() => undefined);
   }
 
   waitForDecision(project: string, ms: number): Promise<CanaryDecision | undefined> {

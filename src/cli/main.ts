@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { InputError, SlipwayError } from "../errors.js";
 import { registerAgent } from "./commands/agent.js";
+import { registerCanaryDecisions } from "./commands/canary.js";
 import { registerCheck } from "./commands/check.js";
 import { registerConfig } from "./commands/config.js";
 import { registerDeploy } from "./commands/deploy.js";
@@ -33,6 +34,7 @@ function buildProgram(output: Output, setExitCode: (code: number) => void): Comm
   registerRestart(program, output);
   registerRun(program, output, setExitCode);
   registerDown(program, output);
+  registerCanaryDecisions(program, output);
   registerAgent(program, output);
   for (const command of program.commands)
     command.exitOverride().configureOutput({ writeOut: output.stdout, writeErr: output.stderr });

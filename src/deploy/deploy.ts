@@ -11,6 +11,7 @@ import { runServiceJob } from "./jobs.js";
 import { reconcileService } from "./reconcile.js";
 import { blueGreen, recreate, rolling, type ServiceChange } from "./replace.js";
 import type { DeployRuntime } from "./runtime.js";
+import { canary } from "./strategies/canary.js";
 
 /** A service that runs once per deploy rather than staying up: others wait for it to complete successfully. */
 export function isOneShot(app: AppSpec, service: ServiceSpec): boolean {
@@ -83,6 +84,9 @@ async function rollOutService(
       return recreate(rt, change, replicas);
     case "blue-green":
       return blueGreen(rt, change, replicas);
+    case "canary":
+      if (rt.traffic) return canary(rt, rt.traffic, change, replicas);
+      return rolling(rt, change, replicas, "start-first");
     default:
       return rolling(rt, change, replicas, service.deploy.update_config?.order ?? "start-first");
   }

@@ -128,10 +128,13 @@ export async function retireInstance(
   instance: Instance,
   signal: NodeJS.Signals,
   graceMs: number,
+  drainTimeoutMs = 30_000,
 ): Promise<void> {
   if (instance.state === "healthy") {
     rt.store.setInstanceState(instance.id, "draining");
     await rt.publish(instance.project);
+    // In-flight requests finish and WebSockets get the drain timeout before the process is stopped.
+    await rt.waitDrained?.(instance.id, drainTimeoutMs);
   }
   await rt.target.stop(handleOf(instance), signal, graceMs);
   rt.store.removeInstance(instance.id);

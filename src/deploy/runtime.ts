@@ -2,6 +2,7 @@ import type { DeployEvent } from "../agent/api.js";
 import type { SlipwayPaths } from "../agent/paths.js";
 import type { StateStore } from "../state/store.js";
 import type { Target } from "../targets/target.js";
+import type { TrafficControl } from "./traffic-control.js";
 
 /** What the deployer works with: state, the target, and a way to republish routes and report progress. */
 export interface DeployRuntime {
@@ -11,4 +12,8 @@ export interface DeployRuntime {
   /** Recomputes the project's routes from the instances in state and waits until the proxy serves them. */
   publish(project: string): Promise<void>;
   emit(event: DeployEvent): void;
+  /** The router, for strategies that shift traffic by weight (canary); absent in tests without one. */
+  readonly traffic?: TrafficControl | undefined;
+  /** Waits until no request or WebSocket is left on a draining instance (or the timeout passes). */
+  waitDrained?(instanceId: string, timeoutMs: number): Promise<void>;
 }

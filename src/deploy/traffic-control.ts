@@ -6,7 +6,11 @@ export type CanaryDecision = "promote" | "abort";
 /** What traffic-shifting strategies need from the router, through the agent. */
 export interface TrafficControl {
   /** Explicit weights by version for a service's routes (undefined: by number of ready instances); resolves once served. */
-  setWeights(project: string, service: string, weights: Readonly<Record<string, number>> | undefined): Promise<void>;
+  setWeights(
+    project: string,
+    service: string,
+    weights: Readonly<Record<string, number>> | undefined,
+  ): Promise<void>;
   /** The router's per-version figures for a service's HTTP routes since the last reset, summed over its routes. */
   measure(project: string, service: string): Promise<Record<string, VersionMeasure>>;
   resetMeasure(project: string, service: string): Promise<void>;

@@ -5,15 +5,23 @@ const thresholds = { maxErrorRate: 0.01, maxP95Ms: 300, minRequests: 20 };
 
 describe("judgeCanaryStep", () => {
   it("passes a healthy canary with enough traffic", () => {
-    const verdict = judgeCanaryStep({ requests: 100, errors: 0, p95Ms: 40 }, { requests: 900, errors: 1, p95Ms: 35 }, thresholds);
+    const verdict = judgeCanaryStep(
+      { requests: 100, errors: 0, p95Ms: 40 },
+      { requests: 900, errors: 1, p95Ms: 35 },
+      thresholds,
+    );
     expect(verdict.kind).toBe("pass");
     expect(verdict.summary).toContain("100 requests");
     expect(verdict.summary).toContain("stable: 0.11% errors");
   });
 
   it("never passes without enough requests", () => {
-    expect(judgeCanaryStep({ requests: 19, errors: 0, p95Ms: 1 }, undefined, thresholds).kind).toBe("inconclusive");
-    expect(judgeCanaryStep({ requests: 0, errors: 0, p95Ms: 0 }, undefined, thresholds).kind).toBe("inconclusive");
+    expect(judgeCanaryStep({ requests: 19, errors: 0, p95Ms: 1 }, undefined, thresholds).kind).toBe(
+      "inconclusive",
+    );
+    expect(judgeCanaryStep({ requests: 0, errors: 0, p95Ms: 0 }, undefined, thresholds).kind).toBe(
+      "inconclusive",
+    );
   });
 
   it("fails on the error rate and on latency", () => {
@@ -26,6 +34,11 @@ describe("judgeCanaryStep", () => {
   });
 
   it("ignores latency when no threshold is set", () => {
-    expect(judgeCanaryStep({ requests: 50, errors: 0, p95Ms: 9999 }, undefined, { maxErrorRate: 0.01, minRequests: 20 }).kind).toBe("pass");
+    expect(
+      judgeCanaryStep({ requests: 50, errors: 0, p95Ms: 9999 }, undefined, {
+        maxErrorRate: 0.01,
+        minRequests: 20,
+      }).kind,
+    ).toBe("pass");
   });
 });

@@ -1,7 +1,7 @@
 import type { ServiceSpec } from "../../manifest/model.js";
 import { DeployFailure } from "../failure.js";
-import { type LiveInstance, retireInstance } from "../instances.js";
 import { stopSignal } from "../instance-spec.js";
+import { type LiveInstance, retireInstance } from "../instances.js";
 import { launchReady, type ServiceChange } from "../replace.js";
 import type { DeployRuntime } from "../runtime.js";
 import type { TrafficControl } from "../traffic-control.js";
@@ -13,7 +13,12 @@ import { judgeCanaryStep } from "./canary-analysis.js";
  * all traffic back to stable and the deploy is rolled back, too few requests → inconclusive (never a
  * pass): pause for `slipway promote` / `slipway abort`, or abort, as configured.
  */
-export async function canary(rt: DeployRuntime, traffic: TrafficControl, change: ServiceChange, replicas: number): Promise<void> {
+export async function canary(
+  rt: DeployRuntime,
+  traffic: TrafficControl,
+  change: ServiceChange,
+  replicas: number,
+): Promise<void> {
   const { app, service: name, release } = change;
   const service = app.services[name]!;
   const settings = service["x-slipway"].canary;
@@ -21,7 +26,12 @@ export async function canary(rt: DeployRuntime, traffic: TrafficControl, change:
   const analysis = settings?.analysis;
   const stable = change.old.find((i) => i.state === "healthy")?.releaseId;
   const emitSplit = (weight: number) =>
-    rt.emit({ type: "service", service: name, phase: "traffic", detail: `${weight}% → ${release}, ${100 - weight}% → ${stable ?? "none"}` });
+    rt.emit({
+      type: "service",
+      service: name,
+      phase: "traffic",
+      detail: `${weight}% → ${release}, ${100 - weight}% → ${stable ?? "none"}`,
+    });
 
   if (!stable) {
     // Nothing to compare with (first deploy): plain start.
@@ -34,9 +44,17 @@ export async function canary(rt: DeployRuntime, traffic: TrafficControl, change:
   const abort = async (reason: string, code: string) => {
     await traffic.setWeights(app.name, name, { [stable]: 100, [release]: 0 });
     emitSplit(0);
-    await retireAll(rt, service, started.map((s) => s.prepared.spec.id));
+    await retireAll(
+      rt,
+      service,
+      started.map((s) => s.prepared.spec.id),
+    );
     await traffic.setWeights(app.name, name, undefined);
-    throw new DeployFailure(code, `canary of ${name} aborted: ${reason}`, "all traffic is back on the stable version");
+    throw new DeployFailure(
+      code,
+      `canary of ${name} aborted: ${reason}`,
+      "all traffic is back on the stable version",
+    );
   };
   for (let index = 0; index < replicas; index++) started.push(await launchReady(rt, change, index));
   for (const step of steps) {
@@ -47,23 +65,42 @@ export async function canary(rt: DeployRuntime, traffic: TrafficControl, change:
     if (early === "abort") return abort("aborted by hand", "E_CANARY_ABORTED");
     if (early === "promote") break;
     const figures = await traffic.measure(app.name, name);
-    const verdict = judgeCanaryStep(figures[release] ?? { requests: 0, errors: 0, p95Ms: 0 }, figures[stable], {
-      maxErrorRate: analysis?.max_error_rate ?? 0.01,
-      maxP95Ms: analysis?.max_p95_latency?.ms,
-      minRequests: analysis?.min_requests ?? 20,
+    const verdict = judgeCanaryStep(
+      figures[release] ?? { requests: 0, errors: 0, p95Ms: 0 },
+      figures[stable],
+      {
+        maxErrorRate: analysis?.max_error_rate ?? 0.01,
+        maxP95Ms: analysis?.max_p95_latency?.ms,
+        minRequests: analysis?.min_requests ?? 20,
+      },
+    );
+    rt.emit({
+      type: "service",
+      service: name,
+      phase: "analysis",
+      detail: `${step.weight}%: ${verdict.kind} — ${verdict.summary}`,
     });
-    rt.emit({ type: "service", service: name, phase: "analysis", detail: `${step.weight}%: ${verdict.kind} — ${verdict.summary}` });
     if (verdict.kind === "fail") return abort(verdict.summary, "E_CANARY_FAILED");
     if (verdict.kind === "inconclusive") {
-      if (analysis?.on_inconclusive === "abort") return abort(`inconclusive: ${verdict.summary}`, "E_CANARY_INCONCLUSIVE");
-      rt.emit({ type: "service", service: name, phase: "paused", detail: "waiting for `slipway promote` or `slipway abort`" });
+      if (analysis?.on_inconclusive === "abort")
+        return abort(`inconclusive: ${verdict.summary}`, "E_CANARY_INCONCLUSIVE");
+      rt.emit({
+        type: "service",
+        service: name,
+        phase: "paused",
+        detail: "waiting for `slipway promote` or `slipway abort`",
+      });
       const decision = await traffic.waitForDecision(app.name, Number.POSITIVE_INFINITY);
       if (decision !== "promote") return abort("aborted by hand", "E_CANARY_ABORTED");
     }
   }
   await traffic.setWeights(app.name, name, { [stable]: 0, [release]: 100 });
   emitSplit(100);
-  await retireAll(rt, service, change.old.map((i) => i.id));
+  await retireAll(
+    rt,
+    service,
+    change.old.map((i) => i.id),
+  );
   await traffic.setWeights(app.name, name, undefined);
 }
 
