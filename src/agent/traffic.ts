@@ -1,6 +1,8 @@
 import type { VersionMeasure } from "../deploy/strategies/canary-analysis.js";
 import type { CanaryDecision, TrafficControl } from "../deploy/traffic-control.js";
 import type { Certificate } from "../router/model.js";
+import { join } from "node:path";
+import { NginxDriver } from "../router/nginx/driver.js";
 import { CertificateManager } from "../router/tls/manager.js";
 import type { StateStore } from "../state/index.js";
 import type { SlipwayPaths } from "./paths.js";
@@ -23,6 +25,8 @@ export class Traffic implements TrafficControl {
   private readonly acmeChallenges: Record<string, string> = {};
   private readonly acmeInFlight = new Set<string>();
   private generation = Date.now();
+  /** With `x-slipway.router.driver: nginx`: nginx serves the same route table (no per-version figures). */
+  private nginx: NginxDriver | undefined;
 
   constructor(
     private readonly paths: SlipwayPaths,
@@ -147,7 +151,12 @@ export class Traffic implements TrafficControl {
       acmeChallenges: { ...this.acmeChallenges },
       host: process.env.SLIPWAY_ROUTER_HOST ?? "0.0.0.0",
     });
-    await this.router.apply(config);
+    if (routed.some((p) => p.spec["x-slipway"].router.driver === "nginx")) {
+      this.nginx ??= new NginxDriver({ prefix: join(this.paths.home, "nginx") });
+      await this.nginx.apply(config);
+    } else {
+      await this.router.apply(config);
+    }
   }
 
   async setWeights(
