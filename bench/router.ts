@@ -41,15 +41,33 @@ function config(port: number, upstreamPort: number): RouterConfig {
         domains: [],
         pathPrefix: "/",
         stripPrefix: false,
-        sets: [{ version: "r1", weight: 100, upstreams: [{ id: "bench.app.r1.0", host: "127.0.0.1", port: upstreamPort, state: "active" }] }],
+        sets: [
+          {
+            version: "r1",
+            weight: 100,
+            upstreams: [{ id: "bench.app.r1.0", host: "127.0.0.1", port: upstreamPort, state: "active" }],
+          },
+        ],
         drainTimeoutMs: 30_000,
         httpsRedirect: false,
       },
     ],
     tls: { certificates: [], minVersion: "1.2" },
     acmeChallenges: {},
-    security: { hstsMaxAgeSeconds: 0, contentSecurityPolicy: "", referrerPolicy: "strict-origin-when-cross-origin" },
-    limits: { rateLimitPerSecond: 0, rateLimitBurst: 0, maxBodyBytes: 1 << 20, headersTimeoutMs: 30_000, idleTimeoutMs: 60_000, requestTimeoutMs: 60_000, queueTimeoutMs: 10_000 },
+    security: {
+      hstsMaxAgeSeconds: 0,
+      contentSecurityPolicy: "",
+      referrerPolicy: "strict-origin-when-cross-origin",
+    },
+    limits: {
+      rateLimitPerSecond: 0,
+      rateLimitBurst: 0,
+      maxBodyBytes: 1 << 20,
+      headersTimeoutMs: 30_000,
+      idleTimeoutMs: 60_000,
+      requestTimeoutMs: 60_000,
+      queueTimeoutMs: 10_000,
+    },
     trustedProxies: [],
   };
 }
@@ -63,7 +81,12 @@ interface Figures {
 
 async function load(url: string): Promise<Figures> {
   const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION_S });
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.non2xx };
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.non2xx,
+  };
 }
 
 const dir = mkdtempSync(join(tmpdir(), "slipway-bench-router-"));
@@ -71,18 +94,34 @@ const children: number[] = [];
 let nginx: NginxDriver | undefined;
 try {
   const upstreamPort = await freePort();
-  const app = spawn(process.execPath, ["-e", `require("http").createServer((q, s) => s.end("hello from the app\\n")).listen(${upstreamPort}, "127.0.0.1")`], { stdio: "ignore" });
+  const app = spawn(
+    process.execPath,
+    [
+      "-e",
+      `require("http").createServer((q, s) => s.end("hello from the app\\n")).listen(${upstreamPort}, "127.0.0.1")`,
+    ],
+    { stdio: "ignore" },
+  );
   children.push(app.pid!);
 
   const home = join(dir, "home");
   mkdirSync(home);
   const paths = slipwayPaths(home);
-  const router = spawn(process.execPath, [SLIPWAY_BIN, "router"], { env: { PATH: process.env.PATH ?? "", SLIPWAY_HOME: home }, stdio: "ignore" });
+  const router = spawn(process.execPath, [SLIPWAY_BIN, "router"], {
+    env: { PATH: process.env.PATH ?? "", SLIPWAY_HOME: home },
+    stdio: "ignore",
+  });
   children.push(router.pid!);
   const routerPort = await freePort();
   const admin = new RouterAdminClient(paths.routerSocket);
   for (let i = 0; i < 100; i++) {
-    if (await admin.health().then(() => true, () => false)) break;
+    if (
+      await admin.health().then(
+        () => true,
+        () => false,
+      )
+    )
+      break;
     await sleep(50);
   }
   await admin.apply(config(routerPort, upstreamPort));

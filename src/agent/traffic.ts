@@ -183,7 +183,8 @@ export class Traffic implements TrafficControl {
     for (const route of this.httpRouteIds(project, service)) {
       const stats = await this.router.admin.stats(route).catch(() => ({}));
       for (const [version, sample] of Object.entries(stats)) {
-        const entry = (total[version] ??= { requests: 0, errors: 0, p95Ms: 0 });
+        const entry = total[version] ?? { requests: 0, errors: 0, p95Ms: 0 };
+        total[version] = entry;
         entry.requests += sample.requests;
         entry.errors += sample.errors;
         entry.p95Ms = Math.max(entry.p95Ms, sample.p95Ms ?? 0);

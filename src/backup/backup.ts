@@ -42,16 +42,13 @@ export async function runBackup(options: BackupOptions): Promise<BackupManifest>
   const compression = options.compression ?? "gzip";
   const key = objectKey(project, service, id, engine.kind, compression, recipients.length > 0);
   // Recipients and tools are checked before the dump starts.
+  const compress = compressor(compression, options.compressionLevel);
   const encrypt = recipients.length > 0 ? await encryptor(recipients) : undefined;
   const tools = await engine.toolVersions();
   const dump = await engine.dump();
   const raw = new ByteCounter();
   const digest = new DigestStream();
-  const stages: (Readable | Transform)[] = [
-    dump.stream,
-    raw,
-    compressor(compression, options.compressionLevel),
-  ];
+  const stages: (Readable | Transform)[] = [dump.stream, raw, compress];
   if (encrypt) stages.push(encrypt);
   let streamError: unknown;
   const streamed = new Promise<void>((resolve) => {

@@ -88,6 +88,17 @@ export function parseManifest(text: string, key: string): BackupManifest {
   return parsed.data;
 }
 
+/** The manifest, when `kind` is the engine that made it; anything else is `E_BACKUP_CONFIG`. */
+export function checkEngine(manifest: BackupManifest, kind: EngineKind): BackupManifest {
+  if (manifest.engine !== kind) {
+    throw new BackupError(
+      "E_BACKUP_CONFIG",
+      `backup ${manifest.id} is a ${manifest.engine} backup; the ${kind} engine cannot read it`,
+    );
+  }
+  return manifest;
+}
+
 export function serializeManifest(manifest: BackupManifest): string {
   return `${JSON.stringify(manifest, null, 2)}\n`;
 }

@@ -1,7 +1,6 @@
 import { readManifest } from "./catalog.js";
 import type { BackupEngine, RestoreOutcome } from "./engine.js";
-import { BackupError } from "./errors.js";
-import type { BackupManifest } from "./manifest.js";
+import { type BackupManifest, checkEngine } from "./manifest.js";
 import { openDecoded } from "./pipeline/decode.js";
 import { withVerifiedCopy } from "./pipeline/fetch-verified.js";
 import type { BackupStore } from "./store.js";
@@ -30,13 +29,7 @@ export async function restoreBackup<Target>(
   options: RestoreOptions<Target>,
 ): Promise<RestoreOutcome & { readonly manifest: BackupManifest }> {
   const { engine, store, project, service, id } = options;
-  const manifest = await readManifest(store, project, service, id);
-  if (manifest.engine !== engine.kind) {
-    throw new BackupError(
-      "E_BACKUP_CONFIG",
-      `backup ${id} is a ${manifest.engine} backup; it cannot be restored by the ${engine.kind} engine`,
-    );
-  }
+  const manifest = checkEngine(await readManifest(store, project, service, id), engine.kind);
   const outcome = await withVerifiedCopy(store, manifest, options.tmpDir, async (path) => {
     const input = await openDecoded(path, manifest, options.identities ?? []);
     try {

@@ -2,7 +2,7 @@ import { performance } from "node:perf_hooks";
 import { readManifest, writeManifest } from "./catalog.js";
 import type { BackupEngine } from "./engine.js";
 import { BackupError } from "./errors.js";
-import type { VerifyResult } from "./manifest.js";
+import { checkEngine, type VerifyResult } from "./manifest.js";
 import { openDecoded } from "./pipeline/decode.js";
 import { withVerifiedCopy } from "./pipeline/fetch-verified.js";
 import type { BackupStore } from "./store.js";
@@ -32,14 +32,16 @@ const VERDICTS = new Set(["E_BACKUP_CHECKSUM", "E_BACKUP_CORRUPT", "E_BACKUP_RES
  * Proves a backup restores: a verified download, then the engine restores it into a scratch target
  * (postgres `<db>_verify_<id>`, a scratch redis-server, a temporary directory), compares it with what
  * the manifest recorded, runs the user's check, and removes the scratch target. A damaged backup is
- * a result with `ok: false` and the error's code; a missing identity or a bad setting throws.
+ * a result with `ok: false` and the error's code; a missing identity, a bad setting or a server that
+ * cannot be reached throws (that says nothing about the backup).
  */
 export async function verifyBackup(options: VerifyOptions): Promise<VerifyResult> {
   const { engine, store, project, service, id } = options;
-  const manifest = await readManifest(store, project, service, id);
+  const manifest = checkEngine(await readManifest(store, project, service, id), engine.kind);
   const started = performance.now();
   const checkedAt = (options.now ?? (() => new Date()))().toISOString();
-  let result: VerifyResult;
+  let ok: boolean;
+  let details: VerifyResult["details"];
   try {
     const outcome = await withVerifiedCopy(store, manifest, options.tmpDir, async (path) => {
       const input = await openDecoded(path, manifest, options.identities ?? []);
@@ -54,17 +56,19 @@ export async function verifyBackup(options: VerifyOptions): Promise<VerifyResult
         input.destroy();
       }
     });
-    result = { ok: outcome.ok, checkedAt, durationMs: 0, details: { checks: [...outcome.checks] } };
+    ok = outcome.ok;
+    details = { checks: [...outcome.checks] };
   } catch (error) {
     if (!(error instanceof BackupError) || !VERDICTS.has(error.code)) throw error;
-    result = {
-      ok: false,
-      checkedAt,
-      durationMs: 0,
-      details: { checks: [], error: { code: error.code, message: error.message } },
-    };
+    ok = false;
+    details = { checks: [], error: { code: error.code, message: error.message } };
   }
-  result = { ...result, durationMs: Math.round(performance.now() - started) };
+  const result: VerifyResult = {
+    ok,
+    checkedAt,
+    durationMs: Math.round(performance.now() - started),
+    details,
+  };
   if (options.record ?? true) await writeManifest(store, { ...manifest, verify: result });
   return result;
 }

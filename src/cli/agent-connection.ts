@@ -1,4 +1,5 @@
-import { AgentClient, startAgentDaemon } from "../agent/client.js";
+import type { AgentClient } from "../agent/client.js";
+import { startAgentDaemon } from "../agent/client.js";
 import { slipwayPaths } from "../agent/paths.js";
 import { loadProject, type ManifestFlags } from "./manifest-options.js";
 import type { Output } from "./report.js";
@@ -6,11 +7,6 @@ import type { Output } from "./report.js";
 /** The agent of this machine (`SLIPWAY_HOME`), started in the background when it is not running. */
 export function connectAgent(): Promise<AgentClient> {
   return startAgentDaemon(slipwayPaths());
-}
-
-/** The agent if it runs, without starting one (for read-only commands). */
-export function existingAgent(): AgentClient {
-  return new AgentClient(slipwayPaths());
 }
 
 /** The project a command is about: `-p NAME`, else the name of the Compose project in this directory. */

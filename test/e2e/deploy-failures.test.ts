@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { answer, load } from "./http.js";
-import { finished, freePort, type Sandbox, sandboxPerTest } from "./sandbox.js";
+import { finished, freePort, PATIENT, type Sandbox, sandboxPerTest } from "./sandbox.js";
 
 const sandbox = sandboxPerTest();
 
@@ -36,7 +36,7 @@ async function expectOldReleaseServing(s: Sandbox, port: number, pid: number) {
   expect(s.servicePids()).toEqual([pid]);
 }
 
-describe.concurrent("a deploy that fails", () => {
+describe.concurrent("a deploy that fails", PATIENT, () => {
   it("rolls back a version that never becomes healthy while the old one answers every request", async () => {
     const port = await freePort();
     const s = sandbox({ "compose.yaml": web(port, "v1") });

@@ -2,7 +2,15 @@ import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { answer, load } from "./http.js";
-import { eventually, finished, freePort, type Sandbox, sandboxPerTest, servicesIn } from "./sandbox.js";
+import {
+  eventually,
+  finished,
+  freePort,
+  PATIENT,
+  type Sandbox,
+  sandboxPerTest,
+  servicesIn,
+} from "./sandbox.js";
 
 const sandbox = sandboxPerTest();
 
@@ -38,7 +46,7 @@ const artifactDirs = (s: Sandbox) => {
     .sort();
 };
 
-describe.concurrent("slipway deploy", () => {
+describe.concurrent("slipway deploy", PATIENT, () => {
   it("deploys from scratch, redeploys only what changed, and rolls back without rebuilding", async () => {
     const port = await freePort();
     const s = sandbox({ "compose.yaml": frontAndBack(port), "v2.env": "BACK_VERSION=b2\n" });

@@ -2,12 +2,12 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { answer, load } from "./http.js";
-import { eventually, freePort, isAlive, sandboxPerTest, servicesIn } from "./sandbox.js";
+import { eventually, freePort, isAlive, PATIENT, sandboxPerTest, servicesIn } from "./sandbox.js";
 
 const sandbox = sandboxPerTest();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-describe.concurrent("a deployed project", () => {
+describe.concurrent("a deployed project", PATIENT, () => {
   it("shows logs, runs one-off commands, restarts, goes down keeping its data, and comes back", async () => {
     const port = await freePort();
     // The process target does not map a named volume into an app's filesystem; the app is told the

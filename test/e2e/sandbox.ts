@@ -25,6 +25,9 @@ const BIN = join(REPO, "bin/slipway");
 const APPS = join(REPO, "test/e2e/apps");
 const NODE = realpathSync(process.execPath);
 
+/** Options for the deploy engine's tests: they wait on real processes, which a busy machine slows down. */
+export const PATIENT = { timeout: 120_000 } as const;
+
 /** What `slipway releases --json` prints. */
 export interface ReleasesResult {
   readonly releases: readonly Omit<Release, "spec">[];
@@ -185,6 +188,9 @@ export class Sandbox {
     });
     let exited = false;
     const done = new Promise<CliResult>((resolve) => {
+      child.on("error", (error) => {
+        stderr += `cannot run slipway: ${error.message}\n`;
+      });
       child.on("close", (code) => {
         exited = true;
         clearTimeout(timer);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { answer, get, load } from "./http.js";
-import { eventually, freePort, isAlive, type Sandbox, sandboxPerTest } from "./sandbox.js";
+import { eventually, freePort, isAlive, PATIENT, type Sandbox, sandboxPerTest } from "./sandbox.js";
 
 const sandbox = sandboxPerTest();
 
@@ -24,7 +24,7 @@ async function killAgent(s: Sandbox): Promise<number> {
   return pid!;
 }
 
-describe.concurrent("when the agent is killed", () => {
+describe.concurrent("when the agent is killed", PATIENT, () => {
   it("keeps serving while it is down, and a new agent adopts the running instances", async () => {
     const port = await freePort();
     const s = sandbox({ "compose.yaml": web(port, "v1", 2, "    restart: unless-stopped\n") });
@@ -111,7 +111,7 @@ describe.concurrent("when the agent is killed", () => {
   });
 });
 
-describe.concurrent("a service that keeps crashing", () => {
+describe.concurrent("a service that keeps crashing", PATIENT, () => {
   it("is restarted with backoff and shown as crashloop, while its neighbour keeps answering", async () => {
     const port = await freePort();
     const s = sandbox({

@@ -1,5 +1,6 @@
 import { PassThrough, type Transform } from "node:stream";
 import { constants, createGunzip, createGzip } from "node:zlib";
+import { BackupError } from "../errors.js";
 
 /** How backup bytes are compressed before they are encrypted and stored. */
 export type Compression = "gzip" | "none";
@@ -15,6 +16,12 @@ export function compressionSuffix(compression: Compression): string {
  */
 export function compressor(compression: Compression, level = 6): Transform {
   if (compression === "none") return new PassThrough();
+  if (!Number.isInteger(level) || level < 1 || level > 9) {
+    throw new BackupError(
+      "E_BACKUP_CONFIG",
+      `gzip level ${level} is not between 1 (fastest) and 9 (smallest)`,
+    );
+  }
   return createGzip({ level, chunkSize: 128 * 1024, memLevel: constants.Z_DEFAULT_MEMLEVEL });
 }
 

@@ -8,6 +8,7 @@ import type { InFlightTracker, LongLivedConnection } from "./inflight.js";
 import type { RouterMetrics } from "./metrics.js";
 import type { RateLimiter } from "./rate-limit.js";
 import type { RouteTable, WebRoute } from "./route-table.js";
+import type { SecurityHeadersByScheme } from "./security-headers.js";
 import type { TlsSettings } from "./tls.js";
 import type { UpstreamAgents } from "./upstream-agents.js";
 import type { VersionStats } from "./version-stats.js";
@@ -20,6 +21,8 @@ export interface Snapshot {
   /** TCP routes by `host:port` of their listener. */
   readonly tcpByListen: ReadonlyMap<string, TcpRoute>;
   readonly trusted: TrustedProxies;
+  /** The security headers of every response, per scheme the client used. */
+  readonly security: SecurityHeadersByScheme;
   readonly tls: TlsSettings | undefined;
 }
 

@@ -14,18 +14,32 @@ const HOP_BY_HOP = new Set([
   "http2-settings",
 ]);
 
+/**
+ * The header names a `Connection` header lists (hop-by-hop as well), lower-cased; undefined when it
+ * lists none but the usual ones (`keep-alive`), so the common case allocates nothing.
+ */
+export function connectionTokens(connection: string | string[] | undefined): Set<string> | undefined {
+  if (connection === undefined) return undefined;
+  let tokens: Set<string> | undefined;
+  for (const token of String(connection).split(",")) {
+    const name = token.trim().toLowerCase();
+    if (name !== "" && !HOP_BY_HOP.has(name)) (tokens ??= new Set()).add(name);
+  }
+  return tokens;
+}
+
+/** Whether a lower-case header name is hop-by-hop: always, or because `Connection` names it. */
+export function isHopByHop(name: string, named: Set<string> | undefined): boolean {
+  return HOP_BY_HOP.has(name) || (named !== undefined && named.has(name));
+}
+
 /** Headers without the hop-by-hop ones (RFC 9110 §7.6.1), including those named in `Connection`. */
 export function withoutHopByHop(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
-  const named = new Set(
-    String(headers.connection ?? "")
-      .split(",")
-      .map((token) => token.trim().toLowerCase())
-      .filter(Boolean),
-  );
+  const named = connectionTokens(headers.connection);
   const out: OutgoingHttpHeaders = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined || HOP_BY_HOP.has(name) || named.has(name)) continue;
-    out[name] = value;
+  for (const name of Object.keys(headers)) {
+    const value = headers[name];
+    if (value !== undefined && !isHopByHop(name, named)) out[name] = value;
   }
   return out;
 }
@@ -49,16 +63,12 @@ export function upstreamRequestHeaders(
 ): OutgoingHttpHeaders {
   const headers = withoutHopByHop(incoming);
   const host = incoming.host ?? "";
-  const keep = (name: string): string | undefined => {
-    const value = incoming[name];
-    return context.trusted && typeof value === "string" && value !== "" ? value : undefined;
-  };
-  const forwardedFor = keep("x-forwarded-for");
+  const forwardedFor = trustedValue(incoming, "x-forwarded-for", context.trusted);
   headers["x-forwarded-for"] = forwardedFor ? `${forwardedFor}, ${context.peer}` : context.peer;
-  headers["x-forwarded-proto"] = keep("x-forwarded-proto") ?? context.proto;
-  headers["x-forwarded-host"] = keep("x-forwarded-host") ?? host;
+  headers["x-forwarded-proto"] = trustedValue(incoming, "x-forwarded-proto", context.trusted) ?? context.proto;
+  headers["x-forwarded-host"] = trustedValue(incoming, "x-forwarded-host", context.trusted) ?? host;
   const element = `for=${forwardedValue(isIP(context.peer) === 6 ? `[${context.peer}]` : context.peer)};proto=${context.proto}${host ? `;host=${forwardedValue(host)}` : ""}`;
-  const forwarded = keep("forwarded");
+  const forwarded = trustedValue(incoming, "forwarded", context.trusted);
   headers.forwarded = forwarded ? `${forwarded}, ${element}` : element;
   headers["x-request-id"] = context.requestId;
   // The router's own HTTP server already answered `100 Continue`; the upstream need not.
@@ -68,6 +78,13 @@ export function upstreamRequestHeaders(
     if (incoming.upgrade) headers.upgrade = incoming.upgrade;
   }
   return headers;
+}
+
+/** An incoming forwarding header, kept only from a trusted proxy. */
+function trustedValue(incoming: IncomingHttpHeaders, name: string, trusted: boolean): string | undefined {
+  if (!trusted) return undefined;
+  const value = incoming[name];
+  return typeof value === "string" && value !== "" ? value : undefined;
 }
 
 /** RFC 7239 values are tokens or quoted strings (IPv6 literals and `host:port` need quotes). */

@@ -1,8 +1,6 @@
-import type { ClientRequest, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
+import type { ClientRequest, IncomingMessage, ServerResponse } from "node:http";
 import { Transform } from "node:stream";
-import type { RouterConfig } from "../model.js";
-import { withoutHopByHop } from "./forwarded.js";
-import { withSecurityHeaders } from "./security-headers.js";
+import { relayedHeaderLines } from "./response-head.js";
 import { hasBody } from "./upstream-request.js";
 
 /**
@@ -41,10 +39,9 @@ export function sendBody(
 export interface RelayOptions {
   /** Until the response head arrives; then the longest pause between response bytes. */
   readonly timeoutMs: number;
-  /** Added when the upstream did not set them (the request id). */
-  readonly extraHeaders: OutgoingHttpHeaders;
-  readonly security: RouterConfig["security"];
-  readonly https: boolean;
+  /** Added when the upstream did not set them, like the request id. */
+  readonly securityHeaders: Readonly<Record<string, string>>;
+  readonly requestId: string;
   readonly onBytes: (bytes: number) => void;
 }
 
@@ -67,10 +64,12 @@ export function relayResponse(
       clearTimeout(timer);
       resolve(outcome);
     };
+    // One timer for both phases: armed until the head arrives, then re-armed by each chunk (a
+    // socket timeout on the upstream connection would be set and reset by the agent per request).
     const timer = setTimeout(() => {
       timedOut = true;
       upstreamRequest.destroy();
-      settle("timeout");
+      if (!responded) settle("timeout");
     }, options.timeoutMs);
     response.once("close", () => {
       if (!response.writableFinished) upstreamRequest.destroy();
@@ -82,9 +81,8 @@ export function relayResponse(
     upstreamRequest.once("close", lost);
     upstreamRequest.once("response", (upstreamResponse) => {
       responded = true;
-      clearTimeout(timer);
+      timer.refresh();
       upstreamResponse.on("error", () => response.destroy());
-      upstreamResponse.once("end", () => settle("done"));
       upstreamResponse.once("close", () => {
         if (!upstreamResponse.complete) response.destroy();
         settle("done");
@@ -93,21 +91,41 @@ export function relayResponse(
         upstreamRequest.destroy();
         return;
       }
-      upstreamRequest.setTimeout(options.timeoutMs, () => upstreamRequest.destroy());
-      const headers = withSecurityHeaders(
-        withoutHopByHop(upstreamResponse.headers),
-        options.security,
-        options.https,
+      response.writeHead(
+        upstreamResponse.statusCode ?? 502,
+        upstreamResponse.statusMessage,
+        relayedHeaderLines(upstreamResponse.rawHeaders, options.securityHeaders, options.requestId),
       );
-      for (const [name, value] of Object.entries(options.extraHeaders)) headers[name] ??= value;
-      response.writeHead(upstreamResponse.statusCode ?? 502, upstreamResponse.statusMessage, headers);
-      let bytes = 0;
-      options.onBytes(0);
-      upstreamResponse.on("data", (chunk: Buffer) => {
-        bytes += chunk.length;
+      streamBody(upstreamResponse, response, (bytes) => {
+        timer.refresh();
         options.onBytes(bytes);
       });
-      upstreamResponse.pipe(response);
+      upstreamResponse.once("end", () => settle("done"));
     });
+  });
+}
+
+/**
+ * Copies the upstream's body to the client, pausing the upstream while the client's buffer is full.
+ * Cheaper than `pipe`, which sets up and tears down eight listeners per response.
+ */
+function streamBody(
+  upstreamResponse: IncomingMessage,
+  response: ServerResponse,
+  onBytes: (bytes: number) => void,
+): void {
+  let bytes = 0;
+  const resume = () => upstreamResponse.resume();
+  onBytes(0);
+  upstreamResponse.on("data", (chunk: Buffer) => {
+    bytes += chunk.length;
+    onBytes(bytes);
+    if (!response.write(chunk)) {
+      upstreamResponse.pause();
+      response.once("drain", resume);
+    }
+  });
+  upstreamResponse.once("end", () => {
+    if (!response.destroyed) response.end();
   });
 }

@@ -73,12 +73,12 @@ export async function proxyRequest(
     const { set, upstream } = acquired.choice;
     record.set = set;
     record.upstream = upstream;
-    const labels = { project: route.project, service: route.service, route: route.id, version: set.version };
     const outcome = await relay(exchange, acquired.value, limits);
     endInFlight();
-    if (outcome === "timeout") context.metrics.upstreamError(labels, upstream.id, "timeout");
-    if (outcome !== "lost") return;
-    context.metrics.upstreamError(labels, upstream.id, "reset");
+    if (outcome === "done") return;
+    const labels = { project: route.project, service: route.service, route: route.id, version: set.version };
+    context.metrics.upstreamError(labels, upstream.id, outcome === "timeout" ? "timeout" : "reset");
+    if (outcome === "timeout") return;
     if (!replayable || send === MAX_SENDS) {
       reply(502, "the service closed the connection without answering\n");
       return;
@@ -96,9 +96,8 @@ async function relay(
   const sent = sendBody(request, upstreamRequest, limits.maxBodyBytes);
   const outcome = await relayResponse(upstreamRequest, response, {
     timeoutMs: limits.requestTimeoutMs,
-    extraHeaders: { "x-request-id": record.requestId },
-    security: snapshot.config.security,
-    https: record.proto === "https",
+    securityHeaders: snapshot.security[record.proto],
+    requestId: record.requestId,
     onBytes: (bytes) => {
       record.bytes = bytes;
     },

@@ -4,7 +4,6 @@ import { gate } from "./gate.js";
 import { proxyRequest } from "./http-proxy.js";
 import { finishRecord, startRecord } from "./request-record.js";
 import { sendResponse } from "./responses.js";
-import { securityHeaders } from "./security-headers.js";
 import { serveStatic } from "./static-files.js";
 
 /** Client closed the connection before an answer (nginx's convention). */
@@ -27,7 +26,7 @@ export function handleRequest(
     const status = response.headersSent ? response.statusCode : CLIENT_CLOSED;
     finishRecord(context, request, record, status, Number(response.getHeader("content-length") ?? 0));
   });
-  const security = securityHeaders(snapshot.config.security, record.proto === "https");
+  const security = snapshot.security[record.proto];
   const reply = (status: number, body: string, headers: OutgoingHttpHeaders = {}) =>
     sendResponse(response, status, body, { ...security, "x-request-id": record.requestId, ...headers });
   const decision = gate(context, snapshot, request, record, listener);

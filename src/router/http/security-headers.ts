@@ -1,4 +1,3 @@
-import type { OutgoingHttpHeaders } from "node:http";
 import type { RouterConfig } from "../model.js";
 
 /** The security headers of a response; HSTS only over HTTPS (a browser ignores it on HTTP anyway). */
@@ -11,15 +10,15 @@ export function securityHeaders(security: RouterConfig["security"], https: boole
   return headers;
 }
 
-/** Adds the security headers the upstream did not set itself (its own values win). */
-export function withSecurityHeaders(
-  headers: OutgoingHttpHeaders,
-  security: RouterConfig["security"],
-  https: boolean,
-): OutgoingHttpHeaders {
-  const present = new Set(Object.keys(headers).map((name) => name.toLowerCase()));
-  const out: OutgoingHttpHeaders = { ...headers };
-  for (const [name, value] of Object.entries(securityHeaders(security, https)))
-    if (!present.has(name)) out[name] = value;
-  return out;
+/** The security headers of one configuration, per scheme, computed once when it is applied. */
+export interface SecurityHeadersByScheme {
+  readonly http: Readonly<Record<string, string>>;
+  readonly https: Readonly<Record<string, string>>;
+}
+
+export function compileSecurityHeaders(security: RouterConfig["security"]): SecurityHeadersByScheme {
+  return {
+    http: Object.freeze(securityHeaders(security, false)),
+    https: Object.freeze(securityHeaders(security, true)),
+  };
 }

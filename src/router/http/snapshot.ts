@@ -2,6 +2,7 @@ import type { Route, RouterConfig, TcpRoute } from "../model.js";
 import { TrustedProxies } from "./client-address.js";
 import type { Snapshot } from "./context.js";
 import { compileRouteTable } from "./route-table.js";
+import { compileSecurityHeaders } from "./security-headers.js";
 import type { TlsSettings } from "./tls.js";
 
 /** Names a TCP route's listener; port 0 (any free port, in tests) is per route. */
@@ -21,6 +22,7 @@ export function buildSnapshot(config: RouterConfig, tls: TlsSettings | undefined
     routesById,
     tcpByListen,
     trusted: new TrustedProxies(config.trustedProxies),
+    security: compileSecurityHeaders(config.security),
     tls,
   };
 }

@@ -4,7 +4,6 @@ import type { RouterContext } from "./context.js";
 import { gate } from "./gate.js";
 import { finishRecord, startRecord } from "./request-record.js";
 import { sendRawResponse } from "./responses.js";
-import { securityHeaders } from "./security-headers.js";
 import { proxyWebSocket } from "./websocket-proxy.js";
 
 /** The `upgrade` listener of the HTTP and HTTPS servers: WebSocket handshakes. */
@@ -23,7 +22,7 @@ export function handleUpgrade(
   }
   const { record, forwarding } = startRecord(snapshot, request, listener);
   const headers = {
-    ...securityHeaders(snapshot.config.security, record.proto === "https"),
+    ...snapshot.security[record.proto],
     "x-request-id": record.requestId,
   };
   const reply = (status: number, body: string, extra: OutgoingHttpHeaders = {}) => {

@@ -17,6 +17,7 @@ describe("PostgreSQL argv builders", () => {
       "--format=custom",
       "--compress=0",
       "--no-password",
+      "--lock-wait-timeout=300s",
       "--snapshot=00000003-00000002-1",
       "--dbname=host='db.internal' port=5433 user='app' dbname='shop' application_name=slipway-backup connect_timeout=10",
     ]);

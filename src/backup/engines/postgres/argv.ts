@@ -5,11 +5,14 @@ export function pgDumpArgs(
   connection: PgConnection,
   snapshot: string | undefined,
   compressLevel: number,
+  lockWaitSeconds = 300,
 ): string[] {
   return [
     "--format=custom",
     `--compress=${compressLevel}`,
     "--no-password",
+    // A table locked exclusively (a long migration) fails the backup instead of hanging it.
+    `--lock-wait-timeout=${lockWaitSeconds}s`,
     ...(snapshot ? [`--snapshot=${snapshot}`] : []),
     `--dbname=${conninfo(connection, connection.database)}`,
   ];

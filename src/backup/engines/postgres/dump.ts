@@ -50,15 +50,16 @@ export async function dumpPostgres(connection: PgConnection, compressLevel: numb
       ),
     );
     async function* archive(): AsyncGenerator<Buffer> {
-      try {
-        yield archivePrefix(Buffer.from(await globals));
-        yield* toolChunks(pgDump);
-      } finally {
-        if (pgDump.child.exitCode === null) pgDump.child.kill("SIGTERM");
-        await session.close();
-      }
+      yield archivePrefix(Buffer.from(await globals));
+      yield* toolChunks(pgDump);
     }
-    return { stream: Readable.from(archive(), { objectMode: false }), contents };
+    const stream = Readable.from(archive(), { objectMode: false });
+    // Ended, failed, or destroyed before it was ever read: pg_dump and the snapshot's session stop.
+    stream.once("close", () => {
+      if (pgDump.child.exitCode === null && pgDump.child.signalCode === null) pgDump.child.kill("SIGTERM");
+      void session.close();
+    });
+    return { stream, contents };
   } catch (error) {
     await session.close();
     throw error;

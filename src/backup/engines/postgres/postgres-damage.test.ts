@@ -147,6 +147,20 @@ describe("PostgreSQL backups that must not restore, or must not replace anything
     });
   });
 
+  it("an upload that fails says E_BACKUP_UPLOAD and leaves no dump or snapshot session running", async () => {
+    await createFixtureDatabase(pg, "upload");
+    const blocked = join(localDir, "blocked");
+    writeFileSync(blocked, "a file where the store's directory should be");
+    await expect(
+      runBackup({ engine: engineFor("upload"), store: new LocalStore(blocked), project, service: "upload" }),
+    ).rejects.toMatchObject({ code: "E_BACKUP_UPLOAD" });
+    const sessions = () =>
+      pg.sql("postgres", "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'slipway-backup' AND pid <> pg_backend_pid();");
+    for (let i = 0; i < 100 && (await sessions()).trim() !== "0"; i++)
+      await new Promise((r) => setTimeout(r, 100));
+    expect((await sessions()).trim()).toBe("0");
+  });
+
   it("a dump that fails stores nothing and says E_BACKUP_TOOL", async () => {
     const engine = engineFor("does_not_exist");
     await expect(runBackup({ engine, store: localStore, project, service: "missing" })).rejects.toMatchObject(

@@ -14,7 +14,7 @@ export async function psqlRun(connection: PgConnection, database: string, script
 
 /** Runs a query that returns one JSON value (`SELECT json_agg(…)`) and parses it. */
 export async function psqlJson<T>(connection: PgConnection, database: string, query: string): Promise<T> {
-  return JSON.parse((await psqlRun(connection, database, `${query};\n`)).trim()) as T;
+  return JSON.parse((await psqlRun(connection, database, `${query}\n;\n`)).trim()) as T;
 }
 
 /**
@@ -56,13 +56,14 @@ export class PsqlSession {
     const marker = `--slipway-${randomBytes(6).toString("hex")}--`;
     return new Promise<string>((resolve, reject) => {
       this.waiting = { marker, resolve, reject };
-      this.tool.child.stdin?.write(`${sql};\n\\echo ${marker}\n`);
+      // `;` on its own line: a trailing `-- comment` in `sql` cannot swallow it.
+      this.tool.child.stdin?.write(`${sql}\n;\n\\echo ${marker}\n`);
     });
   }
 
-  /** Ends the session (and so its transaction) and waits for psql to exit. */
+  /** Ends the session (and so its transaction) and waits for psql to exit; closing twice is fine. */
   async close(): Promise<void> {
-    this.tool.child.stdin?.end("\\q\n");
+    if (this.tool.child.stdin?.writable) this.tool.child.stdin.end("\\q\n");
     await this.tool.exited.catch(() => {});
   }
 

@@ -25,6 +25,7 @@ import { LocalStore } from "../../stores/local/local-store.js";
 import { S3Store } from "../../stores/s3/s3-store.js";
 import { type S3Server, startS3Server } from "../../testing/s3-server.js";
 import { verifyBackup } from "../../verify.js";
+import { RedisBackupEngine } from "../redis/redis-engine.js";
 import { VolumeBackupEngine } from "./volume-engine.js";
 
 /** Every entry of a tree: type, mode, owner, content digest or link target. */
@@ -159,6 +160,10 @@ describe("VolumeBackupEngine", { timeout: 60_000 }, () => {
 
     await restoreBackup({ ...options, target: { force: true } });
     expect(describeTree(dir)).toEqual(before);
+    const wrongEngine = new RedisBackupEngine({ dataDir: dir });
+    await expect(restoreBackup({ ...options, engine: wrongEngine, target: {} })).rejects.toMatchObject({
+      code: "E_BACKUP_CONFIG",
+    });
     expect(readdirSync(root).filter((name) => name.startsWith(".guarded"))).toEqual([]);
   });
 });

@@ -81,6 +81,8 @@ export class S3Store implements BackupStore {
       const result = await this.client.send(
         new GetObjectCommand({ Bucket: this.options.bucket, Key: this.fullKey(key) }),
       );
+      if (!result.Body)
+        throw new BackupError("E_BACKUP_STORE", `${this.description} returned no body for ${key}`);
       return result.Body as Readable;
     } catch (error) {
       if (isNotFound(error))
