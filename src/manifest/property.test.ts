@@ -157,7 +157,7 @@ const yamlish = fc.string({
   maxLength: 200,
 });
 
-describe("property: random documents never make the loader throw", () => {
+describe("property: random documents never make the loader throw", { timeout: 120_000 }, () => {
   it("fc.jsonValue() rendered as YAML", () => {
     fc.assert(
       fc.property(fc.jsonValue({ maxDepth: 4 }), (doc) => check(loadText(stringify(doc)))),
@@ -238,7 +238,7 @@ function structural(text: string, pick: number, action: "delete" | "replace", re
   }
 }
 
-describe("property: mutated valid fixtures never make the loader throw", () => {
+describe("property: mutated valid fixtures never make the loader throw", { timeout: 120_000 }, () => {
   it(`covers every valid fixture (${copies.length})`, () => {
     expect(copies.length).toBeGreaterThanOrEqual(25);
   });

@@ -16,7 +16,7 @@ export interface HttpResult {
 }
 
 /** One GET to 127.0.0.1:port on a fresh connection; rejects on connection errors and after `timeoutMs`. */
-export function get(port: number, timeoutMs = 5000): Promise<HttpResult> {
+export function get(port: number, timeoutMs = 8000): Promise<HttpResult> {
   return new Promise((resolve, reject) => {
     const req = request(
       { host: "127.0.0.1", port, path: "/", agent: false, timeout: timeoutMs },

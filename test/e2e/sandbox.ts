@@ -26,7 +26,7 @@ const APPS = join(REPO, "test/e2e/apps");
 const NODE = realpathSync(process.execPath);
 
 /** Options for the deploy engine's tests: they wait on real processes, which a busy machine slows down. */
-export const PATIENT = { timeout: 120_000 } as const;
+export const PATIENT = { timeout: 180_000 } as const;
 
 /** What `slipway releases --json` prints. */
 export interface ReleasesResult {
@@ -74,7 +74,7 @@ export async function freePort(): Promise<number> {
 export async function eventually<T>(
   what: string,
   check: () => T | Promise<T>,
-  timeoutMs = 15_000,
+  timeoutMs = 30_000,
 ): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
@@ -164,7 +164,7 @@ export class Sandbox {
   }
 
   /** Runs the built CLI in the background (SIGKILLed after `timeoutMs`). */
-  start(args: readonly string[], env: Record<string, string> = {}, timeoutMs = 60_000): Background {
+  start(args: readonly string[], env: Record<string, string> = {}, timeoutMs = 120_000): Background {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: this.dir,
       env: {
@@ -200,7 +200,7 @@ export class Sandbox {
     });
     return {
       done,
-      waitForEvent: async (match, waitMs = 20_000) => {
+      waitForEvent: async (match, waitMs = 60_000) => {
         const deadline = Date.now() + waitMs;
         for (;;) {
           const event = parseEvents(stdout).find(match);
@@ -218,7 +218,7 @@ export class Sandbox {
   }
 
   /** Runs the built CLI to completion. */
-  cli(args: readonly string[], env: Record<string, string> = {}, timeoutMs = 60_000): Promise<CliResult> {
+  cli(args: readonly string[], env: Record<string, string> = {}, timeoutMs = 120_000): Promise<CliResult> {
     return this.start(args, env, timeoutMs).done;
   }
 

@@ -26,7 +26,7 @@ describe("age encryption", () => {
   beforeAll(async () => {
     identity = await generateX25519Identity();
     recipient = await identityToRecipient(identity);
-  });
+  }, 120_000);
 
   it.each(sizes)("round-trips %i bytes and the age-encryption library reads what we write", async (size) => {
     const plain = randomBytes(size);

@@ -13,7 +13,8 @@ export interface Choice {
  */
 export class Balancer {
   private readonly currentWeights = new Map<string, Map<string, number>>();
-  private readonly cursors = new Map<string, number>();
+  /** By route id, then version: where the round robin inside the set goes on. */
+  private readonly cursors = new Map<string, Map<string, number>>();
 
   /** `usable` says whether an upstream may take this request (active, not ejected, not tried yet). */
   pick(
@@ -21,35 +22,53 @@ export class Balancer {
     sets: readonly UpstreamSet[],
     usable: (upstream: Upstream) => boolean,
   ): Choice | undefined {
-    const candidates = sets.filter((set) => set.weight > 0 && set.upstreams.some(usable));
-    if (candidates.length === 0) return undefined;
-    const weights = this.currentWeights.get(routeId) ?? new Map<string, number>();
-    this.currentWeights.set(routeId, weights);
+    let weights: Map<string, number> | undefined;
     let total = 0;
     let best: UpstreamSet | undefined;
-    for (const set of candidates) {
+    let bestWeight = 0;
+    for (const set of sets) {
+      if (set.weight <= 0 || !set.upstreams.some(usable)) continue;
+      weights ??= this.weightsOf(routeId);
       total += set.weight;
       const current = (weights.get(set.version) ?? 0) + set.weight;
       weights.set(set.version, current);
-      if (!best || current > (weights.get(best.version) ?? 0)) best = set;
+      if (!best || current > bestWeight) {
+        best = set;
+        bestWeight = current;
+      }
     }
-    if (!best) return undefined;
-    weights.set(best.version, (weights.get(best.version) ?? 0) - total);
-    const upstream = this.nextInSet(`${routeId}\u0000${best.version}`, best.upstreams, usable);
+    if (!best || !weights) return undefined;
+    weights.set(best.version, bestWeight - total);
+    const upstream = this.nextInSet(routeId, best, usable);
     return upstream && { set: best, upstream };
   }
 
+  private weightsOf(routeId: string): Map<string, number> {
+    let weights = this.currentWeights.get(routeId);
+    if (!weights) {
+      weights = new Map();
+      this.currentWeights.set(routeId, weights);
+    }
+    return weights;
+  }
+
   private nextInSet(
-    key: string,
-    upstreams: readonly Upstream[],
+    routeId: string,
+    set: UpstreamSet,
     usable: (upstream: Upstream) => boolean,
   ): Upstream | undefined {
-    const start = this.cursors.get(key) ?? 0;
+    let cursors = this.cursors.get(routeId);
+    if (!cursors) {
+      cursors = new Map();
+      this.cursors.set(routeId, cursors);
+    }
+    const { upstreams } = set;
+    const start = cursors.get(set.version) ?? 0;
     for (let offset = 0; offset < upstreams.length; offset++) {
       const index = (start + offset) % upstreams.length;
       const upstream = upstreams[index]!;
       if (usable(upstream)) {
-        this.cursors.set(key, index + 1);
+        cursors.set(set.version, index + 1);
         return upstream;
       }
     }
@@ -60,7 +79,6 @@ export class Balancer {
   retain(routeIds: ReadonlySet<string>): void {
     for (const routeId of this.currentWeights.keys())
       if (!routeIds.has(routeId)) this.currentWeights.delete(routeId);
-    for (const key of this.cursors.keys())
-      if (!routeIds.has(key.slice(0, key.indexOf("\u0000")))) this.cursors.delete(key);
+    for (const routeId of this.cursors.keys()) if (!routeIds.has(routeId)) this.cursors.delete(routeId);
   }
 }

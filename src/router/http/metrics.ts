@@ -8,12 +8,30 @@ export interface RequestLabels {
   readonly version: string;
 }
 
+/** What names a route in the metrics. */
+export interface RouteIdentity {
+  readonly id: string;
+  readonly project: string;
+  readonly service: string;
+}
+
 /** Why an upstream failed a request: no connection, connection lost before an answer, too slow. */
 export type UpstreamErrorReason = "connect" | "reset" | "timeout";
+
+/** The label objects of one route and version, made once so that counting a request allocates none. */
+interface RequestSeries {
+  readonly labels: RequestLabels;
+  /** By status class, `1xx` … `5xx`. */
+  readonly byClass: Map<string, RequestLabels & { readonly status_class: string }>;
+}
+
+const STATUS_CLASSES = ["0xx", "1xx", "2xx", "3xx", "4xx", "5xx"];
 
 /** The router's Prometheus metrics, on a registry of its own (never the process-global one). */
 export class RouterMetrics {
   readonly registry = new Registry();
+  /** By route id, then version. */
+  private readonly series = new Map<string, Map<string, RequestSeries>>();
   private readonly requests = new Counter({
     name: "slipway_router_requests_total",
     help: "Requests answered, by route, version and status class",
@@ -45,9 +63,32 @@ export class RouterMetrics {
     registers: [this.registry],
   });
 
-  observeRequest(labels: RequestLabels, status: number, seconds: number): void {
-    this.requests.inc({ ...labels, status_class: `${Math.floor(status / 100)}xx` });
-    this.durations.observe({ ...labels }, seconds);
+  /** One answered request of `route`, served by `version` (`none` when no upstream was reached). */
+  observeRequest(route: RouteIdentity, version: string, status: number, seconds: number): void {
+    const series = this.seriesOf(route, version);
+    const statusClass = STATUS_CLASSES[Math.floor(status / 100)] ?? `${Math.floor(status / 100)}xx`;
+    let withClass = series.byClass.get(statusClass);
+    if (!withClass) {
+      withClass = { ...series.labels, status_class: statusClass };
+      series.byClass.set(statusClass, withClass);
+    }
+    this.requests.inc(withClass);
+    this.durations.observe(series.labels, seconds);
+  }
+
+  private seriesOf(route: RouteIdentity, version: string): RequestSeries {
+    let versions = this.series.get(route.id);
+    if (!versions) {
+      versions = new Map();
+      this.series.set(route.id, versions);
+    }
+    let series = versions.get(version);
+    if (!series || series.labels.project !== route.project || series.labels.service !== route.service) {
+      const labels = { project: route.project, service: route.service, route: route.id, version };
+      series = { labels, byClass: new Map() };
+      versions.set(version, series);
+    }
+    return series;
   }
 
   /** Counts a client connection; call the returned function when it closes. */

@@ -8,6 +8,8 @@ export type RateDecision =
   | { readonly allowed: true }
   | { readonly allowed: false; readonly retryAfterSeconds: number };
 
+const ALLOWED: RateDecision = Object.freeze({ allowed: true });
+
 /**
  * A token bucket per client address: `perSecond` tokens flow in, at most `burst` are kept, each
  * request takes one. `perSecond` 0 turns the limit off.
@@ -18,7 +20,7 @@ export class RateLimiter {
   constructor(private readonly now: () => number = Date.now) {}
 
   take(client: string, perSecond: number, burst: number): RateDecision {
-    if (perSecond <= 0) return { allowed: true };
+    if (perSecond <= 0) return ALLOWED;
     const capacity = Math.max(burst, 1);
     const now = this.now();
     const bucket = this.buckets.get(client) ?? { tokens: capacity, updatedMs: now };
@@ -28,7 +30,7 @@ export class RateLimiter {
     if (this.buckets.size > 10_000) this.forgetFull(capacity, perSecond);
     if (bucket.tokens >= 1) {
       bucket.tokens -= 1;
-      return { allowed: true };
+      return ALLOWED;
     }
     return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - bucket.tokens) / perSecond)) };
   }

@@ -48,8 +48,7 @@ export function finishRecord(
   const { route, set } = record;
   const version = set?.version ?? (route?.kind === "static" ? "static" : "none");
   if (route) {
-    const labels = { project: route.project, service: route.service, route: route.id, version };
-    context.metrics.observeRequest(labels, status, durationMs / 1000);
+    context.metrics.observeRequest(route, version, status, durationMs / 1000);
     if (set) context.stats.record(route.id, version, { error: status >= 500, durationMs });
   }
   if (!context.accessLog.enabled) return;

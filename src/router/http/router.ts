@@ -234,5 +234,6 @@ export class Router {
     for (const connection of this.context.inflight.connections()) connection.destroy();
     await this.listeners.closeAll();
     this.context.agents.destroy();
+    this.context.accessLog.flush();
   }
 }

@@ -9,10 +9,16 @@ const keyOf = (upstream: Upstream) => `${upstream.id}\u0000${upstream.host}:${up
  */
 export class UpstreamAgents {
   private readonly agents = new Map<string, Agent>();
+  /** The keys of the configuration's upstream objects, so a request builds none. */
+  private readonly keys = new WeakMap<Upstream, string>();
   private readonly retiring = new Map<NodeJS.Timeout, Agent>();
 
   for(upstream: Upstream): Agent {
-    const key = keyOf(upstream);
+    let key = this.keys.get(upstream);
+    if (key === undefined) {
+      key = keyOf(upstream);
+      this.keys.set(upstream, key);
+    }
     let agent = this.agents.get(key);
     if (!agent) {
       // LIFO keeps a few warm sockets busy and lets the rest expire on the upstream's keep-alive timeout.

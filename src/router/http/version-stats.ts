@@ -25,10 +25,16 @@ export class VersionStats {
 
   /** One request (or one refused connection, without a duration). */
   record(routeId: string, version: string, outcome: { error: boolean; durationMs?: number }): void {
-    const versions = this.routes.get(routeId) ?? new Map<string, Tally>();
-    this.routes.set(routeId, versions);
-    const tally = versions.get(version) ?? { requests: 0, errors: 0, seen: 0, durations: [] };
-    versions.set(version, tally);
+    let versions = this.routes.get(routeId);
+    if (!versions) {
+      versions = new Map();
+      this.routes.set(routeId, versions);
+    }
+    let tally = versions.get(version);
+    if (!tally) {
+      tally = { requests: 0, errors: 0, seen: 0, durations: [] };
+      versions.set(version, tally);
+    }
     tally.requests++;
     if (outcome.error) tally.errors++;
     if (outcome.durationMs === undefined) return;

@@ -31,11 +31,11 @@ describe("PostgreSQL backups that must not restore, or must not replace anything
   beforeAll(async () => {
     pg = await startPostgresServer();
     identity = await generateX25519Identity();
-  });
+  }, 120_000);
   afterAll(async () => {
     await pg?.stop();
     rmSync(localDir, { recursive: true, force: true });
-  });
+  }, 120_000);
 
   describe("damaged backups", () => {
     let manifestId: string;
@@ -54,7 +54,7 @@ describe("PostgreSQL backups that must not restore, or must not replace anything
       await createFixtureDatabase(pg, "guarded");
       before = await tableChecksums(pg, "guarded");
       manifestId = (await runBackup({ engine: engine(), store: localStore, project, service: "guarded" })).id;
-    });
+    }, 120_000);
 
     it.each([
       ["truncated", (bytes: Buffer) => bytes.subarray(0, bytes.length - 1000)],
@@ -155,7 +155,10 @@ describe("PostgreSQL backups that must not restore, or must not replace anything
       runBackup({ engine: engineFor("upload"), store: new LocalStore(blocked), project, service: "upload" }),
     ).rejects.toMatchObject({ code: "E_BACKUP_UPLOAD" });
     const sessions = () =>
-      pg.sql("postgres", "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'slipway-backup' AND pid <> pg_backend_pid();");
+      pg.sql(
+        "postgres",
+        "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'slipway-backup' AND pid <> pg_backend_pid();",
+      );
     for (let i = 0; i < 100 && (await sessions()).trim() !== "0"; i++)
       await new Promise((r) => setTimeout(r, 100));
     expect((await sessions()).trim()).toBe("0");

@@ -37,12 +37,12 @@ describe("PostgresBackupEngine on a real server", { timeout: 60_000 }, () => {
     localStore = new LocalStore(localDir);
     identity = await generateX25519Identity();
     recipient = await identityToRecipient(identity);
-  });
+  }, 120_000);
   afterAll(async () => {
     s3Store?.close();
     await Promise.allSettled([pg?.stop(), s3?.stop()]);
     rmSync(localDir, { recursive: true, force: true });
-  });
+  }, 120_000);
 
   const stores = { local: () => localStore as BackupStore, s3: () => s3Store as BackupStore };
   const combos = (["local", "s3"] as const).flatMap((store) => [

@@ -80,12 +80,12 @@ describe("VolumeBackupEngine", { timeout: 60_000 }, () => {
     localStore = new LocalStore(join(root, "store"));
     identity = await generateX25519Identity();
     recipient = await identityToRecipient(identity);
-  });
+  }, 120_000);
   afterAll(async () => {
     s3Store?.close();
     await s3?.stop();
     rmSync(root, { recursive: true, force: true });
-  });
+  }, 120_000);
 
   const stores = { local: () => localStore as BackupStore, s3: () => s3Store as BackupStore };
   const combos = (["local", "s3"] as const).flatMap((store) => [

@@ -10,11 +10,11 @@ describe("S3Store against s3rver on loopback", { timeout: 30_000 }, () => {
   beforeAll(async () => {
     server = await startS3Server();
     store = new S3Store(server.storeOptions("team/backups/"));
-  });
+  }, 120_000);
   afterAll(async () => {
     store?.close();
     await server?.stop();
-  });
+  }, 120_000);
 
   storeConformance(() => store);
 
