@@ -12,6 +12,7 @@ import { openState, type Release, type StateStore } from "../state/index.js";
 import { ProcessTarget } from "../targets/process/process-target.js";
 import type { ExecResult } from "../targets/target.js";
 import type { DeployEvent, PsResult } from "./api.js";
+import { livingAgentPid } from "./client.js";
 import type { SlipwayPaths } from "./paths.js";
 import { ProjectSpecs } from "./project-specs.js";
 import { Scheduler } from "./scheduler.js";
@@ -64,6 +65,15 @@ export class Agent {
 
   /** Start-up: adopt what still runs, finish interrupted deploys by returning to the active release, serve routes. */
   async start(): Promise<void> {
+    // One agent per state directory: a second one would adopt, restart and recover the same instances.
+    const other = livingAgentPid(this.paths);
+    if (other !== undefined && other !== process.pid) {
+      throw new SlipwayError({
+        code: "E_AGENT_RUNNING",
+        message: `agent ${other} already runs for ${this.paths.home}`,
+        hint: "it answers once it has started; stop it with `slipway agent stop`",
+      });
+    }
     writeFileSync(this.paths.pidFile, String(process.pid));
     await this.traffic.proxy.ensureRunning();
     for (const project of this.specs.projects()) {

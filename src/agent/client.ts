@@ -5,8 +5,9 @@ import { resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { SlipwayError } from "../errors.js";
+import { readProcStat } from "../targets/process/proc-stat.js";
 import type { ApiError } from "./api.js";
-import type { SlipwayPaths } from "./paths.js";
+import { defaultHome, type SlipwayPaths } from "./paths.js";
 
 /** The `slipway` executable, used to start the agent as a daemon. */
 export const SLIPWAY_BIN = resolve(import.meta.dirname, "../../bin/slipway");
@@ -113,8 +114,32 @@ async function replaceOutdatedAgent(client: AgentClient): Promise<boolean> {
   return false;
 }
 
-/** Starts the agent in the background (its own session, output to agent.log) and waits until it answers. */
-export async function startAgentDaemon(paths: SlipwayPaths, timeoutMs = 15_000): Promise<AgentClient> {
+/**
+ * The PID in agent.pid when it is a live slipway agent of this state directory: one that serves, or
+ * one still starting up (it answers only once it has taken over what runs and finished an
+ * interrupted deploy).
+ */
+export function livingAgentPid(paths: SlipwayPaths): number | undefined {
+  try {
+    const pid = Number(readFileSync(paths.pidFile, "utf8"));
+    const argv = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+    const env = Object.fromEntries(
+      readFileSync(`/proc/${pid}/environ`, "utf8")
+        .split("\0")
+        .map((entry) => [entry.slice(0, entry.indexOf("=")), entry.slice(entry.indexOf("=") + 1)]),
+    );
+    const isAgent = argv.includes(SLIPWAY_BIN) && argv.includes("agent") && defaultHome(env) === paths.home;
+    return isAgent && readProcStat(pid)?.state !== "Z" ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Starts the agent in the background (its own session, output to agent.log) and waits until it
+ * answers — patiently: after a crash it first finishes (or rolls back) the interrupted deploy.
+ */
+export async function startAgentDaemon(paths: SlipwayPaths, timeoutMs = 60_000): Promise<AgentClient> {
   const client = new AgentClient(paths);
   if (await replaceOutdatedAgent(client)) return client;
   mkdirSync(paths.home, { recursive: true });
@@ -129,7 +154,8 @@ export async function startAgentDaemon(paths: SlipwayPaths, timeoutMs = 15_000):
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await client.isUp()) return client;
-    if (child.exitCode !== null) break;
+    // Ours exits at once when another agent is starting up: wait for that one instead.
+    if (child.exitCode !== null && livingAgentPid(paths) === undefined) break;
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new SlipwayError({

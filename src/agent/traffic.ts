@@ -1,7 +1,7 @@
+import { join } from "node:path";
 import type { VersionMeasure } from "../deploy/strategies/canary-analysis.js";
 import type { CanaryDecision, TrafficControl } from "../deploy/traffic-control.js";
 import type { Certificate } from "../router/model.js";
-import { join } from "node:path";
 import { NginxDriver } from "../router/nginx/driver.js";
 import { CertificateManager } from "../router/tls/manager.js";
 import type { StateStore } from "../state/index.js";

@@ -23,7 +23,9 @@ export function connectionTokens(connection: string | string[] | undefined): Set
   let tokens: Set<string> | undefined;
   for (const token of String(connection).split(",")) {
     const name = token.trim().toLowerCase();
-    if (name !== "" && !HOP_BY_HOP.has(name)) (tokens ??= new Set()).add(name);
+    if (name === "" || HOP_BY_HOP.has(name)) continue;
+    tokens ??= new Set();
+    tokens.add(name);
   }
   return tokens;
 }
@@ -65,7 +67,8 @@ export function upstreamRequestHeaders(
   const host = incoming.host ?? "";
   const forwardedFor = trustedValue(incoming, "x-forwarded-for", context.trusted);
   headers["x-forwarded-for"] = forwardedFor ? `${forwardedFor}, ${context.peer}` : context.peer;
-  headers["x-forwarded-proto"] = trustedValue(incoming, "x-forwarded-proto", context.trusted) ?? context.proto;
+  headers["x-forwarded-proto"] =
+    trustedValue(incoming, "x-forwarded-proto", context.trusted) ?? context.proto;
   headers["x-forwarded-host"] = trustedValue(incoming, "x-forwarded-host", context.trusted) ?? host;
   const element = `for=${forwardedValue(isIP(context.peer) === 6 ? `[${context.peer}]` : context.peer)};proto=${context.proto}${host ? `;host=${forwardedValue(host)}` : ""}`;
   const forwarded = trustedValue(incoming, "forwarded", context.trusted);

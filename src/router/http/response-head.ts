@@ -17,7 +17,8 @@ export function relayedHeaderLines(
   for (let index = 0; index < rawHeaders.length; index += 2) {
     const name = rawHeaders[index]!;
     if (name.length === 10 && name.toLowerCase() === "connection")
-      connection = connection === undefined ? rawHeaders[index + 1] : `${connection},${rawHeaders[index + 1]}`;
+      connection =
+        connection === undefined ? rawHeaders[index + 1] : `${connection},${rawHeaders[index + 1]}`;
   }
   const named = connectionTokens(connection);
   const lines: string[] = [];
@@ -25,7 +26,10 @@ export function relayedHeaderLines(
   for (let index = 0; index < rawHeaders.length; index += 2) {
     const name = rawHeaders[index]!.toLowerCase();
     if (isHopByHop(name, named)) continue;
-    if (name === REQUEST_ID || Object.hasOwn(security, name)) (present ??= new Set()).add(name);
+    if (name === REQUEST_ID || Object.hasOwn(security, name)) {
+      present ??= new Set();
+      present.add(name);
+    }
     lines.push(rawHeaders[index]!, rawHeaders[index + 1]!);
   }
   for (const name of Object.keys(security)) if (!present?.has(name)) lines.push(name, security[name]!);
