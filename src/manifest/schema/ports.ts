@@ -12,14 +12,14 @@ export interface Port {
   /** Host address to bind; absent means all interfaces (`0.0.0.0`). */
   readonly host_ip?: string | undefined;
   /** Default `tcp`. */
-  readonly protocol: "tcp" | "udp";
+  readonly protocol: "tcp" | "udp" | "sctp";
   /** Default `ingress`. */
   readonly mode: "ingress" | "host";
   readonly app_protocol?: string | undefined;
 }
 
 const SHORT_PORT =
-  /^(?:(?:(?<ip>\[[0-9a-fA-F:.]+\]|[0-9.]+|[0-9a-fA-F:]*::[0-9a-fA-F:]*):)?(?<published>\d+(?:-\d+)?)?:)?(?<target>\d+(?:-\d+)?)(?:\/(?<protocol>tcp|udp))?$/;
+  /^(?:(?:(?<ip>\[[0-9a-fA-F:.]+\]|[0-9.]+|[0-9a-fA-F:]*::[0-9a-fA-F:]*)?:)?(?<published>\d+(?:-\d+)?)?:)?(?<target>\d+(?:-\d+)?)(?:\/(?<protocol>tcp|udp|sctp))?$/;
 
 type PortRange = readonly [number, number];
 const RANGE = /^\d+(?:-\d+)?$/;
@@ -53,7 +53,7 @@ export function parseShortPort(spec: string): Port[] | string {
   const host = published === undefined ? undefined : parseRange(published, "host");
   if (typeof host === "string") return `"${spec}" has ${host}`;
   if (typeof target === "string") return `"${spec}" has ${target}`;
-  const hostIp = ip?.replace(/^\[|\]$/g, "");
+  const hostIp = ip ? ip.replace(/^\[|\]$/g, "") : undefined;
   const base = {
     protocol: (protocol ?? "tcp") as Port["protocol"],
     mode: "ingress" as const,
@@ -88,7 +88,7 @@ const longPort = composeObject({
       return String(value).trim();
     })
     .optional(),
-  protocol: z.enum(["tcp", "udp"]).default("tcp"),
+  protocol: z.enum(["tcp", "udp", "sctp"]).default("tcp"),
   app_protocol: z.string().optional(),
 });
 

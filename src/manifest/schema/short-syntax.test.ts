@@ -23,6 +23,16 @@ describe("parseShortPort", () => {
     ]);
   });
 
+  it("reads an empty host address and sctp as Docker does", () => {
+    expect(parseShortPort(":2283:2283")).toMatchObject([
+      { target: 2283, published: "2283", host_ip: undefined },
+    ]);
+    expect(parseShortPort("::80")).toMatchObject([{ target: 80, published: undefined }]);
+    expect(parseShortPort("8080:80/sctp")).toMatchObject([
+      { target: 80, published: "8080", protocol: "sctp" },
+    ]);
+  });
+
   it("expands equal ranges per port and keeps a host range for a single target", () => {
     expect(parseShortPort("9000-9002:8000-8002")).toMatchObject([
       { target: 8000, published: "9000" },
