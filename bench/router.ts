@@ -2,7 +2,10 @@
  * bench/router: throughput and latency of the same app reached directly, through slipway's builtin
  * router (its own process) and through nginx (the nginx driver), in one run on this machine.
  * Prints req/s, p50 and p99, and ratios to direct. Target: builtin ≥ 0.8 × nginx throughput.
- * Run: npm run bench -- router   (bounded: 3 × 8 s of load, loopback only)
+ * Each target first gets the same unmeasured warm-up load: the app and the router are Node processes
+ * whose first seconds of traffic run unoptimized code (longer still on a busy machine), and the
+ * builtin router would otherwise be measured cold right after a warm app and an nginx without a JIT.
+ * Run: npm run bench -- router   (bounded: 3 × (5 + 8) s of load, loopback only)
  */
 import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
@@ -17,6 +20,7 @@ import type { RouterConfig } from "../src/router/model.js";
 import { NginxDriver } from "../src/router/nginx/driver.js";
 
 const DURATION_S = 8;
+const WARMUP_S = 5;
 const CONNECTIONS = 32;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -79,8 +83,8 @@ interface Figures {
   readonly errors: number;
 }
 
-async function load(url: string): Promise<Figures> {
-  const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION_S });
+async function load(url: string, duration = DURATION_S): Promise<Figures> {
+  const result = await autocannon({ url, connections: CONNECTIONS, duration });
   return {
     rps: result.requests.average,
     p50: result.latency.p50,
@@ -131,12 +135,14 @@ try {
   await nginx.apply(config(nginxPort, upstreamPort));
   await sleep(500);
 
-  const direct = await load(`http://127.0.0.1:${upstreamPort}/`);
-  const builtin = await load(`http://127.0.0.1:${routerPort}/`);
-  const viaNginx = await load(`http://127.0.0.1:${nginxPort}/`);
+  const urls = [upstreamPort, routerPort, nginxPort].map((port) => `http://127.0.0.1:${port}/`);
+  for (const url of urls) await load(url, WARMUP_S);
+  const [direct, builtin, viaNginx] = [await load(urls[0]!), await load(urls[1]!), await load(urls[2]!)];
   const row = (name: string, f: Figures) =>
     `${name.padEnd(8)} ${f.rps.toFixed(0).padStart(7)} req/s  p50 ${f.p50} ms  p99 ${f.p99} ms  errors ${f.errors}  (${(f.rps / direct.rps).toFixed(2)} of direct)`;
-  console.log(`${CONNECTIONS} keep-alive connections, ${DURATION_S} s each, 1 nginx worker, one Node app`);
+  console.log(
+    `${CONNECTIONS} keep-alive connections, ${DURATION_S} s each after ${WARMUP_S} s of warm-up, 1 nginx worker, one Node app`,
+  );
   console.log(row("direct", direct));
   console.log(row("builtin", builtin));
   console.log(row("nginx", viaNginx));

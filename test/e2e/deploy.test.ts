@@ -162,6 +162,8 @@ services:
     await eventually(
       "the instance to be seen exited",
       async () => (await s.ps()).instances[0]?.state === "exited",
+      30_000,
+      1000,
     );
 
     const again = await s.cli(["deploy", "--json"]);

@@ -70,11 +70,12 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** Polls `check` every 200 ms until it returns something truthy; throws naming `what` after `timeoutMs`. */
+/** Polls `check` every `intervalMs` until it returns something truthy; throws naming `what` after `timeoutMs`. */
 export async function eventually<T>(
   what: string,
   check: () => T | Promise<T>,
   timeoutMs = 30_000,
+  intervalMs = 200,
 ): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
@@ -88,7 +89,7 @@ export async function eventually<T>(
     }
     if (Date.now() > deadline)
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${String(last)})`);
-    await sleep(200);
+    await sleep(intervalMs);
   }
 }
 

@@ -56,10 +56,15 @@ describe.concurrent("when the agent is killed", PATIENT, () => {
     process.kill(dead!.pid, "SIGKILL");
     await eventually("the instance to die", () => !isAlive(dead!.pid), 5000);
     expect((await answer(port)).pid).toBe(survivor!.pid);
-    const restarted = await eventually("the dead instance to be restarted", async () => {
-      const instance = (await s.ps()).instances.find((i) => i.id === dead!.id);
-      return instance?.state === "healthy" && instance.pid !== dead!.pid ? instance : undefined;
-    });
+    const restarted = await eventually(
+      "the dead instance to be restarted",
+      async () => {
+        const instance = (await s.ps()).instances.find((i) => i.id === dead!.id);
+        return instance?.state === "healthy" && instance.pid !== dead!.pid ? instance : undefined;
+      },
+      30_000,
+      1000,
+    );
     expect(restarted.restarts).toBe(1);
     expect(s.servicePids()).toEqual([restarted.pid, survivor!.pid].sort((a, b) => a - b));
   });
@@ -147,6 +152,7 @@ services:
         return (await s.ps()).instances.find((i) => i.service === "flaky" && i.state === "crashloop");
       },
       60_000,
+      1000,
     );
     const elapsed = Date.now() - started;
     expect(failures).toEqual([]);

@@ -9,7 +9,9 @@ import { ConnectFailed } from "./upstream-connect.js";
 /**
  * Opens a request towards an upstream and resolves once its connection is up (at once for a reused
  * keep-alive connection), so that nothing is sent, and no byte of the client's body consumed,
- * before a retry on another upstream is still possible.
+ * before a retry on another upstream is still possible. The connect timeout is armed only for a
+ * new connection or a request the agent queues: a timer set and cleared per request costs more than
+ * the rest of the hand-over.
  */
 export function openUpstreamRequest(
   options: RequestOptions,
@@ -18,6 +20,7 @@ export function openUpstreamRequest(
   return new Promise((resolve) => {
     const request = httpRequest(options);
     let settled = false;
+    let timer: NodeJS.Timeout | undefined;
     const settle = (value: ClientRequest | ConnectFailed) => {
       if (settled) return;
       settled = true;
@@ -25,12 +28,20 @@ export function openUpstreamRequest(
       if (value instanceof ConnectFailed) request.destroy();
       resolve(value);
     };
-    const timer = setTimeout(() => settle(new ConnectFailed("timeout")), connectTimeoutMs);
+    const armTimeout = () => {
+      timer ??= setTimeout(() => settle(new ConnectFailed("timeout")), connectTimeoutMs);
+    };
     // Stays attached: an error between `connect` and the caller's own listener must not crash the router.
     request.on("error", () => settle(new ConnectFailed("connect")));
     request.once("socket", (socket) => {
-      if (socket.connecting) socket.once("connect", () => settle(request));
-      else settle(request);
+      if (!socket.connecting) return settle(request);
+      armTimeout();
+      socket.once("connect", () => settle(request));
+    });
+    // The agent hands a socket over on the next tick (queued before this one); without one by then,
+    // the request waits for a connection.
+    process.nextTick(() => {
+      if (!settled) armTimeout();
     });
   });
 }

@@ -28,12 +28,16 @@ describe("PostgreSQL backups that must not restore, or must not replace anything
   const engineFor = (database: string) => new PostgresBackupEngine({ ...pg.connection, database });
   const project = "shop";
 
+  // Kept as a promise so that afterAll stops a server that finishes starting after the hook timed out.
+  let server: Promise<PostgresServer> | undefined;
+
   beforeAll(async () => {
-    pg = await startPostgresServer();
+    server = startPostgresServer();
+    pg = await server;
     identity = await generateX25519Identity();
   }, 120_000);
   afterAll(async () => {
-    await pg?.stop();
+    await (await server?.catch(() => undefined))?.stop();
     rmSync(localDir, { recursive: true, force: true });
   }, 120_000);
 

@@ -31,8 +31,12 @@ describe("PostgresBackupEngine on a real server", { timeout: 60_000 }, () => {
   const engineFor = (database: string) => new PostgresBackupEngine({ ...pg.connection, database });
   const project = "shop";
 
+  // Kept as a promise so that afterAll stops servers that finish starting after the hook timed out.
+  let servers: Promise<[PostgresServer, S3Server]> | undefined;
+
   beforeAll(async () => {
-    [pg, s3] = await Promise.all([startPostgresServer(), startS3Server()]);
+    servers = Promise.all([startPostgresServer(), startS3Server()]);
+    [pg, s3] = await servers;
     s3Store = new S3Store(s3.storeOptions("pg"));
     localStore = new LocalStore(localDir);
     identity = await generateX25519Identity();
@@ -40,7 +44,8 @@ describe("PostgresBackupEngine on a real server", { timeout: 60_000 }, () => {
   }, 120_000);
   afterAll(async () => {
     s3Store?.close();
-    await Promise.allSettled([pg?.stop(), s3?.stop()]);
+    const started = (await servers?.catch(() => undefined)) ?? [];
+    await Promise.allSettled(started.map((server) => server.stop()));
     rmSync(localDir, { recursive: true, force: true });
   }, 120_000);
 

@@ -17,7 +17,8 @@ import { RedisBackupEngine } from "./redis-engine.js";
 describe("RedisBackupEngine on real servers", { timeout: 60_000 }, () => {
   const root = mkdtempSync(join(tmpdir(), "slipway-redis-test-"));
   chmodSync(root, 0o755); // the servers run as the unix user redis
-  const running = new Set<RedisServer>();
+  // Every server ever started, as promises: afterAll also stops one still starting when a test timed out.
+  const started: Promise<RedisServer>[] = [];
   let s3: S3Server;
   let s3Store: S3Store;
   let localStore: LocalStore;
@@ -25,15 +26,12 @@ describe("RedisBackupEngine on real servers", { timeout: 60_000 }, () => {
   let recipient: string;
   const project = "cache";
 
-  const start = async (dir: string) => {
-    const server = await startRedisServer(dir);
-    running.add(server);
+  const start = (dir: string) => {
+    const server = startRedisServer(dir);
+    started.push(server);
     return server;
   };
-  const stop = async (server: RedisServer) => {
-    await server.stop();
-    running.delete(server);
-  };
+  const stop = (server: RedisServer) => server.stop();
 
   beforeAll(async () => {
     s3 = await startS3Server();
@@ -44,7 +42,7 @@ describe("RedisBackupEngine on real servers", { timeout: 60_000 }, () => {
   }, 120_000);
   afterAll(async () => {
     s3Store?.close();
-    await Promise.allSettled([...running].map((server) => server.stop()));
+    await Promise.allSettled(started.map(async (server) => (await server).stop()));
     await s3?.stop();
     rmSync(root, { recursive: true, force: true });
   }, 120_000);
