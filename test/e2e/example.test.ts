@@ -27,7 +27,7 @@ const run = (args: string[], extra: Record<string, string> = {}) =>
 afterAll(() => {
   run(["down"]);
   slipway(["agent", "stop"], { cwd: REPO, env });
-  for (const file of ["proxy.pid", "agent.pid"]) {
+  for (const file of ["proxy.pid", "router.pid", "agent.pid"]) {
     try {
       process.kill(Number(readFileSync(join(home.dir, file), "utf8").split(" ")[0]), "SIGTERM");
     } catch {
@@ -40,7 +40,13 @@ afterAll(() => {
 describe("example bot platform on the process target", () => {
   it("deploys, keeps data across a redeploy and down/deploy", { timeout: 900_000 }, async () => {
     const port = await freePort();
-    env = { SLIPWAY_HOME: home.dir, WEB_PORT: String(port) };
+    env = {
+      SLIPWAY_HOME: home.dir,
+      WEB_PORT: String(port),
+      HTTP_PORT: String(await freePort()),
+      HTTPS_PORT: String(await freePort()),
+      SLIPWAY_ROUTER_HOST: "127.0.0.1",
+    };
     const base = `http://127.0.0.1:${port}`;
 
     const first = run(["deploy"]);
