@@ -1,4 +1,4 @@
-import { existsSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { type DeployOutcome, deployApp } from "../deploy/deploy.js";
 import { stopSignal } from "../deploy/instance-spec.js";
 import { handleOf, retireInstance } from "../deploy/instances.js";
@@ -75,6 +75,8 @@ export class Agent {
       });
     }
     writeFileSync(this.paths.pidFile, String(process.pid));
+    // Services may run as other users (PostgreSQL as `postgres`): they must be able to traverse the home.
+    chmodSync(this.paths.home, (statSync(this.paths.home).mode & 0o777) | 0o111);
     await this.traffic.proxy.ensureRunning();
     for (const project of this.specs.projects()) {
       // Deploys run inside the agent, so one still marked running now was cut short, whatever its owner
