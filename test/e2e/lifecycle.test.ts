@@ -2,7 +2,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { answer, load } from "./http.js";
-import { eventually, freePort, isAlive, PATIENT, sandboxPerTest, servicesIn } from "./sandbox.js";
+import { isAlive } from "./procs.js";
+import { eventually, freePort, PATIENT, sandboxPerTest, servicesIn } from "./sandbox.js";
 
 const sandbox = sandboxPerTest();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -5,9 +5,7 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
-  readdirSync,
   readFileSync,
-  readlinkSync,
   realpathSync,
   rmSync,
   writeFileSync,
@@ -20,6 +18,7 @@ import { afterAll } from "vitest";
 import type { DeployEvent, PsResult } from "../../src/agent/api.js";
 import type { Deploy, Release } from "../../src/state/index.js";
 import { type CliResult, REPO } from "./cli.js";
+import { exeOf, isAlive, pidsWithEnv, startTimeOf } from "./procs.js";
 
 const BIN = join(REPO, "bin/slipway");
 const APPS = join(REPO, "test/e2e/apps");
@@ -91,45 +90,6 @@ export async function eventually<T>(
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${String(last)})`);
     await sleep(intervalMs);
   }
-}
-
-/** `/proc/PID/stat` field 22 (start time in clock ticks); undefined if the process is gone or a zombie. */
-function startTimeOf(pid: number): string | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return fields[0] === "Z" ? undefined : fields[19];
-  } catch {
-    return undefined;
-  }
-}
-
-/** Whether the process exists and is not a zombie. */
-export const isAlive = (pid: number): boolean => startTimeOf(pid) !== undefined;
-
-function exeOf(pid: number): string | undefined {
-  try {
-    return readlinkSync(`/proc/${pid}/exe`);
-  } catch {
-    return undefined;
-  }
-}
-
-/** PIDs of live processes whose environment contains exactly `NAME=value`. */
-function pidsWithEnv(name: string, value: string): number[] {
-  const wanted = `${name}=${value}`;
-  const pids: number[] = [];
-  for (const entry of readdirSync("/proc")) {
-    const pid = Number(entry);
-    if (!Number.isInteger(pid) || pid === process.pid) continue;
-    try {
-      if (readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").includes(wanted) && isAlive(pid))
-        pids.push(pid);
-    } catch {
-      // Gone, or not ours to read.
-    }
-  }
-  return pids;
 }
 
 /**

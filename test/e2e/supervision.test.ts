@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { answer, get, load } from "./http.js";
-import { eventually, freePort, isAlive, PATIENT, type Sandbox, sandboxPerTest } from "./sandbox.js";
+import { isAlive } from "./procs.js";
+import { eventually, freePort, PATIENT, type Sandbox, sandboxPerTest } from "./sandbox.js";
 
 const sandbox = sandboxPerTest();
 

@@ -16,10 +16,11 @@ const HOP_BY_HOP = new Set([
 
 /**
  * The header names a `Connection` header lists (hop-by-hop as well), lower-cased; undefined when it
- * lists none but the usual ones (`keep-alive`), so the common case allocates nothing.
+ * lists only names that are hop-by-hop anyway (`keep-alive`), so the common case allocates nothing.
  */
 export function connectionTokens(connection: string | string[] | undefined): Set<string> | undefined {
-  if (connection === undefined) return undefined;
+  if (connection === undefined || connection === "keep-alive" || connection === "Keep-Alive")
+    return undefined;
   let tokens: Set<string> | undefined;
   for (const token of String(connection).split(",")) {
     const name = token.trim().toLowerCase();
@@ -32,7 +33,7 @@ export function connectionTokens(connection: string | string[] | undefined): Set
 
 /** Whether a lower-case header name is hop-by-hop: always, or because `Connection` names it. */
 export function isHopByHop(name: string, named: Set<string> | undefined): boolean {
-  return HOP_BY_HOP.has(name) || (named !== undefined && named.has(name));
+  return HOP_BY_HOP.has(name) || named?.has(name) === true;
 }
 
 /** Headers without the hop-by-hop ones (RFC 9110 §7.6.1), including those named in `Connection`. */

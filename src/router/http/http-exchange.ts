@@ -39,8 +39,9 @@ export function sendBody(
 export interface RelayOptions {
   /** Until the response head arrives; then the longest pause between response bytes. */
   readonly timeoutMs: number;
-  /** Added when the upstream did not set them, like the request id. */
+  /** The security headers of the client's scheme, added where the upstream did not set them. */
   readonly securityHeaders: Readonly<Record<string, string>>;
+  /** Sent as `x-request-id` unless the upstream set its own. */
   readonly requestId: string;
   readonly onBytes: (bytes: number) => void;
 }
