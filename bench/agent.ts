@@ -13,6 +13,7 @@ import { join } from "node:path";
 import type { DeployEvent } from "../src/agent/api.js";
 import { AgentClient, startAgentDaemon } from "../src/agent/client.js";
 import { slipwayPaths } from "../src/agent/paths.js";
+import { freePort } from "../src/deploy/ports.js";
 import { loadManifest } from "../src/manifest/load.js";
 import { serializeAppSpec } from "../src/manifest/serialize.js";
 
@@ -23,14 +24,6 @@ const cpuTicks = (pid: number) => {
   return Number(fields[11]) + Number(fields[12]);
 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 const BOOT_MS = 800;
 const APP = `import http from "node:http";

@@ -15,6 +15,7 @@ import { join } from "node:path";
 import autocannon from "autocannon";
 import { SLIPWAY_BIN } from "../src/agent/client.js";
 import { slipwayPaths } from "../src/agent/paths.js";
+import { freePort } from "../src/deploy/ports.js";
 import { RouterAdminClient } from "../src/router/http/admin-client.js";
 import type { RouterConfig } from "../src/router/model.js";
 import { NginxDriver } from "../src/router/nginx/driver.js";
@@ -23,14 +24,6 @@ const DURATION_S = 8;
 const WARMUP_S = 5;
 const CONNECTIONS = 32;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 function config(port: number, upstreamPort: number): RouterConfig {
   return {

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { freePort } from "../../src/deploy/ports.js";
 import { project, REPO, slipway } from "./cli.js";
 
 /**
@@ -11,14 +11,6 @@ import { project, REPO, slipway } from "./cli.js";
 const COMPOSE = join(REPO, "examples/bot-platform/compose.yaml");
 const home = project({});
 const name = `bp${process.pid}`;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 let env: Record<string, string> = {};
 const run = (args: string[], extra: Record<string, string> = {}) =>
