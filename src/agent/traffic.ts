@@ -5,6 +5,7 @@ import type { Certificate } from "../router/model.js";
 import { NginxDriver } from "../router/nginx/driver.js";
 import { CertificateManager } from "../router/tls/manager.js";
 import type { StateStore } from "../state/index.js";
+import { coalesced } from "./coalesce.js";
 import type { SlipwayPaths } from "./paths.js";
 import type { ProjectSpecs } from "./project-specs.js";
 import { ProxyController } from "./proxy-controller.js";
@@ -128,8 +129,14 @@ export class Traffic implements TrafficControl {
       });
   }
 
-  /** Recomputes both tables from state and waits until both data planes serve them. */
-  async publish(): Promise<void> {
+  /**
+   * Recomputes both tables from state and waits until both data planes serve them. Publishes run
+   * one at a time, in order (the router refuses an older generation); callers that arrive while one
+   * is queued share it, since it will read the state they changed.
+   */
+  readonly publish = coalesced(() => this.publishNow());
+
+  private async publishNow(): Promise<void> {
     const projects = this.projectsTraffic();
     await this.proxy.apply(
       projects.flatMap((p) =>

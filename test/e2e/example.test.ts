@@ -3,14 +3,18 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { freePort } from "../../src/deploy/ports.js";
 import { project, REPO, slipway } from "./cli.js";
+import { send } from "./http.js";
 
 /**
  * The example bot platform, deployed for real on the process target (PostgreSQL, Redis, seven Node
- * services): data written through the API survives a redeploy and a down/deploy cycle.
+ * services): every service healthy, the router serves the mini-app and the API, the bot answers a
+ * Telegram update through the FAKE Bot API, and data written through the API survives a redeploy
+ * and a down/deploy cycle.
  */
 const COMPOSE = join(REPO, "examples/bot-platform/compose.yaml");
 const home = project({});
 const name = `bp${process.pid}`;
+const SECRET = "demo-webhook-secret";
 
 let env: Record<string, string> = {};
 const run = (args: string[], extra: Record<string, string> = {}) =>
@@ -29,21 +33,26 @@ afterAll(() => {
   home.cleanup();
 });
 
-// Skipped in CI until it has passed once after the home-permission fix (see the issue note).
-const skipInCi = process.env.CI === "true";
-if (skipInCi)
-  console.log("example.test.ts skipped in CI: not yet verified after the SLIPWAY_HOME permission fix");
-describe.skipIf(skipInCi)("example bot platform on the process target", () => {
-  it("deploys, keeps data across a redeploy and down/deploy", { timeout: 900_000 }, async () => {
-    const port = await freePort();
+const json = async (port: number, path: string, init: Parameters<typeof send>[1] = {}) => {
+  const answer = await send(port, { path, ...init });
+  return { status: answer.status, body: JSON.parse(answer.body) as unknown };
+};
+
+describe("example bot platform on the process target", () => {
+  it("deploys, serves through the router, keeps data across a redeploy and down/deploy", {
+    timeout: 900_000,
+  }, async () => {
+    const web = await freePort();
+    const http = await freePort();
     env = {
       SLIPWAY_HOME: home.dir,
-      WEB_PORT: String(port),
-      HTTP_PORT: String(await freePort()),
+      WEB_PORT: String(web),
+      HTTP_PORT: String(http),
       HTTPS_PORT: String(await freePort()),
       SLIPWAY_ROUTER_HOST: "127.0.0.1",
     };
-    const base = `http://127.0.0.1:${port}`;
+    // A retried attempt finds the previous attempt's players: names are unique per attempt.
+    const player = `alice-${Date.now()}`;
 
     const first = run(["deploy"]);
     expect(first.stderr).toBe("");
@@ -55,14 +64,38 @@ describe.skipIf(skipInCi)("example bot platform on the process target", () => {
       new Set(["api", "bot", "cache", "db", "fake-telegram", "frontend", "runtime"]),
     );
     expect(ps.instances.every((i) => i.state === "healthy")).toBe(true);
+    expect(ps.instances.filter((i) => i.service === "api")).toHaveLength(2);
 
-    const created = await fetch(`${base}/api/players`, {
+    // The published port (serve.js behind the service proxy) and the router (static mini-app + API).
+    const created = await json(web, "/api/players", {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ name: "alice" }),
+      body: JSON.stringify({ name: player }),
     });
     expect(created.status).toBe(201);
+    const page = await send(http, { path: "/" });
+    expect(page.status).toBe(200);
+    expect(page.body).toContain("<html");
+    expect((await json(http, "/api/players")).body).toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: player })]),
+    );
 
+    // The bot: the secret header is required, and a /stats update is answered through the fake API.
+    const update = (id: number) =>
+      JSON.stringify({ update_id: id, message: { message_id: 1, chat: { id: 42 }, text: "/stats" } });
+    const webhook = (headers: Record<string, string>, id: number) =>
+      send(http, {
+        path: "/telegram/webhook",
+        method: "POST",
+        headers: { "content-type": "application/json", ...headers },
+        body: update(id),
+      });
+    expect((await webhook({}, 1)).status).toBe(401);
+    expect((await webhook({ "x-telegram-bot-api-secret-token": SECRET }, 2)).status).toBe(200);
+    const sent = (await json(http, "/fake-telegram/sent")).body as { result: { chat_id: number }[] };
+    expect(sent.result.some((message) => message.chat_id === 42)).toBe(true);
+
+    // A new API version: only the services that use APP_VERSION change; the data stays.
     const second = run(["deploy", "--json"], { APP_VERSION: "2" });
     expect(second.code).toBe(0);
     const events = second.stdout
@@ -71,15 +104,15 @@ describe.skipIf(skipInCi)("example bot platform on the process target", () => {
       .map((line) => JSON.parse(line));
     const unchanged = events.filter((e) => e.phase === "unchanged").map((e) => e.service);
     expect(unchanged).toEqual(expect.arrayContaining(["db", "cache", "frontend", "fake-telegram"]));
-    expect(await (await fetch(`${base}/api/version`)).json()).toEqual({ version: "2" });
-    expect(await (await fetch(`${base}/api/players`)).json()).toEqual([
-      expect.objectContaining({ name: "alice" }),
-    ]);
+    expect((await json(web, "/api/version")).body).toEqual({ version: "2" });
+    expect((await json(web, "/api/players")).body).toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: player })]),
+    );
 
     expect(run(["down"]).code).toBe(0);
     expect(run(["deploy"], { APP_VERSION: "2" }).code).toBe(0);
-    expect(await (await fetch(`${base}/api/players`)).json()).toEqual([
-      expect.objectContaining({ name: "alice" }),
-    ]);
+    expect((await json(web, "/api/players")).body).toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: player })]),
+    );
   });
 });

@@ -15,11 +15,33 @@ export interface HttpResult {
   readonly body: string;
 }
 
-/** One GET to 127.0.0.1:port on a fresh connection; rejects on connection errors and after `timeoutMs`. */
-export function get(port: number, timeoutMs = 8000): Promise<HttpResult> {
+/**
+ * One request to 127.0.0.1:port on a fresh connection (never a pooled one: a pooled socket may have
+ * been closed by a deploy while the test was blocked in a synchronous CLI call); rejects on
+ * connection errors and after `timeoutMs`.
+ */
+export function send(
+  port: number,
+  options: {
+    path?: string;
+    method?: string;
+    headers?: Record<string, string>;
+    body?: string;
+    timeoutMs?: number;
+  } = {},
+): Promise<HttpResult> {
+  const timeoutMs = options.timeoutMs ?? 8000;
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: "127.0.0.1", port, path: "/", agent: false, timeout: timeoutMs },
+      {
+        host: "127.0.0.1",
+        port,
+        path: options.path ?? "/",
+        method: options.method ?? "GET",
+        headers: options.headers,
+        agent: false,
+        timeout: timeoutMs,
+      },
       (response) => {
         let body = "";
         response.setEncoding("utf8");
@@ -32,8 +54,13 @@ export function get(port: number, timeoutMs = 8000): Promise<HttpResult> {
     );
     req.on("timeout", () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
     req.on("error", reject);
-    req.end();
+    req.end(options.body);
   });
+}
+
+/** One GET of / on a fresh connection. */
+export function get(port: number, timeoutMs = 8000): Promise<HttpResult> {
+  return send(port, { timeoutMs });
 }
 
 /** The app's answer on a published port; throws unless it is a 200. */
