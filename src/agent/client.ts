@@ -3,7 +3,6 @@ import { mkdirSync, openSync, readFileSync } from "node:fs";
 import { request as httpRequest, type IncomingMessage } from "node:http";
 import { resolve } from "node:path";
 import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
 import { SlipwayError } from "../errors.js";
 import { readProcStat } from "../targets/process/proc-stat.js";
 import type { ApiError } from "./api.js";
@@ -96,10 +95,13 @@ export class AgentClient {
   }
 }
 
-/** Identifies the installed build; an agent started from another build is replaced (services keep running). */
+/**
+ * Identifies the installed build (the one `bin/slipway` runs, also when this code runs from sources
+ * in tests and benches); an agent started from another build is replaced (services keep running).
+ */
 export function buildId(): string {
   try {
-    return readFileSync(fileURLToPath(new URL("../BUILD", import.meta.url)), "utf8").trim();
+    return readFileSync(resolve(SLIPWAY_BIN, "../../dist/BUILD"), "utf8").trim();
   } catch {
     return "unknown";
   }

@@ -26,9 +26,18 @@ export class RouterController {
     return Number(pid);
   }
 
-  /** Starts the router when it is not running (first start, or it crashed); idempotent. */
-  async ensureRunning(): Promise<void> {
-    if (this.runningPid() !== undefined) return;
+  private starting: Promise<void> | undefined;
+
+  /** Starts the router when it is not running (first start, or it crashed); idempotent, one start at a time. */
+  ensureRunning(): Promise<void> {
+    if (this.runningPid() !== undefined) return Promise.resolve();
+    this.starting ??= this.start().finally(() => {
+      this.starting = undefined;
+    });
+    return this.starting;
+  }
+
+  private async start(): Promise<void> {
     const log = openSync(this.paths.routerLog, "a");
     const child = spawn(process.execPath, [SLIPWAY_BIN, "router"], {
       detached: true,

@@ -2,8 +2,8 @@ import { join } from "node:path";
 import type { VersionMeasure } from "../deploy/strategies/canary-analysis.js";
 import type { CanaryDecision, TrafficControl } from "../deploy/traffic-control.js";
 import type { Certificate } from "../router/model.js";
-import { NginxDriver } from "../router/nginx/driver.js";
-import { CertificateManager } from "../router/tls/manager.js";
+import type { NginxDriver } from "../router/nginx/driver.js";
+import type { CertificateManager } from "../router/tls/manager.js";
 import type { StateStore } from "../state/index.js";
 import { coalesced } from "./coalesce.js";
 import type { SlipwayPaths } from "./paths.js";
@@ -22,7 +22,8 @@ export class Traffic implements TrafficControl {
   private readonly decisions = new Map<string, (decision: CanaryDecision) => void>();
   readonly proxy: ProxyController;
   readonly router: RouterController;
-  private readonly certificates: CertificateManager;
+  /** Loaded on first use: the TLS libraries cost the idle agent several MB it rarely needs. */
+  private certificateManager: CertificateManager | undefined;
   private readonly acmeChallenges: Record<string, string> = {};
   private readonly acmeInFlight = new Set<string>();
   private generation = Date.now();
@@ -38,7 +39,6 @@ export class Traffic implements TrafficControl {
   ) {
     this.proxy = new ProxyController(paths);
     this.router = new RouterController(paths);
-    this.certificates = new CertificateManager({ dir: paths.tlsDir });
   }
 
   private projectsTraffic(): ProjectTraffic[] {
@@ -57,6 +57,14 @@ export class Traffic implements TrafficControl {
     });
   }
 
+  private async certificates(): Promise<CertificateManager> {
+    if (!this.certificateManager) {
+      const { CertificateManager } = await import("../router/tls/manager.js");
+      this.certificateManager ??= new CertificateManager({ dir: this.paths.tlsDir });
+    }
+    return this.certificateManager;
+  }
+
   /** Certificates for every TLS route: user files, ACME for public domains (self-signed until issued), else self-signed. */
   private async certificatesFor(projects: readonly ProjectTraffic[]): Promise<Certificate[]> {
     const certificates: Certificate[] = [];
@@ -66,18 +74,20 @@ export class Traffic implements TrafficControl {
         for (const route of service["x-slipway"].routes) {
           if (route.tls === "off" || route.domains.length === 0) continue;
           if (route.tls === "files" && tls.cert_file && tls.key_file) {
-            certificates.push(await this.certificates.useFiles(route.domains, tls.cert_file, tls.key_file));
+            certificates.push(
+              await (await this.certificates()).useFiles(route.domains, tls.cert_file, tls.key_file),
+            );
             continue;
           }
           const wantsAcme =
             route.tls === "acme" || (route.tls === "auto" && route.domains.every(isPublicDomain));
           const issued = wantsAcme
-            ? (await this.certificates.listCertificates()).find(
+            ? (await (await this.certificates()).listCertificates()).find(
                 (c) => c.source === "acme" && route.domains.every((d) => c.domains.includes(d)),
               )
             : undefined;
           if (issued) certificates.push(issued);
-          else certificates.push(await this.certificates.ensureSelfSigned(route.domains));
+          else certificates.push(await (await this.certificates()).ensureSelfSigned(route.domains));
           if (wantsAcme && !issued) this.orderAcme(spec.name, route.domains, tls.acme_directory, tls.email);
         }
       }
@@ -95,18 +105,20 @@ export class Traffic implements TrafficControl {
     const key = domains.join(",");
     if (this.acmeInFlight.has(key)) return;
     this.acmeInFlight.add(key);
-    void this.certificates
-      .obtainAcme(domains, {
-        directoryUrl: directoryUrl ?? "https://acme-v02.api.letsencrypt.org/directory",
-        email,
-        setChallenge: async (token, keyAuthorization) => {
-          this.acmeChallenges[token] = keyAuthorization;
-          await this.publish();
-        },
-        clearChallenge: async (token) => {
-          delete this.acmeChallenges[token];
-        },
-      })
+    void this.certificates()
+      .then((manager) =>
+        manager.obtainAcme(domains, {
+          directoryUrl: directoryUrl ?? "https://acme-v02.api.letsencrypt.org/directory",
+          email,
+          setChallenge: async (token, keyAuthorization) => {
+            this.acmeChallenges[token] = keyAuthorization;
+            await this.publish();
+          },
+          clearChallenge: async (token) => {
+            delete this.acmeChallenges[token];
+          },
+        }),
+      )
       .then(
         () =>
           this.store.addEvent({
@@ -159,6 +171,7 @@ export class Traffic implements TrafficControl {
       host: process.env.SLIPWAY_ROUTER_HOST ?? "0.0.0.0",
     });
     if (routed.some((p) => p.spec["x-slipway"].router.driver === "nginx")) {
+      const { NginxDriver } = await import("../router/nginx/driver.js");
       this.nginx ??= new NginxDriver({ prefix: join(this.paths.home, "nginx") });
       await this.nginx.apply(config);
     } else {

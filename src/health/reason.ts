@@ -1,4 +1,4 @@
-import { formatDuration } from "../manifest/schema/duration.js";
+import { formatDuration } from "../manifest/duration.js";
 import { describeProbe, type Probe, type ProbeResult } from "./probe.js";
 
 /** Why an instance was found unhealthy, naming the probe and its last output. */

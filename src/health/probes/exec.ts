@@ -1,4 +1,4 @@
-import { formatDuration } from "../../manifest/schema/duration.js";
+import { formatDuration } from "../../manifest/duration.js";
 import type { ExecResult } from "../../targets/target.js";
 import { clipOutput, type ExecProbe, errorText, type ProbeExec, type ProbeResult } from "../probe.js";
 

@@ -1,4 +1,4 @@
-import { formatDuration } from "../../manifest/schema/duration.js";
+import { formatDuration } from "../../manifest/duration.js";
 import { clipOutput, errorText, type HttpProbe, type ProbeResult } from "../probe.js";
 
 const DEFAULT_EXPECT_STATUS: readonly [number, number] = [200, 399];

@@ -1,5 +1,5 @@
 import { connect } from "node:net";
-import { formatDuration } from "../../manifest/schema/duration.js";
+import { formatDuration } from "../../manifest/duration.js";
 import { errorText, type ProbeResult, type TcpProbe } from "../probe.js";
 
 /** Opens a TCP connection and closes it at once; healthy when the connection is accepted in time. */
