@@ -168,7 +168,7 @@ export class Traffic implements TrafficControl {
       generation: ++this.generation,
       certificates: await this.certificatesFor(routed),
       acmeChallenges: { ...this.acmeChallenges },
-      host: process.env.SLIPWAY_ROUTER_HOST ?? "0.0.0.0",
+      host: process.env.SLIPWAY_ROUTER_HOST ?? routerHost(routed),
     });
     if (routed.some((p) => p.spec["x-slipway"].router.driver === "nginx")) {
       const { NginxDriver } = await import("../router/nginx/driver.js");
@@ -244,4 +244,10 @@ export class Traffic implements TrafficControl {
       await new Promise((r) => setTimeout(r, 100));
     }
   }
+}
+
+/** One router serves every project: their common `router.host`, or every interface when they differ. */
+function routerHost(projects: readonly ProjectTraffic[]): string {
+  const hosts = new Set(projects.map((p) => p.spec["x-slipway"].router.host));
+  return hosts.size === 1 ? [...hosts][0]! : "0.0.0.0";
 }

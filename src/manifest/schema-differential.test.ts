@@ -48,6 +48,7 @@ const STRICTER_THAN_SCHEMA = [
   "bad-duration",
   "bad-port-spec",
   "bad-restart",
+  "bad-router-host",
   "bad-strategy",
   "bad-volume-mode",
   "canary-weight",

@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { Cron } from "croner";
 import { z } from "zod";
 import { Duration, duration } from "./duration.js";
@@ -158,6 +159,11 @@ export const projectSlipway = composeObject({
   router: composeObject({
     /** `builtin` or `nginx`. Default `builtin`. */
     driver: z.enum(["builtin", "nginx"]).default("builtin"),
+    /** Address the router listens on. Default `0.0.0.0` (every IPv4 interface); `127.0.0.1` keeps it local. */
+    host: z
+      .string()
+      .refine((value) => isIP(value) !== 0, "must be an IP address such as 0.0.0.0, 127.0.0.1 or ::")
+      .default("0.0.0.0"),
     /** Default 80. */
     http_port: int.default(80),
     /** Default 443. */
