@@ -1,5 +1,5 @@
 import { prepareInstance } from "../deploy/instance-spec.js";
-import { handleOf, readinessProbe, startInstance, waitReady } from "../deploy/instances.js";
+import { handleOf, readinessProbe, retireInstance, startInstance, waitReady } from "../deploy/instances.js";
 import type { DeployRuntime } from "../deploy/runtime.js";
 import { healthConfigFromHealthcheck } from "../health/from-healthcheck.js";
 import { HealthMonitor } from "../health/monitor.js";
@@ -90,6 +90,7 @@ export class Supervisor {
   private async check(instance: Instance): Promise<void> {
     if (instance.state === "starting" || instance.state === "draining" || instance.state === "stopped")
       return;
+    if (instance.state === "standby") return this.checkStandby(instance);
     const service = this.serviceOf(instance);
     if (!service) return;
     if (instance.state === "exited" || instance.state === "crashloop")
@@ -119,6 +120,31 @@ export class Supervisor {
     await this.rt.publish(instance.project);
     if (shouldRestart(service, state.exitCode, instance.restarts))
       this.restartAt.set(instance.id, now + backoffMs(recent.length));
+  }
+
+  /**
+   * A blue-green colour kept warm: stopped when its `keep_old` window ends (not while a deploy of the
+   * project runs: a rollback may be switching back to it), forgotten when it died (it is never
+   * restarted; a rollback then starts the release afresh).
+   */
+  private async checkStandby(instance: Instance): Promise<void> {
+    const expired = Date.now() >= (instance.standbyUntil ?? 0);
+    if (expired && this.rt.store.runningDeploy(instance.project)) return;
+    const state = await this.rt.target.inspect(handleOf(instance));
+    if (!expired && state.state === "running") return;
+    const current = this.rt.store.getInstance(instance.id);
+    if (current?.state !== "standby" || current.pid !== instance.pid) return;
+    await retireInstance(this.rt, current, this.serviceOf(instance));
+    this.rt.store.addEvent({
+      project: instance.project,
+      service: instance.service,
+      releaseId: instance.releaseId,
+      kind: "instance.standby-ended",
+      level: expired ? "info" : "warning",
+      message: expired
+        ? `${instance.id} stopped: its blue-green keep_old window ended`
+        : `${instance.id} exited while on standby; a rollback to ${instance.releaseId} will start it afresh`,
+    });
   }
 
   private async maybeRestart(instance: Instance, service: ServiceSpec): Promise<void> {

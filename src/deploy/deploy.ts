@@ -6,7 +6,7 @@ import { decodeRelease, encodeRelease, type ReleaseContent } from "../release/co
 import { sha256, stableJson } from "../release/hash.js";
 import type { Release } from "../state/index.js";
 import { DeployFailure } from "./failure.js";
-import { handleOf } from "./instances.js";
+import { handleOf, retireInstance } from "./instances.js";
 import { runServiceJob } from "./jobs.js";
 import { reconcileService } from "./reconcile.js";
 import { blueGreen, recreate, rolling, type ServiceChange } from "./replace.js";
@@ -42,7 +42,9 @@ async function isUpToDate(
   service: ServiceSpec,
   artifact: ServiceArtifact,
 ): Promise<boolean> {
-  const instances = rt.store.listInstances(app.name, { service: service.name });
+  const instances = rt.store
+    .listInstances(app.name, { service: service.name })
+    .filter((i) => i.state !== "standby");
   if (instances.length !== service.deploy.replicas) return false;
   if (instances.some((i) => i.serviceHash !== artifact.hash || i.state !== "healthy")) return false;
   return (await rt.target.adopt(instances.map(handleOf))).length === instances.length;
@@ -72,14 +74,21 @@ async function rollOutService(
       );
     }
   }
-  const old = rt.store.listInstances(app.name, { service: service.name });
+  const strategy = service["x-slipway"].strategy;
+  let old = rt.store.listInstances(app.name, { service: service.name });
+  // Warm instances on standby only serve a blue-green switch back; any other rollout stops them first
+  // (a new instance may take the id of one of them).
+  if (strategy !== "blue-green") {
+    await Promise.all(old.filter((i) => i.state === "standby").map((i) => retireInstance(rt, i, service)));
+    old = old.filter((i) => i.state !== "standby");
+  }
   // Deploying the release a service already runs repairs it in place: a rollout would start new
   // instances under the ids of the ones it replaces.
-  if (old.some((i) => i.releaseId === release))
+  if (old.some((i) => i.releaseId === release && i.state !== "standby"))
     return reconcileService(rt, app, service.name, release, artifact);
   const change: ServiceChange = { app, service: service.name, release, artifact, old };
   const replicas = service.deploy.replicas;
-  switch (service["x-slipway"].strategy) {
+  switch (strategy) {
     case "recreate":
       return recreate(rt, change, replicas);
     case "blue-green":

@@ -3,9 +3,10 @@ import { join } from "node:path";
 import { healthConfigFromHealthcheck, probeFromHealthcheck } from "../health/from-healthcheck.js";
 import type { Probe } from "../health/probe.js";
 import { waitUntilHealthy } from "../health/wait.js";
+import type { ServiceSpec } from "../manifest/model.js";
 import type { Instance } from "../state/index.js";
 import type { InstanceHandle } from "../targets/target.js";
-import type { PreparedInstance } from "./instance-spec.js";
+import { type PreparedInstance, stopSignal } from "./instance-spec.js";
 import { primaryPort } from "./ports.js";
 import type { DeployRuntime } from "./runtime.js";
 
@@ -122,20 +123,38 @@ export async function waitReady(
   return { ok: false, reason: `${spec.service}: ${result.reason}` };
 }
 
-/** Takes an instance out of rotation, lets in-flight work finish, stops it gracefully and forgets it. */
+/** How long the agent waits for an instance's in-flight work: the router closes WebSockets at `drain_timeout`. */
+function drainWaitMs(service: ServiceSpec | undefined): number {
+  return (service?.["x-slipway"].drain_timeout.ms ?? 30_000) + 2_000;
+}
+
+/** Takes an instance out of rotation and lets in-flight requests and WebSockets finish (up to `drain_timeout`). */
+export async function drainInstance(
+  rt: DeployRuntime,
+  instance: Instance,
+  service: ServiceSpec | undefined,
+): Promise<void> {
+  if (instance.state !== "healthy" && instance.state !== "draining") return;
+  rt.store.setInstanceState(instance.id, "draining");
+  await rt.publish(instance.project);
+  await rt.waitDrained?.(instance.id, drainWaitMs(service));
+}
+
+/**
+ * Takes an instance out of rotation, lets in-flight work finish, stops it gracefully (the service's
+ * `stop_signal`, SIGKILL after `stop_grace_period`) and forgets it. Without the service (it left the
+ * manifest): SIGTERM and 10 s.
+ */
 export async function retireInstance(
   rt: DeployRuntime,
   instance: Instance,
-  signal: NodeJS.Signals,
-  graceMs: number,
-  drainTimeoutMs = 30_000,
+  service: ServiceSpec | undefined,
 ): Promise<void> {
-  if (instance.state === "healthy") {
-    rt.store.setInstanceState(instance.id, "draining");
-    await rt.publish(instance.project);
-    // In-flight requests finish and WebSockets get the drain timeout before the process is stopped.
-    await rt.waitDrained?.(instance.id, drainTimeoutMs);
-  }
-  await rt.target.stop(handleOf(instance), signal, graceMs);
+  await drainInstance(rt, instance, service);
+  await rt.target.stop(
+    handleOf(instance),
+    service ? stopSignal(service) : "SIGTERM",
+    service?.stop_grace_period?.ms ?? 10_000,
+  );
   rt.store.removeInstance(instance.id);
 }

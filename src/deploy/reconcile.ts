@@ -1,6 +1,5 @@
 import type { AppSpec } from "../manifest/model.js";
 import type { ServiceArtifact } from "../release/build.js";
-import { stopSignal } from "./instance-spec.js";
 import { handleOf, retireInstance } from "./instances.js";
 import { launchReady } from "./replace.js";
 import type { DeployRuntime } from "./runtime.js";
@@ -28,8 +27,11 @@ export async function reconcileService(
       i.serviceHash === artifact.hash &&
       aliveIds.has(i.id) &&
       i.index < replicas &&
-      (i.state === "healthy" || i.state === "running"),
+      (i.state === "healthy" || i.state === "running" || (i.state === "standby" && i.releaseId === release)),
   );
+  // This release's warm blue-green colour takes traffic again as it is.
+  for (const instance of keep)
+    if (instance.state === "standby") rt.store.setInstanceState(instance.id, "healthy", { standbyUntil: null });
   for (let index = 0; index < replicas; index++) {
     if (keep.some((i) => i.index === index)) continue;
     const stale = current.find((i) => i.id === `${app.name}.${serviceName}.${release}.${index}`);
@@ -46,9 +48,9 @@ export async function reconcileService(
     .filter(
       (i) =>
         !keepIds.has(i.id) &&
-        !(i.releaseId === release && i.index < replicas && i.serviceHash === artifact.hash),
+        !(i.releaseId === release && i.index < replicas && i.serviceHash === artifact.hash) &&
+        // Another release's warm colour stays until its keep_old window ends.
+        i.state !== "standby",
     );
-  await Promise.all(
-    leaving.map((i) => retireInstance(rt, i, stopSignal(service), service.stop_grace_period?.ms ?? 10_000)),
-  );
+  await Promise.all(leaving.map((i) => retireInstance(rt, i, service)));
 }

@@ -8,6 +8,8 @@ export type InstanceRunState =
   | "healthy"
   | "unhealthy"
   | "draining"
+  /** Blue-green's previous colour: running, out of rotation, until `standbyUntil`; a rollback switches back to it. */
+  | "standby"
   | "stopped"
   | "exited"
   | "crashloop";
@@ -33,6 +35,8 @@ export interface Instance {
   readonly restarts: number;
   readonly lastExitCode: number | null;
   readonly lastError?: string | undefined;
+  /** For `standby`: when it is stopped (ms since the epoch). */
+  readonly standbyUntil?: number | undefined;
   /** Milliseconds since the epoch; stamped by the store on every write. */
   readonly updatedAt: number;
 }
@@ -48,6 +52,7 @@ export interface InstanceChanges {
   readonly restarts?: number | undefined;
   readonly lastExitCode?: number | null | undefined;
   readonly lastError?: string | null | undefined;
+  readonly standbyUntil?: number | null | undefined;
 }
 
 export interface InstanceFilter {
@@ -82,6 +87,7 @@ interface InstanceRow {
   restarts: number;
   last_exit_code: number | null;
   last_error: string | null;
+  standby_until: number | null;
   updated_at: number;
 }
 
@@ -101,6 +107,7 @@ function toInstance(row: InstanceRow): Instance {
     restarts: row.restarts,
     lastExitCode: row.last_exit_code,
     lastError: row.last_error ?? undefined,
+    standbyUntil: row.standby_until ?? undefined,
     updatedAt: row.updated_at,
   };
 }
@@ -116,6 +123,7 @@ function changeParams(changes: InstanceChanges): Record<string, string | number 
     "restarts",
     "lastExitCode",
     "lastError",
+    "standbyUntil",
   ] as const) {
     const value = changes[key];
     params[key] = value ?? null;
@@ -127,14 +135,15 @@ function changeParams(changes: InstanceChanges): Record<string, string | number 
 export function instanceStore({ db, now }: StoreContext): InstanceStore {
   const upsert = db.prepare<Record<string, string | number | null>, InstanceRow>(
     `INSERT INTO instances (id, project, service, release_id, service_hash, idx, pid, start_time, started_at,
-       port, state, restarts, last_exit_code, last_error, updated_at)
+       port, state, restarts, last_exit_code, last_error, standby_until, updated_at)
      VALUES (@id, @project, @service, @releaseId, @serviceHash, @index, @pid, @startTime, @startedAt,
-       @port, @state, @restarts, @lastExitCode, @lastError, @updatedAt)
+       @port, @state, @restarts, @lastExitCode, @lastError, @standbyUntil, @updatedAt)
      ON CONFLICT (id) DO UPDATE SET project = excluded.project, service = excluded.service,
        release_id = excluded.release_id, service_hash = excluded.service_hash, idx = excluded.idx,
        pid = excluded.pid, start_time = excluded.start_time, started_at = excluded.started_at,
        port = excluded.port, state = excluded.state, restarts = excluded.restarts,
-       last_exit_code = excluded.last_exit_code, last_error = excluded.last_error, updated_at = excluded.updated_at
+       last_exit_code = excluded.last_exit_code, last_error = excluded.last_error,
+       standby_until = excluded.standby_until, updated_at = excluded.updated_at
      RETURNING *`,
   );
   const get = db.prepare<[string], InstanceRow>("SELECT * FROM instances WHERE id = ?");
@@ -152,7 +161,8 @@ export function instanceStore({ db, now }: StoreContext): InstanceStore {
        port = IIF(@set_port, @port, port),
        restarts = IIF(@set_restarts, @restarts, restarts),
        last_exit_code = IIF(@set_lastExitCode, @lastExitCode, last_exit_code),
-       last_error = IIF(@set_lastError, @lastError, last_error)
+       last_error = IIF(@set_lastError, @lastError, last_error),
+       standby_until = IIF(@set_standbyUntil, @standbyUntil, standby_until)
      WHERE id = @id RETURNING *`,
   );
 
@@ -174,6 +184,7 @@ export function instanceStore({ db, now }: StoreContext): InstanceStore {
           restarts: instance.restarts,
           lastExitCode: instance.lastExitCode,
           lastError: instance.lastError ?? null,
+          standbyUntil: instance.standbyUntil ?? null,
           updatedAt: now(),
         });
         return toInstance(row!);

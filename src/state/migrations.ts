@@ -94,6 +94,36 @@ export const MIGRATIONS: readonly string[] = [
     value TEXT NOT NULL
   ) STRICT, WITHOUT ROWID;
   `,
+  // 1 → 2: blue-green keeps the old colour warm: state 'standby' until standby_until (ms since the epoch).
+  `
+  CREATE TABLE instances_v2 (
+    id             TEXT PRIMARY KEY,
+    project        TEXT NOT NULL,
+    service        TEXT NOT NULL,
+    release_id     TEXT NOT NULL,
+    service_hash   TEXT NOT NULL,
+    idx            INTEGER NOT NULL,
+    pid            INTEGER NOT NULL,
+    start_time     TEXT NOT NULL,
+    started_at     INTEGER NOT NULL,
+    port           INTEGER,
+    state          TEXT NOT NULL CHECK (state IN
+                   ('starting', 'running', 'healthy', 'unhealthy', 'draining', 'standby', 'stopped', 'exited', 'crashloop')),
+    restarts       INTEGER NOT NULL,
+    last_exit_code INTEGER,
+    last_error     TEXT,
+    standby_until  INTEGER,
+    updated_at     INTEGER NOT NULL,
+    FOREIGN KEY (project, release_id) REFERENCES releases (project, id)
+  ) STRICT;
+  INSERT INTO instances_v2 (id, project, service, release_id, service_hash, idx, pid, start_time, started_at,
+    port, state, restarts, last_exit_code, last_error, updated_at)
+  SELECT id, project, service, release_id, service_hash, idx, pid, start_time, started_at,
+    port, state, restarts, last_exit_code, last_error, updated_at FROM instances;
+  DROP TABLE instances;
+  ALTER TABLE instances_v2 RENAME TO instances;
+  CREATE INDEX instances_by_service ON instances (project, service, release_id);
+  `,
 ];
 
 function schemaVersion(db: Database.Database): number {

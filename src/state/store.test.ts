@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
@@ -42,6 +42,26 @@ describe("openState", () => {
     const again = openTestState(file);
     expect(again.getRelease("shop", "r1")?.specHash).toBe("sha256:abc");
     expect(again.getMeta("addr.api")).toBe("10.0.0.2");
+    expect(pragmaOf(file, "user_version")).toBe(MIGRATIONS.length);
+  });
+
+  it("migrates a version-1 file: its instances survive and may then be on standby", () => {
+    const file = tempStateFile();
+    mkdirSync(dirname(file), { recursive: true });
+    const db = new Database(file);
+    db.exec(MIGRATIONS[0]!);
+    db.pragma("user_version = 1");
+    db.prepare(
+      "INSERT INTO releases (project, id, number, created_at, spec_hash, spec, artifacts_dir, status) VALUES ('shop', 'r1', 1, 1, 'h', '{}', '/a', 'active')",
+    ).run();
+    db.prepare(
+      "INSERT INTO instances (id, project, service, release_id, service_hash, idx, pid, start_time, started_at, port, state, restarts, updated_at) VALUES ('shop.api.r1.0', 'shop', 'api', 'r1', 'h', 0, 42, '7', 1, 3000, 'healthy', 0, 1)",
+    ).run();
+    db.close();
+    const store = openTestState(file);
+    expect(store.getInstance("shop.api.r1.0")).toMatchObject({ pid: 42, state: "healthy", port: 3000 });
+    const standby = store.setInstanceState("shop.api.r1.0", "standby", { standbyUntil: 5000 });
+    expect(standby).toMatchObject({ state: "standby", standbyUntil: 5000 });
     expect(pragmaOf(file, "user_version")).toBe(MIGRATIONS.length);
   });
 

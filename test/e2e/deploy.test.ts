@@ -175,4 +175,74 @@ services:
     expect(s.servicePids()).toEqual([replaced!.pid]);
     expect(await answer(port)).toMatchObject({ version: "v1", pid: replaced!.pid });
   });
+
+  it("blue-green keeps the old colour warm: a rollback only switches back, and keep_old ends it", async () => {
+    const port = await freePort();
+    const compose = (keepOld: string) => `name: \${E2E_PROJECT}
+services:
+  web:
+    build: ./app
+    command: ["node", "server.mjs"]
+    ports: ["127.0.0.1:${port}:3000"]
+    environment:
+      APP_VERSION: \${WEB_VERSION:-v1}
+    deploy: { replicas: 2 }
+    x-slipway:
+      strategy: blue-green
+      blue_green: { keep_old: ${keepOld} }
+`;
+    const s = sandbox({ "compose.yaml": compose("5m"), "short.yaml": compose("2s") });
+    expect((await s.cli(["deploy"])).code).toBe(0);
+    const blue = (await s.ps()).instances.map((i) => i.pid).sort();
+
+    const green = await s.cli(["deploy", "--json"], { WEB_VERSION: "v2" });
+    expect(green.code, green.stdout + green.stderr).toBe(0);
+    expect((await answer(port)).version).toBe("v2");
+    const afterSwitch = (await s.ps()).instances;
+    expect(afterSwitch.map((i) => [i.release, i.state]).sort()).toEqual([
+      ["r1", "standby"],
+      ["r1", "standby"],
+      ["r2", "healthy"],
+      ["r2", "healthy"],
+    ]);
+    expect(
+      afterSwitch
+        .filter((i) => i.release === "r1")
+        .map((i) => i.pid)
+        .sort(),
+    ).toEqual(blue);
+
+    // Within keep_old the rollback starts nothing: the warm blue instances take the traffic back.
+    const rollback = await s.cli(["rollback", "--json"]);
+    expect(rollback.code, rollback.stdout + rollback.stderr).toBe(0);
+    expect(finished(rollback.stdout)).toMatchObject({ status: "succeeded", release: "r1" });
+    expect(servicesIn(rollback.stdout, "starting")).toEqual([]);
+    const back = await answer(port);
+    expect(back.version).toBe("v1");
+    expect(blue).toContain(back.pid);
+    const afterRollback = (await s.ps()).instances;
+    expect(
+      afterRollback
+        .filter((i) => i.state === "healthy")
+        .map((i) => i.pid)
+        .sort(),
+    ).toEqual(blue);
+    expect(afterRollback.filter((i) => i.state === "standby").map((i) => i.release)).toEqual(["r2", "r2"]);
+
+    // A short keep_old: the old colour stops by itself once the window ends.
+    const third = await s.cli(["deploy", "-f", "short.yaml", "--json"], { WEB_VERSION: "v3" });
+    expect(third.code, third.stdout + third.stderr).toBe(0);
+    await eventually(
+      "the previous colours to stop after keep_old",
+      async () => (await s.ps()).instances.every((i) => i.state === "healthy" && i.release === "r3"),
+      30_000,
+      500,
+    );
+    expect((await answer(port)).version).toBe("v3");
+    const live = (await s.ps()).instances.map((i) => i.pid).sort((a, b) => a - b);
+    await eventually(
+      "only the live colour's processes to remain",
+      () => s.servicePids().join() === live.join(),
+    );
+  });
 });
