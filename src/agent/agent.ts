@@ -204,11 +204,17 @@ export class Agent {
   private rollbackTarget(project: string, releaseId: string | undefined) {
     const releases = this.store.listReleases(project);
     const active = this.store.activeRelease(project);
+    // The previous release is the one the active release's deploy replaced (never a newer release
+    // that was rolled back from); without that record, the newest earlier release that served.
+    const before = this.store
+      .listDeploys(project, 100)
+      .find((d) => d.kind === "deploy" && d.status === "succeeded" && d.releaseId === active?.id);
     const target = releaseId
       ? releases.find((r) => r.id === releaseId)
-      : releases.find(
+      : (releases.find((r) => r.id === before?.fromReleaseId && r.status === "superseded") ??
+        releases.find(
           (r) => r.number < (active?.number ?? Number.POSITIVE_INFINITY) && r.status === "superseded",
-        );
+        ));
     if (!target) {
       throw new SlipwayError({
         code: "E_ROLLBACK_NO_RELEASE",

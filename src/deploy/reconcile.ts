@@ -31,7 +31,8 @@ export async function reconcileService(
   );
   // This release's warm blue-green colour takes traffic again as it is.
   for (const instance of keep)
-    if (instance.state === "standby") rt.store.setInstanceState(instance.id, "healthy", { standbyUntil: null });
+    if (instance.state === "standby")
+      rt.store.setInstanceState(instance.id, "healthy", { standbyUntil: null });
   for (let index = 0; index < replicas; index++) {
     if (keep.some((i) => i.index === index)) continue;
     const stale = current.find((i) => i.id === `${app.name}.${serviceName}.${release}.${index}`);
@@ -43,14 +44,12 @@ export async function reconcileService(
   }
   await rt.publish(app.name);
   const keepIds = new Set(keep.map((i) => i.id));
-  const leaving = rt.store
-    .listInstances(app.name, { service: serviceName })
-    .filter(
-      (i) =>
-        !keepIds.has(i.id) &&
-        !(i.releaseId === release && i.index < replicas && i.serviceHash === artifact.hash) &&
-        // Another release's warm colour stays until its keep_old window ends.
-        i.state !== "standby",
-    );
+  const leaving = rt.store.listInstances(app.name, { service: serviceName }).filter(
+    (i) =>
+      !keepIds.has(i.id) &&
+      !(i.releaseId === release && i.index < replicas && i.serviceHash === artifact.hash) &&
+      // Another release's warm colour stays until its keep_old window ends.
+      i.state !== "standby",
+  );
   await Promise.all(leaving.map((i) => retireInstance(rt, i, service)));
 }

@@ -102,6 +102,10 @@ describe.concurrent("slipway deploy", PATIENT, () => {
       fromReleaseId: "r2",
       status: "succeeded",
     });
+    // r2 was rolled back from: a second rollback does not return to it, and r1 has nothing before it.
+    const again = await s.cli(["rollback"]);
+    expect(again.code).not.toBe(0);
+    expect(again.stdout + again.stderr).toContain("E_ROLLBACK_NO_RELEASE");
   });
 
   it("fails no request while a 2-replica service rolls to a new version", async () => {
