@@ -2,9 +2,10 @@ import type { ClientRequest, IncomingMessage, OutgoingHttpHeaders, ServerRespons
 import type { HttpRoute } from "../model.js";
 import type { RequestRecord, RouterContext, Snapshot } from "./context.js";
 import { type ForwardingContext, upstreamRequestHeaders } from "./forwarded.js";
-import { relayResponse, sendBody } from "./http-exchange.js";
+import { type RelayOptions, relayResponse, sendBody } from "./http-exchange.js";
 import { stripPathPrefix } from "./route-table.js";
 import { acquireUpstream, ConnectFailed } from "./upstream-connect.js";
+import { type DispatchedRequest, dispatchBodyless } from "./upstream-dispatch.js";
 import { hasBody, IDEMPOTENT_METHODS, openUpstreamRequest } from "./upstream-request.js";
 
 /** Answers the request with a response of the router's own (security headers already included). */
@@ -32,37 +33,62 @@ export async function proxyRequest(
 ): Promise<void> {
   const { request, response, route, snapshot, record, reply } = exchange;
   const limits = snapshot.config.limits;
-  const replayable = IDEMPOTENT_METHODS.has(request.method ?? "") && !hasBody(request);
+  const withBody = hasBody(request);
+  const replayable = IDEMPOTENT_METHODS.has(request.method ?? "") && !withBody;
   const headers = upstreamRequestHeaders(request.headers, exchange.forwarding);
   const path = route.stripPrefix
     ? stripPathPrefix(route.pathPrefix, request.url ?? "/")
     : (request.url ?? "/");
+  const relayOptions: RelayOptions = {
+    timeoutMs: limits.requestTimeoutMs,
+    securityHeaders: snapshot.security[record.proto],
+    requestId: record.requestId,
+    onBytes: (bytes) => {
+      record.bytes = bytes;
+    },
+  };
   const tried = new Set<string>();
   const deadlineMs = Date.now() + limits.queueTimeoutMs;
   for (let send = 1; send <= MAX_SENDS; send++) {
     let endInFlight = () => {};
-    const acquired = await acquireUpstream<ClientRequest>(context, {
+    const acquired = await acquireUpstream<Sent>(context, {
       routeId: route.id,
       deadlineMs,
       tried,
       aborted: () => response.destroyed,
       connect: async ({ upstream }) => {
         const end = context.inflight.startRequest(upstream.id);
-        const opened = await openUpstreamRequest(
-          {
-            agent: context.agents.for(upstream),
-            host: upstream.host,
-            port: upstream.port,
-            method: request.method,
-            path,
-            headers,
-            setHost: false,
-          },
-          context.settings.connectTimeoutMs,
-        );
-        if (opened instanceof ConnectFailed) end();
-        else endInFlight = end;
-        return opened;
+        try {
+          const sent: Sent | ConnectFailed = withBody
+            ? await openUpstreamRequest(
+                {
+                  agent: context.agents.for(upstream),
+                  host: upstream.host,
+                  port: upstream.port,
+                  method: request.method,
+                  path,
+                  headers,
+                  setHost: false,
+                },
+                context.settings.connectTimeoutMs,
+              ).then((opened) =>
+                opened instanceof ConnectFailed ? opened : { kind: "node" as const, opened },
+              )
+            : await dispatchBodyless(
+                context.agents.pool(upstream),
+                { method: request.method ?? "GET", path, headers },
+                response,
+                relayOptions,
+              ).then((dispatched) =>
+                dispatched instanceof ConnectFailed ? dispatched : { kind: "pool" as const, dispatched },
+              );
+          if (sent instanceof ConnectFailed) end();
+          else endInFlight = end;
+          return sent;
+        } catch (error) {
+          end();
+          throw error;
+        }
       },
     });
     if (acquired.kind === "aborted") return;
@@ -73,7 +99,15 @@ export async function proxyRequest(
     const { set, upstream } = acquired.choice;
     record.set = set;
     record.upstream = upstream;
-    const outcome = await relay(exchange, acquired.value, limits);
+    const sent = acquired.value;
+    const outcome =
+      sent.kind === "node"
+        ? await relay(exchange, sent.opened, relayOptions)
+        : await sent.dispatched.outcome.then((result) => {
+            if (result === "timeout") reply(504, "the service did not answer in time\n");
+            else if (result === "lost" && response.destroyed) return "done";
+            return result;
+          });
     endInFlight();
     if (outcome === "done") return;
     const labels = { project: route.project, service: route.service, route: route.id, version: set.version };
@@ -87,21 +121,19 @@ export async function proxyRequest(
   }
 }
 
+/** A request on its way: a `node:http` request (with a body) or one dispatched on an undici pool. */
+type Sent =
+  | { readonly kind: "node"; readonly opened: ClientRequest }
+  | { readonly kind: "pool"; readonly dispatched: DispatchedRequest };
+
 async function relay(
   exchange: Parameters<typeof proxyRequest>[1],
   upstreamRequest: ClientRequest,
-  limits: Snapshot["config"]["limits"],
+  options: RelayOptions,
 ): Promise<"done" | "lost" | "timeout"> {
-  const { request, response, record, reply, snapshot } = exchange;
-  const sent = sendBody(request, upstreamRequest, limits.maxBodyBytes);
-  const outcome = await relayResponse(upstreamRequest, response, {
-    timeoutMs: limits.requestTimeoutMs,
-    securityHeaders: snapshot.security[record.proto],
-    requestId: record.requestId,
-    onBytes: (bytes) => {
-      record.bytes = bytes;
-    },
-  });
+  const { request, response, reply, snapshot } = exchange;
+  const sent = sendBody(request, upstreamRequest, snapshot.config.limits.maxBodyBytes);
+  const outcome = await relayResponse(upstreamRequest, response, options);
   if (outcome === "failed" && sent.tooLarge()) {
     reply(413, "request body too large\n", { connection: "close" });
     return "done";

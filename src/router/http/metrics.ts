@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { Counter, Gauge, Registry } from "prom-client";
 
 /** The labels a request is counted under. `version` is `none` when no upstream was reached. */
 export interface RequestLabels {
@@ -18,33 +18,100 @@ export interface RouteIdentity {
 /** Why an upstream failed a request: no connection, connection lost before an answer, too slow. */
 export type UpstreamErrorReason = "connect" | "reset" | "timeout";
 
-/** The label objects of one route and version, made once so that counting a request allocates none. */
+/**
+ * The figures of one route and version, kept as plain numbers: counting a request hashes no label
+ * set (prom-client would, twice per request); the exposition reads them at scrape time.
+ */
 interface RequestSeries {
   readonly labels: RequestLabels;
-  /** By status class, `1xx` … `5xx`. */
-  readonly byClass: Map<string, RequestLabels & { readonly status_class: string }>;
+  /** Requests by status class, indexed by the status's first digit (0xx … 5xx, then other). */
+  readonly byClass: number[];
+  /** Requests per duration bucket (not cumulative); the last one is +Inf. */
+  readonly buckets: number[];
+  sum: number;
+  count: number;
 }
 
 const STATUS_CLASSES = ["0xx", "1xx", "2xx", "3xx", "4xx", "5xx"];
+const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+const REQUESTS = "slipway_router_requests_total";
+const DURATIONS = "slipway_router_request_duration_seconds";
+
+/** A metric value as prom-client's registry renders it. */
+interface MetricValue {
+  readonly value: number;
+  readonly labels: Readonly<Record<string, string | number>> | RequestLabels;
+  readonly metricName?: string;
+}
+
+/** A metric of our own numbers, in the shape prom-client's registry renders (`name`, `help`, `type`, `get`). */
+function customMetric(
+  name: string,
+  help: string,
+  type: "counter" | "histogram",
+  values: () => MetricValue[],
+): { name: string; help: string; type: string; aggregator: string; get(): object; reset(): void } {
+  return {
+    name,
+    help,
+    type,
+    aggregator: "sum",
+    get: () => ({ name, help, type, aggregator: "sum", values: values() }),
+    reset: () => {},
+  };
+}
 
 /** The router's Prometheus metrics, on a registry of its own (never the process-global one). */
 export class RouterMetrics {
   readonly registry = new Registry();
   /** By route id, then version. */
   private readonly series = new Map<string, Map<string, RequestSeries>>();
-  private readonly requests = new Counter({
-    name: "slipway_router_requests_total",
-    help: "Requests answered, by route, version and status class",
-    labelNames: ["project", "service", "route", "version", "status_class"] as const,
-    registers: [this.registry],
-  });
-  private readonly durations = new Histogram({
-    name: "slipway_router_request_duration_seconds",
-    help: "Time from the request's arrival to the end of its response",
-    labelNames: ["project", "service", "route", "version"] as const,
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
-    registers: [this.registry],
-  });
+  constructor() {
+    // biome-ignore lint/suspicious/noExplicitAny: prom-client's registry takes any object of this shape
+    this.registry.registerMetric(this.requestsMetric() as any);
+    // biome-ignore lint/suspicious/noExplicitAny: as above
+    this.registry.registerMetric(this.durationsMetric() as any);
+  }
+
+  private allSeries(): RequestSeries[] {
+    return [...this.series.values()].flatMap((versions) => [...versions.values()]);
+  }
+
+  private requestsMetric() {
+    return customMetric(REQUESTS, "Requests answered, by route, version and status class", "counter", () =>
+      this.allSeries().flatMap((series) =>
+        series.byClass.flatMap((value, index) =>
+          value > 0
+            ? [{ value, labels: { ...series.labels, status_class: STATUS_CLASSES[index] ?? `${index}xx` } }]
+            : [],
+        ),
+      ),
+    );
+  }
+
+  private durationsMetric() {
+    return customMetric(
+      DURATIONS,
+      "Time from the request's arrival to the end of its response",
+      "histogram",
+      () =>
+        this.allSeries().flatMap((series) => {
+          let cumulative = 0;
+          const values: MetricValue[] = series.buckets.map((inBucket, index) => {
+            cumulative += inBucket;
+            return {
+              metricName: `${DURATIONS}_bucket`,
+              value: cumulative,
+              labels: { ...series.labels, le: DURATION_BUCKETS[index] ?? "+Inf" },
+            };
+          });
+          values.push({ metricName: `${DURATIONS}_sum`, value: series.sum, labels: series.labels });
+          values.push({ metricName: `${DURATIONS}_count`, value: series.count, labels: series.labels });
+          return values;
+        }),
+    );
+  }
+
   private readonly connections = new Gauge({
     name: "slipway_router_open_connections",
     help: "Client connections open on the router's listeners (HTTP, HTTPS and TCP routes)",
@@ -66,14 +133,13 @@ export class RouterMetrics {
   /** One answered request of `route`, served by `version` (`none` when no upstream was reached). */
   observeRequest(route: RouteIdentity, version: string, status: number, seconds: number): void {
     const series = this.seriesOf(route, version);
-    const statusClass = STATUS_CLASSES[Math.floor(status / 100)] ?? `${Math.floor(status / 100)}xx`;
-    let withClass = series.byClass.get(statusClass);
-    if (!withClass) {
-      withClass = { ...series.labels, status_class: statusClass };
-      series.byClass.set(statusClass, withClass);
-    }
-    this.requests.inc(withClass);
-    this.durations.observe(series.labels, seconds);
+    const statusClass = Math.floor(status / 100);
+    series.byClass[statusClass] = (series.byClass[statusClass] ?? 0) + 1;
+    let bucket = 0;
+    while (bucket < DURATION_BUCKETS.length && seconds > DURATION_BUCKETS[bucket]!) bucket++;
+    series.buckets[bucket]!++;
+    series.sum += seconds;
+    series.count++;
   }
 
   private seriesOf(route: RouteIdentity, version: string): RequestSeries {
@@ -85,7 +151,13 @@ export class RouterMetrics {
     let series = versions.get(version);
     if (!series || series.labels.project !== route.project || series.labels.service !== route.service) {
       const labels = { project: route.project, service: route.service, route: route.id, version };
-      series = { labels, byClass: new Map() };
+      series = {
+        labels,
+        byClass: STATUS_CLASSES.map(() => 0),
+        buckets: [...DURATION_BUCKETS.map(() => 0), 0],
+        sum: 0,
+        count: 0,
+      };
       versions.set(version, series);
     }
     return series;

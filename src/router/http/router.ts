@@ -58,7 +58,7 @@ export class Router {
       stats: new VersionStats(),
       accessLog: new AccessLog(options.accessLog),
       rateLimiter: new RateLimiter(),
-      agents: new UpstreamAgents(),
+      agents: new UpstreamAgents(settings.connectTimeoutMs),
       waitForChange: (ms) => this.waitForChange(ms),
       trackLongLived: (connection) => {
         inflight.add(connection);

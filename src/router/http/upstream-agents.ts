@@ -1,24 +1,24 @@
 import { Agent } from "node:http";
+import { Pool } from "undici";
 import type { Upstream } from "../model.js";
 
 const keyOf = (upstream: Upstream) => `${upstream.id}\u0000${upstream.host}:${upstream.port}`;
 
 /**
- * One keep-alive agent per upstream, so connections are reused between requests. Agents of
- * upstreams that left the configuration are destroyed once their last request has finished.
+ * Keep-alive connections per upstream, reused between requests: an undici pool for requests
+ * without a body (most of them; the cheaper client) and a `node:http` agent for requests with a
+ * body (streamed with back-pressure and a size limit). Those of upstreams that left the
+ * configuration are closed once their last request has finished.
  */
 export class UpstreamAgents {
   private readonly agents = new Map<string, Agent>();
+  private readonly pools = new Map<string, Pool>();
   /** The keys of the configuration's upstream objects, so a request builds none. */
   private readonly keys = new WeakMap<Upstream, string>();
   private readonly retiring = new Map<NodeJS.Timeout, Agent>();
 
   for(upstream: Upstream): Agent {
-    let key = this.keys.get(upstream);
-    if (key === undefined) {
-      key = keyOf(upstream);
-      this.keys.set(upstream, key);
-    }
+    const key = this.keyFor(upstream);
     let agent = this.agents.get(key);
     if (!agent) {
       // LIFO keeps a few warm sockets busy and lets the rest expire on the upstream's keep-alive timeout.
@@ -28,9 +28,40 @@ export class UpstreamAgents {
     return agent;
   }
 
+  constructor(private readonly connectTimeoutMs = 3000) {}
+
+  private keyFor(upstream: Upstream): string {
+    let key = this.keys.get(upstream);
+    if (key === undefined) {
+      key = keyOf(upstream);
+      this.keys.set(upstream, key);
+    }
+    return key;
+  }
+
+  pool(upstream: Upstream): Pool {
+    const key = this.keyFor(upstream);
+    let pool = this.pools.get(key);
+    if (!pool) {
+      const host = upstream.host.includes(":") ? `[${upstream.host}]` : upstream.host;
+      pool = new Pool(`http://${host}:${upstream.port}`, {
+        connections: 512,
+        connect: { timeout: this.connectTimeoutMs },
+      });
+      this.pools.set(key, pool);
+    }
+    return pool;
+  }
+
   /** Retires the agents of upstreams that are not in `upstreams` any more. */
   retain(upstreams: Iterable<Upstream>): void {
     const wanted = new Set([...upstreams].map(keyOf));
+    for (const [key, pool] of this.pools) {
+      if (wanted.has(key)) continue;
+      this.pools.delete(key);
+      // Finishes the requests it has, then closes its connections.
+      void pool.close().catch(() => undefined);
+    }
     for (const [key, agent] of this.agents) {
       if (wanted.has(key)) continue;
       this.agents.delete(key);
@@ -53,5 +84,7 @@ export class UpstreamAgents {
     this.retiring.clear();
     for (const agent of this.agents.values()) agent.destroy();
     this.agents.clear();
+    for (const pool of this.pools.values()) void pool.destroy().catch(() => undefined);
+    this.pools.clear();
   }
 }
