@@ -9,7 +9,7 @@ import { DeployFailure } from "./failure.js";
 import { handleOf, retireInstance } from "./instances.js";
 import { runServiceJob } from "./jobs.js";
 import { reconcileService } from "./reconcile.js";
-import { blueGreen, recreate, rolling, type ServiceChange } from "./replace.js";
+import { blueGreen, recreate, rolling, rollingPlan, type ServiceChange } from "./replace.js";
 import type { DeployRuntime } from "./runtime.js";
 import { canary } from "./strategies/canary.js";
 
@@ -95,9 +95,9 @@ async function rollOutService(
       return blueGreen(rt, change, replicas);
     case "canary":
       if (rt.traffic) return canary(rt, rt.traffic, change, replicas);
-      return rolling(rt, change, replicas, "start-first");
+      return rolling(rt, change, replicas, rollingPlan(service, replicas));
     default:
-      return rolling(rt, change, replicas, service.deploy.update_config?.order ?? "start-first");
+      return rolling(rt, change, replicas, rollingPlan(service, replicas));
   }
 }
 
@@ -128,7 +128,7 @@ async function runOneShot(
 }
 
 export interface DeployOutcome {
-  readonly status: "succeeded" | "rolled-back";
+  readonly status: "succeeded" | "failed" | "rolled-back";
   readonly release: string;
   readonly error?: SlipwayError;
 }
@@ -220,25 +220,28 @@ export async function deployApp(
             { cause },
           );
     rt.emit({ type: "log", level: "error", message: error.message });
-    await rollBackServices(rt, project, changed, previous, active?.id);
+    // A paused rolling update (failure_action: pause) stays where it stopped; anything else is undone.
+    const paused = error.code === "E_DEPLOY_PAUSED";
+    if (!paused) await rollBackServices(rt, project, changed, previous, active?.id);
+    const status = paused ? "failed" : "rolled-back";
     rt.store.transaction(() => {
-      if (!rollbackTo) rt.store.setReleaseStatus(project, release.id, "failed");
-      rt.store.finishDeploy(deploy.id, "rolled-back", { code: error.code, message: error.message });
+      if (!rollbackTo && !paused) rt.store.setReleaseStatus(project, release.id, "failed");
+      rt.store.finishDeploy(deploy.id, status, { code: error.code, message: error.message });
     });
     rt.store.addEvent({
       project,
       releaseId: release.id,
-      kind: "deploy.rolled-back",
+      kind: paused ? "deploy.paused" : "deploy.rolled-back",
       level: "error",
       message: error.message,
     });
     rt.emit({
       type: "deploy.finished",
-      status: "rolled-back",
+      status,
       release: release.id,
       error: { code: error.code, message: error.message, hint: error.hint },
     });
-    return { status: "rolled-back", release: release.id, error };
+    return { status, release: release.id, error };
   }
 }
 

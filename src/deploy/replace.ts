@@ -1,4 +1,4 @@
-import type { AppSpec } from "../manifest/model.js";
+import type { AppSpec, ServiceSpec } from "../manifest/model.js";
 import type { ServiceArtifact } from "../release/build.js";
 import type { Instance } from "../state/index.js";
 import { DeployFailure } from "./failure.js";
@@ -73,26 +73,103 @@ export async function recreate(rt: DeployRuntime, change: ServiceChange, replica
   await rt.publish(change.app.name);
 }
 
+/** How a rolling update proceeds, from Compose `update_config` and `x-slipway.rolling`. */
+export interface RollingPlan {
+  /** start-first: new instances are ready and in rotation before old ones leave; stop-first: the other way round. */
+  readonly order: "start-first" | "stop-first";
+  /** Instances replaced at once. */
+  readonly batch: number;
+  /** Pause between batches. */
+  readonly delayMs: number;
+  /** A new instance that does not become ready: roll the deploy back, stop here (both versions keep serving), or go on without it. */
+  readonly failureAction: "rollback" | "pause" | "continue";
+}
+
 /**
- * `rolling`: instance by instance. start-first: the new instance is healthy and in rotation before
- * the old one leaves rotation and stops; stop-first: the old one stops first.
+ * The rolling plan of a service. `x-slipway.rolling` wins: `max_surge` new instances at a time
+ * (start-first), or with `max_surge: 0`, `max_unavailable` at a time (stop-first). Else Compose's
+ * `update_config` (`parallelism`, 0 = all at once; `order`, default start-first here: a rollout never
+ * leaves a service without an instance). Compose's `delay` and `failure_action` apply either way.
+ */
+export function rollingPlan(service: ServiceSpec, replicas: number): RollingPlan {
+  const update = service.deploy.update_config;
+  const surge = service["x-slipway"].rolling;
+  const order = surge
+    ? surge.max_surge === 0
+      ? "stop-first"
+      : "start-first"
+    : (update?.order ?? "start-first");
+  const batch = surge
+    ? order === "start-first"
+      ? surge.max_surge
+      : Math.max(1, surge.max_unavailable)
+    : update?.parallelism === 0
+      ? Math.max(1, replicas)
+      : (update?.parallelism ?? 1);
+  return {
+    order,
+    batch: Math.max(1, batch),
+    delayMs: update?.delay?.ms ?? 0,
+    failureAction: update?.failure_action ?? "rollback",
+  };
+}
+
+/**
+ * `rolling`: batch by batch. start-first: a batch of new instances is ready and in rotation before
+ * the old ones it replaces leave rotation, drain and stop; stop-first: the old ones stop first. A
+ * failed new instance rolls the deploy back, pauses the rollout (`E_DEPLOY_PAUSED`: what was
+ * replaced stays replaced) or is skipped (its old instance keeps serving), as `failureAction` says.
  */
 export async function rolling(
   rt: DeployRuntime,
   change: ServiceChange,
   replicas: number,
-  order: "start-first" | "stop-first",
+  plan: RollingPlan,
 ): Promise<void> {
   const old = [...change.old].sort((a, b) => a.index - b.index);
   const steps = Math.max(replicas, old.length);
-  for (let index = 0; index < steps; index++) {
-    const leaving = old[index];
-    if (order === "stop-first" && leaving) await retireAll(rt, change, [leaving]);
-    if (index < replicas) {
-      await launchReady(rt, change, index);
-      await rt.publish(change.app.name);
+  for (let first = 0; first < steps; first += plan.batch) {
+    if (first > 0 && plan.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, plan.delayMs));
+    const indices = Array.from({ length: Math.min(plan.batch, steps - first) }, (_, i) => first + i);
+    const leaving = (index: number) => old[index];
+    if (plan.order === "stop-first")
+      await retireAll(
+        rt,
+        change,
+        indices.flatMap((index) => leaving(index) ?? []),
+      );
+    const launched = await Promise.allSettled(
+      indices.map((index) =>
+        index < replicas ? launchReady(rt, change, index) : Promise.resolve(undefined),
+      ),
+    );
+    const failures = launched.flatMap((result, i) =>
+      result.status === "rejected" ? [{ index: indices[i]!, error: result.reason as Error }] : [],
+    );
+    await rt.publish(change.app.name);
+    if (failures.length > 0 && plan.failureAction === "rollback") throw failures[0]!.error;
+    if (plan.order === "start-first") {
+      // The old instances whose replacements are ready leave, also in a batch that failed elsewhere.
+      const failed = new Set(failures.map((f) => f.index));
+      await retireAll(
+        rt,
+        change,
+        indices.flatMap((index) => (failed.has(index) ? [] : (leaving(index) ?? []))),
+      );
     }
-    if (order === "start-first" && leaving) await retireAll(rt, change, [leaving]);
+    const [failure] = failures;
+    if (failure && plan.failureAction === "pause")
+      throw new DeployFailure(
+        "E_DEPLOY_PAUSED",
+        `the rolling update of ${change.service} stopped at instance ${failure.index + 1}: ${failure.error.message}`,
+        "instances already replaced keep serving next to the old ones; `slipway deploy` again to go on, or `slipway rollback`",
+      );
+    for (const { index, error } of failures)
+      rt.emit({
+        type: "log",
+        level: "warning",
+        message: `${change.service} instance ${index + 1} skipped (failure_action: continue): ${error.message}`,
+      });
   }
 }
 

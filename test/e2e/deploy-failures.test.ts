@@ -157,4 +157,56 @@ ${migrate}`;
     expect((await answer(port)).version).toBe("v1");
     expect((await s.releases()).releases.map((r) => r.id)).toEqual(["r1"]);
   });
+
+  it("applies update_config: batches of `parallelism`, and failure_action pause or continue", async () => {
+    const port = await freePort();
+    const service = (failureAction: string) => `name: \${E2E_PROJECT}
+services:
+  web:
+    build: ./app
+    command: ["node", "server.mjs"]
+    ports: ["127.0.0.1:${port}:3000"]
+    environment:
+      APP_VERSION: \${WEB_VERSION:-v1}
+      EXIT_AT_START: \${FAIL:-}
+      EXIT_AT_START_INDEX: "2"
+    deploy:
+      replicas: 4
+      update_config: { parallelism: 2, order: start-first, failure_action: ${failureAction} }
+`;
+    const s = sandbox({ "compose.yaml": service("pause"), "continue.yaml": service("continue") });
+    expect((await s.cli(["deploy"])).code).toBe(0);
+
+    // Two at a time: both instances of a batch start before either is checked.
+    const v2 = await s.cli(["deploy", "--json"], { WEB_VERSION: "v2" });
+    expect(v2.code, v2.stdout + v2.stderr).toBe(0);
+    const phases = v2.stdout
+      .split("\n")
+      .filter((line) => line.includes('"service":"web"'))
+      .map((line) => JSON.parse(line) as { phase: string; detail?: string })
+      .filter((e) => e.phase === "starting" || e.phase === "health")
+      .map((e) => `${e.phase} ${e.detail}`);
+    expect(phases.slice(0, 2).sort()).toEqual(["starting instance 1", "starting instance 2"]);
+
+    // pause: the third instance fails; the others are on v3, the third stays on v2.
+    const paused = await s.cli(["deploy", "--json"], {
+      WEB_VERSION: "v3",
+      FAIL: "broken",
+    });
+    expect(paused.code).toBe(1);
+    expect(finished(paused.stdout)).toMatchObject({ status: "failed", error: { code: "E_DEPLOY_PAUSED" } });
+    const afterPause = (await s.ps()).instances.map((i) => i.release);
+    expect(afterPause).toEqual(["r3", "r3", "r2", "r3"]);
+
+    // continue: the failing instance is skipped and its old instance keeps serving; the rest move on.
+    const went = await s.cli(["deploy", "-f", "continue.yaml", "--json"], {
+      WEB_VERSION: "v4",
+      FAIL: "broken",
+    });
+    expect(went.code, went.stdout + went.stderr).toBe(0);
+    const afterContinue = (await s.ps()).instances;
+    expect(afterContinue.filter((i) => i.release !== "r4")).toHaveLength(1);
+    expect(afterContinue.filter((i) => i.release === "r4" && i.state === "healthy")).toHaveLength(3);
+    expect(["v4", "v2", "v3"]).toContain((await answer(port)).version);
+  });
 });
