@@ -66,6 +66,22 @@ async function retireAll(
   await Promise.all(instances.map((instance) => retireInstance(rt, instance, service)));
 }
 
+/** The service's traffic split by release (each ready instance an equal share), as a deploy event. */
+function emitSplit(rt: DeployRuntime, change: ServiceChange): void {
+  const ready = rt.store
+    .listInstances(change.app.name, { service: change.service })
+    .filter((i) => i.state === "healthy");
+  if (ready.length === 0) return;
+  const byRelease = new Map<string, number>();
+  for (const instance of ready)
+    byRelease.set(instance.releaseId, (byRelease.get(instance.releaseId) ?? 0) + 1);
+  const split = [...byRelease]
+    .sort(([a], [b]) => (a === change.release ? -1 : b === change.release ? 1 : a.localeCompare(b)))
+    .map(([release, count]) => `${Math.round((count / ready.length) * 100)}% → ${release}`)
+    .join(", ");
+  rt.emit({ type: "service", service: change.service, phase: "traffic", detail: split });
+}
+
 /** `recreate`: stop every old instance, then start the new ones (a short gap; for stateful services). */
 export async function recreate(rt: DeployRuntime, change: ServiceChange, replicas: number): Promise<void> {
   await retireAll(rt, change, change.old);
@@ -147,6 +163,7 @@ export async function rolling(
       result.status === "rejected" ? [{ index: indices[i]!, error: result.reason as Error }] : [],
     );
     await rt.publish(change.app.name);
+    emitSplit(rt, change);
     if (failures.length > 0 && plan.failureAction === "rollback") throw failures[0]!.error;
     if (plan.order === "start-first") {
       // The old instances whose replacements are ready leave, also in a batch that failed elsewhere.
@@ -238,6 +255,7 @@ export async function blueGreen(rt: DeployRuntime, change: ServiceChange, replic
       if (instance.state === "healthy") rt.store.setInstanceState(instance.id, "draining");
   });
   await rt.publish(change.app.name);
+  emitSplit(rt, change);
   const keepOldMs = service["x-slipway"].blue_green?.keep_old.ms ?? 300_000;
   const keep = keepOldMs === 0 ? [] : serving.filter((i) => i.state === "healthy");
   const stale = outgoing.filter((i) => !keep.includes(i));
