@@ -29,6 +29,7 @@ export class Agent {
   private readonly supervisor: Supervisor;
   private readonly scheduler: Scheduler;
   private readonly deploying = new Set<string>();
+  private revival: NodeJS.Timeout | undefined;
   private emitters = new Map<string, (event: DeployEvent) => void>();
   readonly runtime: DeployRuntime;
 
@@ -102,6 +103,15 @@ export class Agent {
       this.scheduler.sync(project);
     }
     this.supervisor.start();
+    this.revival = setInterval(
+      () => void this.traffic.revive().catch((error: Error) => this.reportTrafficError(error)),
+      2000,
+    );
+  }
+
+  private reportTrafficError(error: Error): void {
+    for (const project of this.specs.projects())
+      this.store.addEvent({ project, kind: "traffic.error", level: "error", message: error.message });
   }
 
   /** After a deploy was cut short (the agent died): every service goes back to the active release. */
@@ -145,6 +155,7 @@ export class Agent {
   }
 
   async stop(): Promise<void> {
+    clearInterval(this.revival);
     this.supervisor.stop();
     this.scheduler.stopAll();
     this.store.close();

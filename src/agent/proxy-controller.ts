@@ -23,6 +23,11 @@ export class ProxyController {
     return Number(pid);
   }
 
+  /** It was serving listeners and its process is gone (it crashed or was killed). */
+  isDown(): boolean {
+    return (this.last?.length ?? 0) > 0 && this.runningPid() === undefined;
+  }
+
   /** Starts the proxy when it is not running (first start, or it crashed); idempotent. */
   async ensureRunning(): Promise<void> {
     if (this.runningPid() !== undefined) return;

@@ -28,6 +28,11 @@ export class RouterController {
 
   private starting: Promise<void> | undefined;
 
+  /** It was given routes and its process is gone (it crashed or was killed). */
+  isDown(): boolean {
+    return this.last !== undefined && this.starting === undefined && this.runningPid() === undefined;
+  }
+
   /** Starts the router when it is not running (first start, or it crashed); idempotent, one start at a time. */
   ensureRunning(): Promise<void> {
     if (this.runningPid() !== undefined) return Promise.resolve();

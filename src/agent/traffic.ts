@@ -148,6 +148,23 @@ export class Traffic implements TrafficControl {
    */
   readonly publish = coalesced(() => this.publishNow());
 
+  /**
+   * Restarts a data plane that died (the proxy, the builtin router) by publishing again: each
+   * comes back with the current tables. Called by the agent every few seconds.
+   */
+  async revive(): Promise<void> {
+    const down = [this.proxy.isDown() && "proxy", this.router.isDown() && "router"].filter(Boolean);
+    if (down.length === 0) return;
+    for (const project of this.specs.projects())
+      this.store.addEvent({
+        project,
+        kind: "traffic.restarted",
+        level: "warning",
+        message: `the ${down.join(" and ")} process was not running; started it again`,
+      });
+    await this.publish();
+  }
+
   private async publishNow(): Promise<void> {
     const projects = this.projectsTraffic();
     await this.proxy.apply(

@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { answer, get, load } from "./http.js";
 import { isAlive } from "./procs.js";
@@ -168,5 +170,29 @@ services:
     });
     const logs = await s.cli(["logs", "flaky", "--tail", "50"]);
     expect(logs.stdout).toContain("flaky | flaky f1 crashing");
+  });
+});
+
+describe.concurrent("when a data plane process dies", PATIENT, () => {
+  it("the agent starts the service proxy again and traffic resumes", async () => {
+    const port = await freePort();
+    const s = sandbox({ "compose.yaml": web(port, "v1", 1) });
+    const deploy = await s.cli(["deploy"]);
+    expect(deploy.code, deploy.stdout + deploy.stderr).toBe(0);
+    expect((await answer(port)).version).toBe("v1");
+
+    const proxy = Number(readFileSync(join(s.home, "proxy.pid"), "utf8").split(" ")[0]);
+    process.kill(proxy, "SIGKILL");
+    await eventually("the proxy to die", () => !isAlive(proxy), 5000);
+    // No command runs meanwhile: the agent notices by itself.
+    const back = await eventually(
+      "the published port to answer again",
+      () => answer(port).catch(() => undefined),
+      30_000,
+    );
+    expect(back.version).toBe("v1");
+    const again = Number(readFileSync(join(s.home, "proxy.pid"), "utf8").split(" ")[0]);
+    expect(again).not.toBe(proxy);
+    expect(isAlive(again)).toBe(true);
   });
 });
