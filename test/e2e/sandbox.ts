@@ -10,7 +10,6 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -19,6 +18,9 @@ import type { DeployEvent, PsResult } from "../../src/agent/api.js";
 import type { Deploy, Release } from "../../src/state/index.js";
 import { type CliResult, REPO } from "./cli.js";
 import { exeOf, isAlive, pidsWithEnv, startTimeOf } from "./procs.js";
+
+/** A TCP port that was free on loopback a moment ago. */
+export { freePort } from "../../src/deploy/ports.js";
 
 const BIN = join(REPO, "bin/slipway");
 const APPS = join(REPO, "test/e2e/apps");
@@ -59,15 +61,6 @@ export function finished(stdout: string): Extract<DeployEvent, { type: "deploy.f
 /** The services that reported `phase` in a `--json` deploy's events. */
 export const servicesIn = (stdout: string, phase: string): string[] =>
   parseEvents(stdout).flatMap((e) => (e.type === "service" && e.phase === phase ? [e.service] : []));
-
-/** A TCP port that was free on loopback a moment ago. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** Polls `check` every `intervalMs` until it returns something truthy; throws naming `what` after `timeoutMs`. */
 export async function eventually<T>(

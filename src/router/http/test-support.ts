@@ -6,9 +6,11 @@ import {
   type Server,
   type ServerResponse,
 } from "node:http";
-import { createServer as createNetServer } from "node:net";
 import type { HttpRoute, RouterConfig, Upstream, UpstreamSet } from "../model.js";
 import { Router, type RouterOptions } from "./router.js";
+
+/** A port nobody listens on (connections are refused). */
+export { freePort } from "../../deploy/ports.js";
 
 /** Test helpers shared by the router's tests: real servers on loopback, closed by `closeAll`. */
 const cleanups: (() => unknown)[] = [];
@@ -61,15 +63,6 @@ export async function startUpstream(
     seen,
     upstream: (id = tag, state = "active") => ({ id, host: "127.0.0.1", port, state }),
   };
-}
-
-/** A port nobody listens on (connections are refused). */
-export async function freePort(): Promise<number> {
-  const server = createNetServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 export function deadUpstream(id: string, port: number): Upstream {

@@ -1,5 +1,6 @@
 import { connect, createServer, type Server } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
+import { freePort } from "../../deploy/ports.js";
 import { L4Proxy } from "./proxy.js";
 
 const servers: Server[] = [];
@@ -15,14 +16,6 @@ function echoServer(tag: string): Promise<number> {
   return new Promise((resolve) =>
     server.listen(0, "127.0.0.1", () => resolve((server.address() as { port: number }).port)),
   );
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 function ask(port: number, host = "127.0.0.1"): Promise<string> {

@@ -2,7 +2,6 @@ import { execFileSync } from "node:child_process";
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { Agent, createServer, type IncomingHttpHeaders, request, type Server } from "node:http";
 import { request as httpsRequest } from "node:https";
-import { createServer as createTcpServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { SecureVersion } from "node:tls";
@@ -10,15 +9,9 @@ import { WebSocketServer } from "ws";
 import { NginxDriver } from "./driver.js";
 import { isAlive, runningMaster } from "./master.js";
 
-/** Real things for the nginx driver's tests: backends, ports, certificates, an nginx instance. */
+export { freePort } from "../../deploy/ports.js";
 
-export async function freePort(): Promise<number> {
-  const server = createTcpServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+/** Real things for the nginx driver's tests: backends, ports, certificates, an nginx instance. */
 
 export interface Backend {
   readonly tag: string;
