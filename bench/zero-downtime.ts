@@ -97,7 +97,10 @@ async function runCombination(strategy: Strategy, driver: Driver): Promise<Outco
         if (line.includes('"phase":"paused"')) void install.cli(["promote"]);
       });
       if (deploy.code === 0) deploysOk++;
-      else deployErrors.push(`v${n}: ${(deploy.stderr || deploy.stdout).trim().split("\n").slice(-2).join(" ")}`);
+      else
+        deployErrors.push(
+          `v${n}: ${(deploy.stderr || deploy.stdout).trim().split("\n").slice(-2).join(" ")}`,
+        );
     }
     const seconds = (Date.now() - started) / 1000;
     // Sessions closed by the last drain reconnect before the load stops.
@@ -113,7 +116,12 @@ async function runCombination(strategy: Strategy, driver: Driver): Promise<Outco
 
 const wanted = process.argv.slice(2);
 const strategies = STRATEGIES.filter((s) => wanted.length === 0 || wanted.includes(s));
-const drivers = DRIVERS.filter((d) => wanted.length === 0 || wanted.includes(d) || !wanted.some((w) => (DRIVERS as readonly string[]).includes(w)));
+const drivers = DRIVERS.filter(
+  (d) =>
+    wanted.length === 0 ||
+    wanted.includes(d) ||
+    !wanted.some((w) => (DRIVERS as readonly string[]).includes(w)),
+);
 console.log(
   `${DEPLOYS} deploys of a 2-replica app per row; load: ${KEEP_ALIVE_CLIENTS} keep-alive + ${FRESH_CLIENTS} new-connection HTTP clients, ${WS_CLIENTS} WebSocket clients (ping every 200 ms); drain_timeout 1s`,
 );
@@ -136,5 +144,7 @@ for (const strategy of strategies) {
     if (failed > 0 || record.wsDropped > 0 || deploysOk < DEPLOYS) missed = true;
   }
 }
-console.log(missed ? "target missed: see the rows above" : "target met: 0 failed, 0 dropped, every deploy succeeded");
+console.log(
+  missed ? "target missed: see the rows above" : "target met: 0 failed, 0 dropped, every deploy succeeded",
+);
 process.exitCode = missed ? 1 : 0;

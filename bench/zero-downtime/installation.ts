@@ -1,5 +1,14 @@
 import { spawn } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SLIPWAY_BIN } from "../../src/agent/client.js";
@@ -88,7 +97,8 @@ export class Installation {
     if (nginx) {
       try {
         process.kill(nginx, "SIGTERM");
-        for (let i = 0; i < 30 && existsSync(`/proc/${nginx}`); i++) await new Promise((r) => setTimeout(r, 100));
+        for (let i = 0; i < 30 && existsSync(`/proc/${nginx}`); i++)
+          await new Promise((r) => setTimeout(r, 100));
       } catch {
         // gone
       }

@@ -1,6 +1,6 @@
 import { chmodSync, existsSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { type DeployOutcome, deployApp } from "../deploy/deploy.js";
-import { stopSignal } from "../deploy/instance-spec.js";
+import { stopPolicy } from "../deploy/instance-spec.js";
 import { handleOf, retireInstance } from "../deploy/instances.js";
 import { closeInterruptedJobRuns, runServiceJob } from "../deploy/jobs.js";
 import { primaryPort } from "../deploy/ports.js";
@@ -270,13 +270,7 @@ export class Agent {
       const instances = this.store.listInstances(project);
       await Promise.all(
         instances.map((instance) => {
-          const service = spec?.services[instance.service];
-          return retireInstance(
-            this.runtime,
-            instance,
-            service ? stopSignal(service) : "SIGTERM",
-            service?.stop_grace_period?.ms ?? 10_000,
-          );
+          return retireInstance(this.runtime, instance, stopPolicy(spec?.services[instance.service]));
         }),
       );
       this.store.addEvent({
@@ -322,7 +316,7 @@ export class Agent {
           // Skipped when already replaced (a replacement keeps the id of the instance it replaces).
           const current = this.store.getInstance(instance.id);
           if (current?.pid !== instance.pid) continue;
-          await retireInstance(this.runtime, current, stopSignal(spec), spec.stop_grace_period?.ms ?? 10_000);
+          await retireInstance(this.runtime, current, stopPolicy(spec));
           await replaceMissing();
         }
         if (instances.length === 0) await replaceMissing();

@@ -5,7 +5,7 @@ import type { Probe } from "../health/probe.js";
 import { waitUntilHealthy } from "../health/wait.js";
 import type { Instance } from "../state/index.js";
 import type { InstanceHandle } from "../targets/target.js";
-import type { PreparedInstance } from "./instance-spec.js";
+import type { PreparedInstance, StopPolicy } from "./instance-spec.js";
 import { primaryPort } from "./ports.js";
 import type { DeployRuntime } from "./runtime.js";
 
@@ -126,16 +126,16 @@ export async function waitReady(
 export async function retireInstance(
   rt: DeployRuntime,
   instance: Instance,
-  signal: NodeJS.Signals,
-  graceMs: number,
-  drainTimeoutMs = 30_000,
+  policy: StopPolicy,
 ): Promise<void> {
-  if (instance.state === "healthy") {
-    rt.store.setInstanceState(instance.id, "draining");
-    await rt.publish(instance.project);
-    // In-flight requests finish and WebSockets get the drain timeout before the process is stopped.
-    await rt.waitDrained?.(instance.id, drainTimeoutMs);
+  if (instance.state === "healthy" || instance.state === "draining") {
+    if (instance.state === "healthy") {
+      rt.store.setInstanceState(instance.id, "draining");
+      await rt.publish(instance.project);
+    }
+    // In-flight requests finish and WebSockets get the service's drain timeout before the process is stopped.
+    await rt.waitDrained?.(instance.id, policy.drainTimeoutMs);
   }
-  await rt.target.stop(handleOf(instance), signal, graceMs);
+  await rt.target.stop(handleOf(instance), policy.signal, policy.graceMs);
   rt.store.removeInstance(instance.id);
 }

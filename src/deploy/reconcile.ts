@@ -1,6 +1,6 @@
 import type { AppSpec } from "../manifest/model.js";
 import type { ServiceArtifact } from "../release/build.js";
-import { stopSignal } from "./instance-spec.js";
+import { stopPolicy } from "./instance-spec.js";
 import { handleOf, retireInstance } from "./instances.js";
 import { launchReady } from "./replace.js";
 import type { DeployRuntime } from "./runtime.js";
@@ -48,7 +48,5 @@ export async function reconcileService(
         !keepIds.has(i.id) &&
         !(i.releaseId === release && i.index < replicas && i.serviceHash === artifact.hash),
     );
-  await Promise.all(
-    leaving.map((i) => retireInstance(rt, i, stopSignal(service), service.stop_grace_period?.ms ?? 10_000)),
-  );
+  await Promise.all(leaving.map((i) => retireInstance(rt, i, stopPolicy(service))));
 }

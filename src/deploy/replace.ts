@@ -2,7 +2,7 @@ import type { AppSpec } from "../manifest/model.js";
 import type { ServiceArtifact } from "../release/build.js";
 import type { Instance } from "../state/index.js";
 import { DeployFailure } from "./failure.js";
-import { prepareInstance, stopSignal } from "./instance-spec.js";
+import { prepareInstance, stopPolicy } from "./instance-spec.js";
 import { type LiveInstance, retireInstance, startInstance, waitReady } from "./instances.js";
 import { freePort } from "./ports.js";
 import type { DeployRuntime } from "./runtime.js";
@@ -55,9 +55,8 @@ async function retireAll(
   change: ServiceChange,
   instances: readonly Instance[],
 ): Promise<void> {
-  const service = change.app.services[change.service]!;
-  const graceMs = service.stop_grace_period?.ms ?? 10_000;
-  await Promise.all(instances.map((instance) => retireInstance(rt, instance, stopSignal(service), graceMs)));
+  const policy = stopPolicy(change.app.services[change.service]);
+  await Promise.all(instances.map((instance) => retireInstance(rt, instance, policy)));
 }
 
 /** `recreate`: stop every old instance, then start the new ones (a short gap; for stateful services). */

@@ -1,6 +1,6 @@
 import type { ServiceSpec } from "../../manifest/model.js";
 import { DeployFailure } from "../failure.js";
-import { stopSignal } from "../instance-spec.js";
+import { stopPolicy } from "../instance-spec.js";
 import { type LiveInstance, retireInstance } from "../instances.js";
 import { launchReady, type ServiceChange } from "../replace.js";
 import type { DeployRuntime } from "../runtime.js";
@@ -105,11 +105,11 @@ export async function canary(
 }
 
 async function retireAll(rt: DeployRuntime, service: ServiceSpec, ids: readonly string[]): Promise<void> {
-  const graceMs = service.stop_grace_period?.ms ?? 10_000;
+  const policy = stopPolicy(service);
   await Promise.all(
     ids.map((id) => {
       const instance = rt.store.getInstance(id);
-      return instance ? retireInstance(rt, instance, stopSignal(service), graceMs) : undefined;
+      return instance ? retireInstance(rt, instance, policy) : undefined;
     }),
   );
 }
