@@ -134,7 +134,7 @@ for (const strategy of strategies) {
       `${strategy}/${driver}`.padEnd(18),
       `deploys ${deploysOk}/${DEPLOYS} in ${seconds.toFixed(0)} s`,
       `requests ${record.sent.steady + record.sent.deploys}`,
-      `failed ${failed}`,
+      `failed ${failed} (resent ${record.resent})`,
       `ws ${record.wsOpened} opened, ${record.wsMessages} messages, ${record.wsDrained} closed 1001, ${record.wsDropped} dropped`,
       `p99 steady ${record.p99("steady").toFixed(0)} ms / during deploys ${record.p99("deploys").toFixed(0)} ms`,
     ].join(" | ");

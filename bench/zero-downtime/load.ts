@@ -11,6 +11,8 @@ export class LoadRecord {
   readonly examples: string[] = [];
   readonly latencies: Record<Phase, number[]> = { steady: [], deploys: [] };
   readonly versions = new Map<string, number>();
+  /** GETs sent again after their reused keep-alive connection closed before any answer. */
+  resent = 0;
   wsMessages = 0;
   wsOpened = 0;
   /** Closed with 1001 Going Away (the drain), then reconnected. */
@@ -37,9 +39,14 @@ export interface Bounds {
   readonly maxRequests: number;
 }
 
+/** A GET whose reused keep-alive connection closed before any answer: safe to send again (RFC 9112 §9.3.1). */
+class StaleConnection extends Error {}
+
 function getOnce(port: number, agent: Agent | false): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
+    let answered = false;
     const req = request({ host: "127.0.0.1", port, path: "/", agent, timeout: 10_000 }, (response) => {
+      answered = true;
       let body = "";
       response.setEncoding("utf8");
       response.on("data", (chunk: string) => {
@@ -49,7 +56,9 @@ function getOnce(port: number, agent: Agent | false): Promise<{ status: number; 
       response.on("error", reject);
     });
     req.on("timeout", () => req.destroy(new Error("no answer within 10 s")));
-    req.on("error", reject);
+    req.on("error", (error) =>
+      reject(req.reusedSocket && !answered ? new StaleConnection(error.message) : error),
+    );
     req.end();
   });
 }
@@ -70,7 +79,12 @@ export async function httpClient(
     record.sent[phase]++;
     const started = performance.now();
     try {
-      const { status, body } = await getOnce(port, agent);
+      // As browsers do: a GET that met a keep-alive connection the router was closing is sent once more.
+      const { status, body } = await getOnce(port, agent).catch((error: unknown) => {
+        if (!(error instanceof StaleConnection)) throw error;
+        record.resent++;
+        return getOnce(port, agent);
+      });
       record.latencies[phase].push(performance.now() - started);
       if (status >= 500) record.fail(phase, `${kind}: HTTP ${status} ${body.trim().slice(0, 80)}`);
       else {
