@@ -211,6 +211,7 @@ export async function deployApp(
             { cause },
           );
     rt.emit({ type: "log", level: "error", message: error.message });
+    rt.revertSpec?.(project);
     await rollBackServices(rt, project, changed, previous, active?.id);
     rt.store.transaction(() => {
       if (!rollbackTo) rt.store.setReleaseStatus(project, release.id, "failed");

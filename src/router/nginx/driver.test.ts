@@ -227,6 +227,13 @@ describe("NginxDriver against nginx", { timeout: 30_000 }, () => {
       expect((error as Error).message).toMatch(/bind\(\) to 127\.0\.0\.1:\d+ failed .*in use/);
       expect(readFileSync(nginx.driver.configFile, "utf8")).toBe(live);
       expect((await get(`http://127.0.0.1:${port}/api/still`)).status).toBe(200);
+      // The next config right away (a rollback does this): applied and served, not mistaken for refused
+      // by the bind() retries of the refused reload, and the refused one never goes live later.
+      await nginx.driver.apply(apiConfig(both(0, 100)));
+      taken.close();
+      expect(await countBackends(10)).toEqual({ b: 10 });
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      expect(await countBackends(10)).toEqual({ b: 10 });
     } finally {
       taken.close();
     }
