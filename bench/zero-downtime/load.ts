@@ -1,6 +1,8 @@
 import { Agent, request } from "node:http";
 import WebSocket from "ws";
 
+const PACE_MS = 10;
+
 /** Which window a request started in: before the deploys (steady) or while they ran. */
 export type Phase = "steady" | "deploys";
 
@@ -94,6 +96,8 @@ export async function httpClient(
     } catch (error) {
       record.fail(phase, `${kind}: ${(error as Error).message}`);
     }
+    // Paced (≤ 100 requests/s per client): a saturated 2-core machine would measure its own queue.
+    await new Promise((r) => setTimeout(r, PACE_MS));
   }
   if (agent) agent.destroy();
 }
