@@ -5,15 +5,13 @@ import { afterAll, describe, expect, it } from "vitest";
 import { freePort } from "../../src/deploy/ports.js";
 import { load } from "./http.js";
 import { isAlive } from "./procs.js";
-import { LOOPBACK, liveApp, stopNginx } from "./router-support.js";
+import { LOOPBACK, liveApp, stopNginxOf } from "./router-support.js";
 import { PATIENT, type Sandbox, sandboxPerTest } from "./sandbox.js";
 
-const sandbox = sandboxPerTest();
 const used: Sandbox[] = [];
-// Registered after sandboxPerTest's hook, so it runs first (vitest runs afterAll hooks in reverse).
-afterAll(async () => {
-  await Promise.all(used.map(stopNginx));
-});
+// Registered before sandboxPerTest's cleanup, so it runs after it (after-hooks run in reverse).
+afterAll(() => stopNginxOf(used), 30_000);
+const sandbox = sandboxPerTest();
 
 const masterPid = (s: Sandbox) => Number(readFileSync(join(s.home, "nginx", "nginx.pid"), "utf8").trim());
 const title = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ");

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import WebSocket from "ws";
@@ -85,15 +85,29 @@ export class WatchedSocket {
   }
 }
 
-/** Stops the sandbox's nginx (its master by PID, fast shutdown): workers do not carry SLIPWAY_HOME. */
-export async function stopNginx(s: Sandbox): Promise<void> {
-  const file = join(s.home, "nginx", "nginx.pid");
-  if (!existsSync(file)) return;
-  const pid = Number(readFileSync(file, "utf8").trim());
-  try {
-    process.kill(pid, "SIGTERM");
-  } catch {
-    return;
+/**
+ * Stops the nginx masters of these sandboxes (fast shutdown; their workers follow), found by the
+ * sandbox's home in their command line. Call it after the sandboxes' own cleanup: that cleanup asks
+ * the agent (`ps`, `down`), and an agent starting up publishes its routes, which starts nginx again.
+ */
+export async function stopNginxOf(sandboxes: readonly Sandbox[]): Promise<void> {
+  const prefixes = sandboxes.map((s) => `-p ${join(s.home, "nginx")}`);
+  const masters = readdirSync("/proc").flatMap((entry) => {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid)) return [];
+    try {
+      const args = readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ").trim();
+      return args.startsWith("nginx: master process") && prefixes.some((p) => args.endsWith(p)) ? [pid] : [];
+    } catch {
+      return [];
+    }
+  });
+  for (const pid of masters) {
+    try {
+      process.kill(pid, "SIGTERM");
+    } catch {
+      // gone
+    }
   }
-  for (let i = 0; i < 50 && isAlive(pid); i++) await sleep(100);
+  for (let i = 0; i < 50 && masters.some(isAlive); i++) await sleep(100);
 }

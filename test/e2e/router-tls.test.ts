@@ -3,15 +3,13 @@ import { request as httpRequest } from "node:http";
 import { request } from "node:https";
 import { afterAll, describe, expect, it } from "vitest";
 import { freePort } from "../../src/deploy/ports.js";
-import { LOOPBACK, liveApp, stopNginx } from "./router-support.js";
+import { LOOPBACK, liveApp, stopNginxOf } from "./router-support.js";
 import { PATIENT, type Sandbox, sandboxPerTest } from "./sandbox.js";
 
-const sandbox = sandboxPerTest();
 const nginxSandboxes: Sandbox[] = [];
-// Before the sandboxes' own cleanup (registered first, so it runs later).
-afterAll(async () => {
-  await Promise.all(nginxSandboxes.map(stopNginx));
-});
+// Registered before sandboxPerTest's cleanup, so it runs after it (after-hooks run in reverse).
+afterAll(() => stopNginxOf(nginxSandboxes), 30_000);
+const sandbox = sandboxPerTest();
 
 const DOMAIN = "app.test";
 
