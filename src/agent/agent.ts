@@ -55,6 +55,7 @@ export class Agent {
       publish: (project) => this.publish(project),
       traffic: this.traffic,
       waitDrained: (id, ms) => this.traffic.waitDrained(id, ms),
+      revertSpec: (project) => this.specs.settle(project),
       emit: (event) => {
         for (const emit of this.emitters.values()) emit(event);
       },

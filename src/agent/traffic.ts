@@ -254,10 +254,22 @@ export class Traffic implements TrafficControl {
     return waiting !== undefined;
   }
 
-  /** Waits until the router has no request or WebSocket left on an instance (or the timeout passes). */
+  /**
+   * Waits until no request or WebSocket is left on an instance (or the timeout passes): the builtin
+   * router counts them; behind nginx, the connections open at the instance's port are counted (old
+   * nginx workers keep their WebSockets after a reload until the instance itself goes away).
+   */
   async waitDrained(instanceId: string, timeoutMs: number): Promise<void> {
+    const instance = this.store.getInstance(instanceId);
+    const behindNginx =
+      instance?.port != null && this.specs.spec(instance.project)?.["x-slipway"].router.driver === "nginx";
+    const open = async () => {
+      if (!behindNginx) return this.router.inFlight(instanceId);
+      const { establishedOn } = await import("../router/nginx/connections.js");
+      return establishedOn(instance.port!);
+    };
     const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline && (await this.router.inFlight(instanceId)) > 0) {
+    while (Date.now() < deadline && (await open()) > 0) {
       await new Promise((r) => setTimeout(r, 100));
     }
   }

@@ -220,6 +220,7 @@ export async function deployApp(
             { cause },
           );
     rt.emit({ type: "log", level: "error", message: error.message });
+    rt.revertSpec?.(project);
     // A paused rolling update (failure_action: pause) stays where it stopped; anything else is undone.
     const paused = error.code === "E_DEPLOY_PAUSED";
     if (!paused) await rollBackServices(rt, project, changed, previous, active?.id);

@@ -45,6 +45,23 @@ export function stopSignal(service: ServiceSpec): NodeJS.Signals {
   return normalized && normalized in constants.signals ? (normalized as NodeJS.Signals) : "SIGTERM";
 }
 
+/** How an instance of a service leaves: drained for `drain_timeout`, then its stop signal, then SIGKILL after the grace period. */
+export interface StopPolicy {
+  readonly signal: NodeJS.Signals;
+  /** `stop_grace_period`. Default 10 s. */
+  readonly graceMs: number;
+  /** `x-slipway.drain_timeout`: how long in-flight requests and WebSockets get. Default 30 s. */
+  readonly drainTimeoutMs: number;
+}
+
+export function stopPolicy(service: ServiceSpec | undefined): StopPolicy {
+  return {
+    signal: service ? stopSignal(service) : "SIGTERM",
+    graceMs: service?.stop_grace_period?.ms ?? 10_000,
+    drainTimeoutMs: service?.["x-slipway"].drain_timeout.ms ?? 30_000,
+  };
+}
+
 function volumeDirs(rt: DeployRuntime, app: AppSpec, service: ServiceSpec): Record<string, string> {
   const dirs: Record<string, string> = {};
   for (const mount of service.volumes) {

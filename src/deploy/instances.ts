@@ -6,7 +6,7 @@ import { waitUntilHealthy } from "../health/wait.js";
 import type { ServiceSpec } from "../manifest/model.js";
 import type { Instance } from "../state/index.js";
 import type { InstanceHandle } from "../targets/target.js";
-import { type PreparedInstance, stopSignal } from "./instance-spec.js";
+import { type PreparedInstance, stopPolicy } from "./instance-spec.js";
 import { primaryPort } from "./ports.js";
 import type { DeployRuntime } from "./runtime.js";
 
@@ -123,21 +123,21 @@ export async function waitReady(
   return { ok: false, reason: `${spec.service}: ${result.reason}` };
 }
 
-/** How long the agent waits for an instance's in-flight work: the router closes WebSockets at `drain_timeout`. */
-function drainWaitMs(service: ServiceSpec | undefined): number {
-  return (service?.["x-slipway"].drain_timeout.ms ?? 30_000) + 2_000;
-}
-
-/** Takes an instance out of rotation and lets in-flight requests and WebSockets finish (up to `drain_timeout`). */
+/**
+ * Takes an instance out of rotation and lets in-flight requests and WebSockets finish: the router
+ * closes what is left at the service's `drain_timeout` (the wait allows a second more for that).
+ */
 export async function drainInstance(
   rt: DeployRuntime,
   instance: Instance,
   service: ServiceSpec | undefined,
 ): Promise<void> {
   if (instance.state !== "healthy" && instance.state !== "draining") return;
-  rt.store.setInstanceState(instance.id, "draining");
-  await rt.publish(instance.project);
-  await rt.waitDrained?.(instance.id, drainWaitMs(service));
+  if (instance.state === "healthy") {
+    rt.store.setInstanceState(instance.id, "draining");
+    await rt.publish(instance.project);
+  }
+  await rt.waitDrained?.(instance.id, stopPolicy(service).drainTimeoutMs + 1000);
 }
 
 /**
@@ -151,10 +151,7 @@ export async function retireInstance(
   service: ServiceSpec | undefined,
 ): Promise<void> {
   await drainInstance(rt, instance, service);
-  await rt.target.stop(
-    handleOf(instance),
-    service ? stopSignal(service) : "SIGTERM",
-    service?.stop_grace_period?.ms ?? 10_000,
-  );
+  const policy = stopPolicy(service);
+  await rt.target.stop(handleOf(instance), policy.signal, policy.graceMs);
   rt.store.removeInstance(instance.id);
 }

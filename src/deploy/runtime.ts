@@ -14,6 +14,11 @@ export interface DeployRuntime {
   emit(event: DeployEvent): void;
   /** The router, for strategies that shift traffic by weight (canary); absent in tests without one. */
   readonly traffic?: TrafficControl | undefined;
+  /**
+   * Routes are published from the active release's spec again (a failed deploy rolls back: its own
+   * spec may be what the router refused, and the rollback must be able to publish).
+   */
+  revertSpec?(project: string): void;
   /** Waits until no request or WebSocket is left on a draining instance (or the timeout passes). */
   waitDrained?(instanceId: string, timeoutMs: number): Promise<void>;
 }

@@ -168,6 +168,30 @@ describe("NginxDriver against nginx", { timeout: 30_000 }, () => {
     fresh.close();
   });
 
+  it("keeps a WebSocket to an instance that stays past the drain timeout of later reloads", async () => {
+    // Each publish is a reload; old workers used to cut every WebSocket at the drain timeout.
+    const quickDrain = (sets: readonly UpstreamSet[]) => {
+      const config = apiConfig(sets);
+      return { ...config, routes: config.routes.map((route) => ({ ...route, drainTimeoutMs: 200 })) };
+    };
+    await nginx.driver.apply(quickDrain([set("r1", 100, [upstream("a.0", a.port)])]));
+    const socket = new WebSocket(`ws://127.0.0.1:${port}/api/socket`);
+    const messages: string[] = [];
+    let closed: number | undefined;
+    socket.on("message", (data) => messages.push(String(data)));
+    socket.on("close", (code) => {
+      closed = code;
+    });
+    await new Promise((resolve, reject) => socket.once("open", resolve).once("error", reject));
+    await nginx.driver.apply(quickDrain(both(50, 50)));
+    await nginx.driver.apply(quickDrain(both(100, 0)));
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    socket.send("later");
+    await expect.poll(() => messages, { timeout: 3_000, interval: 20 }).toEqual(["a:later"]);
+    expect(closed).toBeUndefined();
+    socket.close();
+  });
+
   it("keeps the old config serving when nginx -t refuses the new one, and says why", async () => {
     await nginx.driver.apply(apiConfig(both(50, 50)));
     const live = readFileSync(nginx.driver.configFile, "utf8");
@@ -203,6 +227,13 @@ describe("NginxDriver against nginx", { timeout: 30_000 }, () => {
       expect((error as Error).message).toMatch(/bind\(\) to 127\.0\.0\.1:\d+ failed .*in use/);
       expect(readFileSync(nginx.driver.configFile, "utf8")).toBe(live);
       expect((await get(`http://127.0.0.1:${port}/api/still`)).status).toBe(200);
+      // The next config right away (a rollback does this): applied and served, not mistaken for refused
+      // by the bind() retries of the refused reload, and the refused one never goes live later.
+      await nginx.driver.apply(apiConfig(both(0, 100)));
+      taken.close();
+      expect(await countBackends(10)).toEqual({ b: 10 });
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      expect(await countBackends(10)).toEqual({ b: 10 });
     } finally {
       taken.close();
     }

@@ -50,6 +50,17 @@ function firstError(output: string): string {
 }
 
 /**
+ * nginx retries a failed bind() five times, half a second apart, before it gives the reload up
+ * ("still could not bind()"). Until then the reload is not over: a driver that called it refused at
+ * the first line sent its next reload into the retries, read their errors as that reload's, and
+ * swapped config files back while nginx was still to read them (a refused config went live).
+ */
+function retryingBind(errors: string): boolean {
+  const lines = errors.split("\n").filter(Boolean);
+  return lines.every((line) => /bind\(\) to .* failed/.test(line)) && !/still could not bind/.test(errors);
+}
+
+/**
  * Router driver running nginx: `apply` renders the config, has `nginx -t` check it, swaps it in
  * atomically and reloads gracefully (old workers finish their requests and WebSockets); a refused
  * config leaves the previous one serving. The master is a daemon of its own, so traffic goes on
@@ -196,7 +207,7 @@ export class NginxDriver {
       const current = workerPids(master);
       if (current.length > 0 && current.every((pid) => !before.has(pid))) return { kind: "reloaded" };
       const errors = errorsSince(this.paths.errorLog, logOffset);
-      if (errors) return { kind: "refused", errors };
+      if (errors && !retryingBind(errors)) return { kind: "refused", errors };
       return isAlive(master) ? undefined : { kind: "exited" };
     }, this.options.reloadTimeoutMs ?? 10_000);
     if (outcome?.kind === "reloaded") return;

@@ -213,10 +213,12 @@ describe("renderNginxConfig", () => {
     expect(render(routerConfig(), { streamModule: "/x.so" })).not.toContain("load_module");
   });
 
-  it("drains old workers for the longest drain timeout of the routes", () => {
+  it("lets old workers keep WebSockets for a day, or the longest drain timeout if longer", () => {
+    // Not the drain timeout: a reload would cut WebSockets of instances that are not leaving.
     const slow = { ...api, id: "shop/slow/0", pathPrefix: "/slow", drainTimeoutMs: 45_000 };
-    expect(render(routerConfig({ routes: [api, slow] }))).toContain("worker_shutdown_timeout 45000ms;");
-    expect(render(routerConfig())).toContain("worker_shutdown_timeout 30000ms;");
+    expect(render(routerConfig({ routes: [api, slow] }))).toContain("worker_shutdown_timeout 86400000ms;");
+    const slower = { ...slow, drainTimeoutMs: 90_000_000 };
+    expect(render(routerConfig({ routes: [api, slower] }))).toContain("worker_shutdown_timeout 90000000ms;");
   });
 
   it("escapes the texts that nginx expands", () => {

@@ -26,8 +26,14 @@ export interface NginxRenderOptions {
   readonly streamModule?: string | undefined;
 }
 
-/** How long old workers keep in-flight requests and connections after a reload, when no route says. */
-const DEFAULT_DRAIN_MS = 30_000;
+/**
+ * How long old workers keep in-flight requests and WebSockets after a reload. Every publish is a
+ * reload, and most reloads do not touch the instance a WebSocket is on: cutting old workers at the
+ * drain timeout dropped the WebSockets of instances that stay (bench/zero-downtime). A leaving
+ * instance's sessions end when slipway stops it after its own drain; this only bounds stragglers,
+ * like the upgrade idle timeout.
+ */
+const OLD_WORKER_LIMIT_MS = 24 * 3600_000;
 
 /** Two listeners on one port clash when their hosts are the same or either is a wildcard. */
 function checkListeners(config: RouterConfig): void {
@@ -87,8 +93,8 @@ export function renderNginxConfig(
     `worker_processes ${workers};`,
     `pid ${quoteLiteral(paths.pidFile, "paths.pidFile")};`,
     `error_log ${quoteLiteral(paths.errorLog, "paths.errorLog")} notice;`,
-    // Old workers finish in-flight requests and WebSockets after a reload, up to the drain timeout.
-    `worker_shutdown_timeout ${milliseconds(drains.length > 0 ? Math.max(...drains) : DEFAULT_DRAIN_MS)};`,
+    // Old workers finish in-flight requests and keep WebSockets after a reload (see OLD_WORKER_LIMIT_MS).
+    `worker_shutdown_timeout ${milliseconds(Math.max(OLD_WORKER_LIMIT_MS, ...drains))};`,
     ...block("events", ["worker_connections 4096;"]),
     ...renderHttp(config, paths),
     ...stream,
