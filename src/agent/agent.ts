@@ -12,6 +12,12 @@ import { openState, type Release, type StateStore } from "../state/index.js";
 import { ProcessTarget } from "../targets/process/process-target.js";
 import type { ExecResult } from "../targets/target.js";
 import type { DeployEvent, PsResult } from "./api.js";
+import { AgentBackups } from "./backups/backups.js";
+import { readIdentities } from "./backups/identities.js";
+import { backUpBeforeMigration, backupsToRestore } from "./backups/pre-migrate.js";
+import { type RestoreRequest, restoreServiceBackup, type ServiceControl } from "./backups/restore.js";
+import { scheduledWork } from "./backups/scheduled-work.js";
+import { BackupSchedules } from "./backups/schedules.js";
 import { livingAgentPid } from "./client.js";
 import type { SlipwayPaths } from "./paths.js";
 import { ProjectSpecs } from "./project-specs.js";
@@ -29,6 +35,8 @@ export class Agent {
   readonly traffic: Traffic;
   private readonly supervisor: Supervisor;
   private readonly scheduler: Scheduler;
+  readonly backups: AgentBackups;
+  private readonly backupSchedules: BackupSchedules;
   private readonly deploying = new Set<string>();
   private emitters = new Map<string, (event: DeployEvent) => void>();
   readonly runtime: DeployRuntime;
@@ -58,9 +66,61 @@ export class Agent {
       emit: (event) => {
         for (const emit of this.emitters.values()) emit(event);
       },
+      backUpBeforeMigration: async (app, release) => {
+        await backUpBeforeMigration(this.backups, this.store, app, release, (message) =>
+          this.runtime.emit({ type: "log", level: "info", message }),
+        );
+      },
     };
     this.supervisor = new Supervisor(this.runtime, this.specs);
     this.scheduler = new Scheduler(this.runtime, this.specs);
+    // Scheduled verifications of encrypted backups use the identity file the agent was started with.
+    this.backups = new AgentBackups(this.runtime, this.specs, () => {
+      try {
+        return readIdentities(undefined);
+      } catch {
+        return [];
+      }
+    });
+    this.backupSchedules = new BackupSchedules(scheduledWork(this.backups, this.store));
+  }
+
+  /** Re-reads a project's job and backup schedules from its active release. */
+  private syncSchedules(project: string): void {
+    this.scheduler.sync(project);
+    const active = this.store.activeRelease(project);
+    const app =
+      active && !this.specs.isDown(project) ? this.specs.release(project, active.id)?.spec : undefined;
+    this.backupSchedules.sync(project, app);
+  }
+
+  /** Stops and starts a service around a restore that replaces its data files. */
+  private readonly serviceControl: ServiceControl = {
+    stop: async (project, service) => {
+      const spec = this.specs.spec(project)?.services[service];
+      for (const instance of this.store.listInstances(project, { service })) {
+        await retireInstance(
+          this.runtime,
+          instance,
+          spec ? stopSignal(spec) : "SIGTERM",
+          spec?.stop_grace_period?.ms ?? 10_000,
+        );
+      }
+    },
+    start: async (project, service) => {
+      const active = this.store.activeRelease(project);
+      const content = active && this.specs.release(project, active.id);
+      if (active && content?.spec.services[service])
+        await reconcileService(this.runtime, content.spec, service, active.id, content.artifacts[service]!);
+      await this.publish(project);
+    },
+  };
+
+  /** `backup restore`: one at a time with deploys of the project (it may stop and start the service). */
+  restoreBackup(project: string, id: string, request: RestoreRequest) {
+    return this.exclusive(project, () =>
+      restoreServiceBackup(this.backups, this.serviceControl, project, id, request),
+    );
   }
 
   /** Start-up: adopt what still runs, finish interrupted deploys by returning to the active release, serve routes. */
@@ -100,7 +160,7 @@ export class Agent {
         );
       closeInterruptedJobRuns(this.runtime, project, Object.keys(this.specs.spec(project)?.services ?? {}));
       await this.publish(project);
-      this.scheduler.sync(project);
+      this.syncSchedules(project);
     }
     this.supervisor.start();
   }
@@ -148,6 +208,7 @@ export class Agent {
   async stop(): Promise<void> {
     this.supervisor.stop();
     this.scheduler.stopAll();
+    this.backupSchedules.stopAll();
     this.store.close();
     if (existsSync(this.paths.pidFile)) rmSync(this.paths.pidFile, { force: true });
   }
@@ -178,7 +239,7 @@ export class Agent {
   deploy(
     spec: AppSpec | undefined,
     emit: (event: DeployEvent) => void,
-    rollback?: { project: string; releaseId?: string },
+    rollback?: { project: string; releaseId?: string; restoreData?: RestoreRequest },
   ): Promise<DeployOutcome> {
     const project = spec?.name ?? rollback!.project;
     return this.exclusive(project, async () => {
@@ -189,6 +250,8 @@ export class Agent {
         if (rollback) {
           target = this.rollbackTarget(project, rollback.releaseId);
           spec = this.specs.release(project, target.id)!.spec;
+          if (rollback.restoreData)
+            await this.restoreBeforeRollback(project, target, rollback.restoreData, emit);
         }
         this.specs.adopt(spec!);
         const outcome = await deployApp(this.runtime, spec!, target);
@@ -197,9 +260,23 @@ export class Agent {
         this.specs.settle(project);
         this.emitters.delete(key);
         await this.publish(project);
-        this.scheduler.sync(project);
+        this.syncSchedules(project);
       }
     });
+  }
+
+  /** `rollback --restore-data`: the data goes back to before the migrations, then the code follows. */
+  private async restoreBeforeRollback(
+    project: string,
+    target: Release,
+    request: RestoreRequest,
+    emit: (event: DeployEvent) => void,
+  ): Promise<void> {
+    for (const { service, id } of backupsToRestore(this.store, project, target.number)) {
+      emit({ type: "log", level: "info", message: `restoring ${service} from pre-migration backup ${id}` });
+      const report = await restoreServiceBackup(this.backups, this.serviceControl, project, id, request);
+      emit({ type: "log", level: "info", message: `restored ${service} from ${id} to ${report.restoredTo}` });
+    }
   }
 
   private rollbackTarget(project: string, releaseId: string | undefined) {
@@ -287,7 +364,7 @@ export class Agent {
       });
       const active = this.store.activeRelease(project);
       if (active) this.store.setMeta(`down:${project}`, active.id);
-      this.scheduler.sync(project);
+      this.syncSchedules(project);
       await this.publish(project);
       return instances.length;
     });
