@@ -1,3 +1,4 @@
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import {
   BackupError,
@@ -21,26 +22,31 @@ import { type BackupRow, backupRow, type PrunePlanView, prunePlanView } from "./
 /** Why a backup was taken; recorded in its event. */
 export type BackupReason = "manual" | "schedule" | "pre-migrate";
 
+/** A failed backup, upload, verification or restore, as `backup list` shows it. */
+export interface BackupFailure {
+  readonly ts: number;
+  readonly service?: string | undefined;
+  readonly kind: string;
+  readonly message: string;
+}
+
 /** What `backup list` shows for a project. */
 export interface BackupListing {
   readonly backups: readonly BackupRow[];
   readonly unreadable: readonly UnreadableManifest[];
-  /** Recent failed backups, uploads and verifications (events of level error), newest first. */
-  readonly failures: readonly {
-    readonly ts: number;
-    readonly service?: string | undefined;
-    readonly kind: string;
-    readonly message: string;
-  }[];
+  /** Recent failures (events of level error), newest first. */
+  readonly failures: readonly BackupFailure[];
 }
 
 /**
  * The agent's backups: builds each service's engine and store from its deployed spec, runs backups,
- * verifications and retention one at a time per service, and records each outcome as an event
- * (a failure is an event of level error: the alert).
+ * verifications, restores and retention one at a time per service, and records each outcome as an
+ * event (a failure is an event of level error: the alert). Methods ending in `Now` expect the caller
+ * to hold the service's turn (`exclusive`).
  */
 export class AgentBackups {
-  private readonly busy = new Set<string>();
+  /** The last queued operation of each busy `project/service`. */
+  private readonly busy = new Map<string, Promise<void>>();
 
   constructor(
     private readonly rt: DeployRuntime,
@@ -78,25 +84,29 @@ export class AgentBackups {
     };
   }
 
+  /** Where Redis snapshots and downloaded copies are staged (private: they hold the data). */
   tmpDir(): string {
-    return join(this.rt.paths.home, "tmp");
+    const dir = join(this.rt.paths.home, "tmp");
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    return dir;
   }
 
-  /** Runs `work` as the only backup operation of the service; a second one is refused (`E_BACKUP_BUSY`). */
+  /**
+   * Runs `work` as the only backup operation of the service, after the one running (a manual backup
+   * waits for a scheduled one; a scheduled turn skips a busy service instead, see `isBusy`).
+   */
   async exclusive<T>(project: string, service: string, work: () => Promise<T>): Promise<T> {
     const key = `${project}/${service}`;
-    if (this.busy.has(key)) {
-      throw new SlipwayError({
-        code: "E_BACKUP_BUSY",
-        message: `a backup, verification, restore or prune of ${key} is running`,
-        hint: "wait for it to finish, then try again",
-      });
-    }
-    this.busy.add(key);
+    const done = (this.busy.get(key) ?? Promise.resolve()).then(work);
+    const tail = done.then(
+      () => {},
+      () => {},
+    );
+    this.busy.set(key, tail);
     try {
-      return await work();
+      return await done;
     } finally {
-      this.busy.delete(key);
+      if (this.busy.get(key) === tail) this.busy.delete(key);
     }
   }
 
@@ -104,50 +114,55 @@ export class AgentBackups {
     return this.busy.has(`${project}/${service}`);
   }
 
-  /** Backs up one service now; the outcome is an event either way. */
+  /** Backs up one service (after any operation on it that runs); the outcome is an event either way. */
   backUp(app: AppSpec, service: string, reason: BackupReason, release?: string): Promise<BackupManifest> {
-    return this.exclusive(app.name, service, async () => {
-      try {
-        const { engine, store, running } = this.parts(app, service);
-        if (!running) {
-          throw new BackupError("E_BACKUP_TOOL", `${service} is not running; there is nothing to back up`);
-        }
-        const manifest = await runBackup({
-          engine,
-          store,
-          project: app.name,
-          service,
-          recipients: app["x-slipway"].backups.recipients,
-          ...(release ? { release } : {}),
-        });
-        this.event(
-          app.name,
-          service,
-          "backup.created",
-          "info",
-          `${reason} backup ${manifest.id} of ${service} (${manifest.sizes.stored} bytes) in ${store.description}`,
-          { id: manifest.id, reason },
-        );
-        return manifest;
-      } catch (error) {
-        this.failed(app.name, service, "backup.failed", `${reason} backup of ${service} failed`, error);
-        throw error;
+    return this.exclusive(app.name, service, () => this.backUpNow(app, service, reason, release));
+  }
+
+  async backUpNow(
+    app: AppSpec,
+    service: string,
+    reason: BackupReason,
+    release?: string,
+  ): Promise<BackupManifest> {
+    try {
+      const { engine, store, running } = this.parts(app, service);
+      if (!running) {
+        throw new BackupError("E_BACKUP_TOOL", `${service} is not running; there is nothing to back up`);
       }
-    });
+      const manifest = await runBackup({
+        engine,
+        store,
+        project: app.name,
+        service,
+        recipients: app["x-slipway"].backups.recipients,
+        ...(release ? { release } : {}),
+      });
+      this.event(
+        app.name,
+        service,
+        "backup.created",
+        "info",
+        `${reason} backup ${manifest.id} of ${service} (${manifest.sizes.stored} bytes) in ${store.description}`,
+        { id: manifest.id, reason },
+      );
+      return manifest;
+    } catch (error) {
+      this.failed(app.name, service, "backup.failed", `${reason} backup of ${service} failed`, error);
+      throw error;
+    }
   }
 
   /** `backup run [service]`: every backed-up service (or one); failures are collected, not thrown. */
   async runAll(project: string, service?: string) {
     const app = this.app(project);
-    const services = service ? [service] : backedUpServices(app);
     if (service) backupSettings(app, service);
     const backups: BackupRow[] = [];
     const failures: { service: string; code: string; message: string }[] = [];
-    for (const name of services) {
+    for (const name of service ? [service] : backedUpServices(app)) {
       try {
-        backups.push(
-          backupRow(await this.backUp(app, name, "manual", this.rt.store.activeRelease(project)?.id)),
-        );
+        const release = this.rt.store.activeRelease(project)?.id;
+        backups.push(backupRow(await this.backUp(app, name, "manual", release)));
       } catch (error) {
         const e = asSlipwayError(error);
         failures.push({ service: name, code: e.code, message: e.message });
@@ -176,7 +191,7 @@ export class AgentBackups {
     return { backups: backups.map(backupRow), unreadable, failures };
   }
 
-  /** The service and manifest of backup `id` of the project; `E_BACKUP_NOT_FOUND` when no store has it. */
+  /** The service and manifest of backup `id`; `E_BACKUP_NOT_FOUND` when no store of the project has it. */
   async find(
     project: string,
     id: string,
@@ -198,107 +213,99 @@ export class AgentBackups {
     );
   }
 
-  /** Proves backup `id` restores (into a scratch target); the result is recorded in its manifest and as an event. */
+  /** Proves backup `id` restores (into a scratch target); recorded in its manifest and as an event. */
   async verify(
     project: string,
     id: string,
     identities: readonly string[],
   ): Promise<VerifyResult & { id: string; service: string }> {
     const { app, service } = await this.find(project, id);
-    const result = await this.verifyOf(app, service, id, identities);
+    const result = await this.exclusive(project, service, () => this.verifyNow(app, service, id, identities));
     return { ...result, id, service };
   }
 
-  private verifyOf(
+  private async verifyNow(
     app: AppSpec,
     service: string,
     id: string,
     identities: readonly string[],
   ): Promise<VerifyResult> {
-    return this.exclusive(app.name, service, async () => {
-      try {
-        const { engine, store, settings } = this.parts(app, service);
-        const result = await verifyBackup({
-          engine,
-          store,
-          project: app.name,
-          service,
+    try {
+      const { engine, store, settings } = this.parts(app, service);
+      const result = await verifyBackup({
+        engine,
+        store,
+        project: app.name,
+        service,
+        id,
+        identities: identities.length > 0 ? identities : this.agentIdentities(),
+        ...(settings.verify_check !== undefined ? { check: settings.verify_check } : {}),
+        tmpDir: this.tmpDir(),
+      });
+      if (result.ok) {
+        this.event(app.name, service, "backup.verified", "info", `backup ${id} of ${service} restores`, {
           id,
-          identities: identities.length > 0 ? identities : this.agentIdentities(),
-          ...(settings.verify_check !== undefined ? { check: settings.verify_check } : {}),
-          tmpDir: this.tmpDir(),
         });
-        if (result.ok)
-          this.event(app.name, service, "backup.verified", "info", `backup ${id} of ${service} restores`, {
-            id,
-          });
-        else {
-          const why = result.details.error ?? result.details.checks.find((c) => !c.ok);
-          this.event(
-            app.name,
-            service,
-            "backup.verify-failed",
-            "error",
-            `backup ${id} of ${service} failed verification: ${why ? ("code" in why ? `${why.code} ` : `${why.name}: `) + why.message : "unknown"}`,
-            { id, result },
-          );
-        }
-        return result;
-      } catch (error) {
-        this.failed(
+      } else {
+        const error = result.details.error;
+        const check = result.details.checks.find((c) => !c.ok);
+        const why = error ? `${error.code} ${error.message}` : `${check?.name}: ${check?.message}`;
+        this.event(
           app.name,
           service,
           "backup.verify-failed",
-          `verifying backup ${id} of ${service} failed`,
-          error,
+          "error",
+          `backup ${id} of ${service} failed verification: ${why}`,
+          { id, result },
         );
-        throw error;
       }
-    });
-  }
-
-  /** Scheduled: verifies the service's newest backup (nothing to do when it has none). */
-  async verifyNewest(project: string, service: string): Promise<void> {
-    const app = this.app(project);
-    const { backups } = await listBackups(this.parts(app, service).store, project, service);
-    const newest = backups[0];
-    if (newest) await this.verifyOf(app, service, newest.id, []);
-  }
-
-  /** Applies each service's retention (or plans it, with `dryRun`); deletions are events. */
-  async prune(
-    project: string,
-    options: { dryRun?: boolean; service?: string } = {},
-  ): Promise<readonly PrunePlanView[]> {
-    const app = this.app(project);
-    const services = options.service ? [options.service] : backedUpServices(app);
-    const plans: PrunePlanView[] = [];
-    for (const service of services) {
-      plans.push(
-        await this.exclusive(project, service, async () => {
-          const { store, settings } = this.parts(app, service);
-          const plan = await pruneBackups({
-            store,
-            project,
-            service,
-            policy: settings.retention,
-            dryRun: options.dryRun ?? false,
-          });
-          if (!options.dryRun && plan.delete.length > 0) {
-            this.event(
-              project,
-              service,
-              "backup.pruned",
-              "info",
-              `retention deleted ${plan.delete.length} backups of ${service}: ${plan.delete.map((b) => b.id).join(", ")}`,
-              { ids: plan.delete.map((b) => b.id) },
-            );
-          }
-          return prunePlanView(service, plan);
-        }),
+      return result;
+    } catch (error) {
+      this.failed(
+        app.name,
+        service,
+        "backup.verify-failed",
+        `verifying backup ${id} of ${service} failed`,
+        error,
       );
+      throw error;
+    }
+  }
+
+  /** Verifies the service's newest backup (nothing to do when it has none). */
+  async verifyNewestNow(app: AppSpec, service: string): Promise<void> {
+    const { backups } = await listBackups(this.parts(app, service).store, app.name, service);
+    const newest = backups[0];
+    if (newest) await this.verifyNow(app, service, newest.id, []);
+  }
+
+  /** Applies each service's retention (or only plans it, with `dryRun`). */
+  async prune(project: string, dryRun: boolean): Promise<readonly PrunePlanView[]> {
+    const app = this.app(project);
+    const plans: PrunePlanView[] = [];
+    for (const service of backedUpServices(app)) {
+      plans.push(await this.exclusive(project, service, () => this.pruneNow(app, service, dryRun)));
     }
     return plans;
+  }
+
+  /** Retention of one service; what it deletes is an event. */
+  async pruneNow(app: AppSpec, service: string, dryRun: boolean): Promise<PrunePlanView> {
+    const { store, settings } = this.parts(app, service);
+    const policy = settings.retention;
+    const plan = await pruneBackups({ store, project: app.name, service, policy, dryRun });
+    if (!dryRun && plan.delete.length > 0) {
+      const ids = plan.delete.map((b) => b.id);
+      this.event(
+        app.name,
+        service,
+        "backup.pruned",
+        "info",
+        `retention deleted ${ids.length} backups of ${service}: ${ids.join(", ")}`,
+        { ids },
+      );
+    }
+    return prunePlanView(service, plan);
   }
 
   event(
@@ -312,12 +319,14 @@ export class AgentBackups {
     this.rt.store.addEvent({ project, service, kind, level, message, data });
   }
 
+  /** Records a failure as an event of level error, with its code. */
   failed(project: string, service: string, kind: string, what: string, error: unknown): void {
     const e = asSlipwayError(error);
     this.event(project, service, kind, "error", `${what}: ${e.code} ${e.message}`, { code: e.code });
   }
 }
 
+/** Any error as a coded one (a library error that escaped unwrapped becomes `E_BACKUP_INTERNAL`). */
 export function asSlipwayError(error: unknown): SlipwayError {
   return error instanceof SlipwayError
     ? error

@@ -50,10 +50,7 @@ export function backupRoutes(agent: Agent): Record<string, Handler> {
       const body = (await readJson(req)) as BackupBody;
       sendJson(res, 200, {
         dryRun: body.dryRun ?? false,
-        services: await agent.backups.prune(required(body, "project"), {
-          dryRun: body.dryRun ?? false,
-          ...(body.service ? { service: body.service } : {}),
-        }),
+        services: await agent.backups.prune(required(body, "project"), body.dryRun ?? false),
       });
     },
   };

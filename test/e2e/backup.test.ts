@@ -1,0 +1,255 @@
+import { execFileSync } from "node:child_process";
+import { chmodSync, readFileSync, truncateSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { CliResult } from "./cli.js";
+import { eventually, finished, Sandbox } from "./sandbox.js";
+
+/**
+ * Backups on the process target with real PostgreSQL and Redis: `backup run/list/verify/restore/prune`,
+ * a damaged backup refused with a coded error, a backup before a migration that
+ * `rollback --restore-data` restores, and schedules run by the agent (6-field crons, in seconds).
+ */
+
+const PG = { PGUSER: "app", PGPASSWORD: "secret", PGDATABASE: "shop", PGHOST: "127.0.0.1" };
+
+const compose = `name: \${E2E_PROJECT}
+services:
+  db:
+    image: postgres:16
+    environment: { POSTGRES_USER: app, POSTGRES_PASSWORD: secret, POSTGRES_DB: shop }
+    volumes: [dbdata:/var/lib/postgresql/data]
+    healthcheck: { test: ["CMD-SHELL", "pg_isready -U app -d shop"], interval: 1s, retries: 60 }
+    x-slipway:
+      backups:
+        verify_check: "select count(*) from items"
+        retention: { keep_last: 1, daily: 0, weekly: 0, monthly: 0 }
+  cache:
+    image: redis:7
+    volumes: [cachedata:/data]
+    healthcheck: { test: ["CMD", "redis-cli", "ping"], interval: 1s, retries: 60 }
+    x-slipway:
+      backups: { before_migrate: false }
+  api:
+    build: ./app
+    command: ["node", "server.mjs"]
+    expose: ["3000"]
+    environment: { APP_VERSION: "\${API_VERSION:-1}" }
+    depends_on: { db: { condition: service_healthy } }
+    x-slipway:
+      migrate: "\${MIGRATE:-true}"
+volumes: { dbdata: {}, cachedata: {} }
+`;
+
+interface BackupRow {
+  id: string;
+  service: string;
+  engine: string;
+  verified: "ok" | "failed" | null;
+  object: string;
+}
+
+const json = <T>(result: CliResult): T => {
+  try {
+    return JSON.parse(result.stdout) as T;
+  } catch {
+    throw new Error(`not JSON (exit ${result.code}):\n${result.stdout}${result.stderr}`);
+  }
+};
+
+const errorCode = (result: CliResult) => json<{ error: { code: string } }>(result).error.code;
+
+describe("slipway backup with PostgreSQL and Redis", { timeout: 300_000 }, () => {
+  const s = new Sandbox();
+  // PostgreSQL runs as the `postgres` user: it must reach its data directory under the sandbox.
+  chmodSync(s.root, 0o755);
+  s.copyApp("web", "app");
+  s.write({ "compose.yaml": compose });
+  afterAll(() => s.cleanup(), 120_000);
+
+  const port = async (service: string) => {
+    const instance = (await s.ps()).instances.find((i) => i.service === service && i.state === "healthy");
+    if (!instance?.port) throw new Error(`${service} has no healthy instance`);
+    return instance.port;
+  };
+  const sql = async (query: string) =>
+    execFileSync("psql", ["-At", "-v", "ON_ERROR_STOP=1", "-p", String(await port("db")), "-c", query], {
+      env: { ...process.env, ...PG },
+      encoding: "utf8",
+    }).trim();
+  const redis = async (...args: string[]) =>
+    execFileSync("redis-cli", ["-p", String(await port("cache")), "--raw", ...args], {
+      encoding: "utf8",
+    }).trim();
+  const rowsChecksum = () =>
+    sql("select count(*) || ':' || md5(string_agg(id || '/' || name, ',' order by id)) from items");
+  const keys = async () => {
+    const names = (await redis("KEYS", "*")).split("\n").filter(Boolean).sort();
+    return Promise.all(names.map(async (k) => `${k}=${await redis("GET", k)}`));
+  };
+  const list = async () =>
+    json<{ backups: BackupRow[]; failures: unknown[] }>(await s.cli(["backup", "list", "--json"]));
+
+  let original = "";
+  let originalKeys: string[] = [];
+  let dbBackup = "";
+  let cacheBackup = "";
+
+  beforeAll(async () => {
+    const deploy = await s.cli(["deploy", "--json"], {}, 240_000);
+    expect(finished(deploy.stdout).status, deploy.stdout + deploy.stderr).toBe("succeeded");
+    await sql("create table items (id int primary key, name text not null)");
+    await sql("insert into items select i, 'item ' || md5(i::text) from generate_series(1, 500) i");
+    for (let i = 0; i < 20; i++) await redis("SET", `key:${i}`, `value ${i} ${"x".repeat(i)}`);
+    original = await rowsChecksum();
+    originalKeys = await keys();
+  }, 300_000);
+
+  it("backs up, lists, verifies, and restores the data after it was destroyed", async () => {
+    const run = await s.cli(["backup", "run", "--json"]);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    const taken = json<{ backups: BackupRow[] }>(run).backups;
+    expect(taken.map((b) => b.service).sort()).toEqual(["cache", "db"]);
+    dbBackup = taken.find((b) => b.service === "db")!.id;
+    cacheBackup = taken.find((b) => b.service === "cache")!.id;
+    expect((await list()).backups.map((b) => b.id)).toEqual(expect.arrayContaining([dbBackup, cacheBackup]));
+
+    for (const id of [dbBackup, cacheBackup]) {
+      const verify = await s.cli(["backup", "verify", id, "--json"]);
+      expect(verify.code, verify.stdout + verify.stderr).toBe(0);
+      expect(json<{ ok: boolean }>(verify).ok).toBe(true);
+    }
+    expect(
+      (await list()).backups.filter((b) => [dbBackup, cacheBackup].includes(b.id)).map((b) => b.verified),
+    ).toEqual(["ok", "ok"]);
+
+    await sql("drop table items");
+    await redis("FLUSHALL");
+
+    // No terminal and no --yes: refused, nothing changed.
+    const refused = await s.cli(["backup", "restore", dbBackup, "--json"]);
+    expect(refused.code).toBe(2);
+    expect(errorCode(refused)).toBe("E_CONFIRMATION_REQUIRED");
+    expect(await sql("select to_regclass('items') is null")).toBe("t");
+
+    const restoreDb = await s.cli(["backup", "restore", dbBackup, "--yes", "--json"]);
+    expect(restoreDb.code, restoreDb.stdout + restoreDb.stderr).toBe(0);
+    expect(await rowsChecksum()).toBe(original);
+
+    const restoreCache = await s.cli(["backup", "restore", cacheBackup, "--yes", "--json"]);
+    expect(restoreCache.code, restoreCache.stdout + restoreCache.stderr).toBe(0);
+    expect(await eventually("cache back up", () => port("cache").catch(() => undefined))).toBeGreaterThan(0);
+    expect(await keys()).toEqual(originalKeys);
+
+    // Into a new database, next to the live one.
+    const copy = await s.cli(["backup", "restore", dbBackup, "--to", "shop_copy", "--yes"]);
+    expect(copy.code, copy.stdout + copy.stderr).toBe(0);
+    const copied = execFileSync(
+      "psql",
+      ["-At", "-p", String(await port("db")), "-d", "shop_copy", "-c", "select count(*) from items"],
+      {
+        env: { ...process.env, ...PG },
+        encoding: "utf8",
+      },
+    ).trim();
+    expect(copied).toBe("500");
+  });
+
+  it("refuses a truncated or altered backup with a coded error and changes nothing", async () => {
+    const row = (await list()).backups.find((b) => b.id === dbBackup)!;
+    const file = join(s.home, "backups", row.object);
+    const size = readFileSync(file).length;
+    truncateSync(file, Math.floor(size / 2));
+    await sql("insert into items values (9999, 'after the backup')");
+    const before = await rowsChecksum();
+
+    const verify = await s.cli(["backup", "verify", dbBackup, "--json"]);
+    expect(verify.code).toBe(1);
+    expect(errorCode(verify)).toBe("E_BACKUP_CHECKSUM");
+    const restore = await s.cli(["backup", "restore", dbBackup, "--yes", "--json"]);
+    expect(restore.code).toBe(1);
+    expect(errorCode(restore)).toBe("E_BACKUP_CHECKSUM");
+    expect(await rowsChecksum()).toBe(before);
+    // The failures show in the listing.
+    const listed = await list();
+    expect(listed.backups.find((b) => b.id === dbBackup)?.verified).toBe("failed");
+    expect(JSON.stringify(listed.failures)).toContain("E_BACKUP_CHECKSUM");
+    await sql("delete from items where id = 9999");
+  });
+
+  it("plans retention with --dry-run without deleting anything", async () => {
+    await s.cli(["backup", "run", "db"]);
+    const before = (await list()).backups.filter((b) => b.service === "db").map((b) => b.id);
+    expect(before.length).toBeGreaterThanOrEqual(2);
+    const dry = await s.cli(["backup", "prune", "--dry-run", "--json"]);
+    expect(dry.code, dry.stdout + dry.stderr).toBe(0);
+    const plan = json<{
+      dryRun: boolean;
+      services: { service: string; delete: string[]; keep: { id: string }[] }[];
+    }>(dry);
+    expect(plan.dryRun).toBe(true);
+    const db = plan.services.find((p) => p.service === "db")!;
+    expect(db.keep.map((k) => k.id)).toContain(before[0]);
+    expect(db.delete.length).toBeGreaterThan(0);
+    expect((await list()).backups.filter((b) => b.service === "db").map((b) => b.id)).toEqual(before);
+  });
+
+  it("backs up before a migration, and rollback --restore-data brings the data back", async () => {
+    const v2 = {
+      API_VERSION: "2",
+      MIGRATE: "psql postgres://app:secret@db:5432/shop -c 'delete from items where id > 10'",
+    };
+    const deploy = await s.cli(["deploy", "--json"], v2, 240_000);
+    expect(finished(deploy.stdout).status, deploy.stdout + deploy.stderr).toBe("succeeded");
+    const backedUp = /backed up db before migrating: (\S+)"/.exec(deploy.stdout)?.[1];
+    expect(backedUp).toBeDefined();
+    expect(await sql("select count(*) from items")).toBe("10");
+
+    const refused = await s.cli(["rollback", "--restore-data", "--json"], v2);
+    expect(refused.code).toBe(2);
+    expect(errorCode(refused)).toBe("E_CONFIRMATION_REQUIRED");
+    expect(await sql("select count(*) from items")).toBe("10");
+
+    const rollback = await s.cli(["rollback", "--restore-data", "--yes", "--json"], v2, 240_000);
+    expect(finished(rollback.stdout).status, rollback.stdout + rollback.stderr).toBe("succeeded");
+    expect(rollback.stdout).toContain(`restored db from ${backedUp}`);
+    expect(await rowsChecksum()).toBe(original);
+  });
+});
+
+describe("backup schedules in the agent", { timeout: 240_000 }, () => {
+  const s = new Sandbox();
+  s.write({
+    "compose.yaml": `name: \${E2E_PROJECT}
+services:
+  cache:
+    image: redis:7
+    volumes: [cachedata:/data]
+    healthcheck: { test: ["CMD", "redis-cli", "ping"], interval: 1s, retries: 60 }
+    x-slipway:
+      backups:
+        schedule: "*/2 * * * * *"
+        verify: "*/5 * * * * *"
+        retention: { keep_last: 2, daily: 0, weekly: 0, monthly: 0 }
+volumes: { cachedata: {} }
+`,
+  });
+  afterAll(() => s.cleanup(), 120_000);
+
+  it("backs up and verifies on the 6-field cron, and applies retention", async () => {
+    const deploy = await s.cli(["deploy", "--json"], {}, 120_000);
+    expect(finished(deploy.stdout).status, deploy.stdout + deploy.stderr).toBe("succeeded");
+    const list = async () =>
+      (JSON.parse((await s.cli(["backup", "list", "--json"])).stdout) as { backups: BackupRow[] }).backups;
+    await eventually(
+      "a scheduled backup that verified",
+      async () => (await list()).some((b) => b.verified === "ok"),
+      60_000,
+      1000,
+    );
+    // Retention runs after each turn: never more than keep_last plus the newest verified one.
+    await new Promise((resolve) => setTimeout(resolve, 5000));
+    expect((await list()).length).toBeLessThanOrEqual(3);
+    expect(await s.cli(["down"])).toMatchObject({ code: 0 });
+  });
+});
