@@ -67,10 +67,18 @@ describe("slipway backup with PostgreSQL and Redis", { timeout: 300_000 }, () =>
   s.write({ "compose.yaml": compose });
   afterAll(() => s.cleanup(), 120_000);
 
+  // Ports change only when an instance is replaced (a Redis restore restarts it): read them then.
+  const ports = new Map<string, number>();
+  const refreshPorts = async () => {
+    ports.clear();
+    for (const i of (await s.ps()).instances)
+      if (i.state === "healthy" && i.port) ports.set(i.service, i.port);
+  };
   const port = async (service: string) => {
-    const instance = (await s.ps()).instances.find((i) => i.service === service && i.state === "healthy");
-    if (!instance?.port) throw new Error(`${service} has no healthy instance`);
-    return instance.port;
+    if (!ports.has(service)) await refreshPorts();
+    const found = ports.get(service);
+    if (!found) throw new Error(`${service} has no healthy instance`);
+    return found;
   };
   const sql = async (query: string) =>
     execFileSync("psql", ["-At", "-v", "ON_ERROR_STOP=1", "-p", String(await port("db")), "-c", query], {
@@ -100,7 +108,10 @@ describe("slipway backup with PostgreSQL and Redis", { timeout: 300_000 }, () =>
     expect(finished(deploy.stdout).status, deploy.stdout + deploy.stderr).toBe("succeeded");
     await sql("create table items (id int primary key, name text not null)");
     await sql("insert into items select i, 'item ' || md5(i::text) from generate_series(1, 500) i");
-    for (let i = 0; i < 20; i++) await redis("SET", `key:${i}`, `value ${i} ${"x".repeat(i)}`);
+    await redis(
+      "MSET",
+      ...Array.from({ length: 20 }, (_, i) => [`key:${i}`, `value ${i} ${"x".repeat(i)}`]).flat(),
+    );
     original = await rowsChecksum();
     originalKeys = await keys();
   }, 300_000);
@@ -138,7 +149,10 @@ describe("slipway backup with PostgreSQL and Redis", { timeout: 300_000 }, () =>
 
     const restoreCache = await s.cli(["backup", "restore", cacheBackup, "--yes", "--json"]);
     expect(restoreCache.code, restoreCache.stdout + restoreCache.stderr).toBe(0);
-    expect(await eventually("cache back up", () => port("cache").catch(() => undefined))).toBeGreaterThan(0);
+    await eventually("cache back up", async () => {
+      await refreshPorts();
+      return ports.has("cache");
+    });
     expect(await keys()).toEqual(originalKeys);
 
     // Into a new database, next to the live one.
