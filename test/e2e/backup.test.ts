@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import { chmodSync, readFileSync, truncateSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { findBinary } from "../../src/targets/native/binaries.js";
 import type { CliResult } from "./cli.js";
 import { eventually, finished, Sandbox } from "./sandbox.js";
 
@@ -11,6 +12,8 @@ import { eventually, finished, Sandbox } from "./sandbox.js";
  * `rollback --restore-data` restores, and schedules run by the agent (6-field crons, in seconds).
  */
 
+const PSQL = findBinary("psql", "install postgresql-client");
+const REDIS_CLI = findBinary("redis-cli", "install redis-tools");
 const PG = { PGUSER: "app", PGPASSWORD: "secret", PGDATABASE: "shop", PGHOST: "127.0.0.1" };
 
 const compose = `name: \${E2E_PROJECT}
@@ -27,7 +30,7 @@ services:
   cache:
     image: redis:7
     volumes: [cachedata:/data]
-    healthcheck: { test: ["CMD", "redis-cli", "ping"], interval: 1s, retries: 60 }
+    healthcheck: { test: ["CMD", "redis-cli", "ping"], interval: 1s, retries: 3 }
     x-slipway:
       backups: { before_migrate: false }
   api:
@@ -81,12 +84,12 @@ describe("slipway backup with PostgreSQL and Redis", { timeout: 300_000 }, () =>
     return found;
   };
   const sql = async (query: string) =>
-    execFileSync("psql", ["-At", "-v", "ON_ERROR_STOP=1", "-p", String(await port("db")), "-c", query], {
+    execFileSync(PSQL, ["-At", "-v", "ON_ERROR_STOP=1", "-p", String(await port("db")), "-c", query], {
       env: { ...process.env, ...PG },
       encoding: "utf8",
     }).trim();
   const redis = async (...args: string[]) =>
-    execFileSync("redis-cli", ["-p", String(await port("cache")), "--raw", ...args], {
+    execFileSync(REDIS_CLI, ["-p", String(await port("cache")), "--raw", ...args], {
       encoding: "utf8",
     }).trim();
   const rowsChecksum = () =>
@@ -154,6 +157,9 @@ describe("slipway backup with PostgreSQL and Redis", { timeout: 300_000 }, () =>
       return ports.has("cache");
     });
     expect(await keys()).toEqual(originalKeys);
+    // Restarted under its old id on a new port, it is probed there (not on the old port: unhealthy in 3 s).
+    await new Promise((resolve) => setTimeout(resolve, 5000));
+    expect((await s.ps()).instances.find((i) => i.service === "cache")?.state).toBe("healthy");
 
     // Into a new database, next to the live one.
     const copy = await s.cli(["backup", "restore", dbBackup, "--to", "shop_copy", "--yes"]);
