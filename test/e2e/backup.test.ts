@@ -83,9 +83,9 @@ describe("slipway backup with PostgreSQL and Redis", { timeout: 300_000 }, () =>
     if (!found) throw new Error(`${service} has no healthy instance`);
     return found;
   };
-  const sql = async (query: string) =>
+  const sql = async (query: string, database = PG.PGDATABASE) =>
     execFileSync(PSQL, ["-At", "-v", "ON_ERROR_STOP=1", "-p", String(await port("db")), "-c", query], {
-      env: { ...process.env, ...PG },
+      env: { ...process.env, ...PG, PGDATABASE: database },
       encoding: "utf8",
     }).trim();
   const redis = async (...args: string[]) =>
@@ -164,15 +164,7 @@ describe("slipway backup with PostgreSQL and Redis", { timeout: 300_000 }, () =>
     // Into a new database, next to the live one.
     const copy = await s.cli(["backup", "restore", dbBackup, "--to", "shop_copy", "--yes"]);
     expect(copy.code, copy.stdout + copy.stderr).toBe(0);
-    const copied = execFileSync(
-      "psql",
-      ["-At", "-p", String(await port("db")), "-d", "shop_copy", "-c", "select count(*) from items"],
-      {
-        env: { ...process.env, ...PG },
-        encoding: "utf8",
-      },
-    ).trim();
-    expect(copied).toBe("500");
+    expect(await sql("select count(*) from items", "shop_copy")).toBe("500");
   });
 
   it("refuses a truncated or altered backup with a coded error and changes nothing", async () => {
