@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
-import { chmodSync, readFileSync, truncateSync } from "node:fs";
+import { chmodSync, readFileSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { generateX25519Identity, identityToRecipient } from "age-encryption";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findBinary } from "../../src/targets/native/binaries.js";
 import type { CliResult } from "./cli.js";
@@ -229,10 +230,13 @@ describe("slipway backup with PostgreSQL and Redis", { timeout: 300_000 }, () =>
   });
 });
 
-describe("backup schedules in the agent", { timeout: 240_000 }, () => {
+describe("backup schedules in the agent, encrypted to an age recipient", { timeout: 240_000 }, () => {
   const s = new Sandbox();
-  s.write({
-    "compose.yaml": `name: \${E2E_PROJECT}
+  const keyFile = join(s.root, "backup-key.txt");
+  const compose = (recipient: string) => `name: \${E2E_PROJECT}
+x-slipway:
+  backups:
+    recipients: ["${recipient}"]
 services:
   cache:
     image: redis:7
@@ -244,24 +248,39 @@ services:
         verify: "*/5 * * * * *"
         retention: { keep_last: 2, daily: 0, weekly: 0, monthly: 0 }
 volumes: { cachedata: {} }
-`,
-  });
+`;
   afterAll(() => s.cleanup(), 120_000);
 
-  it("backs up and verifies on the 6-field cron, and applies retention", async () => {
-    const deploy = await s.cli(["deploy", "--json"], {}, 120_000);
+  it("backs up and verifies on 6-field crons with the agent's identity, and applies retention", async () => {
+    const identity = await generateX25519Identity();
+    writeFileSync(keyFile, `# test key\n${identity}\n`);
+    s.write({ "compose.yaml": compose(await identityToRecipient(identity)) });
+    // The agent starts with the first command and keeps its environment: scheduled verifications use it.
+    const deploy = await s.cli(["deploy", "--json"], { SLIPWAY_BACKUP_IDENTITY: keyFile }, 120_000);
     expect(finished(deploy.stdout).status, deploy.stdout + deploy.stderr).toBe("succeeded");
     const list = async () =>
       (JSON.parse((await s.cli(["backup", "list", "--json"])).stdout) as { backups: BackupRow[] }).backups;
-    await eventually(
+    const verified = await eventually(
       "a scheduled backup that verified",
-      async () => (await list()).some((b) => b.verified === "ok"),
+      async () => (await list()).find((b) => b.verified === "ok"),
       60_000,
       1000,
     );
+    expect(verified).toMatchObject({ encrypted: true, service: "cache" });
     // Retention runs after each turn: never more than keep_last plus the newest verified one.
     await new Promise((resolve) => setTimeout(resolve, 5000));
     expect((await list()).length).toBeLessThanOrEqual(3);
+
+    // By hand: without the identity the backup cannot be read; with --identity it verifies.
+    const newest = (await list())[0]!.id;
+    const locked = await s.cli(["backup", "verify", newest, "--json"]);
+    expect(locked.code).toBe(1);
+    expect(errorCode(locked)).toBe("E_BACKUP_DECRYPT");
+    const opened = await s.cli(["backup", "verify", newest, "--identity", keyFile, "--json"]);
+    expect(opened.code, opened.stdout + opened.stderr).toBe(0);
+    const badKey = await s.cli(["backup", "verify", newest, "--identity", join(s.root, "missing"), "--json"]);
+    expect(badKey.code).toBe(2);
+    expect(errorCode(badKey)).toBe("E_BACKUP_IDENTITY");
     expect(await s.cli(["down"])).toMatchObject({ code: 0 });
   });
 });

@@ -238,7 +238,7 @@ export class AgentBackups {
         project: app.name,
         service,
         id,
-        identities: identities.length > 0 ? identities : this.agentIdentities(),
+        identities,
         ...(settings.verify_check !== undefined ? { check: settings.verify_check } : {}),
         tmpDir: this.tmpDir(),
       });
@@ -272,11 +272,11 @@ export class AgentBackups {
     }
   }
 
-  /** Verifies the service's newest backup (nothing to do when it has none). */
+  /** Scheduled: verifies the newest backup with the agent's own identities (nothing to do without a backup). */
   async verifyNewestNow(app: AppSpec, service: string): Promise<void> {
     const { backups } = await listBackups(this.parts(app, service).store, app.name, service);
     const newest = backups[0];
-    if (newest) await this.verifyNow(app, service, newest.id, []);
+    if (newest) await this.verifyNow(app, service, newest.id, this.agentIdentities());
   }
 
   /** Applies each service's retention (or only plans it, with `dryRun`). */
