@@ -3,6 +3,7 @@ import { createServer, type Server, type ServerResponse } from "node:http";
 import { SlipwayError } from "../errors.js";
 import { deserializeAppSpec } from "../manifest/serialize.js";
 import type { Agent } from "./agent.js";
+import { preMigrationBackups } from "./backups/pre-migrate.js";
 import { backupRoutes } from "./backups/routes.js";
 import { buildId } from "./client.js";
 import { type Handler, readJson, requireParam, sendError, sendJson, startStream } from "./http.js";
@@ -45,7 +46,11 @@ export function agentRoutes(agent: Agent, shutdown: () => void): Record<string, 
     "GET /v1/ps": async (_req, res, query) => sendJson(res, 200, agent.ps(requireParam(query, "project"))),
     "GET /v1/releases": async (_req, res, query) => {
       const project = requireParam(query, "project");
-      const releases = agent.store.listReleases(project).map(({ spec: _spec, ...release }) => release);
+      const releases = agent.store.listReleases(project).map(({ spec: _spec, ...release }) => ({
+        ...release,
+        // Backups taken before this release's migrations (what `rollback --restore-data` restores).
+        preMigrationBackups: preMigrationBackups(agent.store, project, release.id),
+      }));
       sendJson(res, 200, { project, releases, deploys: agent.store.listDeploys(project, 20) });
     },
     "GET /v1/events": async (_req, res, query) => {

@@ -217,6 +217,8 @@ describe("slipway backup with PostgreSQL and Redis", { timeout: 300_000 }, () =>
     const backedUp = /backed up db before migrating: (\S+)"/.exec(deploy.stdout)?.[1];
     expect(backedUp).toBeDefined();
     expect(await sql("select count(*) from items")).toBe("10");
+    const releases = (await s.releases()).releases as unknown as { preMigrationBackups: unknown[] }[];
+    expect(releases[0]?.preMigrationBackups).toEqual([{ service: "db", id: backedUp }]);
 
     const refused = await s.cli(["rollback", "--restore-data", "--json"], v2);
     expect(refused.code).toBe(2);
