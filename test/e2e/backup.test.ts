@@ -64,12 +64,9 @@ const json = <T>(result: CliResult): T => {
 const errorCode = (result: CliResult) => json<{ error: { code: string } }>(result).error.code;
 
 describe("slipway backup with PostgreSQL and Redis", { timeout: 300_000 }, () => {
-  const s = new Sandbox();
-  // PostgreSQL runs as the `postgres` user: it must reach its data directory under the sandbox.
-  chmodSync(s.root, 0o755);
-  s.copyApp("web", "app");
-  s.write({ "compose.yaml": compose });
-  afterAll(() => s.cleanup(), 120_000);
+  // Created when the tests run (not when a filtered run only collects them); removed even when they fail.
+  let s: Sandbox;
+  afterAll(() => s?.cleanup(), 120_000);
 
   // Ports change only when an instance is replaced (a Redis restore restarts it): read them then.
   const ports = new Map<string, number>();
@@ -108,6 +105,11 @@ describe("slipway backup with PostgreSQL and Redis", { timeout: 300_000 }, () =>
   let cacheBackup = "";
 
   beforeAll(async () => {
+    s = new Sandbox();
+    // PostgreSQL runs as the `postgres` user: it must reach its data directory under the sandbox.
+    chmodSync(s.root, 0o755);
+    s.copyApp("web", "app");
+    s.write({ "compose.yaml": compose });
     const deploy = await s.cli(["deploy", "--json"], {}, 240_000);
     expect(finished(deploy.stdout).status, deploy.stdout + deploy.stderr).toBe("succeeded");
     await sql("create table items (id int primary key, name text not null)");
@@ -233,8 +235,8 @@ describe("slipway backup with PostgreSQL and Redis", { timeout: 300_000 }, () =>
 });
 
 describe("backup schedules in the agent, encrypted to an age recipient", { timeout: 240_000 }, () => {
-  const s = new Sandbox();
-  const keyFile = join(s.root, "backup-key.txt");
+  // One per attempt (the e2e project retries once), all removed at the end.
+  const used: Sandbox[] = [];
   const compose = (recipient: string) => `name: \${E2E_PROJECT}
 x-slipway:
   backups:
@@ -251,9 +253,12 @@ services:
         retention: { keep_last: 2, daily: 0, weekly: 0, monthly: 0 }
 volumes: { cachedata: {} }
 `;
-  afterAll(() => s.cleanup(), 120_000);
+  afterAll(() => Promise.all(used.map((sandbox) => sandbox.cleanup())), 120_000);
 
   it("backs up and verifies on 6-field crons with the agent's identity, and applies retention", async () => {
+    const s = new Sandbox();
+    used.push(s);
+    const keyFile = join(s.root, "backup-key.txt");
     const identity = await generateX25519Identity();
     writeFileSync(keyFile, `# test key\n${identity}\n`);
     s.write({ "compose.yaml": compose(await identityToRecipient(identity)) });
