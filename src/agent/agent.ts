@@ -13,11 +13,12 @@ import { ProcessTarget } from "../targets/process/process-target.js";
 import type { ExecResult } from "../targets/target.js";
 import type { DeployEvent, PsResult } from "./api.js";
 import { AgentBackups } from "./backups/backups.js";
-import { readIdentities } from "./backups/identities.js";
-import { backUpBeforeMigration, backupsToRestore } from "./backups/pre-migrate.js";
-import { type RestoreRequest, restoreServiceBackup, type ServiceControl } from "./backups/restore.js";
+import { agentIdentities } from "./backups/identities.js";
+import { backUpBeforeMigration, restorePreMigrationBackups } from "./backups/pre-migrate.js";
+import { type RestoreRequest, restoreServiceBackup } from "./backups/restore.js";
 import { scheduledWork } from "./backups/scheduled-work.js";
 import { BackupSchedules } from "./backups/schedules.js";
+import { serviceControl } from "./backups/service-control.js";
 import { livingAgentPid } from "./client.js";
 import type { SlipwayPaths } from "./paths.js";
 import { ProjectSpecs } from "./project-specs.js";
@@ -75,13 +76,7 @@ export class Agent {
     this.supervisor = new Supervisor(this.runtime, this.specs);
     this.scheduler = new Scheduler(this.runtime, this.specs);
     // Scheduled verifications of encrypted backups use the identity file the agent was started with.
-    this.backups = new AgentBackups(this.runtime, this.specs, () => {
-      try {
-        return readIdentities(undefined);
-      } catch {
-        return [];
-      }
-    });
+    this.backups = new AgentBackups(this.runtime, this.specs, agentIdentities);
     this.backupSchedules = new BackupSchedules(scheduledWork(this.backups, this.store));
   }
 
@@ -94,32 +89,10 @@ export class Agent {
     this.backupSchedules.sync(project, app);
   }
 
-  /** Stops and starts a service around a restore that replaces its data files. */
-  private readonly serviceControl: ServiceControl = {
-    stop: async (project, service) => {
-      const spec = this.specs.spec(project)?.services[service];
-      for (const instance of this.store.listInstances(project, { service })) {
-        await retireInstance(
-          this.runtime,
-          instance,
-          spec ? stopSignal(spec) : "SIGTERM",
-          spec?.stop_grace_period?.ms ?? 10_000,
-        );
-      }
-    },
-    start: async (project, service) => {
-      const active = this.store.activeRelease(project);
-      const content = active && this.specs.release(project, active.id);
-      if (active && content?.spec.services[service])
-        await reconcileService(this.runtime, content.spec, service, active.id, content.artifacts[service]!);
-      await this.publish(project);
-    },
-  };
-
   /** `backup restore`: one at a time with deploys of the project (it may stop and start the service). */
   restoreBackup(project: string, id: string, request: RestoreRequest) {
     return this.exclusive(project, () =>
-      restoreServiceBackup(this.backups, this.serviceControl, project, id, request),
+      restoreServiceBackup(this.backups, serviceControl(this.runtime, this.specs), project, id, request),
     );
   }
 
@@ -251,7 +224,15 @@ export class Agent {
           target = this.rollbackTarget(project, rollback.releaseId);
           spec = this.specs.release(project, target.id)!.spec;
           if (rollback.restoreData)
-            await this.restoreBeforeRollback(project, target, rollback.restoreData, emit);
+            await restorePreMigrationBackups(
+              this.backups,
+              serviceControl(this.runtime, this.specs),
+              this.store,
+              project,
+              target.number,
+              rollback.restoreData,
+              (message) => emit({ type: "log", level: "info", message }),
+            );
         }
         this.specs.adopt(spec!);
         const outcome = await deployApp(this.runtime, spec!, target);
@@ -263,20 +244,6 @@ export class Agent {
         this.syncSchedules(project);
       }
     });
-  }
-
-  /** `rollback --restore-data`: the data goes back to before the migrations, then the code follows. */
-  private async restoreBeforeRollback(
-    project: string,
-    target: Release,
-    request: RestoreRequest,
-    emit: (event: DeployEvent) => void,
-  ): Promise<void> {
-    for (const { service, id } of backupsToRestore(this.store, project, target.number)) {
-      emit({ type: "log", level: "info", message: `restoring ${service} from pre-migration backup ${id}` });
-      const report = await restoreServiceBackup(this.backups, this.serviceControl, project, id, request);
-      emit({ type: "log", level: "info", message: `restored ${service} from ${id} to ${report.restoredTo}` });
-    }
   }
 
   private rollbackTarget(project: string, releaseId: string | undefined) {

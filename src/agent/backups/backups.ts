@@ -5,9 +5,7 @@ import {
   type BackupManifest,
   listBackups,
   pruneBackups,
-  readManifest,
   runBackup,
-  type UnreadableManifest,
   type VerifyResult,
   verifyBackup,
 } from "../../backup/index.js";
@@ -15,28 +13,13 @@ import type { DeployRuntime } from "../../deploy/runtime.js";
 import { SlipwayError } from "../../errors.js";
 import type { AppSpec } from "../../manifest/model.js";
 import type { ProjectSpecs } from "../project-specs.js";
+import { type BackupListing, type FoundBackup, findBackup, listProjectBackups } from "./catalog.js";
 import { backedUpServices, backupSettings, backupSource, engineFor } from "./source.js";
 import { backupStore } from "./stores.js";
 import { type BackupRow, backupRow, type PrunePlanView, prunePlanView } from "./views.js";
 
 /** Why a backup was taken; recorded in its event. */
 export type BackupReason = "manual" | "schedule" | "pre-migrate";
-
-/** A failed backup, upload, verification or restore, as `backup list` shows it. */
-export interface BackupFailure {
-  readonly ts: number;
-  readonly service?: string | undefined;
-  readonly kind: string;
-  readonly message: string;
-}
-
-/** What `backup list` shows for a project. */
-export interface BackupListing {
-  readonly backups: readonly BackupRow[];
-  readonly unreadable: readonly UnreadableManifest[];
-  /** Recent failures (events of level error), newest first. */
-  readonly failures: readonly BackupFailure[];
-}
 
 /**
  * The agent's backups: builds each service's engine and store from its deployed spec, runs backups,
@@ -171,46 +154,16 @@ export class AgentBackups {
     return { backups, failures };
   }
 
-  /** Every backup of every backed-up service, newest first, with recent failures. */
+  /** Every backup of the project, newest first, with recent failures. */
   async list(project: string): Promise<BackupListing> {
     const app = this.app(project);
-    const backups: BackupManifest[] = [];
-    const unreadable: UnreadableManifest[] = [];
-    for (const service of backedUpServices(app)) {
-      const found = await listBackups(this.parts(app, service).store, project, service);
-      backups.push(...found.backups);
-      unreadable.push(...found.unreadable);
-    }
-    backups.sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
-    const failures = this.rt.store
-      .listEvents(project)
-      .filter((e) => e.kind.startsWith("backup.") && e.level === "error")
-      .slice(-20)
-      .reverse()
-      .map((e) => ({ ts: e.ts, service: e.service, kind: e.kind, message: e.message }));
-    return { backups: backups.map(backupRow), unreadable, failures };
+    return listProjectBackups(app, (service) => this.parts(app, service).store, this.rt.store);
   }
 
   /** The service and manifest of backup `id`; `E_BACKUP_NOT_FOUND` when no store of the project has it. */
-  async find(
-    project: string,
-    id: string,
-  ): Promise<{ app: AppSpec; service: string; manifest: BackupManifest }> {
+  async find(project: string, id: string): Promise<FoundBackup> {
     const app = this.app(project);
-    for (const service of backedUpServices(app)) {
-      const manifest = await readManifest(this.parts(app, service).store, project, service, id).catch(
-        (error: unknown) => {
-          if (error instanceof BackupError && error.code === "E_BACKUP_NOT_FOUND") return undefined;
-          throw error;
-        },
-      );
-      if (manifest) return { app, service, manifest };
-    }
-    throw new BackupError(
-      "E_BACKUP_NOT_FOUND",
-      `${project} has no backup ${id}`,
-      "see `slipway backup list`",
-    );
+    return findBackup(app, id, (service) => this.parts(app, service).store);
   }
 
   /** Proves backup `id` restores (into a scratch target); recorded in its manifest and as an event. */

@@ -40,3 +40,12 @@ export function readIdentities(file: string | undefined, env: NodeJS.ProcessEnv 
   }
   return parseIdentities(text, path);
 }
+
+/** The agent's own identities, for scheduled verifications: `$SLIPWAY_BACKUP_IDENTITY`, none when unset or unreadable. */
+export function agentIdentities(): string[] {
+  try {
+    return readIdentities(undefined);
+  } catch {
+    return [];
+  }
+}

@@ -2,6 +2,7 @@ import { SlipwayError } from "../../errors.js";
 import type { AppSpec } from "../../manifest/model.js";
 import type { StateStore } from "../../state/index.js";
 import type { AgentBackups } from "./backups.js";
+import { type RestoreRequest, restoreServiceBackup, type ServiceControl } from "./restore.js";
 
 /** A backup taken before a release's migrations ran. */
 export interface PreMigrationBackup {
@@ -85,4 +86,24 @@ export function backupsToRestore(
     });
   }
   return [...chosen.values()];
+}
+
+/**
+ * `rollback --restore-data`, before the code goes back: restores the backups `backupsToRestore`
+ * chooses, one by one; the first failure stops it (and the rollback) with nothing of it replaced.
+ */
+export async function restorePreMigrationBackups(
+  backups: AgentBackups,
+  control: ServiceControl,
+  store: StateStore,
+  project: string,
+  targetNumber: number,
+  request: RestoreRequest,
+  log: (message: string) => void,
+): Promise<void> {
+  for (const { service, id } of backupsToRestore(store, project, targetNumber)) {
+    log(`restoring ${service} from pre-migration backup ${id}`);
+    const report = await restoreServiceBackup(backups, control, project, id, request);
+    log(`restored ${service} from ${id} to ${report.restoredTo}`);
+  }
 }

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import type { BackupListing } from "../../agent/backups/backups.js";
+import type { BackupListing } from "../../agent/backups/catalog.js";
 import { readIdentities } from "../../agent/backups/identities.js";
 import type { RestoreReport } from "../../agent/backups/restore.js";
 import type { BackupRow, PrunePlanView } from "../../agent/backups/views.js";
