@@ -278,6 +278,8 @@ volumes: { cachedata: {} }
     await new Promise((resolve) => setTimeout(resolve, 5000));
     expect((await list()).length).toBeLessThanOrEqual(3);
 
+    // `down` stops the schedules (retention would otherwise delete what we look at next).
+    expect(await s.cli(["down"])).toMatchObject({ code: 0 });
     // By hand: without the identity the backup cannot be read; with --identity it verifies.
     const newest = (await list())[0]!.id;
     const locked = await s.cli(["backup", "verify", newest, "--json"]);
@@ -288,6 +290,5 @@ volumes: { cachedata: {} }
     const badKey = await s.cli(["backup", "verify", newest, "--identity", join(s.root, "missing"), "--json"]);
     expect(badKey.code).toBe(2);
     expect(errorCode(badKey)).toBe("E_BACKUP_IDENTITY");
-    expect(await s.cli(["down"])).toMatchObject({ code: 0 });
   });
 });
