@@ -11,6 +11,13 @@ import { openState, type Release, type StateStore } from "../state/index.js";
 import { ProcessTarget } from "../targets/process/process-target.js";
 import type { ExecResult } from "../targets/target.js";
 import type { DeployEvent, PsResult } from "./api.js";
+import { AgentBackups } from "./backups/backups.js";
+import { agentIdentities } from "./backups/identities.js";
+import { backUpBeforeMigration, restorePreMigrationBackups } from "./backups/pre-migrate.js";
+import { type RestoreRequest, restoreServiceBackup } from "./backups/restore.js";
+import { scheduledWork } from "./backups/scheduled-work.js";
+import { BackupSchedules } from "./backups/schedules.js";
+import { serviceControl } from "./backups/service-control.js";
 import { livingAgentPid } from "./client.js";
 import type { SlipwayPaths } from "./paths.js";
 import { ProjectSpecs } from "./project-specs.js";
@@ -28,6 +35,8 @@ export class Agent {
   readonly traffic: Traffic;
   private readonly supervisor: Supervisor;
   private readonly scheduler: Scheduler;
+  readonly backups: AgentBackups;
+  private readonly backupSchedules: BackupSchedules;
   private readonly deploying = new Set<string>();
   private revival: NodeJS.Timeout | undefined;
   private emitters = new Map<string, (event: DeployEvent) => void>();
@@ -59,9 +68,33 @@ export class Agent {
       emit: (event) => {
         for (const emit of this.emitters.values()) emit(event);
       },
+      backUpBeforeMigration: async (app, release) => {
+        await backUpBeforeMigration(this.backups, this.store, app, release, (message) =>
+          this.runtime.emit({ type: "log", level: "info", message }),
+        );
+      },
     };
     this.supervisor = new Supervisor(this.runtime, this.specs);
     this.scheduler = new Scheduler(this.runtime, this.specs);
+    // Scheduled verifications of encrypted backups use the identity file the agent was started with.
+    this.backups = new AgentBackups(this.runtime, this.specs, agentIdentities);
+    this.backupSchedules = new BackupSchedules(scheduledWork(this.backups, this.store));
+  }
+
+  /** Re-reads a project's job and backup schedules from its active release. */
+  private syncSchedules(project: string): void {
+    this.scheduler.sync(project);
+    const active = this.store.activeRelease(project);
+    const app =
+      active && !this.specs.isDown(project) ? this.specs.release(project, active.id)?.spec : undefined;
+    this.backupSchedules.sync(project, app);
+  }
+
+  /** `backup restore`: one at a time with deploys of the project (it may stop and start the service). */
+  restoreBackup(project: string, id: string, request: RestoreRequest) {
+    return this.exclusive(project, () =>
+      restoreServiceBackup(this.backups, serviceControl(this.runtime, this.specs), project, id, request),
+    );
   }
 
   /** Start-up: adopt what still runs, finish interrupted deploys by returning to the active release, serve routes. */
@@ -101,7 +134,7 @@ export class Agent {
         );
       closeInterruptedJobRuns(this.runtime, project, Object.keys(this.specs.spec(project)?.services ?? {}));
       await this.publish(project);
-      this.scheduler.sync(project);
+      this.syncSchedules(project);
     }
     this.supervisor.start();
     this.revival = setInterval(
@@ -159,6 +192,7 @@ export class Agent {
     clearInterval(this.revival);
     this.supervisor.stop();
     this.scheduler.stopAll();
+    this.backupSchedules.stopAll();
     this.store.close();
     if (existsSync(this.paths.pidFile)) rmSync(this.paths.pidFile, { force: true });
   }
@@ -189,7 +223,7 @@ export class Agent {
   deploy(
     spec: AppSpec | undefined,
     emit: (event: DeployEvent) => void,
-    rollback?: { project: string; releaseId?: string },
+    rollback?: { project: string; releaseId?: string; restoreData?: RestoreRequest },
   ): Promise<DeployOutcome> {
     const project = spec?.name ?? rollback!.project;
     return this.exclusive(project, async () => {
@@ -200,6 +234,16 @@ export class Agent {
         if (rollback) {
           target = this.rollbackTarget(project, rollback.releaseId);
           spec = this.specs.release(project, target.id)!.spec;
+          if (rollback.restoreData)
+            await restorePreMigrationBackups(
+              this.backups,
+              serviceControl(this.runtime, this.specs),
+              this.store,
+              project,
+              target.number,
+              rollback.restoreData,
+              (message) => emit({ type: "log", level: "info", message }),
+            );
         }
         this.specs.adopt(spec!);
         const outcome = await deployApp(this.runtime, spec!, target);
@@ -208,7 +252,7 @@ export class Agent {
         this.specs.settle(project);
         this.emitters.delete(key);
         await this.publish(project);
-        this.scheduler.sync(project);
+        this.syncSchedules(project);
       }
     });
   }
@@ -298,7 +342,7 @@ export class Agent {
       });
       const active = this.store.activeRelease(project);
       if (active) this.store.setMeta(`down:${project}`, active.id);
-      this.scheduler.sync(project);
+      this.syncSchedules(project);
       await this.publish(project);
       return instances.length;
     });

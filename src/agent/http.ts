@@ -43,3 +43,17 @@ export function startStream(response: ServerResponse): (event: unknown) => void 
     if (!response.writableEnded) response.write(`${JSON.stringify(event)}\n`);
   };
 }
+
+/** One route of the agent API. */
+export type Handler = (
+  request: IncomingMessage,
+  response: ServerResponse,
+  query: URLSearchParams,
+) => Promise<void>;
+
+/** A query parameter the route cannot do without (`E_API_BAD_REQUEST`). */
+export const requireParam = (query: URLSearchParams, name: string): string => {
+  const value = query.get(name);
+  if (!value) throw new SlipwayError({ code: "E_API_BAD_REQUEST", message: `missing ?${name}=` });
+  return value;
+};

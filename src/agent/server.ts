@@ -1,18 +1,12 @@
 import { existsSync, rmSync } from "node:fs";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer, type Server, type ServerResponse } from "node:http";
 import { SlipwayError } from "../errors.js";
 import { deserializeAppSpec } from "../manifest/serialize.js";
 import type { Agent } from "./agent.js";
+import { preMigrationBackups } from "./backups/pre-migrate.js";
+import { backupRoutes } from "./backups/routes.js";
 import { buildId } from "./client.js";
-import { readJson, sendError, sendJson, startStream } from "./http.js";
-
-type Handler = (request: IncomingMessage, response: ServerResponse, query: URLSearchParams) => Promise<void>;
-
-const requireParam = (query: URLSearchParams, name: string): string => {
-  const value = query.get(name);
-  if (!value) throw new SlipwayError({ code: "E_API_BAD_REQUEST", message: `missing ?${name}=` });
-  return value;
-};
+import { type Handler, readJson, requireParam, sendError, sendJson, startStream } from "./http.js";
 
 /** The agent's HTTP API on its unix socket (see api.ts for the shapes). */
 export function agentRoutes(agent: Agent, shutdown: () => void): Record<string, Handler> {
@@ -32,17 +26,31 @@ export function agentRoutes(agent: Agent, shutdown: () => void): Record<string, 
       await streamDeploy(res, (emit) => agent.deploy(spec, emit));
     },
     "POST /v1/rollback": async (req, res) => {
-      const body = (await readJson(req)) as { project?: string; release?: string };
+      const body = (await readJson(req)) as {
+        project?: string;
+        release?: string;
+        restoreData?: boolean;
+        identities?: string[];
+      };
       if (!body.project)
         throw new SlipwayError({ code: "E_API_BAD_REQUEST", message: "rollback needs {project}" });
       await streamDeploy(res, (emit) =>
-        agent.deploy(undefined, emit, { project: body.project!, releaseId: body.release }),
+        agent.deploy(undefined, emit, {
+          project: body.project!,
+          releaseId: body.release,
+          ...(body.restoreData ? { restoreData: { identities: body.identities ?? [] } } : {}),
+        }),
       );
     },
+    ...backupRoutes(agent),
     "GET /v1/ps": async (_req, res, query) => sendJson(res, 200, agent.ps(requireParam(query, "project"))),
     "GET /v1/releases": async (_req, res, query) => {
       const project = requireParam(query, "project");
-      const releases = agent.store.listReleases(project).map(({ spec: _spec, ...release }) => release);
+      const releases = agent.store.listReleases(project).map(({ spec: _spec, ...release }) => ({
+        ...release,
+        // Backups taken before this release's migrations (what `rollback --restore-data` restores).
+        preMigrationBackups: preMigrationBackups(agent.store, project, release.id),
+      }));
       sendJson(res, 200, { project, releases, deploys: agent.store.listDeploys(project, 20) });
     },
     "GET /v1/events": async (_req, res, query) => {

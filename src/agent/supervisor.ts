@@ -40,7 +40,8 @@ export const backoffMs = (recentCrashes: number) =>
  * are left to the deploy.
  */
 export class Supervisor {
-  private readonly monitors = new Map<string, HealthMonitor>();
+  /** Health monitors by instance id, with the PID each watches: a replacement under the same id gets a new one. */
+  private readonly monitors = new Map<string, { readonly pid: number; readonly monitor: HealthMonitor }>();
   private readonly crashes = new Map<string, number[]>();
   private readonly restartAt = new Map<string, number>();
   private readonly busy = new Set<string>();
@@ -57,7 +58,7 @@ export class Supervisor {
 
   stop(): void {
     clearInterval(this.timer);
-    for (const monitor of this.monitors.values()) monitor.stop();
+    for (const { monitor } of this.monitors.values()) monitor.stop();
     this.monitors.clear();
   }
 
@@ -100,7 +101,7 @@ export class Supervisor {
       this.watchHealth(instance, service);
       return;
     }
-    this.monitors.get(instance.id)?.stop();
+    this.monitors.get(instance.id)?.monitor.stop();
     this.monitors.delete(instance.id);
     const now = Date.now();
     const recent = [...(this.crashes.get(instance.id) ?? []), now].filter((t) => now - t < CRASH_WINDOW_MS);
@@ -199,7 +200,12 @@ export class Supervisor {
 
   /** Watches a running instance with its healthcheck; unhealthy instances leave rotation until they recover. */
   private watchHealth(instance: Instance, service: ServiceSpec): void {
-    if (this.monitors.has(instance.id) || !service.healthcheck || service.healthcheck.disable) return;
+    const watching = this.monitors.get(instance.id);
+    if (watching?.pid === instance.pid) return;
+    // Restarted under the same id (`restart`, a restore): the old monitor probes the old port.
+    watching?.monitor.stop();
+    this.monitors.delete(instance.id);
+    if (!service.healthcheck || service.healthcheck.disable) return;
     const release = this.specs.release(instance.project, instance.releaseId);
     if (!release) return;
     const prepared = prepareInstance(
@@ -247,6 +253,6 @@ export class Supervisor {
         void this.rt.publish(instance.project);
       },
     });
-    this.monitors.set(instance.id, monitor);
+    this.monitors.set(instance.id, { pid: instance.pid, monitor });
   }
 }

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { InputError, SlipwayError } from "../errors.js";
 import { registerAgent } from "./commands/agent.js";
+import { registerBackup } from "./commands/backup.js";
 import { registerCanaryDecisions } from "./commands/canary.js";
 import { registerCheck } from "./commands/check.js";
 import { registerConfig } from "./commands/config.js";
@@ -34,10 +35,14 @@ function buildProgram(output: Output, setExitCode: (code: number) => void): Comm
   registerRestart(program, output);
   registerRun(program, output, setExitCode);
   registerDown(program, output);
+  registerBackup(program, output, setExitCode);
   registerCanaryDecisions(program, output);
   registerAgent(program, output);
-  for (const command of program.commands)
+  const configure = (command: Command): void => {
     command.exitOverride().configureOutput({ writeOut: output.stdout, writeErr: output.stderr });
+    command.commands.forEach(configure);
+  };
+  program.commands.forEach(configure);
   return program;
 }
 

@@ -50,6 +50,21 @@ async function isUpToDate(
   return (await rt.target.adopt(instances.map(handleOf))).length === instances.length;
 }
 
+/** Runs `backUp` once, however many services of the deploy migrate (in parallel or one after another). */
+function backupOnce(rt: DeployRuntime, app: AppSpec, release: string): () => Promise<void> {
+  let backup: Promise<void> | undefined;
+  return () => {
+    backup ??= (rt.backUpBeforeMigration?.(app, release) ?? Promise.resolve()).catch((error: unknown) => {
+      throw new DeployFailure(
+        "E_DEPLOY_BACKUP_FAILED",
+        `the backup before migrating failed: ${(error as Error).message}`,
+        "no migration ran; the previous release keeps serving (fix the backup, or set x-slipway.backups.before_migrate: false)",
+      );
+    });
+    return backup;
+  };
+}
+
 /** Rolls one changed service out to the new release by its strategy (migrations first). */
 async function rollOutService(
   rt: DeployRuntime,
@@ -57,9 +72,11 @@ async function rollOutService(
   release: string,
   artifact: ServiceArtifact,
   service: ServiceSpec,
+  beforeMigration: () => Promise<void>,
 ): Promise<void> {
   const migrate = service["x-slipway"].migrate;
   if (migrate) {
+    await beforeMigration();
     rt.emit({ type: "service", service: service.name, phase: "migrating" });
     const command = migrate.command.length === 1 ? ["/bin/sh", "-c", migrate.command[0]!] : migrate.command;
     const result = await runServiceJob(rt, app, service.name, artifact, release, "migrate", {
@@ -109,12 +126,15 @@ async function runOneShot(
   artifact: ServiceArtifact,
   service: ServiceSpec,
   previous: ReleaseContent | undefined,
+  beforeMigration: () => Promise<void>,
 ): Promise<void> {
   const lastRun = rt.store.listJobRuns(app.name, { service: service.name, limit: 1 })[0];
   if (previous?.artifacts[service.name]?.hash === artifact.hash && lastRun?.exitCode === 0) {
     rt.emit({ type: "service", service: service.name, phase: "unchanged" });
     return;
   }
+  // A one-shot that others wait for is how Compose files run migrations.
+  await beforeMigration();
   rt.emit({ type: "service", service: service.name, phase: "starting", detail: "one-shot" });
   const result = await runServiceJob(rt, app, service.name, artifact, release, "run");
   if (result.exitCode !== 0) {
@@ -176,6 +196,7 @@ export async function deployApp(
   rt.emit({ type: "deploy.started", deployId: deploy.id, release: release.id, from: active?.id });
   const plan = planStartOrder(app);
   const changed: string[] = [];
+  const beforeMigration = backupOnce(rt, app, release.id);
   try {
     for (const level of plan.levels) {
       const results = await Promise.allSettled(
@@ -191,13 +212,14 @@ export async function deployApp(
             });
             return;
           }
-          if (isOneShot(app, service)) return runOneShot(rt, app, release.id, artifact, service, previous);
+          if (isOneShot(app, service))
+            return runOneShot(rt, app, release.id, artifact, service, previous, beforeMigration);
           if (await isUpToDate(rt, app, service, artifact)) {
             rt.emit({ type: "service", service: name, phase: "unchanged" });
             return;
           }
           changed.push(name);
-          await rollOutService(rt, app, release.id, artifact, service);
+          await rollOutService(rt, app, release.id, artifact, service, beforeMigration);
           rt.emit({ type: "service", service: name, phase: "healthy" });
         }),
       );

@@ -1,5 +1,6 @@
 import type { DeployEvent } from "../agent/api.js";
 import type { SlipwayPaths } from "../agent/paths.js";
+import type { AppSpec } from "../manifest/model.js";
 import type { StateStore } from "../state/store.js";
 import type { Target } from "../targets/target.js";
 import type { TrafficControl } from "./traffic-control.js";
@@ -21,4 +22,6 @@ export interface DeployRuntime {
   revertSpec?(project: string): void;
   /** Waits until no request or WebSocket is left on a draining instance (or the timeout passes). */
   waitDrained?(instanceId: string, timeoutMs: number): Promise<void>;
+  /** Backs up the databases that want it before the first migration of a deploy runs; absent: no backups. */
+  backUpBeforeMigration?(app: AppSpec, release: string): Promise<void>;
 }

@@ -1,10 +1,18 @@
 import type { Command } from "commander";
 import type { DeployEvent } from "../../agent/api.js";
+import { readIdentities } from "../../agent/backups/identities.js";
 import { SlipwayError } from "../../errors.js";
 import { serializeAppSpec } from "../../manifest/serialize.js";
 import { connectAgent, projectName } from "../agent-connection.js";
+import { confirmOrRefuse } from "../confirm.js";
 import { addManifestOptions, loadProject, type ManifestFlags } from "../manifest-options.js";
 import type { Output } from "../report.js";
+
+interface RollbackFlags extends ManifestFlags {
+  readonly restoreData?: boolean;
+  readonly yes?: boolean;
+  readonly identity?: string;
+}
 
 const PHASE_MARK: Record<string, string> = {
   healthy: "✓",
@@ -85,15 +93,32 @@ export function registerDeploy(program: Command, output: Output, setExitCode: (c
     program
       .command("rollback [release]")
       .description("go back to the previous release (or the one named), reusing its built artifacts"),
-  ).action(async (release: string | undefined, flags: ManifestFlags) => {
-    const project = projectName(flags, output);
-    const client = await connectAgent();
-    setExitCode(
-      await followDeploy(
-        client.stream<DeployEvent>("POST", "/v1/rollback", { project, release }),
-        flags.json ?? false,
-        output,
-      ),
-    );
-  });
+  )
+    .option("--restore-data", "also restore the backups taken before the rolled-back migrations")
+    .option("--yes", "do not ask before restoring data (required without a terminal)")
+    .option(
+      "--identity <file>",
+      "age identity file for encrypted backups (default: $SLIPWAY_BACKUP_IDENTITY)",
+    )
+    .action(async (release: string | undefined, flags: RollbackFlags) => {
+      const project = projectName(flags, output);
+      const identities = flags.restoreData ? readIdentities(flags.identity) : [];
+      if (flags.restoreData)
+        await confirmOrRefuse(
+          `roll ${project} back and replace its data with the backups taken before its migrations?`,
+          flags.yes,
+        );
+      const client = await connectAgent();
+      setExitCode(
+        await followDeploy(
+          client.stream<DeployEvent>("POST", "/v1/rollback", {
+            project,
+            release,
+            ...(flags.restoreData ? { restoreData: true, identities } : {}),
+          }),
+          flags.json ?? false,
+          output,
+        ),
+      );
+    });
 }
