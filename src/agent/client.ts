@@ -95,16 +95,22 @@ export class AgentClient {
   }
 }
 
-/**
- * Identifies the installed build (the one `bin/slipway` runs, also when this code runs from sources
- * in tests and benches); an agent started from another build is replaced (services keep running).
- */
-export function buildId(): string {
+/** The installed build's id as this process found it when it loaded (a running agent keeps its own). */
+const BUILD_ID = (() => {
   try {
     return readFileSync(resolve(SLIPWAY_BIN, "../../dist/BUILD"), "utf8").trim();
   } catch {
     return "unknown";
   }
+})();
+
+/**
+ * Identifies the installed build (the one `bin/slipway` runs, also when this code runs from sources
+ * in tests and benches), read once at start: an agent started from another build is replaced
+ * (services keep running).
+ */
+export function buildId(): string {
+  return BUILD_ID;
 }
 
 async function replaceOutdatedAgent(client: AgentClient): Promise<boolean> {

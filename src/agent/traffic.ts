@@ -1,6 +1,12 @@
 import { join } from "node:path";
 import type { VersionMeasure } from "../deploy/strategies/canary-analysis.js";
 import type { CanaryDecision, TrafficControl } from "../deploy/traffic-control.js";
+import { SlipwayError } from "../errors.js";
+import {
+  describeRouterPortConflict,
+  ROUTER_PORT_CONFLICT_HINT,
+  routerPortConflicts,
+} from "../network/router-ports.js";
 import type { Certificate } from "../router/model.js";
 import type { NginxDriver } from "../router/nginx/driver.js";
 import type { CertificateManager } from "../router/tls/manager.js";
@@ -181,11 +187,19 @@ export class Traffic implements TrafficControl {
       Object.values(p.spec.services).some((s) => s["x-slipway"].routes.length > 0),
     );
     if (routed.length === 0) return;
+    const host = process.env.SLIPWAY_ROUTER_HOST ?? routerHost(routed);
+    const [conflict] = routed.flatMap((p) => routerPortConflicts(p.spec, host));
+    if (conflict)
+      throw new SlipwayError({
+        code: "E_ROUTER_PORT_CONFLICT",
+        message: describeRouterPortConflict(conflict),
+        hint: ROUTER_PORT_CONFLICT_HINT,
+      });
     const config = routerConfig(routed, {
       generation: ++this.generation,
       certificates: await this.certificatesFor(routed),
       acmeChallenges: { ...this.acmeChallenges },
-      host: process.env.SLIPWAY_ROUTER_HOST ?? routerHost(routed),
+      host,
     });
     if (routed.some((p) => p.spec["x-slipway"].router.driver === "nginx")) {
       const { NginxDriver } = await import("../router/nginx/driver.js");

@@ -8,7 +8,7 @@ import http from "node:http";
 import net from "node:net";
 import { extname, join, normalize, sep } from "node:path";
 
-const PORT = Number(process.env.PORT ?? 8080);
+const PORT = Number(process.env.PORT ?? 8000);
 const HOST = process.env.HOST ?? "0.0.0.0";
 const DIST = join(import.meta.dirname, "dist");
 const TYPES = {

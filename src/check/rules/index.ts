@@ -8,6 +8,7 @@ import { noRestartPolicy } from "./no-restart-policy.js";
 import { replicasHostPort } from "./replicas-host-port.js";
 import { routePort } from "./route-port.js";
 import { routedNoHealthcheck } from "./routed-no-healthcheck.js";
+import { routerPortConflict } from "./router-port-conflict.js";
 import { secretInEnvironment } from "./secret-in-environment.js";
 import { statefulNoBackups } from "./stateful-no-backups.js";
 
@@ -19,6 +20,7 @@ export const allRules: readonly LintRule[] = [
   hostPortConflict,
   replicasHostPort,
   routePort,
+  routerPortConflict,
   routedNoHealthcheck,
   imageUnpinned,
   statefulNoBackups,
