@@ -2,20 +2,12 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { answer, load } from "./http.js";
-import { finished, freePort, PATIENT, type Sandbox, sandboxPerTest } from "./sandbox.js";
+import { finished, freePort, PATIENT, type Sandbox, sandboxPerTest, webCompose } from "./sandbox.js";
 
 const sandbox = sandboxPerTest();
 
 /** A one-replica `web` service on a published port; `extra` goes at the end of the service. */
-const web = (port: number, version: string, extra = "") => `name: \${E2E_PROJECT}
-services:
-  web:
-    build: ./app
-    command: ["node", "server.mjs"]
-    ports: ["127.0.0.1:${port}:3000"]
-    environment:
-      APP_VERSION: ${version}
-${extra}`;
+const web = (port: number, version: string, extra = "") => webCompose(port, { APP_VERSION: version }, extra);
 
 async function deployV1(s: Sandbox, port: number) {
   const first = await s.cli(["deploy"]);
@@ -160,20 +152,15 @@ ${migrate}`;
 
   it("applies update_config: batches of `parallelism`, and failure_action pause or continue", async () => {
     const port = await freePort();
-    const service = (failureAction: string) => `name: \${E2E_PROJECT}
-services:
-  web:
-    build: ./app
-    command: ["node", "server.mjs"]
-    ports: ["127.0.0.1:${port}:3000"]
-    environment:
-      APP_VERSION: \${WEB_VERSION:-v1}
-      EXIT_AT_START: \${FAIL:-}
-      EXIT_AT_START_INDEX: "2"
-    deploy:
+    const service = (failureAction: string) =>
+      webCompose(
+        port,
+        { APP_VERSION: `\${WEB_VERSION:-v1}`, EXIT_AT_START: `\${FAIL:-}`, EXIT_AT_START_INDEX: '"2"' },
+        `    deploy:
       replicas: 4
       update_config: { parallelism: 2, order: start-first, failure_action: ${failureAction} }
-`;
+`,
+      );
     const s = sandbox({ "compose.yaml": service("pause"), "continue.yaml": service("continue") });
     expect((await s.cli(["deploy"])).code).toBe(0);
 

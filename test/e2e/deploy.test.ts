@@ -10,6 +10,7 @@ import {
   type Sandbox,
   sandboxPerTest,
   servicesIn,
+  webCompose,
 } from "./sandbox.js";
 
 const sandbox = sandboxPerTest();
@@ -111,16 +112,11 @@ describe.concurrent("slipway deploy", PATIENT, () => {
   it("fails no request while a 2-replica service rolls to a new version", async () => {
     const port = await freePort();
     const s = sandbox({
-      "compose.yaml": `name: \${E2E_PROJECT}
-services:
-  web:
-    build: ./app
-    command: ["node", "server.mjs"]
-    ports: ["127.0.0.1:${port}:3000"]
-    environment:
-      APP_VERSION: \${WEB_VERSION:-v1}
-    deploy: { replicas: 2 }
-`,
+      "compose.yaml": webCompose(
+        port,
+        { APP_VERSION: `\${WEB_VERSION:-v1}` },
+        "    deploy: { replicas: 2 }\n",
+      ),
     });
     const first = await s.cli(["deploy"]);
     expect(first.code, first.stdout + first.stderr).toBe(0);
@@ -149,16 +145,7 @@ services:
   it("replaces a dead instance when the same release is deployed again", async () => {
     const port = await freePort();
     const s = sandbox({
-      "compose.yaml": `name: \${E2E_PROJECT}
-services:
-  web:
-    build: ./app
-    command: ["node", "server.mjs"]
-    ports: ["127.0.0.1:${port}:3000"]
-    environment:
-      APP_VERSION: v1
-    restart: "no"
-`,
+      "compose.yaml": webCompose(port, { APP_VERSION: "v1" }, '    restart: "no"\n'),
     });
     expect((await s.cli(["deploy"])).code).toBe(0);
     const [dead] = (await s.ps()).instances;
@@ -182,19 +169,16 @@ services:
 
   it("blue-green keeps the old colour warm: a rollback only switches back, and keep_old ends it", async () => {
     const port = await freePort();
-    const compose = (keepOld: string) => `name: \${E2E_PROJECT}
-services:
-  web:
-    build: ./app
-    command: ["node", "server.mjs"]
-    ports: ["127.0.0.1:${port}:3000"]
-    environment:
-      APP_VERSION: \${WEB_VERSION:-v1}
-    deploy: { replicas: 2 }
+    const compose = (keepOld: string) =>
+      webCompose(
+        port,
+        { APP_VERSION: `\${WEB_VERSION:-v1}` },
+        `    deploy: { replicas: 2 }
     x-slipway:
       strategy: blue-green
       blue_green: { keep_old: ${keepOld} }
-`;
+`,
+      );
     const s = sandbox({ "compose.yaml": compose("5m"), "short.yaml": compose("2s") });
     expect((await s.cli(["deploy"])).code).toBe(0);
     const blue = (await s.ps()).instances.map((i) => i.pid).sort();

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { answer, load } from "./http.js";
 import { isAlive } from "./procs.js";
-import { eventually, freePort, PATIENT, sandboxPerTest, servicesIn } from "./sandbox.js";
+import { eventually, freePort, PATIENT, sandboxPerTest, servicesIn, webCompose } from "./sandbox.js";
 
 const sandbox = sandboxPerTest();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -14,20 +14,15 @@ describe.concurrent("a deployed project", PATIENT, () => {
     // The process target does not map a named volume into an app's filesystem; the app is told the
     // volume's directory on the host, $SLIPWAY_HOME/volumes/<project>/<volume>, in its environment.
     const s = sandbox({
-      "compose.yaml": `name: \${E2E_PROJECT}
-services:
-  web:
-    build: ./app
-    command: ["node", "server.mjs"]
-    ports: ["127.0.0.1:${port}:3000"]
-    environment:
-      APP_VERSION: v1
-      DATA_DIR: \${SLIPWAY_HOME}/volumes/\${E2E_PROJECT}/data
-    volumes: ["data:/data"]
+      "compose.yaml": webCompose(
+        port,
+        { APP_VERSION: "v1", DATA_DIR: `\${SLIPWAY_HOME}/volumes/\${E2E_PROJECT}/data` },
+        `    volumes: ["data:/data"]
     deploy: { replicas: 2 }
 volumes:
   data: {}
 `,
+      ),
     });
     const deploy = await s.cli(["deploy"]);
     expect(deploy.code, deploy.stdout + deploy.stderr).toBe(0);

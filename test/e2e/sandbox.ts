@@ -62,6 +62,23 @@ export function finished(stdout: string): Extract<DeployEvent, { type: "deploy.f
 export const servicesIn = (stdout: string, phase: string): string[] =>
   parseEvents(stdout).flatMap((e) => (e.type === "service" && e.phase === phase ? [e.service] : []));
 
+/**
+ * A Compose file whose `web` service runs the fixture app (test/e2e/apps/web, copied to ./app) on a
+ * published loopback port. `environment` values are written as given (so `\${VAR:-v1}` interpolates);
+ * `extra` is appended as it is: more service keys indented by four spaces, then top-level keys.
+ */
+export function webCompose(port: number, environment: Record<string, string>, extra = ""): string {
+  const variables = Object.entries(environment).map(([name, value]) => `      ${name}: ${value}\n`);
+  return `name: \${E2E_PROJECT}
+services:
+  web:
+    build: ./app
+    command: ["node", "server.mjs"]
+    ports: ["127.0.0.1:${port}:3000"]
+    environment:
+${variables.join("")}${extra}`;
+}
+
 /** Polls `check` every `intervalMs` until it returns something truthy; throws naming `what` after `timeoutMs`. */
 export async function eventually<T>(
   what: string,

@@ -3,20 +3,12 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { answer, get, load } from "./http.js";
 import { isAlive } from "./procs.js";
-import { eventually, freePort, PATIENT, type Sandbox, sandboxPerTest } from "./sandbox.js";
+import { eventually, freePort, PATIENT, type Sandbox, sandboxPerTest, webCompose } from "./sandbox.js";
 
 const sandbox = sandboxPerTest();
 
-const web = (port: number, version: string, replicas: number, extra = "") => `name: \${E2E_PROJECT}
-services:
-  web:
-    build: ./app
-    command: ["node", "server.mjs"]
-    ports: ["127.0.0.1:${port}:3000"]
-    environment:
-      APP_VERSION: ${version}
-${extra}    deploy: { replicas: ${replicas} }
-`;
+const web = (port: number, version: string, replicas: number, extra = "") =>
+  webCompose(port, { APP_VERSION: version }, `${extra}    deploy: { replicas: ${replicas} }\n`);
 
 /** SIGKILLs the agent and waits until it is dead (a zombie counts as dead). */
 async function killAgent(s: Sandbox): Promise<number> {
