@@ -115,15 +115,10 @@ describe.concurrent("a service that keeps crashing", PATIENT, () => {
   it("is restarted with backoff and shown as crashloop, while its neighbour keeps answering", async () => {
     const port = await freePort();
     const s = sandbox({
-      "compose.yaml": `name: \${E2E_PROJECT}
-services:
-  web:
-    build: ./app
-    command: ["node", "server.mjs"]
-    ports: ["127.0.0.1:${port}:3000"]
-    environment:
-      APP_VERSION: v1
-  flaky:
+      "compose.yaml": webCompose(
+        port,
+        { APP_VERSION: "v1" },
+        `  flaky:
     build: ./app
     command: ["node", "server.mjs"]
     expose: ["3000"]
@@ -132,6 +127,7 @@ services:
       APP_VERSION: f1
       CRASH_AFTER_MS: "1000"
 `,
+      ),
     });
     const deploy = await s.cli(["deploy"]);
     expect(deploy.code, deploy.stdout + deploy.stderr).toBe(0);
