@@ -66,6 +66,7 @@ export function routerConfig(
     certificates: readonly Certificate[];
     acmeChallenges: Readonly<Record<string, string>>;
     host: string;
+    maintenance?: RouterConfig["maintenance"];
   },
 ): RouterConfig {
   const routes: Route[] = [];
@@ -128,6 +129,7 @@ export function routerConfig(
     routes,
     tls: { certificates: options.certificates, minVersion },
     acmeChallenges: options.acmeChallenges,
+    maintenance: options.maintenance,
     security: {
       hstsMaxAgeSeconds: 15_552_000,
       contentSecurityPolicy: "default-src 'self'; connect-src 'self' ws: wss:",

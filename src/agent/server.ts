@@ -87,6 +87,19 @@ export function agentRoutes(agent: Agent, shutdown: () => void): Record<string, 
       const { project } = (await readJson(req)) as { project?: string };
       sendJson(res, 200, { decided: agent.traffic.decide(project ?? "", "abort") });
     },
+    "POST /v1/maintenance": async (req, res) => {
+      const { on, retryAfterSeconds, message } = (await readJson(req)) as {
+        on?: boolean;
+        retryAfterSeconds?: number;
+        message?: string;
+      };
+      await agent.traffic.setMaintenance(
+        on
+          ? { retryAfterSeconds: retryAfterSeconds ?? 300, message: message ?? "We will be back shortly." }
+          : undefined,
+      );
+      sendJson(res, 200, { maintenance: on === true });
+    },
     "POST /v1/shutdown": async (_req, res) => {
       sendJson(res, 200, { ok: true });
       shutdown();

@@ -7,7 +7,7 @@ import {
   ROUTER_PORT_CONFLICT_HINT,
   routerPortConflicts,
 } from "../network/router-ports.js";
-import type { Certificate } from "../router/model.js";
+import type { Certificate, RouterConfig } from "../router/model.js";
 import type { NginxDriver } from "../router/nginx/driver.js";
 import type { CertificateManager } from "../router/tls/manager.js";
 import type { StateStore } from "../state/index.js";
@@ -154,6 +154,26 @@ export class Traffic implements TrafficControl {
    */
   readonly publish = coalesced(() => this.publishNow());
 
+  /** Router-wide maintenance mode (every HTTP route answers 503 with the page), kept in state. */
+  private maintenance(): RouterConfig["maintenance"] {
+    const stored = this.store.getMeta(MAINTENANCE_KEY);
+    return stored ? (JSON.parse(stored) as RouterConfig["maintenance"]) : undefined;
+  }
+
+  /** Turns maintenance mode on (with the page and Retry-After) or off, and waits until the router serves it. */
+  async setMaintenance(mode: { retryAfterSeconds: number; message: string } | undefined): Promise<void> {
+    if (mode) {
+      const page = maintenancePage(mode.message);
+      this.store.setMeta(
+        MAINTENANCE_KEY,
+        JSON.stringify({ retryAfterSeconds: mode.retryAfterSeconds, html: page }),
+      );
+    } else {
+      this.store.setMeta(MAINTENANCE_KEY, "");
+    }
+    await this.publish();
+  }
+
   /**
    * Restarts a data plane that died (the proxy, the builtin router) by publishing again: each
    * comes back with the current tables. Called by the agent every few seconds.
@@ -200,6 +220,7 @@ export class Traffic implements TrafficControl {
       certificates: await this.certificatesFor(routed),
       acmeChallenges: { ...this.acmeChallenges },
       host,
+      maintenance: this.maintenance(),
     });
     if (routed.some((p) => p.spec["x-slipway"].router.driver === "nginx")) {
       const { NginxDriver } = await import("../router/nginx/driver.js");
@@ -293,4 +314,18 @@ export class Traffic implements TrafficControl {
 function routerHost(projects: readonly ProjectTraffic[]): string {
   const hosts = new Set(projects.map((p) => p.spec["x-slipway"].router.host));
   return hosts.size === 1 ? [...hosts][0]! : "0.0.0.0";
+}
+
+const MAINTENANCE_KEY = "router.maintenance";
+
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** The page every HTTP route answers during maintenance. */
+function maintenancePage(message: string): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Down for maintenance</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<body style="font-family: system-ui, sans-serif; max-width: 36rem; margin: 4rem auto; padding: 0 1rem">
+<h1>Down for maintenance</h1><p>${escapeHtml(message)}</p></body></html>
+`;
 }

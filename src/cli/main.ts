@@ -8,6 +8,7 @@ import { registerConfig } from "./commands/config.js";
 import { registerDeploy } from "./commands/deploy.js";
 import { registerDown } from "./commands/down.js";
 import { registerLogs } from "./commands/logs.js";
+import { registerMaintenance } from "./commands/maintenance.js";
 import { registerPlan } from "./commands/plan.js";
 import { registerPs } from "./commands/ps.js";
 import { registerReleases } from "./commands/releases.js";
@@ -37,6 +38,7 @@ function buildProgram(output: Output, setExitCode: (code: number) => void): Comm
   registerDown(program, output);
   registerBackup(program, output, setExitCode);
   registerCanaryDecisions(program, output);
+  registerMaintenance(program, output);
   registerAgent(program, output);
   const configure = (command: Command): void => {
     command.exitOverride().configureOutput({ writeOut: output.stdout, writeErr: output.stderr });

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { request } from "node:http";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { freePort } from "../../src/deploy/ports.js";
@@ -117,5 +118,35 @@ describe.concurrent("the builtin router through slipway", PATIENT, () => {
     const report = await load(http, () => false, { maxRequests: 200, maxMs: 30_000 });
     expect(report.failures).toEqual([]);
     expect(report.versions).toEqual({ v1: 200 });
+  });
+
+  it("answers 503 with a page and Retry-After in maintenance mode, and serves again after it", async () => {
+    const { s, http } = await routedApp();
+    expect(await versionOf(http)).toBe("v1");
+    const bad = await s.cli(["maintenance", "on", "--retry-after", "soon"], LOOPBACK);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("E_CLI_USAGE");
+
+    const on = await s.cli(
+      ["maintenance", "on", "--retry-after", "120", "--message", "Back at <b>14:00</b>"],
+      LOOPBACK,
+    );
+    expect(on.code, on.stdout + on.stderr).toBe(0);
+    const page = await get(http);
+    expect(page.status).toBe(503);
+    expect(page.body).toContain("Back at &#60;b&#62;14:00&#60;/b&#62;");
+    const head = await new Promise<Record<string, unknown>>((resolve, reject) =>
+      request({ host: "127.0.0.1", port: http, path: "/", agent: false }, (response) => {
+        response.resume();
+        resolve(response.headers);
+      })
+        .on("error", reject)
+        .end(),
+    );
+    expect(head["retry-after"]).toBe("120");
+
+    const off = await s.cli(["maintenance", "off"], LOOPBACK);
+    expect(off.code, off.stdout + off.stderr).toBe(0);
+    expect(await versionOf(http)).toBe("v1");
   });
 });
