@@ -11,8 +11,11 @@ export interface RouterPortConflict {
   readonly kind: "service-address" | "published";
 }
 
-const wildcard = (host: string | undefined) =>
-  host === undefined || host === "" || host === "0.0.0.0" || host === "::" || host === "[::]";
+/** True for an address that means every interface: none, `0.0.0.0` or `::` (with or without brackets). */
+export function isEveryInterface(host: string | undefined): boolean {
+  const ip = host?.replace(/^\[|\]$/g, "") ?? "";
+  return ip === "" || ip === "0.0.0.0" || ip === "::";
+}
 
 /**
  * Where the router's listeners (on `router.host`, every interface by default) collide with the
@@ -28,12 +31,13 @@ export function routerPortConflicts(
   if (!services.some((service) => service["x-slipway"].routes.length > 0)) return [];
   const router = spec["x-slipway"].router;
   const conflicts: RouterPortConflict[] = [];
-  const anyAddress = wildcard(host) || isIP(host) === 0;
+  const anyAddress = isEveryInterface(host) || isIP(host) === 0;
   for (const listener of ["http_port", "https_port"] as const) {
     const port = router[listener];
     for (const service of services) {
       const published = service.ports.some(
-        (p) => p.published === String(port) && (wildcard(p.host_ip) || anyAddress || p.host_ip === host),
+        (p) =>
+          p.published === String(port) && (isEveryInterface(p.host_ip) || anyAddress || p.host_ip === host),
       );
       if (published) conflicts.push({ port, listener, service: service.name, kind: "published" });
       else if (anyAddress && primaryPort(service) === port)

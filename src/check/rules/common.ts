@@ -1,5 +1,6 @@
 import { databaseKind } from "../../manifest/images.js";
 import type { Port, ServiceSpec } from "../../manifest/model.js";
+import { isEveryInterface } from "../../network/router-ports.js";
 
 /** Default ports of the databases and caches slipway knows (postgres, redis, mysql, mongo). */
 const DATABASE_PORTS = new Set([5432, 6379, 3306, 27017]);
@@ -12,8 +13,7 @@ export function isDatabase(service: ServiceSpec): boolean {
 
 /** True when a host port is bound on every interface (no `host_ip`, `0.0.0.0` or `::`). */
 export function onAllInterfaces(port: Port): boolean {
-  const ip = port.host_ip?.replace(/^\[|\]$/g, "") ?? "";
-  return ip === "" || ip === "0.0.0.0" || ip === "::";
+  return isEveryInterface(port.host_ip);
 }
 
 /** The single host port a port entry binds; undefined when unpublished, a range, or `0` (any free port). */
