@@ -9,10 +9,10 @@ import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { DeployEvent } from "../src/agent/api.js";
+import type { DeployEvent } from "../src/deploy/events.js";
 import { AgentClient, startAgentDaemon } from "../src/agent/client.js";
-import { slipwayPaths } from "../src/agent/paths.js";
-import { freePort } from "../src/deploy/ports.js";
+import { slipwayPaths } from "../src/state/paths.js";
+import { freePort } from "../src/network/ports.js";
 import { loadManifest } from "../src/manifest/load.js";
 import { serializeAppSpec } from "../src/manifest/serialize.js";
 

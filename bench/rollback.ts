@@ -8,7 +8,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { freePort } from "../src/deploy/ports.js";
+import { freePort } from "../src/network/ports.js";
 
 const BIN = resolve(import.meta.dirname, "../bin/slipway");
 const ROUNDS = 5;

@@ -13,7 +13,7 @@
  * Run: npm run bench -- zero-downtime [strategy…]   (loopback only; every loop is bounded)
  */
 import { join } from "node:path";
-import { freePort } from "../src/deploy/ports.js";
+import { freePort } from "../src/network/ports.js";
 import { Installation } from "./zero-downtime/installation.js";
 import { type Bounds, httpClient, LoadRecord, type Phase, wsClient } from "./zero-downtime/load.js";
 

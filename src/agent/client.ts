@@ -6,7 +6,7 @@ import { createInterface } from "node:readline";
 import { SlipwayError } from "../errors.js";
 import { readProcStat } from "../targets/process/proc-stat.js";
 import type { ApiError } from "./api.js";
-import { defaultHome, type SlipwayPaths } from "./paths.js";
+import { defaultHome, type SlipwayPaths } from "../state/paths.js";
 
 /** The `slipway` executable, used to start the agent as a daemon. */
 export const SLIPWAY_BIN = resolve(import.meta.dirname, "../../bin/slipway");

@@ -5,7 +5,7 @@ import type { AppSpec } from "../manifest/model.js";
 import { assignAddresses, renderHostsFile, type ServiceAddresses } from "../network/addresses.js";
 import { decodeRelease, type ReleaseContent } from "../release/content.js";
 import type { StateStore } from "../state/index.js";
-import type { SlipwayPaths } from "./paths.js";
+import type { SlipwayPaths } from "../state/paths.js";
 
 /**
  * What the agent knows about each project: the spec it is converging to (the new one during a

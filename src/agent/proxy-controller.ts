@@ -3,7 +3,7 @@ import { existsSync, openSync, readFileSync, renameSync, writeFileSync } from "n
 import type { L4Config, L4Listener } from "../router/l4/config.js";
 import { readProcStat } from "../targets/process/proc-stat.js";
 import { SLIPWAY_BIN } from "./client.js";
-import type { SlipwayPaths } from "./paths.js";
+import type { SlipwayPaths } from "../state/paths.js";
 
 /**
  * Keeps the proxy process running and tells it the current routes: the config file is replaced

@@ -4,7 +4,7 @@ import { RouterAdminClient } from "../router/http/admin-client.js";
 import type { RouterConfig } from "../router/model.js";
 import { readProcStat } from "../targets/process/proc-stat.js";
 import { SLIPWAY_BIN } from "./client.js";
-import type { SlipwayPaths } from "./paths.js";
+import type { SlipwayPaths } from "../state/paths.js";
 
 /**
  * Keeps the builtin router process running (it is the data plane: it outlives agent restarts and

@@ -1,4 +1,4 @@
-import { primaryPort } from "../deploy/ports.js";
+import { primaryPort } from "../network/ports.js";
 import type { ServiceSpec } from "../manifest/model.js";
 import type { L4Listener } from "../router/l4/config.js";
 

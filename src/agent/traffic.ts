@@ -1,6 +1,6 @@
 import { join } from "node:path";
-import type { VersionMeasure } from "../deploy/strategies/canary-analysis.js";
-import type { CanaryDecision, TrafficControl } from "../deploy/traffic-control.js";
+import type { VersionMeasure } from "../router/traffic-control.js";
+import type { CanaryDecision, TrafficControl } from "../router/traffic-control.js";
 import { SlipwayError } from "../errors.js";
 import {
   describeRouterPortConflict,
@@ -12,7 +12,7 @@ import type { NginxDriver } from "../router/nginx/driver.js";
 import type { CertificateManager } from "../router/tls/manager.js";
 import type { StateStore } from "../state/index.js";
 import { coalesced } from "./coalesce.js";
-import type { SlipwayPaths } from "./paths.js";
+import type { SlipwayPaths } from "../state/paths.js";
 import type { ProjectSpecs } from "./project-specs.js";
 import { ProxyController } from "./proxy-controller.js";
 import { isPublicDomain, type ProjectTraffic, routerConfig } from "./router-config.js";

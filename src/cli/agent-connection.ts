@@ -1,6 +1,6 @@
 import type { AgentClient } from "../agent/client.js";
 import { startAgentDaemon } from "../agent/client.js";
-import { slipwayPaths } from "../agent/paths.js";
+import { slipwayPaths } from "../state/paths.js";
 import { loadProject, type ManifestFlags } from "./manifest-options.js";
 import type { Output } from "./report.js";
 

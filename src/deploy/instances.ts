@@ -7,7 +7,7 @@ import type { ServiceSpec } from "../manifest/model.js";
 import type { Instance } from "../state/index.js";
 import type { InstanceHandle } from "../targets/target.js";
 import { type PreparedInstance, stopPolicy } from "./instance-spec.js";
-import { primaryPort } from "./ports.js";
+import { primaryPort } from "../network/ports.js";
 import type { DeployRuntime } from "./runtime.js";
 
 /** A started instance with what it takes to check, restart and stop it. */

@@ -11,7 +11,7 @@ import {
   startInstance,
   waitReady,
 } from "./instances.js";
-import { freePort } from "./ports.js";
+import { freePort } from "../network/ports.js";
 import type { DeployRuntime } from "./runtime.js";
 
 /** One service's move from the instances it has to instances of a release. */

@@ -1,5 +1,5 @@
 import { isIP } from "node:net";
-import { primaryPort } from "../deploy/ports.js";
+import { primaryPort } from "./ports.js";
 import type { AppSpec } from "../manifest/model.js";
 
 /** A port the router wants on every interface that something of the project also takes. */

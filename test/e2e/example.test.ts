@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { freePort } from "../../src/deploy/ports.js";
+import { freePort } from "../../src/network/ports.js";
 import { project, REPO, slipway } from "./cli.js";
 import { send } from "./http.js";
 

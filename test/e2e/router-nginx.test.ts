@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { freePort } from "../../src/deploy/ports.js";
+import { freePort } from "../../src/network/ports.js";
 import { load } from "./http.js";
 import { isAlive } from "./procs.js";
 import { LOOPBACK, liveApp, stopNginxOf } from "./router-support.js";

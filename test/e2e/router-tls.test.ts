@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { request as httpRequest } from "node:http";
 import { request } from "node:https";
 import { afterAll, describe, expect, it } from "vitest";
-import { freePort } from "../../src/deploy/ports.js";
+import { freePort } from "../../src/network/ports.js";
 import { LOOPBACK, liveApp, stopNginxOf } from "./router-support.js";
 import { PATIENT, type Sandbox, sandboxPerTest } from "./sandbox.js";
 

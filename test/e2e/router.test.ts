@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { request } from "node:http";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { freePort } from "../../src/deploy/ports.js";
+import { freePort } from "../../src/network/ports.js";
 import { get, load } from "./http.js";
 import { isAlive } from "./procs.js";
 import { LOOPBACK, liveApp, WatchedSocket } from "./router-support.js";

@@ -14,13 +14,14 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll } from "vitest";
-import type { DeployEvent, PsResult } from "../../src/agent/api.js";
+import type { DeployEvent } from "../../src/deploy/events.js";
+import type { PsResult } from "../../src/agent/api.js";
 import type { Deploy, Release } from "../../src/state/index.js";
 import { type CliResult, REPO } from "./cli.js";
 import { exeOf, isAlive, pidsWithEnv, startTimeOf } from "./procs.js";
 
 /** A TCP port that was free on loopback a moment ago. */
-export { freePort } from "../../src/deploy/ports.js";
+export { freePort } from "../../src/network/ports.js";
 
 const BIN = join(REPO, "bin/slipway");
 const APPS = join(REPO, "test/e2e/apps");

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { LocalStore, S3Store } from "../../backup/index.js";
 import { loadManifest } from "../../manifest/load.js";
 import type { AppSpec } from "../../manifest/model.js";
-import { slipwayPaths } from "../paths.js";
+import { slipwayPaths } from "../../state/paths.js";
 import { backedUpServices, backupSource } from "./source.js";
 import { backupStore } from "./stores.js";
 

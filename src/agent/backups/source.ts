@@ -10,7 +10,7 @@ import {
 } from "../../backup/index.js";
 import { databaseKind } from "../../manifest/images.js";
 import type { AppSpec, ServiceSpec } from "../../manifest/model.js";
-import type { SlipwayPaths } from "../paths.js";
+import type { SlipwayPaths } from "../../state/paths.js";
 
 /** What a service's backups read and restore, as the process target runs it. */
 export interface BackupSource {

@@ -1,7 +1,7 @@
 import { isAbsolute, join, resolve } from "node:path";
 import { BackupError, type BackupStore, LocalStore, S3Store } from "../../backup/index.js";
 import type { AppSpec } from "../../manifest/model.js";
-import type { SlipwayPaths } from "../paths.js";
+import type { SlipwayPaths } from "../../state/paths.js";
 
 /**
  * The store named `name` in the top-level `x-slipway.backups.stores`; `local` is

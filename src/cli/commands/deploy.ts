@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import type { DeployEvent } from "../../agent/api.js";
+import type { DeployEvent } from "../../deploy/events.js";
 import { readIdentities } from "../../agent/backups/identities.js";
 import { SlipwayError } from "../../errors.js";
 import { serializeAppSpec } from "../../manifest/serialize.js";

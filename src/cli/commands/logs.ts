@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
-import { slipwayPaths } from "../../agent/paths.js";
+import { slipwayPaths } from "../../state/paths.js";
 import { openState } from "../../state/index.js";
 import { projectName } from "../agent-connection.js";
 import { addManifestOptions, type ManifestFlags } from "../manifest-options.js";

@@ -1,10 +1,4 @@
-/** What the router measured for one version during a canary step. */
-export interface VersionMeasure {
-  readonly requests: number;
-  /** 5xx answers and requests that could not be proxied. */
-  readonly errors: number;
-  readonly p95Ms: number;
-}
+import type { VersionMeasure } from "../../router/traffic-control.js";
 
 export interface CanaryThresholds {
   readonly maxErrorRate: number;

@@ -10,7 +10,7 @@ import type { HttpRoute, RouterConfig, Upstream, UpstreamSet } from "../model.js
 import { Router, type RouterOptions } from "./router.js";
 
 /** A port nobody listens on (connections are refused). */
-export { freePort } from "../../deploy/ports.js";
+export { freePort } from "../../network/ports.js";
 
 /** Test helpers shared by the router's tests: real servers on loopback, closed by `closeAll`. */
 const cleanups: (() => unknown)[] = [];

@@ -1,6 +1,6 @@
 import { connect, createServer, type Server } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { freePort } from "../../deploy/ports.js";
+import { freePort } from "../../network/ports.js";
 import { L4Proxy } from "./proxy.js";
 
 const servers: Server[] = [];

@@ -9,7 +9,7 @@ import { WebSocketServer } from "ws";
 import { NginxDriver } from "./driver.js";
 import { isAlive, runningMaster } from "./master.js";
 
-export { freePort } from "../../deploy/ports.js";
+export { freePort } from "../../network/ports.js";
 
 /** Real things for the nginx driver's tests: backends, ports, certificates, an nginx instance. */
 

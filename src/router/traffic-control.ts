@@ -1,4 +1,10 @@
-import type { VersionMeasure } from "./strategies/canary-analysis.js";
+/** What the router measured for one version during a canary step. */
+export interface VersionMeasure {
+  readonly requests: number;
+  /** 5xx answers and requests that could not be proxied. */
+  readonly errors: number;
+  readonly p95Ms: number;
+}
 
 /** A person's call during a paused canary: go on (`slipway promote`) or give up (`slipway abort`). */
 export type CanaryDecision = "promote" | "abort";
