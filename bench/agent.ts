@@ -9,12 +9,12 @@ import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { DeployEvent } from "../src/deploy/events.js";
 import { AgentClient, startAgentDaemon } from "../src/agent/client.js";
-import { slipwayPaths } from "../src/state/paths.js";
-import { freePort } from "../src/network/ports.js";
+import type { DeployEvent } from "../src/deploy/events.js";
 import { loadManifest } from "../src/manifest/load.js";
 import { serializeAppSpec } from "../src/manifest/serialize.js";
+import { freePort } from "../src/network/ports.js";
+import { slipwayPaths } from "../src/state/paths.js";
 
 const rssMb = (pid: number) =>
   Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))![1]) / 1024;

@@ -15,12 +15,12 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import { SLIPWAY_BIN } from "../src/agent/client.js";
-import { slipwayPaths } from "../src/state/paths.js";
 import { freePort } from "../src/network/ports.js";
 import { RouterAdminClient } from "../src/router/http/admin-client.js";
 import type { RouterConfig } from "../src/router/model.js";
 import { NginxDriver } from "../src/router/nginx/driver.js";
 import { workerPids } from "../src/router/nginx/master.js";
+import { slipwayPaths } from "../src/state/paths.js";
 
 const DURATION_S = 8;
 const WARMUP_S = 5;

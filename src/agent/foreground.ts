@@ -1,7 +1,7 @@
 import { SlipwayError } from "../errors.js";
+import { slipwayPaths } from "../state/paths.js";
 import { Agent } from "./agent.js";
 import { AgentClient } from "./client.js";
-import { slipwayPaths } from "../state/paths.js";
 import { serveAgent } from "./server.js";
 
 /**

@@ -1,9 +1,9 @@
 import { spawn } from "node:child_process";
 import { existsSync, openSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import type { L4Config, L4Listener } from "../router/l4/config.js";
+import type { SlipwayPaths } from "../state/paths.js";
 import { readProcStat } from "../targets/process/proc-stat.js";
 import { SLIPWAY_BIN } from "./client.js";
-import type { SlipwayPaths } from "../state/paths.js";
 
 /**
  * Keeps the proxy process running and tells it the current routes: the config file is replaced

@@ -2,9 +2,9 @@ import { spawn } from "node:child_process";
 import { existsSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { RouterAdminClient } from "../router/http/admin-client.js";
 import type { RouterConfig } from "../router/model.js";
+import type { SlipwayPaths } from "../state/paths.js";
 import { readProcStat } from "../targets/process/proc-stat.js";
 import { SLIPWAY_BIN } from "./client.js";
-import type { SlipwayPaths } from "../state/paths.js";
 
 /**
  * Keeps the builtin router process running (it is the data plane: it outlives agent restarts and

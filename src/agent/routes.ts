@@ -1,5 +1,5 @@
-import { primaryPort } from "../network/ports.js";
 import type { ServiceSpec } from "../manifest/model.js";
+import { primaryPort } from "../network/ports.js";
 import type { L4Listener } from "../router/l4/config.js";
 
 /** An instance as the proxy needs it: where it listens and whether it takes traffic. */

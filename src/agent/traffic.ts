@@ -1,6 +1,4 @@
 import { join } from "node:path";
-import type { VersionMeasure } from "../router/traffic-control.js";
-import type { CanaryDecision, TrafficControl } from "../router/traffic-control.js";
 import { SlipwayError } from "../errors.js";
 import {
   describeRouterPortConflict,
@@ -10,9 +8,10 @@ import {
 import type { Certificate, RouterConfig } from "../router/model.js";
 import type { NginxDriver } from "../router/nginx/driver.js";
 import type { CertificateManager } from "../router/tls/manager.js";
+import type { CanaryDecision, TrafficControl, VersionMeasure } from "../router/traffic-control.js";
 import type { StateStore } from "../state/index.js";
-import { coalesced } from "./coalesce.js";
 import type { SlipwayPaths } from "../state/paths.js";
+import { coalesced } from "./coalesce.js";
 import type { ProjectSpecs } from "./project-specs.js";
 import { ProxyController } from "./proxy-controller.js";
 import { isPublicDomain, type ProjectTraffic, routerConfig } from "./router-config.js";

@@ -4,10 +4,10 @@ import { healthConfigFromHealthcheck, probeFromHealthcheck } from "../health/fro
 import type { Probe } from "../health/probe.js";
 import { waitUntilHealthy } from "../health/wait.js";
 import type { ServiceSpec } from "../manifest/model.js";
+import { primaryPort } from "../network/ports.js";
 import type { Instance } from "../state/index.js";
 import type { InstanceHandle } from "../targets/target.js";
 import { type PreparedInstance, stopPolicy } from "./instance-spec.js";
-import { primaryPort } from "../network/ports.js";
 import type { DeployRuntime } from "./runtime.js";
 
 /** A started instance with what it takes to check, restart and stop it. */

@@ -1,9 +1,9 @@
 import type { AppSpec } from "../manifest/model.js";
+import { freePort } from "../network/ports.js";
 import type { ServiceArtifact } from "../release/build.js";
 import type { JobKind } from "../state/index.js";
 import type { ExecResult } from "../targets/target.js";
 import { prepareInstance } from "./instance-spec.js";
-import { freePort } from "../network/ports.js";
 import type { DeployRuntime } from "./runtime.js";
 
 /**

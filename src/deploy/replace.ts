@@ -1,4 +1,5 @@
 import type { AppSpec, ServiceSpec } from "../manifest/model.js";
+import { freePort } from "../network/ports.js";
 import type { ServiceArtifact } from "../release/build.js";
 import type { Instance } from "../state/index.js";
 import { DeployFailure } from "./failure.js";
@@ -11,7 +12,6 @@ import {
   startInstance,
   waitReady,
 } from "./instances.js";
-import { freePort } from "../network/ports.js";
 import type { DeployRuntime } from "./runtime.js";
 
 /** One service's move from the instances it has to instances of a release. */

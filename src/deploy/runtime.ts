@@ -1,9 +1,9 @@
-import type { DeployEvent } from "./events.js";
-import type { SlipwayPaths } from "../state/paths.js";
 import type { AppSpec } from "../manifest/model.js";
+import type { TrafficControl } from "../router/traffic-control.js";
+import type { SlipwayPaths } from "../state/paths.js";
 import type { StateStore } from "../state/store.js";
 import type { Target } from "../targets/target.js";
-import type { TrafficControl } from "../router/traffic-control.js";
+import type { DeployEvent } from "./events.js";
 
 /** What the deployer works with: state, the target, and a way to republish routes and report progress. */
 export interface DeployRuntime {

@@ -1,6 +1,6 @@
 import { isIP } from "node:net";
-import { primaryPort } from "./ports.js";
 import type { AppSpec } from "../manifest/model.js";
+import { primaryPort } from "./ports.js";
 
 /** A port the router wants on every interface that something of the project also takes. */
 export interface RouterPortConflict {

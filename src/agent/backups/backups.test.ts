@@ -3,9 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { DeployRuntime } from "../../deploy/runtime.js";
+import { slipwayPaths } from "../../state/paths.js";
 import { openTestState } from "../../state/test-support.js";
 import { ProcessTarget } from "../../targets/process/process-target.js";
-import { slipwayPaths } from "../../state/paths.js";
 import { ProjectSpecs } from "../project-specs.js";
 import { AgentBackups } from "./backups.js";
 

@@ -2,9 +2,9 @@ import { existsSync, readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { AgentClient, startAgentDaemon } from "../../agent/client.js";
 import { runAgentForeground } from "../../agent/foreground.js";
-import { slipwayPaths } from "../../state/paths.js";
 import { SlipwayError } from "../../errors.js";
 import { runProxyProcess } from "../../router/l4/process.js";
+import { slipwayPaths } from "../../state/paths.js";
 import type { Output } from "../report.js";
 
 export function registerAgent(program: Command, output: Output): void {

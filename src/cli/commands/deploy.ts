@@ -1,6 +1,6 @@
 import type { Command } from "commander";
-import type { DeployEvent } from "../../deploy/events.js";
 import { readIdentities } from "../../agent/backups/identities.js";
+import type { DeployEvent } from "../../deploy/events.js";
 import { SlipwayError } from "../../errors.js";
 import { serializeAppSpec } from "../../manifest/serialize.js";
 import { connectAgent, projectName } from "../agent-connection.js";

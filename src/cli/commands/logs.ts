@@ -1,8 +1,8 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
-import { slipwayPaths } from "../../state/paths.js";
 import { openState } from "../../state/index.js";
+import { slipwayPaths } from "../../state/paths.js";
 import { projectName } from "../agent-connection.js";
 import { addManifestOptions, type ManifestFlags } from "../manifest-options.js";
 import type { Output } from "../report.js";

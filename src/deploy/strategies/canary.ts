@@ -1,9 +1,9 @@
 import type { ServiceSpec } from "../../manifest/model.js";
+import type { TrafficControl } from "../../router/traffic-control.js";
 import { DeployFailure } from "../failure.js";
 import { type LiveInstance, retireInstance } from "../instances.js";
 import { launchReady, type ServiceChange } from "../replace.js";
 import type { DeployRuntime } from "../runtime.js";
-import type { TrafficControl } from "../../router/traffic-control.js";
 import { judgeCanaryStep } from "./canary-analysis.js";
 
 /**
