@@ -1,5 +1,5 @@
 import { chmodSync, existsSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { type DeployOutcome, deployApp } from "../deploy/deploy.js";
+import { type DeployOutcome, deployApp, planFor } from "../deploy/deploy.js";
 import type { DeployEvent } from "../deploy/events.js";
 import { handleOf, retireInstance } from "../deploy/instances.js";
 import { closeInterruptedJobRuns, runServiceJob } from "../deploy/jobs.js";
@@ -8,6 +8,7 @@ import type { DeployRuntime } from "../deploy/runtime.js";
 import { SlipwayError } from "../errors.js";
 import type { AppSpec } from "../manifest/model.js";
 import { primaryPort } from "../network/ports.js";
+import type { Plan } from "../plan/model.js";
 import { openState, type Release, type StateStore } from "../state/index.js";
 import type { SlipwayPaths } from "../state/paths.js";
 import { ProcessTarget } from "../targets/process/process-target.js";
@@ -256,6 +257,11 @@ export class Agent {
         this.syncSchedules(project);
       }
     });
+  }
+
+  /** What deploying `spec` would do now (`slipway plan`); changes nothing. */
+  async plan(spec: AppSpec): Promise<Plan> {
+    return (await planFor(this.runtime, spec)).plan;
   }
 
   private rollbackTarget(project: string, releaseId: string | undefined) {

@@ -2,6 +2,8 @@ import { existsSync, rmSync } from "node:fs";
 import { createServer, type Server, type ServerResponse } from "node:http";
 import { SlipwayError } from "../errors.js";
 import { deserializeAppSpec } from "../manifest/serialize.js";
+import { decodeRelease } from "../release/content.js";
+import { redactSpec } from "../release/redact.js";
 import type { Agent } from "./agent.js";
 import { preMigrationBackups } from "./backups/pre-migrate.js";
 import { backupRoutes } from "./backups/routes.js";
@@ -25,6 +27,12 @@ export function agentRoutes(agent: Agent, shutdown: () => void): Record<string, 
       const spec = deserializeAppSpec(body.spec);
       await streamDeploy(res, (emit) => agent.deploy(spec, emit));
     },
+    "POST /v1/plan": async (req, res) => {
+      const body = (await readJson(req)) as { spec?: string };
+      if (typeof body.spec !== "string")
+        throw new SlipwayError({ code: "E_API_BAD_REQUEST", message: "plan needs {spec}" });
+      sendJson(res, 200, { plan: await agent.plan(deserializeAppSpec(body.spec)) });
+    },
     "POST /v1/rollback": async (req, res) => {
       const body = (await readJson(req)) as {
         project?: string;
@@ -46,8 +54,11 @@ export function agentRoutes(agent: Agent, shutdown: () => void): Record<string, 
     "GET /v1/ps": async (_req, res, query) => sendJson(res, 200, agent.ps(requireParam(query, "project"))),
     "GET /v1/releases": async (_req, res, query) => {
       const project = requireParam(query, "project");
-      const releases = agent.store.listReleases(project).map(({ spec: _spec, ...release }) => ({
+      const withSpec = query.get("spec") === "1";
+      const releases = agent.store.listReleases(project).map(({ spec, ...release }) => ({
         ...release,
+        // The frozen spec as the release holds it, secret values redacted.
+        ...(withSpec ? { spec: redactSpec(decodeRelease(spec).spec) } : {}),
         // Backups taken before this release's migrations (what `rollback --restore-data` restores).
         preMigrationBackups: preMigrationBackups(agent.store, project, release.id),
       }));

@@ -1,54 +1,17 @@
 import { SlipwayError } from "../errors.js";
-import type { AppSpec, ServiceSpec } from "../manifest/model.js";
-import { planStartOrder } from "../plan/start-order.js";
-import { buildService, type ServiceArtifact } from "../release/build.js";
-import { decodeRelease, encodeRelease, type ReleaseContent } from "../release/content.js";
-import { sha256, stableJson } from "../release/hash.js";
+import type { AppSpec } from "../manifest/model.js";
+import type { Plan } from "../plan/model.js";
+import { planDeploy } from "../plan/plan.js";
+import { decodeRelease, type ReleaseContent } from "../release/content.js";
+import { buildRelease, draftRelease, type ReleaseDraft } from "../release/create.js";
+import { recordRelease } from "../release/record.js";
 import type { Release } from "../state/index.js";
 import { DeployFailure } from "./failure.js";
-import { handleOf, retireInstance } from "./instances.js";
-import { runServiceJob } from "./jobs.js";
+import { handleOf } from "./instances.js";
+import { observe } from "./observe.js";
 import { reconcileService } from "./reconcile.js";
-import { blueGreen, recreate, rolling, rollingPlan, type ServiceChange } from "./replace.js";
 import type { DeployRuntime } from "./runtime.js";
-import { canary } from "./strategies/canary.js";
-
-/** A service that runs once per deploy rather than staying up: others wait for it to complete successfully. */
-export function isOneShot(app: AppSpec, service: ServiceSpec): boolean {
-  if (service.deploy.mode.endsWith("-job")) return true;
-  return Object.values(app.services).some(
-    (other) => other.depends_on[service.name]?.condition === "service_completed_successfully",
-  );
-}
-
-/** Builds (or reuses) every service's artifact; progress as events. */
-async function buildArtifacts(rt: DeployRuntime, app: AppSpec): Promise<Record<string, ServiceArtifact>> {
-  const artifacts: Record<string, ServiceArtifact> = {};
-  for (const service of Object.values(app.services)) {
-    let built = false;
-    artifacts[service.name] = await buildService(service, rt.paths.artifacts(app.name), (line) => {
-      built = true;
-      rt.emit({ type: "service", service: service.name, phase: "building", detail: line });
-    });
-    if (built) rt.emit({ type: "service", service: service.name, phase: "built" });
-  }
-  return artifacts;
-}
-
-/** Is the service already running exactly this artifact with every replica ready? Then it is left alone. */
-async function isUpToDate(
-  rt: DeployRuntime,
-  app: AppSpec,
-  service: ServiceSpec,
-  artifact: ServiceArtifact,
-): Promise<boolean> {
-  const instances = rt.store
-    .listInstances(app.name, { service: service.name })
-    .filter((i) => i.state !== "standby");
-  if (instances.length !== service.deploy.replicas) return false;
-  if (instances.some((i) => i.serviceHash !== artifact.hash || i.state !== "healthy")) return false;
-  return (await rt.target.adopt(instances.map(handleOf))).length === instances.length;
-}
+import { executeServicePlan } from "./service-actions.js";
 
 /** Runs `backUp` once, however many services of the deploy migrate (in parallel or one after another). */
 function backupOnce(rt: DeployRuntime, app: AppSpec, release: string): () => Promise<void> {
@@ -65,86 +28,27 @@ function backupOnce(rt: DeployRuntime, app: AppSpec, release: string): () => Pro
   };
 }
 
-/** Rolls one changed service out to the new release by its strategy (migrations first). */
-async function rollOutService(
-  rt: DeployRuntime,
-  app: AppSpec,
-  release: string,
-  artifact: ServiceArtifact,
-  service: ServiceSpec,
-  beforeMigration: () => Promise<void>,
-): Promise<void> {
-  const migrate = service["x-slipway"].migrate;
-  if (migrate) {
-    await beforeMigration();
-    rt.emit({ type: "service", service: service.name, phase: "migrating" });
-    const command = migrate.command.length === 1 ? ["/bin/sh", "-c", migrate.command[0]!] : migrate.command;
-    const result = await runServiceJob(rt, app, service.name, artifact, release, "migrate", {
-      command,
-      timeoutMs: migrate.timeout.ms,
-    });
-    if (result.exitCode !== 0) {
-      throw new DeployFailure(
-        "E_DEPLOY_MIGRATION_FAILED",
-        `migration of ${service.name} (\`${migrate.command.join(" ")}\`) ${result.timedOut ? "timed out" : `exited with ${result.exitCode}`}; last output:\n${result.output.trim()}`,
-        "nothing of the new release was started; the previous release keeps serving",
-      );
-    }
-  }
-  const strategy = service["x-slipway"].strategy;
-  let old = rt.store.listInstances(app.name, { service: service.name });
-  // Warm instances on standby only serve a blue-green switch back; any other rollout stops them first
-  // (a new instance may take the id of one of them).
-  if (strategy !== "blue-green") {
-    await Promise.all(old.filter((i) => i.state === "standby").map((i) => retireInstance(rt, i, service)));
-    old = old.filter((i) => i.state !== "standby");
-  }
-  // Deploying the release a service already runs repairs it in place: a rollout would start new
-  // instances under the ids of the ones it replaces.
-  if (old.some((i) => i.releaseId === release && i.state !== "standby"))
-    return reconcileService(rt, app, service.name, release, artifact);
-  const change: ServiceChange = { app, service: service.name, release, artifact, old };
-  const replicas = service.deploy.replicas;
-  switch (strategy) {
-    case "recreate":
-      return recreate(rt, change, replicas);
-    case "blue-green":
-      return blueGreen(rt, change, replicas);
-    case "canary":
-      if (rt.traffic) return canary(rt, rt.traffic, change, replicas);
-      return rolling(rt, change, replicas, rollingPlan(service, replicas));
-    default:
-      return rolling(rt, change, replicas, rollingPlan(service, replicas));
-  }
+/** A stored release as a draft: its revisions and hash as they were made (nothing is re-read or rebuilt). */
+function draftOf(release: Release, content: ReleaseContent): ReleaseDraft {
+  const services = Object.fromEntries(
+    Object.entries(content.artifacts).map(([name, a]) => [
+      name,
+      { revision: a.hash, buildHash: a.buildHash ?? a.hash, built: true },
+    ]),
+  );
+  return { spec: content.spec, services, hash: release.specHash };
 }
 
-/** A one-shot service: run to completion once per change; a failure stops the deploy. */
-async function runOneShot(
+/** The plan of deploying `app` (or re-deploying a stored release) over what runs now. Reads, changes nothing. */
+export async function planFor(
   rt: DeployRuntime,
   app: AppSpec,
-  release: string,
-  artifact: ServiceArtifact,
-  service: ServiceSpec,
-  previous: ReleaseContent | undefined,
-  beforeMigration: () => Promise<void>,
-): Promise<void> {
-  const lastRun = rt.store.listJobRuns(app.name, { service: service.name, limit: 1 })[0];
-  if (previous?.artifacts[service.name]?.hash === artifact.hash && lastRun?.exitCode === 0) {
-    rt.emit({ type: "service", service: service.name, phase: "unchanged" });
-    return;
-  }
-  // A one-shot that others wait for is how Compose files run migrations.
-  await beforeMigration();
-  rt.emit({ type: "service", service: service.name, phase: "starting", detail: "one-shot" });
-  const result = await runServiceJob(rt, app, service.name, artifact, release, "run");
-  if (result.exitCode !== 0) {
-    throw new DeployFailure(
-      "E_DEPLOY_JOB_FAILED",
-      `${service.name} ${result.timedOut ? "timed out" : `exited with ${result.exitCode}`}; last output:\n${result.output.trim()}`,
-      "services that wait for it were not started; the previous release keeps serving",
-    );
-  }
-  rt.emit({ type: "service", service: service.name, phase: "completed" });
+  rollbackTo?: Release,
+): Promise<{ draft: ReleaseDraft; plan: Plan }> {
+  const draft = rollbackTo
+    ? draftOf(rollbackTo, decodeRelease(rollbackTo.spec))
+    : draftRelease(app, rt.paths.artifacts(app.name));
+  return { draft, plan: planDeploy(draft, await observe(rt, app.name)) };
 }
 
 export interface DeployOutcome {
@@ -154,10 +58,10 @@ export interface DeployOutcome {
 }
 
 /**
- * Deploys an application: builds the release, then walks the start levels; each service is left
- * alone when unchanged, else migrated and rolled out by its strategy. When anything fails, every
+ * Deploys an application: freezes and builds the release, computes the Plan against what runs now,
+ * then executes it level by level (each service by its planned action). When anything fails, every
  * service this deploy changed is rolled back to the previous release, which keeps serving.
- * `rollbackTo` re-deploys a stored release with its built artifacts (no rebuild).
+ * `rollbackTo` re-deploys a stored release with its frozen spec and built artifacts (no rebuild).
  */
 export async function deployApp(
   rt: DeployRuntime,
@@ -167,24 +71,15 @@ export async function deployApp(
   const project = app.name;
   const active = rt.store.activeRelease(project);
   const previous = active ? decodeRelease(active.spec) : undefined;
-  const artifacts = rollbackTo ? decodeRelease(rollbackTo.spec).artifacts : await buildArtifacts(rt, app);
-  const content: ReleaseContent = { spec: app, artifacts };
-  const specHash = sha256(
-    stableJson(Object.fromEntries(Object.entries(artifacts).map(([s, a]) => [s, a.hash]))),
-  );
+  const { draft, plan } = await planFor(rt, app, rollbackTo);
+  const content = rollbackTo
+    ? decodeRelease(rollbackTo.spec)
+    : await buildRelease(draft, rt.paths.artifacts(project), (service, line) =>
+        rt.emit({ type: "service", service, phase: line === undefined ? "built" : "building", detail: line }),
+      );
   const { release, deploy } = rt.store.transaction(() => {
-    // The same content as the active release is not a new release: the deploy converges to the active one.
     const release =
-      rollbackTo ??
-      (active?.specHash === specHash ? active : undefined) ??
-      rt.store.insertRelease({
-        project,
-        createdAt: Date.now(),
-        specHash,
-        spec: encodeRelease(content),
-        artifactsDir: rt.paths.artifacts(project),
-        status: "ready",
-      });
+      rollbackTo ?? recordRelease(rt.store, project, content, draft.hash, rt.paths.artifacts(project));
     const { deploy } = rt.store.startDeploy({
       project,
       releaseId: release.id,
@@ -194,39 +89,27 @@ export async function deployApp(
     return { release, deploy };
   });
   rt.emit({ type: "deploy.started", deployId: deploy.id, release: release.id, from: active?.id });
-  const plan = planStartOrder(app);
+  rt.emit({ type: "plan", plan });
   const changed: string[] = [];
-  const beforeMigration = backupOnce(rt, app, release.id);
+  const beforeMigration = backupOnce(rt, content.spec, release.id);
   try {
     for (const level of plan.levels) {
       const results = await Promise.allSettled(
-        level.map(async ({ name }) => {
-          const service = app.services[name]!;
-          const artifact = artifacts[name]!;
-          if (service["x-slipway"].schedule) {
-            rt.emit({
-              type: "service",
-              service: name,
-              phase: "scheduled",
-              detail: service["x-slipway"].schedule.cron,
-            });
-            return;
-          }
-          if (isOneShot(app, service))
-            return runOneShot(rt, app, release.id, artifact, service, previous, beforeMigration);
-          if (await isUpToDate(rt, app, service, artifact)) {
-            rt.emit({ type: "service", service: name, phase: "unchanged" });
-            return;
-          }
-          changed.push(name);
-          await rollOutService(rt, app, release.id, artifact, service, beforeMigration);
-          rt.emit({ type: "service", service: name, phase: "healthy" });
-        }),
+        level.map((planned) =>
+          executeServicePlan(rt, {
+            app: content.spec,
+            release: release.id,
+            artifact: content.artifacts[planned.name]!,
+            planned,
+            beforeMigration,
+            touched: () => changed.push(planned.name),
+          }),
+        ),
       );
       const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
       if (failed) throw failed.reason;
     }
-    await stopRemovedServices(rt, app);
+    await stopRemovedServices(rt, content.spec);
     rt.store.transaction(() => {
       rt.store.activateRelease(project, release.id);
       rt.store.finishDeploy(deploy.id, "succeeded");

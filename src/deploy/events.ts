@@ -1,3 +1,5 @@
+import type { Plan, ServiceAction } from "../plan/model.js";
+
 /** One line of a deploy's live progress; `--json` prints these as they come. */
 export type DeployEvent =
   | {
@@ -34,6 +36,15 @@ export type DeployEvent =
         | "analysis"
         | "paused";
       readonly detail?: string | undefined;
+    }
+  /** The plan this deploy executes, before its first step. */
+  | { readonly type: "plan"; readonly plan: Plan }
+  /** A service's planned action begins: what it does and why. */
+  | {
+      readonly type: "step";
+      readonly service: string;
+      readonly action: ServiceAction;
+      readonly reasons: readonly string[];
     }
   | { readonly type: "log"; readonly level: "info" | "warning" | "error"; readonly message: string }
   | {

@@ -1,7 +1,7 @@
 import type { AppSpec } from "../manifest/model.js";
 import type { ServiceArtifact } from "../release/build.js";
 import { handleOf, retireInstance } from "./instances.js";
-import { launchReady } from "./replace.js";
+import { launchReady } from "./rollout.js";
 import type { DeployRuntime } from "./runtime.js";
 
 /**

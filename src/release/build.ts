@@ -10,22 +10,51 @@ import {
   writeFileSync,
 } from "node:fs";
 import { join } from "node:path";
-import { SlipwayError } from "../errors.js";
 import type { ServiceSpec } from "../manifest/model.js";
+import { ReleaseError } from "./errors.js";
 import { hashDirectory, sha256, stableJson } from "./hash.js";
 
-/** A service's built, immutable artifact: its hash and, for built services, the directory it runs from. */
+/** A service of a release: its built, immutable artifact and the revision its instances run. */
 export interface ServiceArtifact {
-  /** Changes whenever the service's spec or its build inputs change. */
+  /**
+   * The service's revision: changes whenever its frozen spec or its build inputs change. Instances
+   * record it; an instance of another revision is replaced by a deploy.
+   */
   readonly hash: string;
-  /** `<artifacts>/<service>/<hash>/app`, absent for services that run from an image. */
+  /**
+   * Hash of the build inputs only (build settings, context content, build command; the image for
+   * image services): an environment change keeps it, so nothing is rebuilt. Absent in releases
+   * made before it existed.
+   */
+  readonly buildHash?: string | undefined;
+  /** `<artifacts>/<service>/<buildHash>/app`, absent for services that run from an image. */
   readonly appDir?: string | undefined;
 }
 
-/** Hash of what a service is: its normalized spec plus the content of its build context. */
-export function serviceHash(service: ServiceSpec): string {
+/** Hash of what a service's artifact is built from: build settings and context content, or its image. */
+export function artifactHash(service: ServiceSpec): string {
+  const inputs = {
+    build: service.build,
+    image: service.build ? undefined : service.image,
+    command: service["x-slipway"].process?.build,
+  };
   const context = service.build ? hashDirectory(service.build.context) : "";
-  return sha256(`${stableJson(service)}\n${context}`).slice(0, 16);
+  return sha256(`${stableJson(inputs)}\n${context}`).slice(0, 16);
+}
+
+/** The revision of a service: its frozen spec plus its artifact. */
+export function serviceRevision(service: ServiceSpec, buildHash: string): string {
+  return sha256(`${stableJson(service)}\n${buildHash}`).slice(0, 16);
+}
+
+/** Where a service's artifact is, or would be, built. */
+export function artifactDir(artifactsRoot: string, service: string, buildHash: string): string {
+  return join(artifactsRoot, service, buildHash);
+}
+
+/** Has this artifact been built completely already (a rollback or an env-only change reuses it)? */
+export function isArtifactBuilt(artifactsRoot: string, service: ServiceSpec, buildHash: string): boolean {
+  return !service.build || existsSync(join(artifactDir(artifactsRoot, service.name, buildHash), "complete"));
 }
 
 /** The shell commands that build a service natively: `x-slipway.process.build`, else npm for a Node project. */
@@ -69,11 +98,12 @@ export async function buildService(
   artifactsRoot: string,
   onProgress: (line: string) => void = () => {},
 ): Promise<ServiceArtifact> {
-  const hash = serviceHash(service);
-  if (!service.build) return { hash };
-  const finalDir = join(artifactsRoot, service.name, hash);
+  const buildHash = artifactHash(service);
+  const hash = serviceRevision(service, buildHash);
+  if (!service.build) return { hash, buildHash };
+  const finalDir = artifactDir(artifactsRoot, service.name, buildHash);
   const appDir = join(finalDir, "app");
-  if (existsSync(join(finalDir, "complete"))) return { hash, appDir };
+  if (existsSync(join(finalDir, "complete"))) return { hash, buildHash, appDir };
   const scratch = `${finalDir}.building-${process.pid}`;
   rmSync(scratch, { recursive: true, force: true });
   mkdirSync(scratch, { recursive: true });
@@ -91,11 +121,11 @@ export async function buildService(
       if (code !== 0) {
         await new Promise((resolve) => log.end(resolve));
         const tail = readFileSync(logFile, "utf8").split("\n").slice(-15).join("\n");
-        throw new SlipwayError({
-          code: "E_BUILD_FAILED",
-          message: `building ${service.name} failed: \`${command}\` exited with ${code}\n${tail}`,
-          hint: `fix the build, or set x-slipway.process.build; the whole log is in ${logFile}`,
-        });
+        throw new ReleaseError(
+          "E_BUILD_FAILED",
+          `building ${service.name} failed: \`${command}\` exited with ${code}\n${tail}`,
+          `fix the build, or set x-slipway.process.build; the whole log is in ${logFile}`,
+        );
       }
     }
   } finally {
@@ -105,5 +135,5 @@ export async function buildService(
   writeFileSync(join(scratch, "complete"), new Date().toISOString());
   rmSync(finalDir, { recursive: true, force: true });
   renameSync(scratch, finalDir);
-  return { hash, appDir };
+  return { hash, buildHash, appDir };
 }

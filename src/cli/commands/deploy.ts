@@ -3,6 +3,7 @@ import { readIdentities } from "../../agent/backups/identities.js";
 import type { DeployEvent } from "../../deploy/events.js";
 import { SlipwayError } from "../../errors.js";
 import { serializeAppSpec } from "../../manifest/serialize.js";
+import { freezeApp } from "../../release/freeze.js";
 import { connectAgent, projectName } from "../agent-connection.js";
 import { confirmOrRefuse } from "../confirm.js";
 import { addManifestOptions, loadProject, type ManifestFlags } from "../manifest-options.js";
@@ -29,6 +30,15 @@ export function formatDeployEvent(event: DeployEvent): string | undefined {
       return `deploying release ${event.release}${event.from ? ` (replacing ${event.from})` : ""}`;
     case "service":
       return `  ${PHASE_MARK[event.phase] ?? "·"} ${event.service.padEnd(14)} ${event.phase}${event.detail ? `  ${event.detail}` : ""}`;
+    case "plan": {
+      const services = event.plan.levels.flat();
+      const skipped = services.filter((s) => s.action === "skip").length;
+      return `  plan: ${services.length - skipped} of ${services.length} services to deploy${skipped ? `, ${skipped} unchanged` : ""}`;
+    }
+    case "step":
+      return event.action === "skip"
+        ? undefined
+        : `  → ${event.service.padEnd(14)} ${event.action}  (${event.reasons.join(", ")})`;
     case "log":
       return `  ${event.level}: ${event.message}`;
     case "deploy.finished":
@@ -82,7 +92,7 @@ export function registerDeploy(program: Command, output: Output, setExitCode: (c
       const client = await connectAgent();
       setExitCode(
         await followDeploy(
-          client.stream<DeployEvent>("POST", "/v1/deploy", { spec: serializeAppSpec(spec) }),
+          client.stream<DeployEvent>("POST", "/v1/deploy", { spec: serializeAppSpec(freezeApp(spec)) }),
           flags.json ?? false,
           output,
         ),

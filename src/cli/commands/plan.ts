@@ -1,25 +1,52 @@
+import { existsSync } from "node:fs";
 import type { Command } from "commander";
-import type { StartPlan } from "../../plan/start-order.js";
+import { serializeAppSpec } from "../../manifest/serialize.js";
+import { NOTHING_RUNS, type Plan, type ServicePlan } from "../../plan/model.js";
+import { planDeploy } from "../../plan/plan.js";
+import { draftRelease } from "../../release/create.js";
+import { freezeApp } from "../../release/freeze.js";
+import { slipwayPaths } from "../../state/paths.js";
+import { connectAgent } from "../agent-connection.js";
 import { addManifestOptions, loadProject, type ManifestFlags } from "../manifest-options.js";
 import type { Output } from "../report.js";
 
-/** Human form: one block per level, each service with its strategy, replicas and what it waits for. */
-export function formatPlan(plan: StartPlan): string {
+const ACTION_MARK: Record<ServicePlan["action"], string> = {
+  "roll-out": "~",
+  repair: "!",
+  "run-job": ">",
+  schedule: "@",
+  skip: "=",
+};
+
+function formatService(service: ServicePlan): string[] {
+  const waits = service.waitsFor
+    .map((w) => `${w.service} (${w.condition.replace("service_", "")})`)
+    .join(", ");
+  const replicas = service.replicas === 1 ? "" : ` ×${service.replicas}`;
+  const head = `  ${ACTION_MARK[service.action]} ${service.name}${replicas}  ${service.action}  strategy=${service.strategy}${waits ? `  after ${waits}` : ""}`;
+  return [
+    head,
+    `      because: ${service.reasons.join(", ")}`,
+    ...service.steps.map((step) => `      - ${step.kind}: ${step.detail}`),
+  ];
+}
+
+/** Human form: the release, then one block per start level, each service with its action, reasons and steps. */
+export function formatPlan(plan: Plan): string {
+  const services = plan.levels.flat();
+  const changing = services.filter((s) => s.action !== "skip" && s.action !== "schedule").length;
+  const release = plan.release.reuses
+    ? `same content as the active release ${plan.release.reuses}`
+    : `new release ${plan.release.hash.slice(0, 12)}${plan.from ? ` replacing ${plan.from}` : ""}`;
   const lines = [
-    `project ${plan.project}: ${plan.levels.flat().length} services in ${plan.levels.length} start levels`,
+    `project ${plan.project}: ${release}; ${services.length} services in ${plan.levels.length} start levels, ${changing} to change`,
   ];
   plan.levels.forEach((level, index) => {
     lines.push(`level ${index + 1}:`);
-    for (const service of level) {
-      const waits = service.waitsFor
-        .map((w) => `${w.service} (${w.condition.replace("service_", "")})`)
-        .join(", ");
-      const replicas = service.replicas === 1 ? "" : ` ×${service.replicas}`;
-      lines.push(
-        `  ${service.name}${replicas}  strategy=${service.strategy}${waits ? `  after ${waits}` : ""}`,
-      );
-    }
+    for (const service of level) lines.push(...formatService(service));
   });
+  for (const removed of plan.removed)
+    lines.push(`  - ${removed.service}  removed: stop ${removed.instances} instance(s), data stays`);
   return `${lines.join("\n")}\n`;
 }
 
@@ -27,9 +54,21 @@ export function registerPlan(program: Command, output: Output): void {
   addManifestOptions(
     program
       .command("plan")
-      .description("show the start order (dependency levels) and each service's rollout strategy"),
-  ).action((flags: ManifestFlags) => {
-    const { plan, warnings } = loadProject(flags, output);
+      .description(
+        "show what `deploy` would do: per service its action (roll-out, repair, run-job, schedule, skip), why, and its steps, in start order",
+      ),
+  ).action(async (flags: ManifestFlags) => {
+    const { spec, warnings } = loadProject(flags, output);
+    const frozen = freezeApp(spec);
+    const paths = slipwayPaths();
+    // With state on this machine, the agent plans against what runs; without, against nothing.
+    const plan = existsSync(paths.stateDb)
+      ? (
+          await (
+            await connectAgent()
+          ).call<{ plan: Plan }>("POST", "/v1/plan", { spec: serializeAppSpec(frozen) })
+        ).plan
+      : planDeploy(draftRelease(frozen, paths.artifacts(frozen.name)), NOTHING_RUNS);
     output.stdout(flags.json ? `${JSON.stringify({ ...plan, warnings }, null, 2)}\n` : formatPlan(plan));
   });
 }

@@ -6,13 +6,17 @@ import type { Output } from "../report.js";
 
 export function registerReleases(program: Command, output: Output): void {
   addManifestOptions(
-    program.command("releases").description("list releases (newest first) and recent deploys"),
+    program
+      .command("releases")
+      .description(
+        "list releases (newest first) and recent deploys; --json includes each release's frozen spec, secrets redacted",
+      ),
   ).action(async (flags: ManifestFlags) => {
     const project = projectName(flags, output);
     const result = await (await connectAgent()).call<{
       releases: Omit<Release, "spec">[];
       deploys: Deploy[];
-    }>("GET", `/v1/releases?project=${encodeURIComponent(project)}`);
+    }>("GET", `/v1/releases?project=${encodeURIComponent(project)}${flags.json ? "&spec=1" : ""}`);
     if (flags.json) return void output.stdout(`${JSON.stringify(result, null, 2)}\n`);
     const lines = [`releases of ${project}:`];
     for (const r of result.releases) {

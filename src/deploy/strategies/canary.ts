@@ -2,9 +2,10 @@ import type { ServiceSpec } from "../../manifest/model.js";
 import type { TrafficControl } from "../../router/traffic-control.js";
 import { DeployFailure } from "../failure.js";
 import { type LiveInstance, retireInstance } from "../instances.js";
-import { launchReady, type ServiceChange } from "../replace.js";
+import { launchReady, type ServiceChange } from "../rollout.js";
 import type { DeployRuntime } from "../runtime.js";
 import { judgeCanaryStep } from "./canary-analysis.js";
+import type { Strategy } from "./strategy.js";
 
 /**
  * `canary`: the new version starts beside the stable one with no traffic, then takes the weight of
@@ -12,7 +13,7 @@ import { judgeCanaryStep } from "./canary-analysis.js";
  * all traffic back to stable and the deploy is rolled back, too few requests → inconclusive (never a
  * pass): pause for `slipway promote` / `slipway abort`, or abort, as configured.
  */
-export async function canary(
+async function shiftByWeight(
   rt: DeployRuntime,
   traffic: TrafficControl,
   change: ServiceChange,
@@ -102,6 +103,15 @@ export async function canary(
   );
   await traffic.setWeights(app.name, name, undefined);
 }
+
+export const canary: Strategy = {
+  name: "canary",
+  rollOut(rt, change, replicas) {
+    if (!rt.traffic)
+      throw new Error("canary needs the router (strategyFor falls back to rolling without one)");
+    return shiftByWeight(rt, rt.traffic, change, replicas);
+  },
+};
 
 async function retireAll(rt: DeployRuntime, service: ServiceSpec, ids: readonly string[]): Promise<void> {
   await Promise.all(

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { loadManifest } from "../manifest/load.js";
-import { rollingPlan } from "./replace.js";
+import { loadManifest } from "../../manifest/load.js";
+import { rollingPlan } from "./rolling.js";
 
 const dir = mkdtempSync(join(tmpdir(), "slipway-rolling-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
