@@ -13,7 +13,7 @@ const make = (files: Record<string, string>) => {
 };
 
 describe("slipway plan", () => {
-  it("prints start levels and each service's strategy", () => {
+  it("prints each service's action, reasons and steps in start levels", () => {
     const dir = make({
       "compose.yaml": `services:
   db: { image: "postgres:16", healthcheck: { test: ["CMD", "true"] } }
@@ -30,9 +30,18 @@ describe("slipway plan", () => {
     });
     const human = slipway(["plan"], { cwd: dir });
     expect(human.code).toBe(0);
-    expect(human.stdout).toMatch(
-      /level 1:\n {2}cache {2}strategy=recreate\n {2}db {2}strategy=recreate\nlevel 2:\n {2}api ×3 {2}strategy=rolling {2}after db \(healthy\), cache \(started\)\nlevel 3:\n {2}bot {2}strategy=blue-green/,
-    );
+    const lines = human.stdout.split("\n").filter((line) => /^(level| {2}\S)/.test(line));
+    expect(lines).toEqual([
+      "level 1:",
+      "  ~ cache  roll-out  strategy=recreate",
+      "  ~ db  roll-out  strategy=recreate",
+      "level 2:",
+      "  ~ api ×3  roll-out  strategy=rolling  after db (healthy), cache (started)",
+      "level 3:",
+      "  ~ bot  roll-out  strategy=blue-green  after api (started)",
+    ]);
+    // Against an empty machine, every service is new.
+    expect(human.stdout.match(/because: new service/g)).toHaveLength(4);
     const json = JSON.parse(slipway(["plan", "--json"], { cwd: dir }).stdout);
     expect(json.levels.map((level: { name: string }[]) => level.map((s) => s.name))).toEqual([
       ["cache", "db"],
