@@ -133,6 +133,7 @@ export async function drainInstance(
   service: ServiceSpec | undefined,
 ): Promise<void> {
   if (instance.state !== "healthy" && instance.state !== "draining") return;
+  rt.emit({ type: "service", service: instance.service, phase: "draining", detail: instance.id });
   if (instance.state === "healthy") {
     rt.store.setInstanceState(instance.id, "draining");
     await rt.publish(instance.project);
@@ -154,4 +155,5 @@ export async function retireInstance(
   const policy = stopPolicy(service);
   await rt.target.stop(handleOf(instance), policy.signal, policy.graceMs);
   rt.store.removeInstance(instance.id);
+  rt.emit({ type: "service", service: instance.service, phase: "stopped", detail: instance.id });
 }

@@ -78,6 +78,7 @@ async function switchColours(rt: DeployRuntime, change: ServiceChange, replicas:
     ...keep.map(async (instance) => {
       await drainInstance(rt, { ...instance, state: "draining" }, service);
       rt.store.setInstanceState(instance.id, "standby", { standbyUntil: Date.now() + keepOldMs });
+      rt.emit({ type: "service", service: change.service, phase: "standby", detail: instance.id });
     }),
   ]);
   if (keep.length > 0) await rt.publish(change.app.name);

@@ -56,7 +56,13 @@ async function shiftByWeight(
       "all traffic is back on the stable version",
     );
   };
-  for (let index = 0; index < replicas; index++) started.push(await launchReady(rt, change, index));
+  try {
+    for (let index = 0; index < replicas; index++) started.push(await launchReady(rt, change, index));
+  } catch (error) {
+    // A canary that never became ready leaves no weights behind: the next rollout splits by instances.
+    await traffic.setWeights(app.name, name, undefined);
+    throw error;
+  }
   for (const step of steps) {
     await traffic.setWeights(app.name, name, { [stable]: 100 - step.weight, [release]: step.weight });
     emitSplit(step.weight);

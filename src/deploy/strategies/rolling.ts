@@ -90,6 +90,8 @@ async function rollBatches(
         message: `${change.service} instance ${index + 1} skipped (failure_action: continue): ${error.message}`,
       });
   }
+  // The split once the last old instance left.
+  emitSplit(rt, change);
 }
 
 export const rolling: Strategy = {

@@ -2,6 +2,7 @@
 // CommonJS so `ws` resolves through NODE_PATH (the repository's node_modules). Chosen by env:
 //   PORT, HOST      where to listen (slipway sets both)
 //   APP_VERSION     reported by GET / and in the first WebSocket message
+//   EXIT_AT_START   print this to stderr and exit 1 at once (a release that never comes up)
 //   FAIL_RATE       0..1: share of GET / answered 500 (a bad version that still passes its healthcheck)
 //   TERM_WEBSOCKETS on SIGTERM: "1001" (default) closes WebSockets with 1001 Going Away, as a
 //                   well-mannered app does; "cut" destroys them (so a 1001 must come from the router)
@@ -9,6 +10,10 @@
 const { createServer } = require("node:http");
 const { WebSocketServer } = require("ws");
 
+if (process.env.EXIT_AT_START) {
+  console.error(process.env.EXIT_AT_START);
+  process.exit(1);
+}
 const version = process.env.APP_VERSION ?? "unversioned";
 const failRate = Number(process.env.FAIL_RATE ?? 0);
 const server = createServer((request, response) => {
