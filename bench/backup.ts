@@ -18,7 +18,7 @@ import { PostgresBackupEngine } from "../src/backup/engines/postgres/postgres-en
 import { restoreBackup } from "../src/backup/restore.js";
 import { LocalStore } from "../src/backup/stores/local/local-store.js";
 import { type PostgresServer, startPostgresServer } from "../src/backup/testing/postgres-server.js";
-import { resolveUser } from "../src/targets/process/resolve-user.js";
+import { resolveUser } from "../src/host/users.js";
 
 const SCALE = Number(process.env.BENCH_SCALE ?? "1");
 const ROUNDS = 3;

@@ -4,8 +4,8 @@ import { request as httpRequest, type IncomingMessage } from "node:http";
 import { resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { SlipwayError } from "../errors.js";
+import { readProcStat } from "../host/proc-stat.js";
 import { defaultHome, type SlipwayPaths } from "../state/paths.js";
-import { readProcStat } from "../targets/process/proc-stat.js";
 import type { ApiError } from "./api.js";
 
 /** The `slipway` executable, used to start the agent as a daemon. */

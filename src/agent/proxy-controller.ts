@@ -1,8 +1,8 @@
 import { spawn } from "node:child_process";
 import { existsSync, openSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { readProcStat } from "../host/proc-stat.js";
 import type { L4Config, L4Listener } from "../router/l4/config.js";
 import type { SlipwayPaths } from "../state/paths.js";
-import { readProcStat } from "../targets/process/proc-stat.js";
 import { SLIPWAY_BIN } from "./client.js";
 
 /**

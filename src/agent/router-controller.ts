@@ -1,9 +1,9 @@
 import { spawn } from "node:child_process";
 import { existsSync, openSync, readFileSync, writeFileSync } from "node:fs";
+import { readProcStat } from "../host/proc-stat.js";
 import { RouterAdminClient } from "../router/http/admin-client.js";
 import type { RouterConfig } from "../router/model.js";
 import type { SlipwayPaths } from "../state/paths.js";
-import { readProcStat } from "../targets/process/proc-stat.js";
 import { SLIPWAY_BIN } from "./client.js";
 
 /**

@@ -4,8 +4,8 @@ import { SlipwayError } from "../errors.js";
 import { parseEnvFile } from "../manifest/env-file.js";
 import type { AppSpec, ServiceSpec } from "../manifest/model.js";
 import type { ServiceArtifact } from "../release/build.js";
-import { nativeRunnerFor } from "../targets/native/resolve.js";
-import type { NativeRunPlan } from "../targets/native/runner.js";
+import { nativeRunnerFor } from "../targets/process/native/resolve.js";
+import type { NativeRunPlan } from "../targets/process/native/runner.js";
 import type { InstanceSpec } from "../targets/target.js";
 import type { DeployRuntime } from "./runtime.js";
 

@@ -3,7 +3,7 @@ import { chmodSync, readFileSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { generateX25519Identity, identityToRecipient } from "age-encryption";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findBinary } from "../../src/targets/native/binaries.js";
+import { findBinary } from "../../src/host/binaries.js";
 import type { CliResult } from "./cli.js";
 import { eventually, finished, Sandbox } from "./sandbox.js";
 

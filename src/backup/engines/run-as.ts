@@ -1,4 +1,4 @@
-import { resolveUser, type UnixIdentity } from "../../targets/process/resolve-user.js";
+import { resolveUser, type UnixIdentity } from "../../host/users.js";
 import { BackupError } from "../errors.js";
 
 /** The identity tools run as, or undefined to run them as slipway itself. */

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import type { Readable } from "node:stream";
-import type { UnixIdentity } from "../../targets/process/resolve-user.js";
+import type { UnixIdentity } from "../../host/users.js";
 import { BackupError } from "../errors.js";
 
 /** How a tool is started. */

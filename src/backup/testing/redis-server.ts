@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { chownSync } from "node:fs";
-import { findBinary } from "../../targets/native/binaries.js";
-import { resolveUser } from "../../targets/process/resolve-user.js";
+import { findBinary } from "../../host/binaries.js";
+import { resolveUser } from "../../host/users.js";
 import type { Connection } from "../engine.js";
 import { freeLoopbackPort } from "../engines/free-port.js";
 import { killOnExit, stopChild, waitFor } from "./processes.js";

@@ -1,5 +1,5 @@
+import { DEFAULT_PATH, resolveExecutable } from "../../host/executables.js";
 import type { HostTools } from "./launch-command.js";
-import { DEFAULT_PATH, resolveExecutable } from "./resolve-executable.js";
 
 function findOnAgentPath(name: string): string | undefined {
   const lookup = resolveExecutable(name, `${process.env.PATH ?? ""}:${DEFAULT_PATH}`, "/");

@@ -1,4 +1,4 @@
-import type { UnixIdentity } from "./resolve-user.js";
+import type { UnixIdentity } from "../../host/users.js";
 
 /** Absolute paths of the host tools the launch wrapper uses. */
 export interface HostTools {

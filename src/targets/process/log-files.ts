@@ -1,6 +1,6 @@
 import { chownSync, closeSync, mkdirSync, openSync } from "node:fs";
 import { join } from "node:path";
-import type { UnixIdentity } from "./resolve-user.js";
+import type { UnixIdentity } from "../../host/users.js";
 
 /** File descriptors of an instance's `stdout.log` and `stderr.log`, opened for appending. */
 export interface LogFiles {

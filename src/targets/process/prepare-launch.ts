@@ -1,11 +1,11 @@
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { DEFAULT_PATH, resolveExecutable } from "../../host/executables.js";
+import { resolveUser, type UnixIdentity } from "../../host/users.js";
 import type { InstanceSpec } from "../target.js";
 import { type CgroupLayout, instanceCgroupDirs, planInstanceCgroups } from "./cgroup-layout.js";
 import { applyCgroupPlan } from "./cgroup-setup.js";
 import { buildLaunchCommand, type HostTools, type LaunchCommand } from "./launch-command.js";
-import { DEFAULT_PATH, resolveExecutable } from "./resolve-executable.js";
-import { resolveUser, type UnixIdentity } from "./resolve-user.js";
 
 /** What the agent found out about the machine once, at construction. */
 export interface LaunchContext {

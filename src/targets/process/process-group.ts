@@ -1,7 +1,7 @@
 import { readdirSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
+import { isSameLiveProcess, readProcStat } from "../../host/proc-stat.js";
 import type { InstanceHandle } from "../target.js";
-import { isSameLiveProcess, readProcStat } from "./proc-stat.js";
 
 /*
  * Every instance runs in its own session, so its process group id is its PID. Signals go to the whole

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import { isSameLiveProcess } from "../../host/proc-stat.js";
 import type {
   ExecResult,
   InstanceHandle,
@@ -12,7 +13,6 @@ import { removeCgroupDirs } from "./cgroup-setup.js";
 import { agentIsRoot, findHostTools } from "./host-tools.js";
 import { closeLogFiles, type LogFiles, openLogFiles } from "./log-files.js";
 import { type LaunchContext, type PreparedLaunch, prepareLaunch } from "./prepare-launch.js";
-import { isSameLiveProcess } from "./proc-stat.js";
 import { groupGoneWithin, killInstanceGroup, signalInstance } from "./process-group.js";
 import { runToCompletion } from "./run-to-completion.js";
 import { spawnChild } from "./spawn-child.js";

@@ -1,6 +1,6 @@
 import { type ChildProcess, type StdioOptions, spawn } from "node:child_process";
+import { readProcStat } from "../../host/proc-stat.js";
 import type { LaunchCommand } from "./launch-command.js";
-import { readProcStat } from "./proc-stat.js";
 
 /** How a spawned child ended, as its 'exit' event reported it. */
 interface ChildExit {

@@ -1,5 +1,5 @@
-import { findBinary } from "../../../targets/native/binaries.js";
-import type { UnixIdentity } from "../../../targets/process/resolve-user.js";
+import { findBinary } from "../../../host/binaries.js";
+import type { UnixIdentity } from "../../../host/users.js";
 import type { Connection } from "../../engine.js";
 import { BackupError } from "../../errors.js";
 import { resolveRunAs } from "../run-as.js";

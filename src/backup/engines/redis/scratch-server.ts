@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { connect } from "node:net";
-import type { UnixIdentity } from "../../../targets/process/resolve-user.js";
+import type { UnixIdentity } from "../../../host/users.js";
 import { BackupError } from "../../errors.js";
 import { freeLoopbackPort } from "../free-port.js";
 import { runTool } from "../tool-process.js";

@@ -4,7 +4,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import type { Readable } from "node:stream";
-import type { UnixIdentity } from "../../../targets/process/resolve-user.js";
+import type { UnixIdentity } from "../../../host/users.js";
 import type {
   BackupEngine,
   CheckResult,

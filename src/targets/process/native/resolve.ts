@@ -1,6 +1,6 @@
-import { SlipwayError } from "../../errors.js";
-import { databaseKind } from "../../manifest/images.js";
-import type { ServiceSpec } from "../../manifest/model.js";
+import { SlipwayError } from "../../../errors.js";
+import { databaseKind } from "../../../manifest/images.js";
+import type { ServiceSpec } from "../../../manifest/model.js";
 import { runApp } from "./app.js";
 import { runPostgres } from "./postgres.js";
 import { runRedis } from "./redis.js";

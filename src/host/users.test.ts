@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseIdDatabase, resolveUser } from "./resolve-user.js";
+import { parseIdDatabase, resolveUser } from "./users.js";
 
 const passwd = parseIdDatabase(
   "root:x:0:0:root:/root:/bin/bash\npostgres:x:101:104:PostgreSQL:/var/lib/postgresql:/bin/bash\n",

@@ -1,4 +1,4 @@
-import type { ServiceSpec } from "../../manifest/model.js";
+import type { ServiceSpec } from "../../../manifest/model.js";
 
 /** Paths of the machine the instance runs on, decided by the agent. */
 export interface NativeContext {

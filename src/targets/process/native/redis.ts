@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { findBinary } from "./binaries.js";
+import { findBinary } from "../../../host/binaries.js";
 import type { NativeRunner } from "./runner.js";
 
 const INSTALL_HINT =

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from "node:fs";
 import { delimiter, join } from "node:path";
-import { SlipwayError } from "../../errors.js";
+import { SlipwayError } from "../errors.js";
 
 /** Finds a program: Debian's versioned PostgreSQL directories first (newest), then PATH. */
 export function findBinary(name: string, hint: string): string {

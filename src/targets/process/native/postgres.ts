@@ -1,8 +1,8 @@
 import { execFileSync } from "node:child_process";
 import { chownSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { SlipwayError } from "../../errors.js";
-import { findBinary } from "./binaries.js";
+import { SlipwayError } from "../../../errors.js";
+import { findBinary } from "../../../host/binaries.js";
 import type { NativeRunner } from "./runner.js";
 
 const INSTALL_HINT =

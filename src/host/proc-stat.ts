@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import type { InstanceHandle } from "../target.js";
+import type { InstanceHandle } from "../targets/target.js";
 
 /** The fields of `/proc/PID/stat` the driver needs. */
 export interface ProcStat {

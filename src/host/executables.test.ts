@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { resolveExecutable } from "./resolve-executable.js";
+import { resolveExecutable } from "./executables.js";
 
 const dir = mkdtempSync(join(tmpdir(), "slipway-exe-"));
 writeFileSync(join(dir, "tool"), "#!/bin/sh\n", { mode: 0o755 });

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { SlipwayError } from "../../errors.js";
+import { SlipwayError } from "../../../errors.js";
 import type { NativeRunner } from "./runner.js";
 
 /**
