@@ -11,7 +11,7 @@ import { primaryPort } from "../network/ports.js";
 import type { Plan } from "../plan/model.js";
 import { openState, type Release, type StateStore } from "../state/index.js";
 import type { SlipwayPaths } from "../state/paths.js";
-import { ProcessTarget } from "../targets/process/process-target.js";
+import { createTarget, requireTarget } from "../targets/registry.js";
 import type { ExecResult } from "../targets/target.js";
 import type { PsResult } from "./api.js";
 import { AgentBackups } from "./backups/backups.js";
@@ -48,7 +48,9 @@ export class Agent {
     this.store = openState(paths.stateDb);
     this.specs = new ProjectSpecs(this.store, paths);
     this.traffic = new Traffic(paths, this.store, this.specs);
-    const target = new ProcessTarget({
+    // One target today; `deploy` refuses a project whose x-slipway.target has no driver yet.
+    const target = createTarget("process", {
+      paths,
       onWarning: (id, message) => {
         const project = id.split(".")[0] ?? "";
         this.store.addEvent({
@@ -247,6 +249,7 @@ export class Agent {
               (message) => emit({ type: "log", level: "info", message }),
             );
         }
+        requireTarget(spec!["x-slipway"].target);
         this.specs.adopt(spec!);
         const outcome = await deployApp(this.runtime, spec!, target);
         return outcome;

@@ -1,11 +1,18 @@
-import { prepareInstance } from "../deploy/instance-spec.js";
-import { handleOf, readinessProbe, retireInstance, startInstance, waitReady } from "../deploy/instances.js";
+import {
+  handleOf,
+  instanceRequest,
+  readinessProbe,
+  retireInstance,
+  startInstance,
+  waitReady,
+} from "../deploy/instances.js";
 import type { DeployRuntime } from "../deploy/runtime.js";
 import { healthConfigFromHealthcheck } from "../health/from-healthcheck.js";
 import { HealthMonitor } from "../health/monitor.js";
 import { runProbe } from "../health/run-probe.js";
 import type { ServiceSpec } from "../manifest/model.js";
 import type { Instance } from "../state/index.js";
+import type { InstanceRequest } from "../targets/target.js";
 import type { ProjectSpecs } from "./project-specs.js";
 
 /** Restarts within this window count towards a crash loop. */
@@ -148,6 +155,21 @@ export class Supervisor {
     });
   }
 
+  /** What the target runs for a recorded instance: its release's frozen spec and artifact. */
+  private requestOf(instance: Instance): InstanceRequest | undefined {
+    const release = this.specs.release(instance.project, instance.releaseId);
+    const artifact = release?.artifacts[instance.service];
+    if (!release || !artifact) return undefined;
+    return instanceRequest(
+      release.spec,
+      instance.service,
+      artifact,
+      instance.releaseId,
+      instance.index,
+      instance.port ?? 0,
+    );
+  }
+
   private async maybeRestart(instance: Instance, service: ServiceSpec): Promise<void> {
     // Without a restart time it died while no agent watched it (the agent was down, the machine
     // rebooted): its restart policy decides now.
@@ -159,22 +181,10 @@ export class Supervisor {
     // A deploy may have replaced or removed it since this round read it.
     const current = this.rt.store.getInstance(instance.id);
     if (current?.pid !== instance.pid || current.state !== instance.state) return;
-    const release = this.specs.release(instance.project, instance.releaseId)!;
-    const prepared = prepareInstance(
-      this.rt,
-      release.spec,
-      instance.service,
-      release.artifacts[instance.service]!,
-      instance.releaseId,
-      instance.index,
-      instance.port ?? 0,
-    );
     const live = await startInstance(
       this.rt,
-      prepared,
+      this.requestOf(instance)!,
       instance.serviceHash,
-      instance.index,
-      instance.port ?? 0,
       instance.restarts + 1,
     );
     // Running again (also after a crash loop: a crash soon after brings it back, with a longer backoff).
@@ -206,25 +216,11 @@ export class Supervisor {
     watching?.monitor.stop();
     this.monitors.delete(instance.id);
     if (!service.healthcheck || service.healthcheck.disable) return;
-    const release = this.specs.release(instance.project, instance.releaseId);
-    if (!release) return;
-    const prepared = prepareInstance(
-      this.rt,
-      release.spec,
-      instance.service,
-      release.artifacts[instance.service]!,
-      instance.releaseId,
-      instance.index,
-      instance.port ?? 0,
-    );
-    const probe = readinessProbe({ prepared, handle: handleOf(instance), port: instance.port ?? 0 });
-    if (!probe) return;
+    const request = this.requestOf(instance);
+    const probe = request && readinessProbe(request);
+    if (!request || !probe) return;
     const exec = (argv: readonly string[], timeoutMs: number) =>
-      this.rt.target.exec(
-        { ...prepared.spec, env: { ...prepared.spec.env, ...prepared.plan.probeEnv } },
-        argv,
-        timeoutMs,
-      );
+      this.rt.target.exec(request, argv, timeoutMs);
     const monitor = new HealthMonitor({
       check: (timeoutMs) => runProbe(probe, { exec, timeoutMs }),
       config: healthConfigFromHealthcheck(service.healthcheck),

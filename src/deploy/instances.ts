@@ -1,20 +1,44 @@
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { healthConfigFromHealthcheck, probeFromHealthcheck } from "../health/from-healthcheck.js";
 import type { Probe } from "../health/probe.js";
 import { waitUntilHealthy } from "../health/wait.js";
-import type { ServiceSpec } from "../manifest/model.js";
+import type { AppSpec, ServiceSpec } from "../manifest/model.js";
 import { primaryPort } from "../network/ports.js";
+import type { ServiceArtifact } from "../release/build.js";
 import type { Instance } from "../state/index.js";
-import type { InstanceHandle } from "../targets/target.js";
-import { type PreparedInstance, stopPolicy } from "./instance-spec.js";
+import type { InstanceHandle, InstanceRequest } from "../targets/target.js";
 import type { DeployRuntime } from "./runtime.js";
+import { stopPolicy } from "./stop-policy.js";
 
 /** A started instance with what it takes to check, restart and stop it. */
 export interface LiveInstance {
-  readonly prepared: PreparedInstance;
+  readonly request: InstanceRequest;
   readonly handle: InstanceHandle;
-  readonly port: number;
+}
+
+export const instanceId = (project: string, service: string, release: string, index: number) =>
+  `${project}.${service}.${release}.${index}`;
+
+/** What the target is asked to run: instance `index` of a service from a release. */
+export function instanceRequest(
+  app: AppSpec,
+  service: string,
+  artifact: ServiceArtifact,
+  release: string,
+  index: number,
+  port: number,
+): InstanceRequest {
+  return {
+    id: instanceId(app.name, service, release, index),
+    project: app.name,
+    service,
+    release,
+    index,
+    kind: "service",
+    spec: app.services[service]!,
+    artifact,
+    projectDirectory: app.projectDirectory,
+    port,
+  };
 }
 
 export const handleOf = (instance: Instance): InstanceHandle => ({
@@ -24,52 +48,39 @@ export const handleOf = (instance: Instance): InstanceHandle => ({
   startedAt: instance.startedAt,
 });
 
-/** The last lines a process wrote, for error messages that show why it failed. */
-export function lastOutput(logDir: string, lines = 12): string {
-  const read = (name: string) => {
-    const file = join(logDir, name);
-    return existsSync(file) ? readFileSync(file, "utf8").split("\n").filter(Boolean).slice(-lines) : [];
-  };
-  return [...read("stderr.log"), ...read("stdout.log")].slice(-lines).join("\n");
-}
-
-/** Starts one instance (after the runner's one-time preparation) and records it as `starting`. */
+/** Starts one instance and records it as `starting`, with the service revision it runs. */
 export async function startInstance(
   rt: DeployRuntime,
-  prepared: PreparedInstance,
-  serviceHash: string,
-  index: number,
-  port: number,
+  request: InstanceRequest,
+  revision: string,
   restarts = 0,
 ): Promise<LiveInstance> {
-  await prepared.plan.prepare?.();
-  const handle = await rt.target.start(prepared.spec);
+  const handle = await rt.target.start(request);
   rt.store.upsertInstance({
-    id: prepared.spec.id,
-    project: prepared.spec.project,
-    service: prepared.spec.service,
-    releaseId: prepared.spec.release,
-    serviceHash,
-    index,
+    id: request.id,
+    project: request.project,
+    service: request.service,
+    releaseId: request.release,
+    serviceHash: revision,
+    index: request.index,
     pid: handle.pid,
     startTime: handle.startTime,
     startedAt: handle.startedAt,
-    port,
+    port: request.port,
     state: "starting",
     restarts,
     lastExitCode: null,
   });
-  return { prepared, handle, port };
+  return { request, handle };
 }
 
 /** How readiness is judged: the Compose healthcheck, else a TCP connect to the instance's port, else "still running". */
-export function readinessProbe(instance: LiveInstance): Probe | undefined {
-  const { plan, service } = instance.prepared;
+export function readinessProbe(request: InstanceRequest): Probe | undefined {
+  const service = request.spec;
   const probe = probeFromHealthcheck(service.healthcheck);
-  if (probe?.kind === "exec" && plan.adaptProbe) return { ...probe, argv: plan.adaptProbe(probe.argv) };
   if (probe) return probe;
   return primaryPort(service) !== undefined
-    ? { kind: "tcp", host: "127.0.0.1", port: instance.port }
+    ? { kind: "tcp", host: "127.0.0.1", port: request.port }
     : undefined;
 }
 
@@ -81,8 +92,9 @@ export async function waitReady(
   rt: DeployRuntime,
   instance: LiveInstance,
 ): Promise<{ ok: true } | { ok: false; reason: string }> {
-  const { spec, plan, service } = instance.prepared;
-  const probe = readinessProbe(instance);
+  const { request } = instance;
+  const service = request.spec;
+  const probe = readinessProbe(request);
   const exited = rt.target.waitForExit(instance.handle).then((state) => ({ exited: state }));
   if (!probe) {
     const settled = await Promise.race([
@@ -100,8 +112,7 @@ export async function waitReady(
   };
   const deadlineMs = gate.startPeriodMs + gate.timeoutMs + 5_000;
   const abort = new AbortController();
-  const exec = (argv: readonly string[], timeoutMs: number) =>
-    rt.target.exec({ ...spec, env: { ...spec.env, ...plan.probeEnv } }, argv, timeoutMs);
+  const exec = (argv: readonly string[], timeoutMs: number) => rt.target.exec(request, argv, timeoutMs);
   const health = probe
     ? waitUntilHealthy(probe, gate, { exec, deadlineMs, signal: abort.signal }).catch(() => ({
         healthy: false as const,
@@ -116,11 +127,11 @@ export async function waitReady(
       state.state === "exited" && state.exitCode !== null ? `exited with code ${state.exitCode}` : "exited";
     return {
       ok: false,
-      reason: `${spec.service} ${how} before it became ready; last output:\n${lastOutput(spec.logDir)}`,
+      reason: `${request.service} ${how} before it became ready; last output:\n${await rt.target.lastOutput(request)}`,
     };
   }
   if (result.healthy) return { ok: true };
-  return { ok: false, reason: `${spec.service}: ${result.reason}` };
+  return { ok: false, reason: `${request.service}: ${result.reason}` };
 }
 
 /**

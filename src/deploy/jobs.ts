@@ -3,7 +3,7 @@ import { freePort } from "../network/ports.js";
 import type { ServiceArtifact } from "../release/build.js";
 import type { JobKind } from "../state/index.js";
 import type { ExecResult } from "../targets/target.js";
-import { prepareInstance } from "./instance-spec.js";
+import { instanceRequest } from "./instances.js";
 import type { DeployRuntime } from "./runtime.js";
 
 /**
@@ -20,17 +20,12 @@ export async function runServiceJob(
   options: { command?: readonly string[] | undefined; timeoutMs?: number | undefined } = {},
 ): Promise<ExecResult> {
   const port = await freePort();
-  const prepared = prepareInstance(rt, app, service, artifact, release, 0, port, "job");
-  const spec = {
-    ...prepared.spec,
-    id: `${prepared.spec.id}.${kind}`,
-    command: options.command ?? prepared.spec.command,
-  };
-  await prepared.plan.prepare?.();
+  const base = instanceRequest(app, service, artifact, release, 0, port);
+  const request = { ...base, id: `${base.id}.${kind}`, kind: "job", command: options.command } as const;
   const run = rt.store.startJobRun({ project: app.name, service, releaseId: release, kind });
   let result: ExecResult;
   try {
-    result = await rt.target.runJob(spec, options.timeoutMs ?? 30 * 60_000);
+    result = await rt.target.runJob(request, options.timeoutMs ?? 30 * 60_000);
   } catch (error) {
     rt.store.finishJobRun(run.id, { exitCode: null, outputTail: (error as Error).message });
     throw error;

@@ -3,8 +3,7 @@ import { freePort } from "../network/ports.js";
 import type { ServiceArtifact } from "../release/build.js";
 import type { Instance } from "../state/index.js";
 import { DeployFailure } from "./failure.js";
-import { prepareInstance } from "./instance-spec.js";
-import { type LiveInstance, retireInstance, startInstance, waitReady } from "./instances.js";
+import { instanceRequest, type LiveInstance, retireInstance, startInstance, waitReady } from "./instances.js";
 import type { DeployRuntime } from "./runtime.js";
 
 /** One service's move from the instances it has to instances of a release. */
@@ -24,29 +23,21 @@ export async function launchReady(
   index: number,
 ): Promise<LiveInstance> {
   const port = await freePort();
-  const prepared = prepareInstance(
-    rt,
-    change.app,
-    change.service,
-    change.artifact,
-    change.release,
-    index,
-    port,
-  );
+  const request = instanceRequest(change.app, change.service, change.artifact, change.release, index, port);
   rt.emit({ type: "service", service: change.service, phase: "starting", detail: `instance ${index + 1}` });
-  const live = await startInstance(rt, prepared, change.artifact.hash, index, port);
+  const live = await startInstance(rt, request, change.artifact.hash);
   rt.emit({ type: "service", service: change.service, phase: "health", detail: `instance ${index + 1}` });
   const ready = await waitReady(rt, live);
   if (!ready.ok) {
     await rt.target.stop(live.handle, "SIGKILL", 0);
-    rt.store.removeInstance(prepared.spec.id);
+    rt.store.removeInstance(request.id);
     throw new DeployFailure(
       "E_DEPLOY_UNHEALTHY",
       ready.reason,
       `the previous release keeps serving; see \`slipway logs ${change.service}\``,
     );
   }
-  rt.store.setInstanceState(prepared.spec.id, "healthy");
+  rt.store.setInstanceState(request.id, "healthy");
   return live;
 }
 

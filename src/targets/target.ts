@@ -1,38 +1,36 @@
+import type { ServiceSpec } from "../manifest/model.js";
+import type { ServiceArtifact } from "../release/build.js";
+
 /**
  * The one interface every place services run implements. Instance-level drivers (process, docker)
  * start and stop single instances while slipway's deployer and router shift traffic; orchestrator
  * drivers (swarm, kubernetes) declare `nativeRollout` and roll out a whole service themselves.
  */
 
-/** Everything a driver needs to start one instance of a service (or one run of a job). */
-export interface InstanceSpec {
-  /** Unique, stable name, e.g. `botplatform.api.r7.2`. */
+/**
+ * One instance of a service (or one run of a job) as the deployer asks for it: the service's frozen
+ * spec and the release's artifact. How that becomes a process, a container or a task is the target's.
+ */
+export interface InstanceRequest {
+  /** Unique, stable name, e.g. `botplatform.api.r7.2` (jobs: `….migrate`, `….run`). */
   readonly id: string;
   readonly project: string;
   readonly service: string;
   /** Release id this instance belongs to. */
   readonly release: string;
+  readonly index: number;
   /** `service` keeps running; `job` runs to completion (migrations, schedules, `slipway run`). */
   readonly kind: "service" | "job";
-  /** argv; argv[0] is looked up on PATH. Never contains secrets (they travel in `env` or files). */
-  readonly command: readonly string[];
-  readonly cwd: string;
-  /** The complete environment of the instance (nothing is inherited from the agent). */
-  readonly env: Readonly<Record<string, string>>;
-  /** Run as this user (name or uid[:gid]) when the agent runs as root. Default: the agent's user. */
-  readonly user?: string | undefined;
-  /** Default `SIGTERM`. */
-  readonly stopSignal: NodeJS.Signals;
-  /** Time between the stop signal and SIGKILL. Default 10 s. */
-  readonly stopGracePeriodMs: number;
-  /** Directory for the instance's captured stdout/stderr (`stdout.log`, `stderr.log`, rotated by size). */
-  readonly logDir: string;
-  /** Resource limits, enforced where the machine allows (cgroups); otherwise the driver warns. */
-  readonly limits?:
-    | { readonly memoryBytes?: number; readonly cpus?: number; readonly pids?: number }
-    | undefined;
-  /** A hosts file the instance sees as /etc/hosts, so service names resolve as in Compose. */
-  readonly hostsFile?: string | undefined;
+  /** The service's spec as the release froze it (environment included). */
+  readonly spec: ServiceSpec;
+  /** The release's artifact of this service: a built directory, or (for image services) none. */
+  readonly artifact: ServiceArtifact;
+  /** Where the Compose file's relative paths point. */
+  readonly projectDirectory: string;
+  /** The port the instance listens on; slipway's proxy and router reach it there on loopback. */
+  readonly port: number;
+  /** Replaces the service's own command (a migration, `slipway run -- CMD`). */
+  readonly command?: readonly string[] | undefined;
 }
 
 /** How to find a started instance again, also after the agent restarted (PID + start time, never PID alone). */
@@ -70,17 +68,22 @@ export interface TargetCapabilities {
 export interface Target {
   readonly name: string;
   readonly capabilities: TargetCapabilities;
-  /** Starts an instance; resolves once the process exists (not when it is healthy). */
-  start(spec: InstanceSpec): Promise<InstanceHandle>;
+  /** Starts an instance; resolves once it exists (not when it is healthy). */
+  start(request: InstanceRequest): Promise<InstanceHandle>;
   /** Sends the stop signal, waits up to the grace period, then SIGKILL; resolves when it is gone. */
   stop(handle: InstanceHandle, signal: NodeJS.Signals, gracePeriodMs: number): Promise<InstanceState>;
   inspect(handle: InstanceHandle): Promise<InstanceState>;
   /** Resolves when the instance exits (immediately if it already has). */
   waitForExit(handle: InstanceHandle): Promise<InstanceState>;
-  /** Runs a command "inside" a running instance's context (its env, cwd, user, hosts) — for CMD healthchecks. */
-  exec(spec: InstanceSpec, argv: readonly string[], timeoutMs: number): Promise<ExecResult>;
-  /** Runs a job to completion (migrations, schedules, one-off commands) with the instance context of `spec`. */
-  runJob(spec: InstanceSpec, timeoutMs: number): Promise<ExecResult>;
+  /**
+   * Runs a healthcheck command "inside" a running instance's context (its env, cwd, user, hosts);
+   * the target adapts it to how the service runs there (e.g. a native `redis-cli` gets the port).
+   */
+  exec(request: InstanceRequest, argv: readonly string[], timeoutMs: number): Promise<ExecResult>;
+  /** Runs a job to completion (migrations, schedules, one-off commands) in the instance context of `request`. */
+  runJob(request: InstanceRequest, timeoutMs: number): Promise<ExecResult>;
   /** Of the handles a previous agent recorded, those whose process is still the same one (PID and start time match). */
   adopt(handles: readonly InstanceHandle[]): Promise<readonly InstanceHandle[]>;
+  /** The last lines an instance wrote (stderr, then stdout), for error messages that show why it failed. */
+  lastOutput(instance: Pick<InstanceRequest, "project" | "id">, lines?: number): Promise<string>;
 }

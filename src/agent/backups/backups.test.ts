@@ -18,7 +18,7 @@ function agentBackups() {
   const rt: DeployRuntime = {
     paths,
     store,
-    target: new ProcessTarget(),
+    target: new ProcessTarget({ paths }),
     publish: async () => {},
     emit: () => {},
   };

@@ -31,17 +31,17 @@ async function startColour(rt: DeployRuntime, change: ServiceChange, replicas: n
     for (let index = 0; index < replicas; index++) {
       const live = await launchReady(rt, change, index);
       // Not in rotation until the switch.
-      rt.store.setInstanceState(live.prepared.spec.id, "running");
+      rt.store.setInstanceState(live.request.id, "running");
       started.push(live);
     }
   } catch (error) {
     for (const live of started) {
       await rt.target.stop(live.handle, "SIGKILL", 0);
-      rt.store.removeInstance(live.prepared.spec.id);
+      rt.store.removeInstance(live.request.id);
     }
     throw error;
   }
-  return started.map((live) => live.prepared.spec.id);
+  return started.map((live) => live.request.id);
 }
 
 /**

@@ -47,7 +47,7 @@ async function shiftByWeight(
     await retireAll(
       rt,
       service,
-      started.map((s) => s.prepared.spec.id),
+      started.map((s) => s.request.id),
     );
     await traffic.setWeights(app.name, name, undefined);
     throw new DeployFailure(

@@ -1,9 +1,12 @@
 import { randomUUID } from "node:crypto";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { InstanceHandle, InstanceSpec, Target } from "../target.js";
+import { loadManifest } from "../../manifest/load.js";
+import { slipwayPaths } from "../../state/paths.js";
+import type { TargetContext } from "../registry.js";
+import type { InstanceHandle, InstanceRequest, Target } from "../target.js";
 
 /** Commands a driver's test provides; each must run wherever that driver runs instances. */
 export interface ConformanceFixtures {
@@ -21,54 +24,71 @@ export interface ConformanceFixtures {
   readonly env?: Readonly<Record<string, string>>;
 }
 
-/** One test's temp directory, the instances it started, and their cleanup. */
+/** Makes the target under test; called again for "a restarted agent" with the same context. */
+export type MakeTarget = (context: TargetContext) => Target | Promise<Target>;
+
+/** One test's temp directory (with the agent home of its target), the instances it started, and their cleanup. */
 export class ConformanceHarness {
   private readonly started: { readonly target: Target; readonly handle: InstanceHandle }[] = [];
 
   private constructor(
     readonly target: Target,
+    readonly context: TargetContext,
     readonly dir: string,
-    private readonly fixtures: ConformanceFixtures,
   ) {}
 
-  static async create(target: Target, fixtures: ConformanceFixtures): Promise<ConformanceHarness> {
-    return new ConformanceHarness(target, await mkdtemp(join(tmpdir(), "slipway-conformance-")), fixtures);
+  static async create(makeTarget: MakeTarget): Promise<ConformanceHarness> {
+    const dir = await mkdtemp(join(tmpdir(), "slipway-conformance-"));
+    const context: TargetContext = { paths: slipwayPaths(join(dir, "home")), onWarning: () => {} };
+    return new ConformanceHarness(await makeTarget(context), context, dir);
   }
 
-  /** A spec running `command` in this test's directory, logging to `<dir>/logs`. */
-  spec(command: readonly string[], overrides: Partial<InstanceSpec> = {}): InstanceSpec {
+  /**
+   * A request for one instance of a service that runs `command` (built from this test's directory),
+   * with `environment` as its Compose environment; the spec goes through the real manifest loader.
+   */
+  async request(
+    command: readonly string[],
+    options: { environment?: Record<string, string>; kind?: InstanceRequest["kind"] } = {},
+  ): Promise<InstanceRequest> {
+    const file = join(this.dir, `compose-${randomUUID().slice(0, 8)}.json`);
+    // `$` is Compose interpolation: written as `$$`, the command reaches the instance as given.
+    const literal = command.map((arg) => arg.replaceAll("$", "$$$$"));
+    const service = {
+      build: ".",
+      command: literal,
+      environment: options.environment ?? {},
+      stop_grace_period: "2s",
+    };
+    await writeFile(file, JSON.stringify({ name: "conformance", services: { svc: service } }));
+    const { spec, problems } = loadManifest({ files: [file], env: {} });
+    if (!spec) throw new Error(problems.map((p) => p.message).join("\n"));
     return {
-      id: `conformance-${randomUUID().slice(0, 8)}`,
+      id: `conformance.svc.${randomUUID().slice(0, 8)}`,
       project: "conformance",
       service: "svc",
       release: "r1",
-      kind: "service",
-      command,
-      cwd: this.dir,
-      env: this.fixtures.env ?? { PATH: "/usr/local/bin:/usr/bin:/bin" },
-      stopSignal: "SIGTERM",
-      stopGracePeriodMs: 2000,
-      logDir: join(this.dir, "logs"),
-      ...overrides,
+      index: 0,
+      kind: options.kind ?? "service",
+      spec: spec.services.svc!,
+      artifact: { hash: "conformance", appDir: this.dir },
+      projectDirectory: this.dir,
+      port: 0,
     };
   }
 
-  /** Starts `spec` and remembers the instance so `cleanup` stops it even if the test fails. */
-  async start(spec: InstanceSpec, target = this.target): Promise<InstanceHandle> {
-    const handle = await target.start(spec);
+  /** Starts `request` and remembers the instance so `cleanup` stops it even if the test fails. */
+  async start(request: InstanceRequest, target = this.target): Promise<InstanceHandle> {
+    const handle = await target.start(request);
     this.started.push({ target, handle });
     return handle;
   }
 
-  async readLog(spec: InstanceSpec, stream: "stdout" | "stderr"): Promise<string> {
-    return readFile(join(spec.logDir, `${stream}.log`), "utf8").catch(() => "");
-  }
-
-  /** Waits until the instance's stdout log contains `text`. */
-  async waitForLog(spec: InstanceSpec, text: string, timeoutMs = 5000): Promise<void> {
+  /** Waits until the instance's output contains `text`. */
+  async waitForOutput(request: InstanceRequest, text: string, timeoutMs = 5000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    while (!(await this.readLog(spec, "stdout")).includes(text)) {
-      if (Date.now() > deadline) throw new Error(`"${text}" did not appear in ${spec.logDir}/stdout.log`);
+    while (!(await this.target.lastOutput(request, 200)).includes(text)) {
+      if (Date.now() > deadline) throw new Error(`"${text}" did not appear in the output of ${request.id}`);
       await sleep(25);
     }
   }

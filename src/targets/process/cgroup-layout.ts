@@ -1,6 +1,6 @@
 import { accessSync, constants, existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { InstanceSpec } from "../target.js";
+import type { ProcessLaunchSpec } from "./launch-spec.js";
 
 type CgroupController = "memory" | "cpu" | "pids";
 const CONTROLLERS: readonly CgroupController[] = ["memory", "cpu", "pids"];
@@ -60,7 +60,11 @@ export function instanceCgroupDirs(layout: CgroupLayout, id: string): string[] {
   return CONTROLLERS.map((c) => join(layout.root, c, "slipway", cgroupName(id)));
 }
 
-function limitWrites(controller: CgroupController, limits: NonNullable<InstanceSpec["limits"]>, v2: boolean) {
+function limitWrites(
+  controller: CgroupController,
+  limits: NonNullable<ProcessLaunchSpec["limits"]>,
+  v2: boolean,
+) {
   if (controller === "memory")
     return [{ file: v2 ? "memory.max" : "memory.limit_in_bytes", value: `${limits.memoryBytes}` }];
   if (controller === "pids") return [{ file: "pids.max", value: `${limits.pids}` }];
@@ -76,7 +80,7 @@ function limitWrites(controller: CgroupController, limits: NonNullable<InstanceS
 export function planInstanceCgroups(
   layout: CgroupLayout,
   id: string,
-  limits: InstanceSpec["limits"],
+  limits: ProcessLaunchSpec["limits"],
 ): CgroupPlan {
   const wanted = CONTROLLERS.filter((c) =>
     c === "memory"

@@ -11,11 +11,11 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { ConformanceHarness } from "../conformance/harness.js";
 import { rotateLogs } from "./log-rotation.js";
 import { readLogTail } from "./log-tail.js";
 import { processFixtures, sh } from "./process-fixtures.js";
-import { ProcessTarget } from "./process-target.js";
+import { ProcessRunner } from "./process-runner.js";
+import { RunnerHarness } from "./runner-harness.js";
 
 describe("rotateLogs", () => {
   let dir = "";
@@ -51,9 +51,9 @@ describe("rotateLogs", () => {
 });
 
 describe("rotating a running instance's logs", () => {
-  let h: ConformanceHarness;
+  let h: RunnerHarness;
   beforeEach(async () => {
-    h = await ConformanceHarness.create(new ProcessTarget(), processFixtures);
+    h = await RunnerHarness.create(new ProcessRunner(), processFixtures);
   });
   afterEach(() => h.cleanup());
 

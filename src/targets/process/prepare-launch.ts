@@ -2,10 +2,10 @@ import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { DEFAULT_PATH, resolveExecutable } from "../../host/executables.js";
 import { resolveUser, type UnixIdentity } from "../../host/users.js";
-import type { InstanceSpec } from "../target.js";
 import { type CgroupLayout, instanceCgroupDirs, planInstanceCgroups } from "./cgroup-layout.js";
 import { applyCgroupPlan } from "./cgroup-setup.js";
 import { buildLaunchCommand, type HostTools, type LaunchCommand } from "./launch-command.js";
+import type { ProcessLaunchSpec } from "./launch-spec.js";
 
 /** What the agent found out about the machine once, at construction. */
 export interface LaunchContext {
@@ -30,7 +30,7 @@ export interface LaunchFailure {
 }
 
 function userFor(
-  spec: InstanceSpec,
+  spec: ProcessLaunchSpec,
   context: LaunchContext,
   warnings: string[],
 ): UnixIdentity | undefined | LaunchFailure {
@@ -43,7 +43,7 @@ function userFor(
 }
 
 function hostsFileFor(
-  spec: InstanceSpec,
+  spec: ProcessLaunchSpec,
   context: LaunchContext,
   identity: UnixIdentity | undefined,
   warnings: string[],
@@ -64,7 +64,7 @@ function hostsFileFor(
 
 /** `create`: make cgroups with the spec's limits (start, runJob); `join`: enter the instance's existing ones (exec). */
 function cgroupsFor(
-  spec: InstanceSpec,
+  spec: ProcessLaunchSpec,
   context: LaunchContext,
   identity: UnixIdentity | undefined,
   mode: "create" | "join",
@@ -93,7 +93,7 @@ function cgroupsFor(
 
 /** Checks and resolves everything `argv` needs to run with `spec`'s context, then builds the spawn command. */
 export function prepareLaunch(
-  spec: InstanceSpec,
+  spec: ProcessLaunchSpec,
   argv: readonly string[],
   context: LaunchContext,
   cgroups: "create" | "join",

@@ -1,20 +1,20 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ConformanceHarness } from "../conformance/harness.js";
 import { processFixtures, sh } from "./process-fixtures.js";
-import { ProcessTarget } from "./process-target.js";
+import { ProcessRunner } from "./process-runner.js";
+import { RunnerHarness } from "./runner-harness.js";
 
 const isRoot = process.getuid?.() === 0;
 if (!isRoot) console.warn("process-target isolation tests skipped: they need root (hosts file, user switch)");
 
-describe("ProcessTarget isolation", () => {
+describe("ProcessRunner isolation", () => {
   const warnings: string[] = [];
-  let h: ConformanceHarness;
+  let h: RunnerHarness;
   beforeEach(async () => {
     warnings.length = 0;
-    const target = new ProcessTarget({ onWarning: (id, message) => warnings.push(`${id}: ${message}`) });
-    h = await ConformanceHarness.create(target, processFixtures);
+    const target = new ProcessRunner({ onWarning: (id, message) => warnings.push(`${id}: ${message}`) });
+    h = await RunnerHarness.create(target, processFixtures);
   });
   afterEach(() => h.cleanup());
 
@@ -80,7 +80,7 @@ describe("ProcessTarget isolation", () => {
   });
 
   it("warns instead of failing when limits cannot be enforced", async () => {
-    const unlimited = new ProcessTarget({
+    const unlimited = new ProcessRunner({
       cgroupRoot: h.dir,
       onWarning: (id, message) => warnings.push(`${id}: ${message}`),
     });

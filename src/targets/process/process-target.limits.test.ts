@@ -1,12 +1,12 @@
 import { existsSync, readFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { ConformanceHarness } from "../conformance/harness.js";
 import { detectCgroupLayout } from "./cgroup-layout.js";
 import { processFixtures } from "./process-fixtures.js";
-import { ProcessTarget } from "./process-target.js";
+import { ProcessRunner } from "./process-runner.js";
+import { RunnerHarness } from "./runner-harness.js";
 
 const layout = detectCgroupLayout();
-const enforcing = new ProcessTarget().capabilities.enforcesLimits;
+const enforcing = new ProcessRunner().capabilities.enforcesLimits;
 if (!enforcing) console.warn("process-target limit tests skipped: cgroups are not writable here");
 const MiB = 1024 * 1024;
 
@@ -14,10 +14,10 @@ const MiB = 1024 * 1024;
 const cgroupDir = (id: string, controller: string) =>
   layout.kind === "v2" ? `${layout.root}/slipway/${id}` : `${layout.root}/${controller}/slipway/${id}`;
 
-describe.skipIf(!enforcing)("ProcessTarget resource limits", () => {
-  let h: ConformanceHarness;
+describe.skipIf(!enforcing)("ProcessRunner resource limits", () => {
+  let h: RunnerHarness;
   beforeEach(async () => {
-    h = await ConformanceHarness.create(new ProcessTarget(), processFixtures);
+    h = await RunnerHarness.create(new ProcessRunner(), processFixtures);
   });
   afterEach(() => h.cleanup());
 

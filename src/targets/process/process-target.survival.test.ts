@@ -4,28 +4,28 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { ConformanceHarness } from "../conformance/harness.js";
 import type { InstanceHandle } from "../target.js";
 import { processFixtures, sh } from "./process-fixtures.js";
-import { ProcessTarget } from "./process-target.js";
+import { ProcessRunner } from "./process-runner.js";
+import { RunnerHarness } from "./runner-harness.js";
 
 const repoRoot = fileURLToPath(new URL("../../..", import.meta.url));
-const targetModule = fileURLToPath(new URL("./process-target.ts", import.meta.url));
+const targetModule = fileURLToPath(new URL("./process-runner.ts", import.meta.url));
 
 /** A stand-in agent: starts the instance, prints its handle, then idles until killed. */
 const agentScript = `
-import { ProcessTarget } from ${JSON.stringify(targetModule)};
-const handle = await new ProcessTarget().start(JSON.parse(process.argv[2]));
+import { ProcessRunner } from ${JSON.stringify(targetModule)};
+const handle = await new ProcessRunner().start(JSON.parse(process.argv[2]));
 console.log(JSON.stringify(handle));
 setInterval(() => {}, 60_000);
 `;
 
-describe("ProcessTarget instances outlive the agent", () => {
-  let h: ConformanceHarness;
+describe("ProcessRunner instances outlive the agent", () => {
+  let h: RunnerHarness;
   let agent: ChildProcess | undefined;
   let handle: InstanceHandle | undefined;
   beforeEach(async () => {
-    h = await ConformanceHarness.create(new ProcessTarget(), processFixtures);
+    h = await RunnerHarness.create(new ProcessRunner(), processFixtures);
   });
   afterEach(async () => {
     agent?.kill("SIGKILL"); // A no-op once Node saw it exit, so never a reused PID.
@@ -52,7 +52,7 @@ describe("ProcessTarget instances outlive the agent", () => {
     child.kill("SIGKILL");
     await exited;
 
-    const restarted = new ProcessTarget();
+    const restarted = new ProcessRunner();
     expect(await restarted.adopt([handle])).toEqual([handle]);
     const ticksAfterAgentDied = (await h.readLog(spec, "stdout")).length;
     await vi.waitFor(async () =>

@@ -2,4 +2,4 @@ import { describeTargetConformance } from "../conformance/suite.js";
 import { processFixtures } from "./process-fixtures.js";
 import { ProcessTarget } from "./process-target.js";
 
-describeTargetConformance("process", () => new ProcessTarget(), processFixtures);
+describeTargetConformance("process", (context) => new ProcessTarget(context), processFixtures);

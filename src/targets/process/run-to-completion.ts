@@ -1,8 +1,9 @@
 import { writeSync } from "node:fs";
 import type { Readable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { ExecResult, InstanceSpec } from "../target.js";
+import type { ExecResult } from "../target.js";
 import type { LaunchCommand } from "./launch-command.js";
+import type { ProcessLaunchSpec } from "./launch-spec.js";
 import type { LogFiles } from "./log-files.js";
 import { OutputTail } from "./output-tail.js";
 import { killInstanceGroup } from "./process-group.js";
@@ -32,7 +33,7 @@ function collect(stream: Readable | null, tail: OutputTail, logFd: number | unde
  */
 export async function runToCompletion(
   command: LaunchCommand,
-  spec: InstanceSpec,
+  spec: ProcessLaunchSpec,
   timeoutMs: number,
   logs?: LogFiles,
 ): Promise<ExecResult> {

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadManifest } from "../manifest/load.js";
-import { stopPolicy } from "./instance-spec.js";
+import { stopPolicy } from "./stop-policy.js";
 
 const dir = mkdtempSync(join(tmpdir(), "slipway-stop-policy-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,0 +1,94 @@
+import { existsSync, readFileSync } from "node:fs";
+import { hostname } from "node:os";
+import { nodeSignal } from "../../host/signals.js";
+import { parseEnvFile } from "../../manifest/env-file.js";
+import type { ServiceSpec } from "../../manifest/model.js";
+import type { SlipwayPaths } from "../../state/paths.js";
+import type { InstanceRequest } from "../target.js";
+import type { ProcessLaunchSpec } from "./launch-spec.js";
+import { nativeRunnerFor } from "./native/resolve.js";
+import type { NativeRunPlan } from "./native/runner.js";
+
+/** An instance as the process target runs it: the argv launch and the native runner's plan. */
+export interface ProcessLaunch {
+  readonly spec: ProcessLaunchSpec;
+  readonly plan: NativeRunPlan;
+}
+
+/**
+ * `environment` of the frozen spec. Releases made before env files were frozen into it still
+ * name their `env_file`s: those are read as they are now (later files win, `environment` on top).
+ */
+function serviceEnvironment(service: ServiceSpec): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const file of service.env_file) {
+    if (!existsSync(file.path)) continue;
+    for (const [key, value] of parseEnvFile(readFileSync(file.path, "utf8"), () => undefined).vars)
+      env[key] = value;
+  }
+  for (const [key, value] of Object.entries(service.environment)) if (value !== null) env[key] = value;
+  return env;
+}
+
+function volumeDirs(paths: SlipwayPaths, request: InstanceRequest): Record<string, string> {
+  const dirs: Record<string, string> = {};
+  for (const mount of request.spec.volumes) {
+    if (mount.type === "volume" && mount.source)
+      dirs[mount.target] = paths.volume(request.project, mount.source);
+    if (mount.type === "bind" && mount.source) dirs[mount.target] = mount.source;
+  }
+  return dirs;
+}
+
+/** The argv launch of one instance: command from the native runner, environment, user, limits, logs, hosts. */
+export function launchFor(paths: SlipwayPaths, request: InstanceRequest): ProcessLaunch {
+  const { spec: service, project, port } = request;
+  const plan = nativeRunnerFor(service)(service, {
+    port,
+    volumeDirs: volumeDirs(paths, request),
+    runDir: paths.run(project, request.service),
+    appDir: request.artifact.appDir,
+    projectDirectory: request.projectDirectory,
+  });
+  const limits = service.deploy.resources?.limits;
+  const memory = limits?.memory ?? service.mem_limit;
+  const cpus = limits?.cpus ?? service.cpus;
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin",
+    HOME: process.env.HOME ?? "/root",
+    LANG: process.env.LANG ?? "C.UTF-8",
+    HOSTNAME: hostname(),
+    ...serviceEnvironment(service),
+    ...plan.env,
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    SLIPWAY_PROJECT: project,
+    SLIPWAY_SERVICE: request.service,
+    SLIPWAY_RELEASE: request.release,
+    SLIPWAY_INSTANCE: request.id,
+    SLIPWAY_INSTANCE_INDEX: String(request.index),
+  };
+  return {
+    plan,
+    spec: {
+      id: request.id,
+      project,
+      service: request.service,
+      release: request.release,
+      kind: request.kind,
+      command: request.command ?? plan.command,
+      cwd: plan.cwd,
+      env,
+      user: plan.user ?? (service.user !== undefined ? String(service.user) : undefined),
+      stopSignal: nodeSignal(service.stop_signal),
+      stopGracePeriodMs: service.stop_grace_period?.ms ?? 10_000,
+      logDir: paths.logs(project, request.id),
+      limits:
+        memory !== undefined || cpus !== undefined || limits?.pids !== undefined
+          ? { memoryBytes: memory, cpus, pids: limits?.pids }
+          : undefined,
+      // Written by the agent before a project's first instance starts; absent, names are not mapped.
+      hostsFile: existsSync(paths.hostsFile(project)) ? paths.hostsFile(project) : undefined,
+    },
+  };
+}

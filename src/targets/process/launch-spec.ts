@@ -1,0 +1,30 @@
+/** How the process target starts one instance: an argv with its environment, user, limits and logs. */
+export interface ProcessLaunchSpec {
+  /** Unique, stable name, e.g. `botplatform.api.r7.2`. */
+  readonly id: string;
+  readonly project: string;
+  readonly service: string;
+  /** Release id this instance belongs to. */
+  readonly release: string;
+  /** `service` keeps running; `job` runs to completion (migrations, schedules, `slipway run`). */
+  readonly kind: "service" | "job";
+  /** argv; argv[0] is looked up on PATH. Never contains secrets (they travel in `env` or files). */
+  readonly command: readonly string[];
+  readonly cwd: string;
+  /** The complete environment of the instance (nothing is inherited from the agent). */
+  readonly env: Readonly<Record<string, string>>;
+  /** Run as this user (name or uid[:gid]) when the agent runs as root. Default: the agent's user. */
+  readonly user?: string | undefined;
+  /** Default `SIGTERM`. */
+  readonly stopSignal: NodeJS.Signals;
+  /** Time between the stop signal and SIGKILL. Default 10 s. */
+  readonly stopGracePeriodMs: number;
+  /** Directory for the instance's captured stdout/stderr (`stdout.log`, `stderr.log`, rotated by size). */
+  readonly logDir: string;
+  /** Resource limits, enforced where the machine allows (cgroups); otherwise the driver warns. */
+  readonly limits?:
+    | { readonly memoryBytes?: number; readonly cpus?: number; readonly pids?: number }
+    | undefined;
+  /** A hosts file the instance sees as /etc/hosts, so service names resolve as in Compose. */
+  readonly hostsFile?: string | undefined;
+}

@@ -1,0 +1,35 @@
+import { SlipwayError } from "../errors.js";
+import type { SlipwayPaths } from "../state/paths.js";
+import { ProcessTarget } from "./process/process-target.js";
+import type { Target } from "./target.js";
+
+/** What every target is made with. */
+export interface TargetContext {
+  readonly paths: SlipwayPaths;
+  /** Told when part of a spec is not honoured on this target (limits, user, hosts file). */
+  readonly onWarning: (instanceId: string, message: string) => void;
+}
+
+/** The names `x-slipway.target` accepts. */
+export type TargetName = "process" | "docker" | "swarm" | "kubernetes";
+
+const TARGETS: Partial<Record<TargetName, (context: TargetContext) => Target>> = {
+  process: (context) => new ProcessTarget(context),
+};
+
+/** Refuses a target that has no driver in this build: a coded error, never a silent fallback to another. */
+export function requireTarget(name: TargetName): (context: TargetContext) => Target {
+  const make = TARGETS[name];
+  if (!make)
+    throw new SlipwayError({
+      code: "E_TARGET_UNAVAILABLE",
+      message: `the ${name} target is not available in this build of slipway`,
+      hint: `available: ${Object.keys(TARGETS).join(", ")}; remove x-slipway.target or set it to process`,
+    });
+  return make;
+}
+
+/** The target a project asks for (`x-slipway.target`). */
+export function createTarget(name: TargetName, context: TargetContext): Target {
+  return requireTarget(name)(context);
+}
