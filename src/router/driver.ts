@@ -14,7 +14,7 @@ export interface UpstreamRef {
 
 /**
  * A router data plane (the builtin Node router, nginx) as the control stage drives it. Every
- * driver passes the suite in `driver-suite.ts`: weights honoured, draining without a cut request,
+ * driver passes the suite in `driver-suite/suite.ts`: weights honoured, draining without a cut request,
  * WebSockets proxied and drained, TLS served, per-version figures measured and reset.
  */
 export interface RouterDriver {

@@ -25,7 +25,7 @@ export interface BuiltinRouterOptions {
  */
 export class BuiltinRouterDriver implements RouterDriver {
   readonly name = "builtin" as const;
-  readonly admin: RouterAdminClient;
+  private readonly admin: RouterAdminClient;
   private last: string | undefined;
   private starting: Promise<void> | undefined;
 
