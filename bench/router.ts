@@ -16,7 +16,7 @@ import { join } from "node:path";
 import autocannon from "autocannon";
 import { SLIPWAY_BIN } from "../src/agent/client.js";
 import { freePort } from "../src/network/ports.js";
-import { RouterAdminClient } from "../src/router/http/admin-client.js";
+import { RouterAdminClient } from "../src/router/builtin/admin-client.js";
 import type { RouterConfig } from "../src/router/model.js";
 import { NginxDriver } from "../src/router/nginx/driver.js";
 import { workerPids } from "../src/router/nginx/master.js";

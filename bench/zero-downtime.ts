@@ -8,8 +8,9 @@
  * browsers do (RFC 9112 §9.3.1), and counted as "resent", not failed. Prints requests sent, failures (connection
  * errors and 5xx, with examples), WebSockets dropped (any end but 1001 Going Away), and p99 latency
  * during the deploys vs a steady window before them. Target: 0 failed, 0 dropped everywhere.
- * nginx gives no per-version figures, so each canary step there is inconclusive and pauses: the
- * bench answers with `slipway promote`, as a person would.
+ * Canary steps are analysed on the router's own per-version figures with either driver (nginx's
+ * from its access log): each row counts the verdicts, and a step that was not a pass is a miss (it
+ * pauses, and the bench answers with `slipway promote` so the run goes on).
  * Run: npm run bench -- zero-downtime [strategy…]   (loopback only; every loop is bounded)
  */
 import { join } from "node:path";
@@ -62,9 +63,22 @@ services:
 
 interface Outcome {
   readonly record: LoadRecord;
+  /** Canary analysis verdicts (pass, inconclusive, fail) over all deploys. */
+  readonly verdicts: Record<string, number>;
   readonly deploysOk: number;
   readonly deployErrors: string[];
   readonly seconds: number;
+}
+
+/** `pass`, `inconclusive` or `fail` from a deploy's JSON event line of a canary analysis. */
+function analysisVerdict(line: string): string | undefined {
+  if (!line.includes('"analysis"')) return undefined;
+  try {
+    const event = JSON.parse(line) as { phase?: string; detail?: string };
+    return event.phase === "analysis" ? /^\d+%: (\w+)/.exec(event.detail ?? "")?.[1] : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 async function runCombination(strategy: Strategy, driver: Driver): Promise<Outcome> {
@@ -73,6 +87,7 @@ async function runCombination(strategy: Strategy, driver: Driver): Promise<Outco
   const install = new Installation(APP, compose(name, strategy, driver, http, await freePort()));
   const record = new LoadRecord();
   const deployErrors: string[] = [];
+  const verdicts: Record<string, number> = {};
   let deploysOk = 0;
   let phase: Phase = "steady";
   let stopped = false;
@@ -95,7 +110,9 @@ async function runCombination(strategy: Strategy, driver: Driver): Promise<Outco
     const started = Date.now();
     for (let n = 1; n <= DEPLOYS && Date.now() < bounds.deadline; n++) {
       const deploy = await install.cli(["deploy", "--json"], { APP_VERSION: `v${n}` }, 120_000, (line) => {
-        // nginx: no per-version figures, the step pauses for a person.
+        const verdict = analysisVerdict(line);
+        if (verdict) verdicts[verdict] = (verdicts[verdict] ?? 0) + 1;
+        // A step that was not a pass pauses for a person: counted as a miss, promoted to go on.
         if (line.includes('"phase":"paused"')) void install.cli(["promote"]);
       });
       if (deploy.code === 0) deploysOk++;
@@ -109,7 +126,7 @@ async function runCombination(strategy: Strategy, driver: Driver): Promise<Outco
     await new Promise((r) => setTimeout(r, 1500));
     stopped = true;
     await load;
-    return { record, deploysOk, deployErrors, seconds };
+    return { record, verdicts, deploysOk, deployErrors, seconds };
   } finally {
     stopped = true;
     await install.cleanup();
@@ -130,7 +147,8 @@ console.log(
 let missed = false;
 for (const strategy of strategies) {
   for (const driver of drivers) {
-    const { record, deploysOk, deployErrors, seconds } = await runCombination(strategy, driver);
+    const { record, verdicts, deploysOk, deployErrors, seconds } = await runCombination(strategy, driver);
+    const analysed = Object.entries(verdicts).map(([verdict, count]) => `${count} ${verdict}`);
     const failed = record.failed.steady + record.failed.deploys;
     const row = [
       `${strategy}/${driver}`.padEnd(18),
@@ -139,14 +157,20 @@ for (const strategy of strategies) {
       `failed ${failed} (resent ${record.resent})`,
       `ws ${record.wsOpened} opened, ${record.wsMessages} messages, ${record.wsDrained} closed 1001, ${record.wsDropped} dropped`,
       `p99 steady ${record.p99("steady").toFixed(0)} ms / during deploys ${record.p99("deploys").toFixed(0)} ms`,
+      ...(strategy === "canary" ? [`analysis ${analysed.join(", ") || "none"}`] : []),
     ].join(" | ");
     console.log(row);
     for (const example of record.examples) console.log(`    e.g. ${example}`);
     for (const error of deployErrors) console.log(`    deploy ${error}`);
-    if (failed > 0 || record.wsDropped > 0 || deploysOk < DEPLOYS) missed = true;
+    const unanalysed =
+      strategy === "canary" && (verdicts.pass ?? 0) !== Object.values(verdicts).reduce((a, b) => a + b, 0);
+    const noAnalysis = strategy === "canary" && !verdicts.pass;
+    if (failed > 0 || record.wsDropped > 0 || deploysOk < DEPLOYS || unanalysed || noAnalysis) missed = true;
   }
 }
 console.log(
-  missed ? "target missed: see the rows above" : "target met: 0 failed, 0 dropped, every deploy succeeded",
+  missed
+    ? "target missed: see the rows above"
+    : "target met: 0 failed, 0 dropped, every deploy succeeded, every canary step analysed and passed",
 );
 process.exitCode = missed ? 1 : 0;

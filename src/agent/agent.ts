@@ -9,6 +9,7 @@ import { SlipwayError } from "../errors.js";
 import type { AppSpec } from "../manifest/model.js";
 import { primaryPort } from "../network/ports.js";
 import type { Plan } from "../plan/model.js";
+import { RouterControl } from "../router/control/router-control.js";
 import { openState, type Release, type StateStore } from "../state/index.js";
 import type { SlipwayPaths } from "../state/paths.js";
 import { createTarget, requireTarget } from "../targets/registry.js";
@@ -21,11 +22,10 @@ import { type RestoreRequest, restoreServiceBackup } from "./backups/restore.js"
 import { scheduledWork } from "./backups/scheduled-work.js";
 import { BackupSchedules } from "./backups/schedules.js";
 import { serviceControl } from "./backups/service-control.js";
-import { livingAgentPid } from "./client.js";
+import { livingAgentPid, SLIPWAY_BIN } from "./client.js";
 import { ProjectSpecs } from "./project-specs.js";
 import { Scheduler } from "./scheduler.js";
 import { Supervisor } from "./supervisor.js";
-import { Traffic } from "./traffic.js";
 
 /**
  * The control plane: owns state, the target, the proxy, the supervisor and the scheduler; runs one
@@ -34,7 +34,7 @@ import { Traffic } from "./traffic.js";
 export class Agent {
   readonly store: StateStore;
   readonly specs: ProjectSpecs;
-  readonly traffic: Traffic;
+  readonly traffic: RouterControl;
   private readonly supervisor: Supervisor;
   private readonly scheduler: Scheduler;
   readonly backups: AgentBackups;
@@ -47,7 +47,15 @@ export class Agent {
   constructor(readonly paths: SlipwayPaths) {
     this.store = openState(paths.stateDb);
     this.specs = new ProjectSpecs(this.store, paths);
-    this.traffic = new Traffic(paths, this.store, this.specs);
+    this.traffic = new RouterControl({
+      paths,
+      store: this.store,
+      projects: () => this.specs.routable(),
+      commands: {
+        router: [process.execPath, SLIPWAY_BIN, "router"],
+        proxy: [process.execPath, SLIPWAY_BIN, "proxy"],
+      },
+    });
     // One target today; `deploy` refuses a project whose x-slipway.target has no driver yet.
     const target = createTarget("process", {
       paths,

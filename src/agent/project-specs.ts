@@ -4,6 +4,7 @@ import { dirname } from "node:path";
 import type { AppSpec } from "../manifest/model.js";
 import { assignAddresses, renderHostsFile, type ServiceAddresses } from "../network/addresses.js";
 import { decodeRelease, type ReleaseContent } from "../release/content.js";
+import type { RoutableProject } from "../router/control/projects.js";
 import type { StateStore } from "../state/index.js";
 import type { SlipwayPaths } from "../state/paths.js";
 
@@ -71,5 +72,22 @@ export class ProjectSpecs {
 
   addresses(project: string): ServiceAddresses {
     return JSON.parse(this.store.getMeta(`addresses:${project}`) ?? "{}") as ServiceAddresses;
+  }
+
+  /** Every project with a spec, as the router control serves it. */
+  routable(): RoutableProject[] {
+    return this.projects().flatMap((project) => {
+      const spec = this.spec(project);
+      if (!spec) return [];
+      const active = this.store.activeRelease(project);
+      return [
+        {
+          spec,
+          active: active ? this.release(project, active.id) : undefined,
+          instances: this.store.listInstances(project),
+          addresses: this.addresses(project),
+        },
+      ];
+    });
   }
 }

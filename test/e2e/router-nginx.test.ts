@@ -71,4 +71,44 @@ describe("x-slipway.router.driver: nginx through slipway", PATIENT, () => {
       ["r1", "healthy"],
     ]);
   });
+
+  it("analyses a canary on nginx's own figures: a failing new version is aborted, all traffic back on stable", async () => {
+    const [http, https] = [await freePort(), await freePort()];
+    const s = sandbox({
+      "compose.yaml": liveApp({
+        http,
+        https,
+        router: "driver: nginx",
+        service: `      strategy: canary
+      canary:
+        steps: [{ weight: 50, pause: 3s }]
+        analysis: { max_error_rate: 0.05, min_requests: 5, on_inconclusive: abort }
+      routes: [{ path: / }]
+`,
+      }),
+    });
+    used.push(s);
+    s.copyApp("live", "live");
+    const first = await s.cli(["deploy"], LOOPBACK);
+    expect(first.code, first.stdout + first.stderr).toBe(0);
+    const deploy = s.start(["deploy"], { ...LOOPBACK, APP_VERSION: "v2", FAIL_RATE: "1" });
+    let deployed = false;
+    void deploy.done.then(() => {
+      deployed = true;
+    });
+    const report = await load(http, () => deployed, { maxRequests: 4000, maxMs: 60_000 });
+    const result = await deploy.done;
+    expect(result.code).not.toBe(0);
+    // Failed on its figures, not inconclusive for want of them.
+    expect(result.stderr).toContain("E_CANARY_FAILED");
+    expect(result.stderr).toMatch(/canary of web aborted: canary error rate/);
+    expect(report.failures.some((f) => f.startsWith("HTTP 500"))).toBe(true);
+    expect((await s.releases()).releases.map((r) => [r.id, r.status])).toEqual([
+      ["r2", "failed"],
+      ["r1", "active"],
+    ]);
+    const after = await load(http, () => false, { maxRequests: 40 });
+    expect(after.failures).toEqual([]);
+    expect(after.versions).toEqual({ v1: 40 });
+  });
 });

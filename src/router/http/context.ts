@@ -1,4 +1,5 @@
 import type { HttpRoute, Route, RouterConfig, TcpRoute, Upstream, UpstreamSet } from "../model.js";
+import type { VersionStats } from "../version-stats.js";
 import type { AccessLog } from "./access-log.js";
 import type { Balancer } from "./balancer.js";
 import type { TrustedProxies } from "./client-address.js";
@@ -11,7 +12,6 @@ import type { RouteTable, WebRoute } from "./route-table.js";
 import type { SecurityHeadersByScheme } from "./security-headers.js";
 import type { TlsSettings } from "./tls.js";
 import type { UpstreamAgents } from "./upstream-agents.js";
-import type { VersionStats } from "./version-stats.js";
 
 /** One applied configuration and what was derived from it; replaced whole by `apply`. */
 export interface Snapshot {

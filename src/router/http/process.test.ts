@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { RouterAdminClient } from "./admin-client.js";
+import { RouterAdminClient } from "../builtin/admin-client.js";
 import { ROUTER_PROCESS_MAIN } from "./process.js";
 import {
   closeAll,

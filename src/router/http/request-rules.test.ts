@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { percentile } from "../version-stats.js";
 import { clientAddress, TrustedProxies } from "./client-address.js";
 import { upstreamRequestHeaders, withoutHopByHop } from "./forwarded.js";
 import { acmeChallengeAnswer, httpsLocation } from "./https-redirect.js";
 import { RateLimiter } from "./rate-limit.js";
-import { percentile } from "./version-stats.js";
 
 describe("request rules", () => {
   it("finds the client behind trusted proxies only", () => {

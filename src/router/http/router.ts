@@ -4,6 +4,7 @@ import { createServer as createTcpServer, type Server, type Socket } from "node:
 import type { Writable } from "node:stream";
 import type { Registry } from "prom-client";
 import type { RouterConfig } from "../model.js";
+import { type VersionSample, VersionStats } from "../version-stats.js";
 import { AccessLog } from "./access-log.js";
 import { Balancer } from "./balancer.js";
 import type { RouterContext, RouterSettings, Snapshot } from "./context.js";
@@ -19,7 +20,6 @@ import { forwardTcp } from "./tcp-proxy.js";
 import { loadTls, type TlsSettings } from "./tls.js";
 import { handleUpgrade } from "./upgrade-handler.js";
 import { UpstreamAgents } from "./upstream-agents.js";
-import { type VersionSample, VersionStats } from "./version-stats.js";
 
 export interface RouterOptions extends Partial<RouterSettings> {
   /** Where access log lines (JSON) go. Default: nowhere. */

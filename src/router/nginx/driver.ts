@@ -1,6 +1,10 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import type { RouterDriver, UpstreamRef } from "../driver.js";
+import { sumMeasures } from "../driver.js";
 import type { RouterConfig } from "../model.js";
+import type { VersionMeasure } from "../traffic-control.js";
+import { AccessLogFigures } from "./access-figures.js";
 import {
   findNginx,
   MIN_NGINX_VERSION,
@@ -11,9 +15,13 @@ import {
   runNginx,
   versionAtLeast,
 } from "./binary.js";
+import { establishedOn } from "./connections.js";
 import { NginxError } from "./errors.js";
 import { errorsSince, fileSize, isAlive, poll, runningMaster, sendSignal, workerPids } from "./master.js";
-import { type NginxPaths, renderNginxConfig } from "./render.js";
+import { firstError, retryingBind } from "./output.js";
+import type { NginxPaths } from "./paths.js";
+import { renderNginxConfig } from "./render.js";
+import { upstreamName } from "./upstreams.js";
 
 export interface NginxDriverOptions {
   /** Directory of this nginx instance (`-p`): nginx.conf, nginx.pid, logs/, temp/. Created if missing. */
@@ -39,38 +47,24 @@ export interface NginxStatus {
   readonly configFile: string;
 }
 
-/** The first `[emerg]` of nginx's output, without the `nginx: ` and the timestamp. */
-function firstError(output: string): string {
-  const line =
-    output.split("\n").find((l) => /\[(emerg|alert|crit)\]/.test(l)) ?? output.split("\n")[0] ?? "";
-  return line
-    .replace(/^nginx: /, "")
-    .replace(/^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d /, "")
-    .replace(/^(\[\w+\]) \d+#\d+: /, "$1 ");
-}
-
-/**
- * nginx retries a failed bind() five times, half a second apart, before it gives the reload up
- * ("still could not bind()"). Until then the reload is not over: a driver that called it refused at
- * the first line sent its next reload into the retries, read their errors as that reload's, and
- * swapped config files back while nginx was still to read them (a refused config went live).
- */
-function retryingBind(errors: string): boolean {
-  const lines = errors.split("\n").filter(Boolean);
-  return lines.every((line) => /bind\(\) to .* failed/.test(line)) && !/still could not bind/.test(errors);
-}
-
 /**
  * Router driver running nginx: `apply` renders the config, has `nginx -t` check it, swaps it in
  * atomically and reloads gracefully (old workers finish their requests and WebSockets); a refused
  * config leaves the previous one serving. The master is a daemon of its own, so traffic goes on
- * while the agent restarts. Calls are serialized.
+ * while the agent restarts. Calls are serialized. Per-version figures come from nginx's JSON
+ * access log; in-flight counts from the connections open at an instance's port.
  */
-export class NginxDriver {
+export class NginxDriver implements RouterDriver {
+  readonly name = "nginx" as const;
   readonly paths: NginxPaths;
   readonly configFile: string;
   private queue: Promise<unknown> = Promise.resolve();
   private build: Promise<NginxBuild> | undefined;
+  /** `host:port` of every upstream ever applied → its version (newest wins), to read the access log. */
+  private readonly versions = new Map<string, string>();
+  private readonly figures: AccessLogFigures;
+  private served = false;
+  private applying = false;
 
   constructor(private readonly options: NginxDriverOptions) {
     const prefix = options.prefix;
@@ -82,6 +76,7 @@ export class NginxDriver {
       errorLog: join(prefix, "logs", "error.log"),
       tempDir: join(prefix, "temp"),
     };
+    this.figures = new AccessLogFigures(this.paths.accessLog, (address) => this.versions.get(address));
   }
 
   private serialized<T>(task: () => Promise<T>): Promise<T> {
@@ -96,7 +91,44 @@ export class NginxDriver {
 
   /** Serves `config`: checked by `nginx -t`, then swapped in and reloaded, or nginx started. */
   apply(config: RouterConfig): Promise<void> {
-    return this.serialized(() => this.applyNow(config));
+    return this.serialized(async () => {
+      this.applying = true;
+      try {
+        this.rememberVersions(config);
+        await this.applyNow(config);
+        this.served = true;
+      } finally {
+        this.applying = false;
+      }
+    });
+  }
+
+  private rememberVersions(config: RouterConfig): void {
+    for (const route of config.routes)
+      if (route.kind === "http")
+        for (const set of route.sets)
+          for (const upstream of set.upstreams)
+            this.versions.set(`${upstream.host}:${upstream.port}`, set.version);
+  }
+
+  isDown(): boolean {
+    return this.served && !this.applying && runningMaster(this.paths.pidFile) === undefined;
+  }
+
+  /**
+   * nginx keeps no per-upstream count slipway can ask for: the connections open at the instance's
+   * port are counted (old workers keep their WebSockets after a reload until the instance goes away).
+   */
+  async inFlight(upstream: UpstreamRef): Promise<number> {
+    return establishedOn(upstream.port);
+  }
+
+  async measure(routeIds: readonly string[]): Promise<Record<string, VersionMeasure>> {
+    return sumMeasures(this.figures.snapshot(routeIds.map((id) => upstreamName("http", id))));
+  }
+
+  async resetMeasure(routeIds: readonly string[]): Promise<void> {
+    this.figures.reset(routeIds.map((id) => upstreamName("http", id)));
   }
 
   private async applyNow(config: RouterConfig): Promise<void> {
@@ -231,6 +263,7 @@ export class NginxDriver {
   /** Graceful stop (SIGQUIT: requests in flight finish), then SIGTERM, then SIGKILL. */
   stop(): Promise<void> {
     return this.serialized(async () => {
+      this.served = false;
       const master = runningMaster(this.paths.pidFile);
       if (master === undefined) return;
       const workers = workerPids(master, "all");

@@ -1,20 +1,10 @@
 import type { RouterConfig } from "../model.js";
 import { configError } from "./errors.js";
 import { renderHttp } from "./http.js";
+import type { NginxPaths } from "./paths.js";
 import { renderStream } from "./stream.js";
 import { block, milliseconds, quoteLiteral } from "./syntax.js";
 import { socketAddress } from "./validate.js";
-
-/** Where the nginx instance keeps its files; all absolute. */
-export interface NginxPaths {
-  /** nginx's `-p` prefix directory. */
-  readonly prefix: string;
-  readonly pidFile: string;
-  readonly accessLog: string;
-  readonly errorLog: string;
-  /** Parent of the request body and proxy buffer directories. */
-  readonly tempDir: string;
-}
 
 /** How the nginx process itself runs. */
 export interface NginxRenderOptions {

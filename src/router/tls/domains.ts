@@ -41,3 +41,11 @@ export function sameDomains(a: readonly string[], b: readonly string[]): boolean
   const left = new Set(a);
   return left.size === new Set(b).size && b.every((domain) => left.has(domain));
 }
+
+/** `api.example.com` is public; `localhost`, `*.test`, `*.local`, `*.internal` and IP addresses are not. */
+export function isPublicDomain(domain: string): boolean {
+  return (
+    /\./.test(domain) &&
+    !/(^localhost$|\.(test|local|localhost|internal|example|invalid)$|^[\d.]+$|:)/.test(domain)
+  );
+}

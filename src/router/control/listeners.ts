@@ -1,6 +1,6 @@
-import type { ServiceSpec } from "../manifest/model.js";
-import { primaryPort } from "../network/ports.js";
-import type { L4Listener } from "../router/l4/config.js";
+import type { ServiceSpec } from "../../manifest/model.js";
+import { primaryPort } from "../../network/ports.js";
+import type { L4Listener } from "../l4/config.js";
 
 /** An instance as the proxy needs it: where it listens and whether it takes traffic. */
 export interface RoutableInstance {

@@ -1,9 +1,8 @@
 import { spawn } from "node:child_process";
 import { existsSync, openSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { readProcStat } from "../host/proc-stat.js";
-import type { L4Config, L4Listener } from "../router/l4/config.js";
-import type { SlipwayPaths } from "../state/paths.js";
-import { SLIPWAY_BIN } from "./client.js";
+import { readProcStat } from "../../host/proc-stat.js";
+import type { SlipwayPaths } from "../../state/paths.js";
+import type { L4Config, L4Listener } from "./config.js";
 
 /**
  * Keeps the proxy process running and tells it the current routes: the config file is replaced
@@ -13,7 +12,11 @@ export class ProxyController {
   private generation = Date.now();
   private last: readonly L4Listener[] | undefined;
 
-  constructor(private readonly paths: SlipwayPaths) {}
+  constructor(
+    private readonly paths: SlipwayPaths,
+    /** argv that starts the proxy process for `paths` (`node bin/slipway proxy`). */
+    private readonly command: readonly [string, ...string[]],
+  ) {}
 
   private runningPid(): number | undefined {
     if (!existsSync(this.paths.proxyPidFile)) return undefined;
@@ -34,7 +37,8 @@ export class ProxyController {
     if (!existsSync(this.paths.proxyConfig))
       this.write({ generation: this.generation, listeners: this.last ?? [] });
     const log = openSync(this.paths.proxyLog, "a");
-    const child = spawn(process.execPath, [SLIPWAY_BIN, "proxy"], {
+    const [program, ...args] = this.command;
+    const child = spawn(program, args, {
       detached: true,
       stdio: ["ignore", log, log],
       env: { PATH: process.env.PATH ?? "", SLIPWAY_HOME: this.paths.home },

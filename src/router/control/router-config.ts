@@ -1,7 +1,7 @@
 import { join, relative } from "node:path";
-import type { AppSpec, ServiceSpec } from "../manifest/model.js";
-import type { ReleaseContent } from "../release/content.js";
-import type { Certificate, Route, RouterConfig, UpstreamSet } from "../router/model.js";
+import type { AppSpec, ServiceSpec } from "../../manifest/model.js";
+import type { ReleaseContent } from "../../release/content.js";
+import type { Certificate, Route, RouterConfig, UpstreamSet } from "../model.js";
 
 /** What the router config is computed from, for one project. */
 export interface ProjectTraffic {
@@ -17,14 +17,6 @@ export interface ProjectTraffic {
   }[];
   /** Explicit weights per service and version (canary, blue-green); absent = by number of ready instances. */
   readonly weights: Readonly<Record<string, Readonly<Record<string, number>>>>;
-}
-
-/** `api.example.com` is public; `localhost`, `*.test`, `*.local`, `*.internal` and IP addresses are not. */
-export function isPublicDomain(domain: string): boolean {
-  return (
-    /\./.test(domain) &&
-    !/(^localhost$|\.(test|local|localhost|internal|example|invalid)$|^[\d.]+$|:)/.test(domain)
-  );
 }
 
 function upstreamSets(traffic: ProjectTraffic, service: ServiceSpec): UpstreamSet[] {

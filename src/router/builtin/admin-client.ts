@@ -1,8 +1,8 @@
 import { request as httpRequest } from "node:http";
+import { RouterError } from "../http/errors.js";
+import type { InFlightCount } from "../http/inflight.js";
 import type { RouterConfig } from "../model.js";
-import { RouterError } from "./errors.js";
-import type { InFlightCount } from "./inflight.js";
-import type { VersionSample } from "./version-stats.js";
+import type { VersionSample } from "../version-stats.js";
 
 /** The agent's side of the router's admin API (a unix socket). */
 export class RouterAdminClient {

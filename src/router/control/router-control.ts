@@ -1,0 +1,184 @@
+import type { StateStore } from "../../state/index.js";
+import type { SlipwayPaths } from "../../state/paths.js";
+import type { RouterDriver } from "../driver.js";
+import { routerDrivers } from "../drivers.js";
+import { ProxyController } from "../l4/controller.js";
+import { RouteCertificates } from "../tls/route-certificates.js";
+import type { CanaryDecision, TrafficControl, VersionMeasure } from "../traffic-control.js";
+import { coalesced } from "./coalesce.js";
+import { CanaryDecisions } from "./decisions.js";
+import { projectListeners } from "./listeners.js";
+import { MAINTENANCE_KEY, type MaintenanceMode, maintenanceOf, storedMaintenance } from "./maintenance.js";
+import { checkRouterPorts, driverNameOf, type RoutableProject, routerHostOf } from "./projects.js";
+import { routerConfig } from "./router-config.js";
+
+export interface RouterControlOptions {
+  readonly paths: SlipwayPaths;
+  /** Events (a data plane restarted, a certificate issued), maintenance mode, instances to drain. */
+  readonly store: StateStore;
+  /** Every project as it is to be served now: its spec, active release, instances and addresses. */
+  readonly projects: () => readonly RoutableProject[];
+  /** argv that starts the builtin router and the proxy processes (`node bin/slipway router|proxy`). */
+  readonly commands: {
+    readonly router: readonly [string, ...string[]];
+    readonly proxy: readonly [string, ...string[]];
+  };
+}
+
+/**
+ * Where traffic goes: the service proxy (names and published ports) and the router (routes, TLS),
+ * both computed from state and applied together, the router through the driver the projects ask
+ * for. It is also the strategies' handle on the router: weights, per-version figures, decisions.
+ */
+export class RouterControl implements TrafficControl {
+  readonly proxy: ProxyController;
+  private readonly decisions = new CanaryDecisions();
+  private readonly certificates: RouteCertificates;
+  /** The driver serving the route table; undefined until something is routed. */
+  private driver: RouterDriver | undefined;
+  private generation = Date.now();
+  /** Explicit traffic weights per project and service (canary steps, blue-green switches). */
+  private readonly weights = new Map<string, Record<string, Record<string, number>>>();
+
+  constructor(private readonly options: RouterControlOptions) {
+    this.proxy = new ProxyController(options.paths, options.commands.proxy);
+    this.certificates = new RouteCertificates({
+      dir: options.paths.tlsDir,
+      publish: () => this.publish(),
+      report: (project, { ok, message }) =>
+        options.store.addEvent({
+          project,
+          kind: ok ? "tls.issued" : "tls.acme-failed",
+          level: ok ? "info" : "error",
+          message,
+        }),
+    });
+  }
+
+  /**
+   * Recomputes both tables from state and waits until both data planes serve them. Publishes run
+   * one at a time, in order (the router refuses an older generation); callers that arrive while one
+   * is queued share it, since it will read the state they changed.
+   */
+  readonly publish = coalesced(() => this.publishNow());
+
+  private async publishNow(): Promise<void> {
+    const projects = this.options.projects();
+    await this.proxy.apply(
+      projects.flatMap((p) =>
+        projectListeners(p.spec.name, Object.values(p.spec.services), p.addresses, p.instances),
+      ),
+    );
+    const routed = projects.filter((p) =>
+      Object.values(p.spec.services).some((s) => s["x-slipway"].routes.length > 0),
+    );
+    if (routed.length === 0) return;
+    const host = process.env.SLIPWAY_ROUTER_HOST ?? routerHostOf(routed);
+    checkRouterPorts(routed, host);
+    const config = routerConfig(
+      routed.map((p) => ({ ...p, weights: this.weights.get(p.spec.name) ?? {} })),
+      {
+        generation: ++this.generation,
+        certificates: await this.certificates.forProjects(routed.map((p) => p.spec)),
+        acmeChallenges: this.certificates.acmeChallenges(),
+        host,
+        maintenance: maintenanceOf(this.options.store.getMeta(MAINTENANCE_KEY)),
+      },
+    );
+    const driver = await this.driverNamed(driverNameOf(routed));
+    await driver.apply(config);
+  }
+
+  /** The driver by that name; a different one serving until now is stopped first (it holds the ports). */
+  private async driverNamed(name: RouterDriver["name"]): Promise<RouterDriver> {
+    if (this.driver?.name === name) return this.driver;
+    const next = await routerDrivers[name]({
+      paths: this.options.paths,
+      routerCommand: this.options.commands.router,
+    });
+    await this.driver?.stop();
+    this.driver = next;
+    return next;
+  }
+
+  /** Turns maintenance mode on (with the page and Retry-After) or off, and waits until the router serves it. */
+  async setMaintenance(mode: MaintenanceMode | undefined): Promise<void> {
+    this.options.store.setMeta(MAINTENANCE_KEY, storedMaintenance(mode));
+    await this.publish();
+  }
+
+  /**
+   * Restarts a data plane that died (the proxy, the router) by publishing again: each comes back
+   * with the current tables. Called by the agent every few seconds.
+   */
+  async revive(): Promise<void> {
+    const down = [this.proxy.isDown() && "proxy", this.driver?.isDown() && `${this.driver.name} router`];
+    const named = down.filter(Boolean);
+    if (named.length === 0) return;
+    for (const { spec } of this.options.projects())
+      this.options.store.addEvent({
+        project: spec.name,
+        kind: "traffic.restarted",
+        level: "warning",
+        message: `the ${named.join(" and ")} process was not running; started it again`,
+      });
+    await this.publish();
+  }
+
+  async setWeights(
+    project: string,
+    service: string,
+    weights: Readonly<Record<string, number>> | undefined,
+  ): Promise<void> {
+    const current = { ...(this.weights.get(project) ?? {}) };
+    if (weights) current[service] = { ...weights };
+    else delete current[service];
+    this.weights.set(project, current);
+    await this.publish();
+  }
+
+  /** Ids of the service's proxied HTTP routes (what the router measures per version). */
+  private httpRouteIds(project: string, service: string): string[] {
+    const spec = this.options.projects().find((p) => p.spec.name === project)?.spec.services[service];
+    return (spec?.["x-slipway"].routes ?? []).flatMap((route, index) =>
+      route.static || route.protocol === "tcp" ? [] : [`${project}/${service}/${index}`],
+    );
+  }
+
+  async measure(project: string, service: string): Promise<Record<string, VersionMeasure>> {
+    return (await this.driver?.measure(this.httpRouteIds(project, service))) ?? {};
+  }
+
+  async resetMeasure(project: string, service: string): Promise<void> {
+    await this.driver?.resetMeasure(this.httpRouteIds(project, service));
+  }
+
+  waitForDecision(project: string, ms: number): Promise<CanaryDecision | undefined> {
+    return this.decisions.wait(project, ms);
+  }
+
+  /** `slipway promote` / `slipway abort`: false when no canary of the project waits for one. */
+  decide(project: string, decision: CanaryDecision): boolean {
+    return this.decisions.decide(project, decision);
+  }
+
+  /**
+   * Waits until the router has no request, WebSocket or TCP connection left on a routed instance
+   * (or the timeout passes). Instances of services without routes have nothing to drain here.
+   */
+  async waitDrained(instanceId: string, timeoutMs: number): Promise<void> {
+    const instance = this.options.store.getInstance(instanceId);
+    const driver = this.driver;
+    if (!instance || instance.port == null || !driver) return;
+    const routed = this.options
+      .projects()
+      .find((p) => p.spec.name === instance.project)
+      ?.spec.services[instance.service]?.["x-slipway"].routes.some((route) => !route.static);
+    if (!routed) return;
+    const upstream = { id: instance.id, host: "127.0.0.1", port: instance.port };
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline && (await driver.inFlight(upstream)) > 0) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
