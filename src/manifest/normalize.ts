@@ -7,6 +7,7 @@ import { resolveHostPath } from "./rebase-paths.js";
 import type { ComposeFile, ServiceFile } from "./schema/compose.js";
 import type { ProjectSlipway } from "./schema/slipway.js";
 import { deepFreeze } from "./serialize.js";
+import { checkServiceConsistency } from "./service-consistency.js";
 
 interface NormalizeOptions {
   readonly files: readonly string[];
@@ -112,6 +113,8 @@ export function normalizeApp(
         );
       }
     }
+    for (const finding of checkServiceConsistency(serviceName, service, data))
+      problem(finding.code, at(...finding.path), finding.message, finding.hint);
     const store = service["x-slipway"].backups?.store;
     if (store !== undefined && store !== "local" && !Object.hasOwn(data["x-slipway"].backups.stores, store)) {
       problem(
