@@ -249,7 +249,7 @@ describe("parseEnvFile: problems", () => {
         line: 2,
         column: 3,
         message: 'invalid variable name "1ABC"',
-        hint: 'a name starts with a letter or "_" and contains only letters, digits and "_"',
+        hint: 'a name starts with a letter or "_" and contains only letters, digits, "_", ".", "-", "[" and "]"',
       },
     ]);
   });
@@ -261,12 +261,20 @@ describe("parseEnvFile: problems", () => {
   });
 
   it("reports names with other characters", () => {
-    expect(problemsOf("A-B=1", "X.Y=2", "export A$=3")).toMatchObject([
-      { line: 1, column: 2, message: 'invalid variable name "A-B"' },
-      { line: 2, column: 2, message: 'invalid variable name "X.Y"' },
-      { line: 3, column: 9, message: 'invalid variable name "A$"' },
+    expect(problemsOf("A$=1", "export B/C=3")).toMatchObject([
+      { line: 1, column: 2, message: 'invalid variable name "A$"' },
+      { line: 2, column: 9, message: 'invalid variable name "B/C"' },
     ]);
   });
+
+  it.each([["A-B"], ["X.Y"], ["com.example.team"], ["ARR[0]"], ["ÜBER"], ["名前"], ["_1"]])(
+    "accepts %s as a name, as compose-go's dotenv does",
+    (name) => {
+      const { vars, problems } = parseEnvFile(`${name}=v`, lookup);
+      expect(problems).toEqual([]);
+      expect(vars.get(name)).toBe("v");
+    },
+  );
 
   it("reports a bare line that is not a name", () => {
     expect(problemsOf("ok=1", "this is not valid")).toMatchObject([

@@ -3,6 +3,7 @@ import type { ServiceSpec } from "./model.js";
 import { resolveHostPath } from "./rebase-paths.js";
 import type { ComposeFile, ServiceFile } from "./schema/compose.js";
 import type { StrategyName } from "./schema/slipway.js";
+import type { ServiceFileValues } from "./service-files.js";
 
 /** What a service's normalization needs from the project. */
 export interface ServiceContext {
@@ -10,6 +11,8 @@ export interface ServiceContext {
   readonly base: string;
   /** Variables a bare `KEY` in `environment` takes its value from. */
   readonly lookup: (name: string) => string | undefined;
+  /** What the service's `env_file` and `label_file` files say. */
+  readonly files: ServiceFileValues;
 }
 
 /** The strategy a service gets when it names none: stateful services are recreated, others rolled start-first. */
@@ -26,14 +29,21 @@ export function normalizeService(
   service: ServiceFile,
   project: ComposeFile,
   networks: Record<string, unknown>,
-  { base, lookup }: ServiceContext,
+  { base, lookup, files }: ServiceContext,
 ): ServiceSpec {
-  const environment: Record<string, string | null> = {};
+  // env_file values first, `environment` on top, as `docker compose config` shows them
+  const environment: Record<string, string | null> = Object.fromEntries(files.environment);
   for (const [key, value] of Object.entries(service.environment)) {
     // A bare `KEY` takes its value from the environment slipway runs in, as Compose does.
     const resolved = value ?? lookup(key);
     if (resolved !== undefined) environment[key] = resolved;
   }
+  // label_file values first, `labels` on top; an empty label is "", not null
+  const labelEntries = [...files.labels, ...Object.entries(service.labels ?? {})];
+  const labels =
+    labelEntries.length === 0 && service.labels === undefined
+      ? undefined
+      : Object.fromEntries(labelEntries.map(([key, value]) => [key, value ?? ""]));
   const healthcheck =
     service.healthcheck?.test?.[0] === "NONE"
       ? { ...service.healthcheck, disable: true }
@@ -43,6 +53,7 @@ export function normalizeService(
     ...service,
     name,
     environment,
+    labels,
     healthcheck,
     build: service.build && {
       ...service.build,

@@ -8,6 +8,7 @@ import type { ComposeFile, ServiceFile } from "./schema/compose.js";
 import type { ProjectSlipway } from "./schema/slipway.js";
 import { deepFreeze } from "./serialize.js";
 import { checkServiceConsistency } from "./service-consistency.js";
+import { readServiceFiles } from "./service-files.js";
 
 interface NormalizeOptions {
   readonly files: readonly string[];
@@ -124,13 +125,24 @@ export function normalizeApp(
         'declare it under x-slipway.backups.stores, or use the built-in "local" store',
       );
     }
+    const files = readServiceFiles(service, base, options.lookup);
+    for (const { at: path, ...found } of files.problems)
+      problems.push({
+        ...found,
+        path: formatPath(at(...path)),
+        location: found.location ?? locate(raw, at(...path)),
+      });
     services[serviceName] = normalizeService(serviceName, service, data, networks, {
       base,
       lookup: options.lookup,
+      files,
     });
     for (const [key, value] of Object.entries(service.environment)) {
       if (value === null) fromEnvironment.add(formatPath(at("environment", key)));
     }
+    // values read from env_file are not typed into the Compose file
+    for (const key of files.environment.keys())
+      if (!Object.hasOwn(service.environment, key)) fromEnvironment.add(formatPath(at("environment", key)));
   }
 
   const volumes = Object.fromEntries(
