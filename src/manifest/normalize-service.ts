@@ -55,12 +55,18 @@ export function normalizeService(
     environment,
     labels,
     healthcheck,
-    build: service.build && {
-      ...service.build,
-      context: /^(https?:|git@|git:|ssh:)/.test(service.build.context)
-        ? service.build.context
-        : resolveHostPath(service.build.context, base),
+    build: service.build && resolveBuildPaths(service.build, base),
+    develop: service.develop && {
+      ...service.develop,
+      ...(service.develop.watch && {
+        watch: service.develop.watch.map((entry) => ({ ...entry, path: resolveHostPath(entry.path, base) })),
+      }),
     },
+    // a secret is mounted under /run/secrets unless its target is an absolute path
+    secrets: service.secrets.map((grant) => {
+      const target = ("target" in grant ? grant.target : undefined) ?? grant.source;
+      return { ...grant, target: target.startsWith("/") ? target : `/run/secrets/${target}` };
+    }),
     env_file: service.env_file.map((entry) => ({ ...entry, path: resolveHostPath(entry.path, base) })),
     volumes: service.volumes.map((mount) =>
       mount.type === "bind" && mount.source
@@ -83,6 +89,26 @@ export function normalizeService(
         engine: slipway.backups.engine ?? databaseKindOrVolume(service.image),
       },
     },
+  };
+}
+
+const REMOTE_CONTEXT = /^(https?:|git@|git:|ssh:)/;
+/** `additional_contexts` values that name an image, a URL or another service rather than a directory. */
+const NOT_A_DIRECTORY = /^([a-z][a-z0-9+.-]*:\/\/|service:|git@)/;
+
+type Build = NonNullable<ServiceFile["build"]>;
+
+/** Build paths made absolute as the reference does: the context, local additional contexts, ssh keys. */
+function resolveBuildPaths(build: Build, base: string): Build {
+  const local = (value: string | null) =>
+    value === null || NOT_A_DIRECTORY.test(value) ? value : resolveHostPath(value, base);
+  const mapValues = (record: Record<string, string | null> | undefined) =>
+    record && Object.fromEntries(Object.entries(record).map(([key, value]) => [key, local(value)]));
+  return {
+    ...build,
+    context: REMOTE_CONTEXT.test(build.context) ? build.context : resolveHostPath(build.context, base),
+    ...("additional_contexts" in build && { additional_contexts: mapValues(build.additional_contexts) }),
+    ...("ssh" in build && { ssh: mapValues(build.ssh) }),
   };
 }
 

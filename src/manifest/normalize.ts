@@ -148,7 +148,16 @@ export function normalizeApp(
   const volumes = Object.fromEntries(
     Object.entries(data.volumes).map(([key, volume]) => [
       key,
-      { ...volume, name: volume.name ?? (volume.external ? key : `${name}_${key}`) },
+      {
+        ...volume,
+        name: volume.name ?? (volume.external ? key : `${name}_${key}`),
+        ...(isLocalBind(volume) && {
+          driver_opts: {
+            ...volume.driver_opts,
+            device: resolveHostPath(String(volume.driver_opts?.device), base),
+          },
+        }),
+      },
     ]),
   );
   const networks = Object.fromEntries(
@@ -180,6 +189,18 @@ export function normalizeApp(
     "x-slipway": resolveSlipwayPaths(data["x-slipway"], base),
   };
   return { spec: deepFreeze(spec), problems, fromEnvironment };
+}
+
+/** A `local` volume that binds a host directory (`o: bind`): its `device` is a path, made absolute. */
+function isLocalBind(volume: ComposeFile["volumes"][string]): boolean {
+  const opts = volume.driver_opts;
+  return (
+    (volume.driver ?? "local") === "local" &&
+    typeof opts?.device === "string" &&
+    String(opts.o ?? "")
+      .split(",")
+      .includes("bind")
+  );
 }
 
 /** Project `x-slipway` with its relative paths (TLS files, local backup stores) made absolute. */
