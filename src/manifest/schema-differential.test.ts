@@ -62,6 +62,7 @@ const STRICTER_THAN_SCHEMA = [
   "extends-error",
   "extra-hosts-no-address",
   "healthcheck-not-cmd",
+  "include-cycle",
   "include-error",
   "invalid-project-name",
   "long-port-published",
