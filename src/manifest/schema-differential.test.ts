@@ -9,6 +9,7 @@
  * interpolated. Fixtures whose YAML does not parse, or whose error the schema cannot see
  * (interpolation, env files, extends, include, references between sections), are left out of (a).
  */
+
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
@@ -17,6 +18,7 @@ import addFormats from "ajv-formats";
 import { afterAll, describe, expect, it } from "vitest";
 import { invalidFixtures, isError, loadFixture, REPO, validFixtures } from "../../test/manifest/fixtures.js";
 import { rawDocuments, toComposeText } from "../../test/manifest/raw.js";
+import { LENIENT, STRICTER_THAN_SCHEMA } from "../../test/manifest/schema-disagreements.js";
 import { loadManifest } from "./load.js";
 
 const SCHEMA_FILE = join(REPO, "../shared/compose-spec/compose-spec.json");
@@ -37,56 +39,6 @@ const SCHEMA_BLIND = new Set([
   "E_MANIFEST_UNKNOWN_REFERENCE",
   "E_MANIFEST_PROJECT_NAME",
 ]);
-
-/**
- * Invalid fixtures the official schema accepts: slipway is deliberately stricter there
- * (value checks the schema leaves to the engine, slipway's own x-slipway extension, …), and
- * the rules compose-go's loader enforces beyond its schema (`checkConsistency`, exclusive fields).
- * Asserted exactly, so a change on either side shows up here.
- */
-const STRICTER_THAN_SCHEMA = [
-  "bad-cron",
-  "bad-duration",
-  "bad-port-spec",
-  "bad-restart",
-  "bad-router-host",
-  "bad-strategy",
-  "bad-volume-mode",
-  "bind-without-source",
-  "canary-weight",
-  "command-unclosed-brace",
-  "container-name-replicas",
-  "device-count-and-ids",
-  "device-count-text",
-  "dockerfile-and-inline",
-  "extends-error",
-  "extra-hosts-no-address",
-  "healthcheck-not-cmd",
-  "include-cycle",
-  "include-error",
-  "invalid-project-name",
-  "long-port-published",
-  "long-port-published-text",
-  "network-external-labels",
-  "network-mode-and-networks",
-  "no-image",
-  "override-error",
-  "port-empty",
-  "port-out-of-range",
-  "port-zero",
-  "replicas-lots",
-  "route-path",
-  "scale-disagrees",
-  "scale-negative",
-  "secret-external-name-conflict",
-  "secret-grant-empty",
-  "secret-mode-not-octal",
-  "secret-no-source",
-  "tmpfs-and-volume-target",
-  "unknown-key-slipway",
-  "volume-external-driver",
-  "volume-external-name-conflict",
-];
 
 const HAS_SCHEMA = existsSync(SCHEMA_FILE);
 // CI has the schema, so there these tests run; elsewhere say why they are skipped instead of passing silently
@@ -250,24 +202,6 @@ const MUTATIONS: Mutation[] = [
     },
   },
 ];
-
-/**
- * Mutations the official schema rejects and slipway accepts: slipway reads numbers as strings
- * (`user: 5`, `version: 3`, `dns: 5`), numbers as seconds for durations, defaults
- * `depends_on.condition`.
- * Documented disagreements, asserted so they stay deliberate.
- */
-const LENIENT = new Set([
-  "user: 5",
-  "stop_grace_period: 5",
-  "healthcheck.interval: 30",
-  "tmpfs: 5",
-  "dns: 5",
-  "expose: [true]",
-  "top-level version: 3",
-  "depends_on: {self: {}} (no condition)",
-  "secrets: [{source, uid: 1000}]",
-]);
 
 describe.skipIf(!HAS_SCHEMA)("official schema vs slipway: mutations of the valid fixtures", () => {
   const dir = mkdtempSync(join(tmpdir(), "slipway-differential-"));

@@ -1,7 +1,7 @@
 import type { ComposeFile, ServiceFile } from "./schema/compose.js";
 
 /** A problem inside one service: its key path below `services.<name>`, and what to tell the user. */
-export interface ServiceFinding {
+interface ServiceFinding {
   readonly code: "E_MANIFEST_CONFLICT" | "E_MANIFEST_UNKNOWN_SERVICE";
   readonly path: readonly (string | number)[];
   readonly message: string;
