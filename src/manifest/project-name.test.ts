@@ -9,6 +9,7 @@ describe("withProjectName", () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const named = join(dir, "named.yaml");
   const unnamed = join(dir, "unnamed.yaml");
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: Compose interpolation, not a JS template
   writeFileSync(named, "name: from-file-${SUFFIX}\nservices: {}\n");
   writeFileSync(unnamed, "services: {}\n");
   const env: Record<string, string> = { SUFFIX: "x", OTHER: "o" };
