@@ -34,7 +34,8 @@ interface RawValue {
   readonly complete: boolean;
 }
 
-const NAME = /^[_a-zA-Z][_a-zA-Z0-9]*$/;
+/** compose-go's dotenv keys: letters (any script), digits, `_`, `.`, `-`, `[` and `]`, not starting with a digit. */
+const NAME = /^[_\p{L}.\-[\]][_\p{L}\p{N}.\-[\]]*$/u;
 const EXPORT = /^export[ \t]+/;
 
 /** Escapes understood inside double quotes; `\$` becomes `$$` so interpolation leaves a literal `$`. */
@@ -96,7 +97,8 @@ function inherit(parse: Parse, keyStart: number, lineEnd: number): void {
 
 function isValidName(parse: Parse, name: string, at: number): boolean {
   if (NAME.test(name)) return true;
-  const hint = 'a name starts with a letter or "_" and contains only letters, digits and "_"';
+  const hint =
+    'a name starts with a letter or "_" and contains only letters, digits, "_", ".", "-", "[" and "]"';
   if (name === "") report(parse, at, "missing variable name", hint);
   else report(parse, at + firstInvalidNameIndex(name), `invalid variable name ${JSON.stringify(name)}`, hint);
   return false;

@@ -1,4 +1,4 @@
-import { dirname, resolve } from "node:path";
+import { dirname, relative, resolve } from "node:path";
 import { formatPath, type Problem } from "../errors.js";
 import { interpolationEnvironment } from "./environment.js";
 import { type ReadFile, resolveExtends } from "./extends.js";
@@ -13,7 +13,8 @@ interface IncludeContext {
   readonly cwd: string;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly readFile: ReadFile;
-  readonly depth?: number;
+  /** The files whose `include` led here, outermost first (to report a cycle with its path). */
+  readonly chain?: readonly string[];
 }
 
 interface IncludeEntry {
@@ -58,14 +59,7 @@ export function resolveIncludes(
     });
     return { root: out, problems };
   }
-  if ((context.depth ?? 0) > 10) {
-    problems.push({
-      code: "E_MANIFEST_INCLUDE",
-      message: "include is nested more than 10 deep (a loop?)",
-      location: locate(root, ["include"]),
-    });
-    return { root: out, problems };
-  }
+  const chain = [...(context.chain ?? []), file];
   entries.forEach((raw, index) => {
     const at = locate(root, ["include", index]);
     const entry = parseEntry(raw, dirname(file));
@@ -84,14 +78,22 @@ export function resolveIncludes(
     problems.push(...environment.problems.map((p) => (p.location ? p : { ...p, location: at })));
     let included: LocatedMap = {};
     for (const [pathIndex, path] of entry.paths.entries()) {
-      const read = readComposeFile(
-        path,
-        environment.lookup,
-        locate(root, ["include", index, "path", pathIndex]),
-      );
+      const pathAt = locate(root, ["include", index, "path", pathIndex]);
+      if (chain.includes(path)) {
+        const cycle = [...chain.slice(chain.indexOf(path)), path].map((f) => relative(dirname(chain[0]!), f));
+        problems.push({
+          code: "E_MANIFEST_INCLUDE_CYCLE",
+          message: `include cycle: ${cycle.join(" → ")}`,
+          hint: "remove one of the includes that lead back to a file already being included",
+          path: formatPath(["include", index]),
+          location: pathAt,
+        });
+        continue;
+      }
+      const read = readComposeFile(path, environment.lookup, pathAt);
       problems.push(...read.problems);
       if (!read.value) continue;
-      const nested = resolveIncludes(read.value, path, { ...context, depth: (context.depth ?? 0) + 1 });
+      const nested = resolveIncludes(read.value, path, { ...context, chain });
       problems.push(...nested.problems);
       const extended = resolveExtends(nested.root, path, context.readFile);
       problems.push(...extended.problems);

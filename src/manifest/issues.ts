@@ -3,7 +3,16 @@ import { formatPath, type Problem } from "../errors.js";
 import { locate } from "./located.js";
 import { suggestKey, UNKNOWN_KEYS_MARK } from "./schema/object.js";
 
+/** What a schema check may attach to a custom issue (`ctx.addIssue({ code: "custom", params })`). */
+export interface CustomParams {
+  /** Default `E_MANIFEST_VALUE`. */
+  readonly code?: string;
+  /** Default: a pointer to the Compose Specification. */
+  readonly hint?: string;
+}
+
 function describe(value: unknown): string {
+  if (value === undefined) return "missing";
   if (value === null) return "null";
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "a mapping";
@@ -63,15 +72,17 @@ export function issuesToProblems(issues: readonly z.core.$ZodIssue[], root: unkn
     const path = issue.path;
     const actual = valueAt(root, path);
     const message = messageFor(issue, actual);
+    const custom = issue.code === "custom" ? (issue.params as CustomParams | undefined) : undefined;
     problems.push({
       // type: the wrong kind of value (a list for a string); value: the right kind, a wrong value
-      // (out of range, not in the allowed set, the wrong format)
+      // (out of range, not in the allowed set, the wrong format); a custom check may name its own
       code:
-        issue.code === "invalid_type" || issue.code === "invalid_union"
+        custom?.code ??
+        (issue.code === "invalid_type" || issue.code === "invalid_union"
           ? "E_MANIFEST_TYPE"
-          : "E_MANIFEST_VALUE",
+          : "E_MANIFEST_VALUE"),
       message,
-      hint: hintFor(issue, actual),
+      hint: custom?.hint ?? hintFor(issue, actual),
       path: formatPath(path),
       location: locate(root, path),
     });
@@ -82,7 +93,9 @@ export function issuesToProblems(issues: readonly z.core.$ZodIssue[], root: unkn
 function messageFor(issue: z.core.$ZodIssue, actual: unknown): string {
   const where = formatPath(issue.path) || "the file";
   if (issue.code === "invalid_type" || issue.code === "invalid_union")
-    return `${where} must be ${expectedOf(issue)}, not ${describe(actual)}`;
+    return actual === undefined
+      ? `${where} is required: it must be ${expectedOf(issue)}`
+      : `${where} must be ${expectedOf(issue)}, not ${describe(actual)}`;
   if (issue.code === "invalid_value")
     return `${where} is ${describe(actual)}; allowed: ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
   if ((issue.code === "too_big" || issue.code === "too_small") && issue.origin === "number") {

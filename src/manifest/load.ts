@@ -10,6 +10,7 @@ import { isMapping, type LocatedMap, locate } from "./located.js";
 import { mergeMappings } from "./merge.js";
 import type { AppSpec } from "./model.js";
 import { normalizeApp } from "./normalize.js";
+import { withProjectName } from "./project-name.js";
 import { readComposeFile } from "./read-file.js";
 import { composeSchema } from "./schema/compose.js";
 
@@ -58,12 +59,17 @@ export function loadManifest(options: LoadOptions = {}): LoadResult {
   const projectDirectory = defaultProjectDirectory(discovered.files, cwd, options.projectDirectory);
   const environment = interpolationEnvironment(env, options.envFiles ?? [], cwd, projectDirectory);
   problems.push(...environment.problems);
+  const lookup = withProjectName(environment.lookup, {
+    projectName: options.projectName,
+    files: discovered.files,
+    projectDirectory,
+  });
 
   const cache = new Map<string, LocatedMap | undefined>();
   const interpolated = new Set<string>();
   const readFile = (file: string, referencedAt?: SourceLocation): LocatedMap | undefined => {
     if (!cache.has(file)) {
-      const read = readComposeFile(file, environment.lookup, referencedAt);
+      const read = readComposeFile(file, lookup, referencedAt);
       problems.push(...read.problems);
       for (const key of read.interpolated ?? []) interpolated.add(key);
       cache.set(file, read.value);

@@ -3,6 +3,7 @@ import type { ServiceSpec } from "./model.js";
 import { resolveHostPath } from "./rebase-paths.js";
 import type { ComposeFile, ServiceFile } from "./schema/compose.js";
 import type { StrategyName } from "./schema/slipway.js";
+import type { ServiceFileValues } from "./service-files.js";
 
 /** What a service's normalization needs from the project. */
 export interface ServiceContext {
@@ -10,6 +11,8 @@ export interface ServiceContext {
   readonly base: string;
   /** Variables a bare `KEY` in `environment` takes its value from. */
   readonly lookup: (name: string) => string | undefined;
+  /** What the service's `env_file` and `label_file` files say. */
+  readonly files: ServiceFileValues;
 }
 
 /** The strategy a service gets when it names none: stateful services are recreated, others rolled start-first. */
@@ -26,14 +29,21 @@ export function normalizeService(
   service: ServiceFile,
   project: ComposeFile,
   networks: Record<string, unknown>,
-  { base, lookup }: ServiceContext,
+  { base, lookup, files }: ServiceContext,
 ): ServiceSpec {
-  const environment: Record<string, string | null> = {};
+  // env_file values first, `environment` on top, as `docker compose config` shows them
+  const environment: Record<string, string | null> = Object.fromEntries(files.environment);
   for (const [key, value] of Object.entries(service.environment)) {
     // A bare `KEY` takes its value from the environment slipway runs in, as Compose does.
     const resolved = value ?? lookup(key);
     if (resolved !== undefined) environment[key] = resolved;
   }
+  // label_file values first, `labels` on top; an empty label is "", not null
+  const labelEntries = [...files.labels, ...Object.entries(service.labels ?? {})];
+  const labels =
+    labelEntries.length === 0 && service.labels === undefined
+      ? undefined
+      : Object.fromEntries(labelEntries.map(([key, value]) => [key, value ?? ""]));
   const healthcheck =
     service.healthcheck?.test?.[0] === "NONE"
       ? { ...service.healthcheck, disable: true }
@@ -43,13 +53,20 @@ export function normalizeService(
     ...service,
     name,
     environment,
+    labels,
     healthcheck,
-    build: service.build && {
-      ...service.build,
-      context: /^(https?:|git@|git:|ssh:)/.test(service.build.context)
-        ? service.build.context
-        : resolveHostPath(service.build.context, base),
+    build: service.build && resolveBuildPaths(service.build, base),
+    develop: service.develop && {
+      ...service.develop,
+      ...(service.develop.watch && {
+        watch: service.develop.watch.map((entry) => ({ ...entry, path: resolveHostPath(entry.path, base) })),
+      }),
     },
+    // a secret is mounted under /run/secrets unless its target is an absolute path
+    secrets: service.secrets.map((grant) => {
+      const target = ("target" in grant ? grant.target : undefined) ?? grant.source;
+      return { ...grant, target: target.startsWith("/") ? target : `/run/secrets/${target}` };
+    }),
     env_file: service.env_file.map((entry) => ({ ...entry, path: resolveHostPath(entry.path, base) })),
     volumes: service.volumes.map((mount) =>
       mount.type === "bind" && mount.source
@@ -72,6 +89,26 @@ export function normalizeService(
         engine: slipway.backups.engine ?? databaseKindOrVolume(service.image),
       },
     },
+  };
+}
+
+const REMOTE_CONTEXT = /^(https?:|git@|git:|ssh:)/;
+/** `additional_contexts` values that name an image, a URL or another service rather than a directory. */
+const NOT_A_DIRECTORY = /^([a-z][a-z0-9+.-]*:\/\/|service:|git@)/;
+
+type Build = NonNullable<ServiceFile["build"]>;
+
+/** Build paths made absolute as the reference does: the context, local additional contexts, ssh keys. */
+function resolveBuildPaths(build: Build, base: string): Build {
+  const local = (value: string | null) =>
+    value === null || NOT_A_DIRECTORY.test(value) ? value : resolveHostPath(value, base);
+  const mapValues = (record: Record<string, string | null> | undefined) =>
+    record && Object.fromEntries(Object.entries(record).map(([key, value]) => [key, local(value)]));
+  return {
+    ...build,
+    context: REMOTE_CONTEXT.test(build.context) ? build.context : resolveHostPath(build.context, base),
+    ...("additional_contexts" in build && { additional_contexts: mapValues(build.additional_contexts) }),
+    ...("ssh" in build && { ssh: mapValues(build.ssh) }),
   };
 }
 

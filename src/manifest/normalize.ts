@@ -7,6 +7,8 @@ import { resolveHostPath } from "./rebase-paths.js";
 import type { ComposeFile, ServiceFile } from "./schema/compose.js";
 import type { ProjectSlipway } from "./schema/slipway.js";
 import { deepFreeze } from "./serialize.js";
+import { checkServiceConsistency } from "./service-consistency.js";
+import { readServiceFiles } from "./service-files.js";
 
 interface NormalizeOptions {
   readonly files: readonly string[];
@@ -112,6 +114,8 @@ export function normalizeApp(
         );
       }
     }
+    for (const finding of checkServiceConsistency(serviceName, service, data))
+      problem(finding.code, at(...finding.path), finding.message, finding.hint);
     const store = service["x-slipway"].backups?.store;
     if (store !== undefined && store !== "local" && !Object.hasOwn(data["x-slipway"].backups.stores, store)) {
       problem(
@@ -121,19 +125,39 @@ export function normalizeApp(
         'declare it under x-slipway.backups.stores, or use the built-in "local" store',
       );
     }
+    const files = readServiceFiles(service, base, options.lookup);
+    for (const { at: path, ...found } of files.problems)
+      problems.push({
+        ...found,
+        path: formatPath(at(...path)),
+        location: found.location ?? locate(raw, at(...path)),
+      });
     services[serviceName] = normalizeService(serviceName, service, data, networks, {
       base,
       lookup: options.lookup,
+      files,
     });
     for (const [key, value] of Object.entries(service.environment)) {
       if (value === null) fromEnvironment.add(formatPath(at("environment", key)));
     }
+    // values read from env_file are not typed into the Compose file
+    for (const key of files.environment.keys())
+      if (!Object.hasOwn(service.environment, key)) fromEnvironment.add(formatPath(at("environment", key)));
   }
 
   const volumes = Object.fromEntries(
     Object.entries(data.volumes).map(([key, volume]) => [
       key,
-      { ...volume, name: volume.name ?? (volume.external ? key : `${name}_${key}`) },
+      {
+        ...volume,
+        name: volume.name ?? (volume.external ? key : `${name}_${key}`),
+        ...(isLocalBind(volume) && {
+          driver_opts: {
+            ...volume.driver_opts,
+            device: resolveHostPath(String(volume.driver_opts?.device), base),
+          },
+        }),
+      },
     ]),
   );
   const networks = Object.fromEntries(
@@ -165,6 +189,18 @@ export function normalizeApp(
     "x-slipway": resolveSlipwayPaths(data["x-slipway"], base),
   };
   return { spec: deepFreeze(spec), problems, fromEnvironment };
+}
+
+/** A `local` volume that binds a host directory (`o: bind`): its `device` is a path, made absolute. */
+function isLocalBind(volume: ComposeFile["volumes"][string]): boolean {
+  const opts = volume.driver_opts;
+  return (
+    (volume.driver ?? "local") === "local" &&
+    typeof opts?.device === "string" &&
+    String(opts.o ?? "")
+      .split(",")
+      .includes("bind")
+  );
 }
 
 /** Project `x-slipway` with its relative paths (TLS files, local backup stores) made absolute. */

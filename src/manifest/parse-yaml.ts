@@ -1,5 +1,6 @@
 import {
   type Alias,
+  type Document,
   isAlias,
   isMap,
   isPair,
@@ -7,7 +8,7 @@ import {
   isSeq,
   LineCounter,
   type Node,
-  parseDocument,
+  parseAllDocuments,
   type Scalar,
 } from "yaml";
 import type { Problem, SourceLocation } from "../errors.js";
@@ -22,7 +23,8 @@ export class MergeTag {
 }
 
 export interface ParsedYaml {
-  readonly value: unknown;
+  /** Each `---`-separated document, in order (Compose merges them like several files). */
+  readonly documents: readonly unknown[];
   readonly problems: readonly Problem[];
 }
 
@@ -41,6 +43,20 @@ const MAX_ALIAS_NODES = 100_000;
 /** A document the loader refuses to expand (too deep, or too many nodes through aliases). */
 class YamlLimitError extends Error {}
 
+/** A mapping key Compose refuses: not a string (`123:`), or `<<:` merging something other than mappings. */
+class YamlKeyError extends Error {
+  constructor(
+    message: string,
+    readonly node: Node | null,
+    readonly hint: string,
+  ) {
+    super(message);
+  }
+}
+
+const isMergeable = (value: unknown): boolean =>
+  isMapping(value) || (Array.isArray(value) && value.every(isMapping));
+
 /**
  * go-yaml v3, which Compose uses, reads every plain integer with a leading zero as octal (Go's
  * `strconv.ParseInt(s, 0, 64)`), so `mode: 0440` is 288 there; YAML 1.2 (the yaml package) reads
@@ -56,22 +72,36 @@ function scalarValue(node: Scalar): unknown {
   return octal ? Number.parseInt(`${octal[1]}${octal[2]}`, 8) : value;
 }
 
-/** Parses one YAML document into plain values that remember where each entry was written. */
+/** Parses YAML text into plain values that remember where each entry was written. */
 export function parseYaml(file: string, text: string): ParsedYaml {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, merge: true, prettyErrors: false, uniqueKeys: true });
+  const docs = parseAllDocuments(text, { lineCounter, merge: true, prettyErrors: false, uniqueKeys: true });
   const at = (offset: number): SourceLocation => {
     const { line, col } = lineCounter.linePos(offset);
     return { file, line, column: col };
   };
-  const problems: Problem[] = doc.errors.map((error) => ({
-    code: "E_MANIFEST_YAML",
-    message: `invalid YAML: ${error.message.split("\n")[0]}`,
-    hint: "check indentation, quoting and that each key appears once in its mapping",
-    location: at(error.pos[0]),
-  }));
-  if (problems.length > 0) return { value: undefined, problems };
+  const problems: Problem[] = (Array.isArray(docs) ? docs : [docs]).flatMap((doc) =>
+    doc.errors.map((error) => ({
+      code: "E_MANIFEST_YAML",
+      message: `invalid YAML: ${error.message.split("\n")[0]}`,
+      hint: "check indentation, quoting and that each key appears once in its mapping",
+      location: at(error.pos[0]),
+    })),
+  );
+  if (problems.length > 0 || !Array.isArray(docs)) return { documents: [], problems };
+  const documents: unknown[] = [];
+  for (const doc of docs) {
+    const converted = convertDocument(doc, at);
+    if (converted.problems.length > 0) return { documents: [], problems: converted.problems };
+    documents.push(converted.value);
+  }
+  return { documents, problems: [] };
+}
 
+function convertDocument(
+  doc: Document.Parsed,
+  at: (offset: number) => SourceLocation,
+): { value: unknown; problems: Problem[] } {
   // `Alias.resolve` searches the whole document each time; each alias is resolved once
   const anchors = new Map<Alias, unknown>();
   let aliasNodes = 0;
@@ -109,9 +139,22 @@ export function parseYaml(file: string, text: string): ParsedYaml {
         const keyNode = pair.key as Node | null;
         const rawKey = isScalar(keyNode) ? keyNode.value : keyNode;
         if (rawKey === "<<" || typeof rawKey === "symbol") {
-          mergeYamlMergeKey(out, locations, convert(pair.value, depth + 1, viaAlias));
+          const merged = convert(pair.value, depth + 1, viaAlias);
+          if (!isMergeable(merged))
+            throw new YamlKeyError(
+              "a `<<:` merge key takes a mapping or a list of mappings",
+              keyNode,
+              "merge an anchored mapping (<<: *defaults), or rename the key",
+            );
+          mergeYamlMergeKey(out, locations, merged);
           continue;
         }
+        if (typeof rawKey !== "string")
+          throw new YamlKeyError(
+            `non-string key ${String(rawKey)}: a Compose mapping key is a string`,
+            keyNode,
+            `quote the key ("${String(rawKey)}":)`,
+          );
         const key = String(rawKey ?? "");
         out[key] = convert(pair.value, depth + 1, viaAlias);
         const keyAt = at(keyNode?.range?.[0] ?? 0);
@@ -126,6 +169,19 @@ export function parseYaml(file: string, text: string): ParsedYaml {
   try {
     return { value: convert(doc.contents, 0, false), problems: [] };
   } catch (error) {
+    if (error instanceof YamlKeyError) {
+      return {
+        value: undefined,
+        problems: [
+          {
+            code: "E_MANIFEST_YAML",
+            message: error.message,
+            hint: error.hint,
+            location: at(error.node?.range?.[0] ?? 0),
+          },
+        ],
+      };
+    }
     // a stack overflow (RangeError) is a document nested too deeply for this machine
     if (!(error instanceof YamlLimitError || error instanceof RangeError)) throw error;
     const message = error instanceof YamlLimitError ? error.message : "YAML nesting is too deep";

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import type { Problem, SourceLocation } from "../errors.js";
 import { interpolateTree } from "./interpolate-tree.js";
 import { isMapping, type LocatedMap } from "./located.js";
+import { mergeMappings } from "./merge.js";
 import { parseYaml } from "./parse-yaml.js";
 
 const READ_ERRORS: Record<string, string> = {
@@ -43,8 +44,23 @@ export function readComposeFile(
   }
   const parsed = parseYaml(file, text);
   if (parsed.problems.length > 0) return { value: undefined, problems: parsed.problems };
-  if (parsed.value === null || parsed.value === undefined) return { value: {}, problems: [] };
-  if (!isMapping(parsed.value)) {
+  const documents = parsed.documents.filter((document) => document !== null && document !== undefined);
+  if (documents.length === 0) {
+    return {
+      value: undefined,
+      problems: [
+        {
+          code: "E_MANIFEST_EMPTY",
+          message: `${file} is empty`,
+          hint: "add `services:`, or leave the file out",
+          location: referencedAt ?? { file, line: 1, column: 1 },
+        },
+      ],
+    };
+  }
+  // several `---` documents are merged in order, as several files would be
+  const value = documents.every(isMapping) ? (documents as LocatedMap[]).reduce(mergeMappings) : documents[0];
+  if (!isMapping(value)) {
     return {
       value: undefined,
       problems: [
@@ -57,7 +73,7 @@ export function readComposeFile(
       ],
     };
   }
-  const interpolated = interpolateTree(parsed.value, lookup);
+  const interpolated = interpolateTree(value, lookup);
   return {
     value: interpolated.value as LocatedMap,
     problems: interpolated.problems,

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { composeObject } from "./object.js";
 import { serviceSchema } from "./service.js";
 import { projectSlipway } from "./slipway.js";
-import { fileObjectSchema, networkSchema, volumeSchema } from "./top-level.js";
+import { configSchema, networkSchema, secretSchema, volumeSchema } from "./top-level.js";
 
 const NAME = /^[a-zA-Z0-9._-]+$/;
 const named = <T extends z.ZodType>(schema: T) =>
@@ -22,8 +22,8 @@ export const composeSchema = composeObject({
   services: named(serviceSchema).default({}),
   networks: named(networkSchema).default({}),
   volumes: named(volumeSchema).default({}),
-  secrets: named(fileObjectSchema).default({}),
-  configs: named(fileObjectSchema).default({}),
+  secrets: named(secretSchema).default({}),
+  configs: named(configSchema).default({}),
   models: z.record(z.string(), z.unknown()).optional(),
   "x-slipway": projectSlipway.prefault({}),
 });

@@ -17,11 +17,44 @@ const updateConfig = composeObject({
   order: z.enum(["stop-first", "start-first"]).optional(),
 });
 
+/** `count`: a number of devices or `all` (kept as -1, as the reference does). */
+const deviceCount = z.union([z.number(), z.string()]).transform((value, ctx) => {
+  if (value === "all") return -1;
+  const count = typeof value === "number" ? value : /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (Number.isInteger(count) && count >= 0) return count;
+  ctx.addIssue({
+    code: "custom",
+    message: `"${value}" is not a device count`,
+    params: { hint: 'write a number of devices, or "all"' },
+  });
+  return z.NEVER;
+});
+
+/** A device reservation; without `count` or `device_ids` it reserves every device (count -1). */
+const deviceRequest = composeObject({
+  capabilities: z.array(text),
+  count: deviceCount.optional(),
+  device_ids: z.array(text).optional(),
+  driver: z.string().optional(),
+  options: listOrDict.optional(),
+}).transform((device, ctx) => {
+  if (device.count !== undefined && device.device_ids !== undefined) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["count"],
+      message: '"count" and "device_ids" are exclusive',
+      params: { code: "E_MANIFEST_CONFLICT", hint: "reserve either a number of devices or specific ones" },
+    });
+    return z.NEVER;
+  }
+  return device.count === undefined && device.device_ids === undefined ? { ...device, count: -1 } : device;
+});
+
 const resourceSpec = composeObject({
   cpus: num.optional(),
   memory: byteSize.optional(),
   pids: int.optional(),
-  devices: z.array(z.record(z.string(), z.unknown())).optional(),
+  devices: z.array(deviceRequest).optional(),
   generic_resources: z.array(z.unknown()).optional(),
 });
 

@@ -40,10 +40,26 @@ export const fileMode = z.union([z.number().int().min(0), z.string()]).transform
   return Number.parseInt(digits, 8);
 });
 
-/** A boolean, also when interpolation made it a string (`"true"`). */
+/** YAML 1.1 spellings go-yaml (and so Compose) still reads as booleans: `init: yes`, `tty: on`. */
+const BOOLEAN_WORDS: Record<string, boolean> = {
+  true: true,
+  false: false,
+  yes: true,
+  no: false,
+  on: true,
+  off: false,
+};
+
+/** A boolean, also when written as a YAML 1.1 word (`yes`, `off`) or made a string by interpolation. */
 export const bool = z.union([
   z.boolean(),
-  z.enum(["true", "false", "True", "False", "TRUE", "FALSE"]).transform((v) => v.toLowerCase() === "true"),
+  z.string().transform((value, ctx) => {
+    const word = value.toLowerCase();
+    const sameCase = /^(?:[a-z]+|[A-Z][a-z]+|[A-Z]+)$/.test(value);
+    if (sameCase && Object.hasOwn(BOOLEAN_WORDS, word)) return BOOLEAN_WORDS[word]!;
+    ctx.addIssue({ code: "invalid_type", expected: "boolean", input: value, message: "expected boolean" });
+    return z.NEVER;
+  }),
 ]);
 
 const BYTE_UNITS: Record<string, number> = {

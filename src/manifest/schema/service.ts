@@ -14,7 +14,8 @@ const build = z.union([
   z.string().transform((context) => ({ context, dockerfile: "Dockerfile", args: {} })),
   composeObject({
     context: z.string().default("."),
-    dockerfile: z.string().default("Dockerfile"),
+    /** Default `Dockerfile`, unless `dockerfile_inline` is given. */
+    dockerfile: z.string().optional(),
     dockerfile_inline: z.string().optional(),
     args: listOrDict.default({}),
     target: z.string().optional(),
@@ -37,8 +38,34 @@ const build = z.union([
     entitlements: strings.optional(),
     provenance: z.union([z.string(), z.boolean()]).optional(),
     sbom: z.union([z.string(), z.boolean()]).optional(),
+  }).transform((value, ctx) => {
+    if (value.dockerfile !== undefined && value.dockerfile_inline !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["dockerfile_inline"],
+        message: '"dockerfile" and "dockerfile_inline" are exclusive',
+        params: { code: "E_MANIFEST_CONFLICT", hint: "keep one of them" },
+      });
+      return z.NEVER;
+    }
+    return value.dockerfile_inline === undefined
+      ? { ...value, dockerfile: value.dockerfile ?? "Dockerfile" }
+      : value;
   }),
 ]);
+
+/** `develop.watch`: each entry names a `path` and the `action` a change there triggers. */
+const develop = z.looseObject({
+  watch: z
+    .array(
+      z.looseObject({
+        path: z.string(),
+        action: z.enum(["rebuild", "sync", "restart", "sync+restart", "sync+exec"]),
+        target: z.string().optional(),
+      }),
+    )
+    .optional(),
+});
 
 const envFile = z
   .union([
@@ -117,7 +144,7 @@ const passthrough = {
   cpus: num.optional(),
   cpuset: z.string().optional(),
   credential_spec: z.record(z.string(), z.unknown()).optional(),
-  develop: z.record(z.string(), z.unknown()).optional(),
+  develop: develop.nullable().optional(),
   device_cgroup_rules: strings.optional(),
   devices: z.array(z.union([z.string(), z.record(z.string(), z.unknown())])).optional(),
   dns: stringList.optional(),
@@ -161,7 +188,7 @@ const passthrough = {
   pull_refresh_after: z.string().optional(),
   read_only: bool.optional(),
   runtime: z.string().optional(),
-  scale: int.optional(),
+  scale: int.pipe(z.number().int().min(0)).optional(),
   security_opt: strings.optional(),
   shm_size: byteSize.optional(),
   stdin_open: bool.optional(),

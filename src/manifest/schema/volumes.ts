@@ -59,7 +59,15 @@ const longMount = composeObject({
     subpath: z.string().optional(),
     labels: z.record(z.string(), z.string()).optional(),
   }).optional(),
-  tmpfs: composeObject({ size: byteSize.optional(), mode: fileMode.optional() }).optional(),
+  tmpfs: composeObject({
+    size: byteSize
+      .refine((size) => Number.isInteger(size) && size >= 0, {
+        message: "a tmpfs size is a whole number of bytes, 0 or more",
+        params: { hint: "write it like 64m or 1048576" },
+      })
+      .optional(),
+    mode: fileMode.optional(),
+  }).optional(),
   image: composeObject({ subpath: z.string().optional() }).optional(),
 });
 
@@ -67,6 +75,15 @@ const longMount = composeObject({
 export const serviceVolumes = z.array(
   z.union([z.string(), longMount]).transform((value, ctx): Mount => {
     if (typeof value === "object") {
+      if (value.type === "bind" && !value.source) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["source"],
+          message: "a bind mount needs a `source`",
+          params: { hint: "set `source:` to the host path to mount, or use `type: volume`" },
+        });
+        return z.NEVER;
+      }
       if (value.type === "bind" && value.bind === undefined)
         return { ...value, bind: { create_host_path: true } };
       return value;
