@@ -1,14 +1,15 @@
 import { chmodSync, existsSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { type DeployOutcome, deployApp, planFor } from "../deploy/deploy.js";
 import type { DeployEvent } from "../deploy/events.js";
-import { handleOf, retireInstance } from "../deploy/instances.js";
-import { closeInterruptedJobRuns, runServiceJob } from "../deploy/jobs.js";
-import { reconcileService } from "../deploy/reconcile.js";
+import { retireInstance } from "../deploy/instances.js";
+import { runServiceJob } from "../deploy/jobs.js";
+import { resumeProject } from "../deploy/recover.js";
+import { restartServices } from "../deploy/restart.js";
 import type { DeployRuntime } from "../deploy/runtime.js";
 import { SlipwayError } from "../errors.js";
 import type { AppSpec } from "../manifest/model.js";
-import { primaryPort } from "../network/ports.js";
 import type { Plan } from "../plan/model.js";
+import { chooseRollbackTarget } from "../release/rollback-target.js";
 import { RouterControl } from "../router/control/router-control.js";
 import { openState, type Release, type StateStore } from "../state/index.js";
 import type { SlipwayPaths } from "../state/paths.js";
@@ -25,6 +26,7 @@ import { serviceControl } from "./backups/service-control.js";
 import { livingAgentPid, SLIPWAY_BIN } from "./client.js";
 import { ProjectSpecs } from "./project-specs.js";
 import { Scheduler } from "./scheduler.js";
+import { projectStatus } from "./status.js";
 import { Supervisor } from "./supervisor.js";
 
 /**
@@ -125,26 +127,14 @@ export class Agent {
     chmodSync(this.paths.home, (statSync(this.paths.home).mode & 0o777) | 0o111);
     await this.traffic.proxy.ensureRunning();
     for (const project of this.specs.projects()) {
-      // Deploys run inside the agent, so one still marked running now was cut short, whatever its owner
-      // PID says: a killed agent lingers as a zombie until it is reaped (and PIDs are reused).
-      const running = this.store.runningDeploy(project);
-      const interrupted =
-        running && running.ownerPid !== process.pid
-          ? [this.store.finishDeploy(running.id, "interrupted")]
-          : [];
-      const instances = this.store.listInstances(project);
-      const alive = new Set((await this.runtime.target.adopt(instances.map(handleOf))).map((h) => h.id));
-      for (const instance of instances) {
-        if (!alive.has(instance.id) && instance.state !== "exited" && instance.state !== "crashloop") {
-          this.store.setInstanceState(instance.id, "exited", { lastExitCode: null });
-        }
-      }
-      if (interrupted.length > 0)
-        await this.recover(
-          project,
-          interrupted.map((d) => d.releaseId),
-        );
-      closeInterruptedJobRuns(this.runtime, project, Object.keys(this.specs.spec(project)?.services ?? {}));
+      const active = this.store.activeRelease(project);
+      const content = active && this.specs.release(project, active.id);
+      await resumeProject(
+        this.runtime,
+        project,
+        active && content ? { id: active.id, content } : undefined,
+        Object.keys(this.specs.spec(project)?.services ?? {}),
+      );
       await this.publish(project);
       this.syncSchedules(project);
     }
@@ -158,46 +148,6 @@ export class Agent {
   private reportTrafficError(error: Error): void {
     for (const project of this.specs.projects())
       this.store.addEvent({ project, kind: "traffic.error", level: "error", message: error.message });
-  }
-
-  /** After a deploy was cut short (the agent died): every service goes back to the active release. */
-  private async recover(project: string, releases: readonly string[]): Promise<void> {
-    const active = this.store.activeRelease(project);
-    this.store.addEvent({
-      project,
-      kind: "deploy.recovering",
-      level: "warning",
-      message: `deploy of ${releases.join(", ")} was interrupted; returning to ${active?.id ?? "nothing"}`,
-    });
-    for (const instance of this.store.listInstances(project)) {
-      if (instance.state === "starting") this.store.setInstanceState(instance.id, "running");
-      if (instance.state === "draining") this.store.setInstanceState(instance.id, "healthy");
-    }
-    const content = active && this.specs.release(project, active.id);
-    if (!active || !content) return;
-    for (const service of Object.keys(content.spec.services)) {
-      await reconcileService(
-        this.runtime,
-        content.spec,
-        service,
-        active.id,
-        content.artifacts[service]!,
-      ).catch((error: Error) =>
-        this.store.addEvent({
-          project,
-          service,
-          kind: "deploy.recover-failed",
-          level: "error",
-          message: error.message,
-        }),
-      );
-    }
-    for (const instance of this.store.listInstances(project)) {
-      if (!content.spec.services[instance.service]) {
-        await this.runtime.target.stop(handleOf(instance), "SIGTERM", 10_000);
-        this.store.removeInstance(instance.id);
-      }
-    }
   }
 
   async stop(): Promise<void> {
@@ -244,7 +194,12 @@ export class Agent {
       try {
         let target: Release | undefined;
         if (rollback) {
-          target = this.rollbackTarget(project, rollback.releaseId);
+          target = chooseRollbackTarget(
+            project,
+            this.store.listReleases(project),
+            this.store.listDeploys(project, 100),
+            rollback.releaseId,
+          );
           spec = this.specs.release(project, target.id)!.spec;
           if (rollback.restoreData)
             await restorePreMigrationBackups(
@@ -275,71 +230,28 @@ export class Agent {
     return (await planFor(this.runtime, spec)).plan;
   }
 
-  private rollbackTarget(project: string, releaseId: string | undefined) {
-    const releases = this.store.listReleases(project);
-    const active = this.store.activeRelease(project);
-    // The previous release is the one the active release's deploy replaced (never a newer release
-    // that was rolled back from); without that record, the newest earlier release that served.
-    const before = this.store
-      .listDeploys(project, 100)
-      .find((d) => d.kind === "deploy" && d.status === "succeeded" && d.releaseId === active?.id);
-    const target = releaseId
-      ? releases.find((r) => r.id === releaseId)
-      : (releases.find((r) => r.id === before?.fromReleaseId && r.status === "superseded") ??
-        releases.find(
-          (r) => r.number < (active?.number ?? Number.POSITIVE_INFINITY) && r.status === "superseded",
-        ));
-    if (!target) {
-      throw new SlipwayError({
-        code: "E_ROLLBACK_NO_RELEASE",
-        message: releaseId
-          ? `release ${releaseId} of ${project} does not exist`
-          : `${project} has no earlier release to roll back to`,
-        hint: "see `slipway releases`",
-      });
-    }
-    if (target.status === "failed" || target.status === "building") {
-      throw new SlipwayError({
-        code: "E_ROLLBACK_BAD_RELEASE",
-        message: `release ${target.id} ${target.status === "failed" ? "failed" : "was never built"}; it cannot be rolled back to`,
-        hint: "pick another release from `slipway releases`",
-      });
-    }
-    return target;
+  ps(project: string): PsResult {
+    return projectStatus(this.store, this.specs, project);
   }
 
-  ps(project: string): PsResult {
-    const spec = this.specs.spec(project);
-    const addresses = this.specs.addresses(project);
-    return {
-      project,
-      release: this.store.activeRelease(project)?.id ?? null,
-      services: Object.values(spec?.services ?? {}).map((service) => {
-        const port = primaryPort(service);
-        return {
-          name: service.name,
-          addresses:
-            port && addresses[service.name]
-              ? [`${service.name}:${port} (${addresses[service.name]}:${port})`]
-              : [],
-          published: service.ports
-            .filter((p) => p.published)
-            .map((p) => `${p.host_ip ?? "0.0.0.0"}:${p.published}`),
-          schedule: service["x-slipway"].schedule?.cron,
-        };
-      }),
-      instances: this.store.listInstances(project).map((i) => ({
-        id: i.id,
-        service: i.service,
-        release: i.releaseId,
-        state: i.state,
-        pid: i.pid,
-        port: i.port,
-        restarts: i.restarts,
-        startedAt: i.startedAt,
-        lastExitCode: i.lastExitCode,
-      })),
-    };
+  /** The active release of a project with its frozen content, or E_PROJECT_NOT_DEPLOYED. */
+  private activeContent(project: string) {
+    const active = this.store.activeRelease(project);
+    const content = active && this.specs.release(project, active.id);
+    if (!active || !content)
+      throw new SlipwayError({
+        code: "E_PROJECT_NOT_DEPLOYED",
+        message: `${project} has no active release`,
+        hint: "run `slipway deploy` first",
+      });
+    return { id: active.id, content };
+  }
+
+  /** Restarts a service's instances (or all) one by one: each is replaced by a fresh process of the same release. */
+  async restart(project: string, service?: string): Promise<void> {
+    await this.exclusive(project, () =>
+      restartServices(this.runtime, project, this.activeContent(project), service),
+    );
   }
 
   /** Stops every instance of a project (gracefully) and its schedules; data and releases stay. */
@@ -366,62 +278,16 @@ export class Agent {
     });
   }
 
-  /** Restarts a service's instances (or all) one by one: each is replaced by a fresh process of the same release. */
-  async restart(project: string, service?: string): Promise<void> {
-    await this.exclusive(project, async () => {
-      const active = this.store.activeRelease(project);
-      const content = active && this.specs.release(project, active.id);
-      if (!active || !content)
-        throw new SlipwayError({
-          code: "E_PROJECT_NOT_DEPLOYED",
-          message: `${project} has no active release`,
-          hint: "run `slipway deploy` first",
-        });
-      const names = service ? [service] : Object.keys(content.spec.services);
-      for (const name of names) {
-        if (!content.spec.services[name])
-          throw new SlipwayError({
-            code: "E_SERVICE_NOT_FOUND",
-            message: `${project} has no service ${name}`,
-          });
-        const spec = content.spec.services[name]!;
-        const replaceMissing = async () => {
-          if (!spec["x-slipway"].schedule)
-            await reconcileService(this.runtime, content.spec, name, active.id, content.artifacts[name]!);
-        };
-        const instances = this.store
-          .listInstances(project, { service: name })
-          .filter((i) => i.state !== "standby");
-        // One at a time: each replacement is ready before the next instance stops, so the others keep serving.
-        for (const instance of instances) {
-          // Skipped when already replaced (a replacement keeps the id of the instance it replaces).
-          const current = this.store.getInstance(instance.id);
-          if (current?.pid !== instance.pid) continue;
-          await retireInstance(this.runtime, current, spec);
-          await replaceMissing();
-        }
-        if (instances.length === 0) await replaceMissing();
-      }
-    });
-  }
-
   /** `slipway run SERVICE -- CMD`: a one-off command with the service's environment, from the active release. */
   async run(project: string, service: string, command: readonly string[]): Promise<ExecResult> {
-    const active = this.store.activeRelease(project);
-    const content = active && this.specs.release(project, active.id);
-    if (!active || !content)
-      throw new SlipwayError({
-        code: "E_PROJECT_NOT_DEPLOYED",
-        message: `${project} has no active release`,
-        hint: "run `slipway deploy` first",
-      });
+    const { id, content } = this.activeContent(project);
     if (!content.spec.services[service])
       throw new SlipwayError({
         code: "E_SERVICE_NOT_FOUND",
         message: `${project} has no service ${service}`,
         hint: `services: ${Object.keys(content.spec.services).join(", ")}`,
       });
-    return runServiceJob(this.runtime, content.spec, service, content.artifacts[service]!, active.id, "run", {
+    return runServiceJob(this.runtime, content.spec, service, content.artifacts[service]!, id, "run", {
       command: command.length > 0 ? command : undefined,
     });
   }
