@@ -31,10 +31,8 @@ describe("readProcStat", () => {
   it("reads this process and nothing for a PID that does not exist", () => {
     const own = readProcStat(process.pid);
     expect(own?.state).toMatch(/^[RS]$/);
-    expect(
-      isSameLiveProcess({ id: "self", pid: process.pid, startTime: own?.startTime ?? "", startedAt: 0 }),
-    ).toBe(true);
-    expect(isSameLiveProcess({ id: "self", pid: process.pid, startTime: "1", startedAt: 0 })).toBe(false);
+    expect(isSameLiveProcess({ pid: process.pid, startTime: own?.startTime ?? "" })).toBe(true);
+    expect(isSameLiveProcess({ pid: process.pid, startTime: "1" })).toBe(false);
     expect(readProcStat(2 ** 22 + 1)).toBeUndefined();
   });
 });

@@ -1,5 +1,4 @@
 import { readFileSync } from "node:fs";
-import type { InstanceHandle } from "../targets/target.js";
 
 /** The fields of `/proc/PID/stat` the driver needs. */
 export interface ProcStat {
@@ -39,7 +38,13 @@ export function readProcStat(pid: number): ProcStat | undefined {
 }
 
 /** The handle's process still exists, is the same one (start time matches) and is not a zombie. */
-export function isSameLiveProcess(handle: InstanceHandle): boolean {
+/** A process as slipway remembers it: its PID and kernel start time (a reused PID has another). */
+interface ProcessIdentity {
+  readonly pid: number;
+  readonly startTime: string;
+}
+
+export function isSameLiveProcess(handle: ProcessIdentity): boolean {
   const stat = readProcStat(handle.pid);
   return stat !== undefined && stat.startTime === handle.startTime && stat.state !== "Z";
 }
