@@ -1,10 +1,8 @@
 import type { ComposeFile, ServiceFile } from "./schema/compose.js";
 import type { ProjectSlipway, ServiceSlipway, StrategyName } from "./schema/slipway.js";
 
-export type { Duration } from "./schema/duration.js";
 export type { Port } from "./schema/ports.js";
-export type { RouteSpec, StrategyName } from "./schema/slipway.js";
-export type { Mount } from "./schema/volumes.js";
+export type { StrategyName } from "./schema/slipway.js";
 
 type DeepReadonly<T> = T extends (infer U)[]
   ? readonly DeepReadonly<U>[]

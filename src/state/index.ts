@@ -1,17 +1,5 @@
-export type { Deploy, DeployKind, DeployStatus, DeployStore, NewDeploy, StartedDeploy } from "./deploys.js";
-export type { EventLevel, EventQuery, EventStore, NewEvent, StateEvent } from "./events.js";
-export type {
-  Instance,
-  InstanceChanges,
-  InstanceFilter,
-  InstanceRecord,
-  InstanceRunState,
-  InstanceStore,
-} from "./instances.js";
-export type { JobKind, JobRun, JobRunQuery, JobRunResult, JobRunStore, NewJobRun } from "./job-runs.js";
-export type { MetaStore } from "./meta.js";
-export { MIGRATIONS } from "./migrations.js";
-export type { Activation, NewRelease, Release, ReleaseStatus, ReleaseStore } from "./releases.js";
-export { releaseIdFor } from "./releases.js";
-export { StateError } from "./state-error.js";
-export { openState, type StateOptions, type StateStore } from "./store.js";
+export type { Deploy } from "./deploys.js";
+export type { Instance } from "./instances.js";
+export type { JobKind } from "./job-runs.js";
+export type { Release, ReleaseStatus } from "./releases.js";
+export { openState, type StateStore } from "./store.js";

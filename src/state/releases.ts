@@ -77,7 +77,7 @@ function toRelease(row: ReleaseRow): Release {
 }
 
 /** The id of a project's release with this number: `r7`. */
-export const releaseIdFor = (number: number): string => `r${number}`;
+const releaseIdFor = (number: number): string => `r${number}`;
 
 /** Shared with the stores whose records point at a release. */
 export function releaseNotFound(project: string, id: string): StateError {

@@ -64,7 +64,6 @@ const route = composeObject({
   /** Layer 4: forward raw TCP instead of HTTP. Default `http`. */
   protocol: z.enum(["http", "tcp"]).default("http"),
 });
-export type RouteSpec = z.infer<typeof route>;
 
 const retention = composeObject({
   /** Keep the newest N backups. Default 7. */
