@@ -76,9 +76,6 @@ function toRelease(row: ReleaseRow): Release {
   };
 }
 
-/** The id of a project's release with this number: `r7`. */
-const releaseIdFor = (number: number): string => `r${number}`;
-
 /** Shared with the stores whose records point at a release. */
 export function releaseNotFound(project: string, id: string): StateError {
   return new StateError({

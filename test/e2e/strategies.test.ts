@@ -52,6 +52,7 @@ describe.concurrent("every rollout strategy", PATIENT, () => {
         "compose.yaml": liveApp({
           http,
           https: await freePort(),
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: Compose interpolation, read by slipway
           environment: "      EXIT_AT_START: ${EXIT_AT_START:-}\n",
           service: `      strategy: ${name}\n${SETTINGS[name] ?? ""}      drain_timeout: 2s\n      routes: [{ path: / }]\n`,
         }),
