@@ -51,3 +51,11 @@ export function formatPath(path: readonly PropertyKey[]): string {
   }
   return out;
 }
+
+/** Stable error codes and what each means: every stage declares its own (`<stage>/errors.ts`). */
+export type ErrorCatalogue = Readonly<Record<`E_${string}`, string>>;
+
+/** Codes of the base error type itself. */
+export const BASE_ERRORS = {
+  E_INTERNAL: "an error slipway did not expect; the message says where (please report it)",
+} as const satisfies ErrorCatalogue;

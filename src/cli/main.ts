@@ -7,6 +7,7 @@ import { registerCheck } from "./commands/check.js";
 import { registerConfig } from "./commands/config.js";
 import { registerDeploy } from "./commands/deploy.js";
 import { registerDown } from "./commands/down.js";
+import { registerErrors } from "./commands/errors.js";
 import { registerLogs } from "./commands/logs.js";
 import { registerMaintenance } from "./commands/maintenance.js";
 import { registerPlan } from "./commands/plan.js";
@@ -38,6 +39,7 @@ function buildProgram(output: Output, setExitCode: (code: number) => void): Comm
   registerDown(program, output);
   registerBackup(program, output, setExitCode);
   registerCanaryDecisions(program, output);
+  registerErrors(program, output);
   registerMaintenance(program, output);
   registerAgent(program, output);
   const configure = (command: Command): void => {

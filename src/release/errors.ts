@@ -1,13 +1,15 @@
-import { SlipwayError } from "../errors.js";
+import { type ErrorCatalogue, SlipwayError } from "../errors.js";
 
-/** Stable codes of failures while making a release (freezing its inputs, building its artifacts). */
-export type ReleaseErrorCode =
-  /** A required `env_file` does not exist. */
-  | "E_ENV_FILE_MISSING"
-  /** An `env_file` is a FIFO, a device or a directory: reading it could block. */
-  | "E_ENV_FILE_NOT_REGULAR"
-  /** A service's build command exited non-zero; nothing of the release was started. */
-  | "E_BUILD_FAILED";
+/** Codes of the release stage: freezing a release's inputs, building its artifacts, choosing one to return to. */
+export const RELEASE_ERRORS = {
+  E_ENV_FILE_MISSING: "a required `env_file` does not exist",
+  E_ENV_FILE_NOT_REGULAR: "an `env_file` is a FIFO, a device or a directory (reading it could block)",
+  E_BUILD_FAILED: "a service's build command failed; nothing of the release was started",
+  E_ROLLBACK_NO_RELEASE: "there is no earlier release (or none with that id) to roll back to",
+  E_ROLLBACK_BAD_RELEASE: "the release named failed or was never built",
+} as const satisfies ErrorCatalogue;
+
+export type ReleaseErrorCode = keyof typeof RELEASE_ERRORS;
 
 /** A release that could not be made; `code` says which input. */
 export class ReleaseError extends SlipwayError {

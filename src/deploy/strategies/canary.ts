@@ -1,5 +1,6 @@
 import type { ServiceSpec } from "../../manifest/model.js";
 import type { TrafficControl } from "../../router/traffic-control.js";
+import type { DeployErrorCode } from "../errors.js";
 import { DeployFailure } from "../failure.js";
 import { type LiveInstance, retireInstance } from "../instances.js";
 import { launchReady, type ServiceChange } from "../rollout.js";
@@ -41,7 +42,7 @@ async function shiftByWeight(
   }
   await traffic.setWeights(app.name, name, { [stable]: 100, [release]: 0 });
   const started: LiveInstance[] = [];
-  const abort = async (reason: string, code: string) => {
+  const abort = async (reason: string, code: DeployErrorCode) => {
     await traffic.setWeights(app.name, name, { [stable]: 100, [release]: 0 });
     emitSplit(0);
     await retireAll(

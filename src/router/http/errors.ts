@@ -1,12 +1,8 @@
 import { type Problem, SlipwayError } from "../../errors.js";
+import type { RouterStageErrorCode } from "../errors.js";
 
-/** Stable codes of the builtin router's errors. */
-export type RouterErrorCode =
-  | "E_ROUTER_CONFIG"
-  | "E_ROUTER_LISTEN"
-  | "E_ROUTER_TLS"
-  | "E_ROUTER_ADMIN"
-  | "E_ROUTER_ADMIN_UNREACHABLE";
+/** Codes of the builtin router's errors. */
+export type RouterErrorCode = Extract<RouterStageErrorCode, `E_ROUTER_${string}`>;
 
 /** A router configuration that cannot be served, or an admin call that failed; `code` says which. */
 export class RouterError extends SlipwayError {

@@ -1,17 +1,8 @@
 import { SlipwayError } from "../../errors.js";
+import type { RouterStageErrorCode } from "../errors.js";
 
-/** Stable codes of the nginx driver's errors. */
-export type NginxErrorCode =
-  /** A route value nginx cannot take (a domain, path, token…); nothing was written. */
-  | "E_NGINX_CONFIG"
-  /** `nginx -t` or the reload refused the generated config; the previous one keeps serving. */
-  | "E_NGINX_CONFIG_INVALID"
-  | "E_NGINX_MISSING"
-  /** A TCP route needs nginx's stream module, which this nginx lacks. */
-  | "E_NGINX_STREAM_MISSING"
-  | "E_NGINX_START"
-  | "E_NGINX_RELOAD"
-  | "E_NGINX_STOP";
+/** Codes of the nginx driver's errors. */
+export type NginxErrorCode = Extract<RouterStageErrorCode, `E_NGINX_${string}`>;
 
 export interface NginxErrorDetails {
   readonly code: NginxErrorCode;

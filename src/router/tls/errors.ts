@@ -1,15 +1,8 @@
 import { SlipwayError } from "../../errors.js";
+import type { RouterStageErrorCode } from "../errors.js";
 
-/** Stable codes of certificate failures; the agent turns them into events. */
-export type TlsErrorCode =
-  | "E_TLS_DOMAINS"
-  | "E_TLS_FILES"
-  | "E_TLS_STATE"
-  | "E_ACME_ACCOUNT"
-  | "E_ACME_ORDER"
-  | "E_ACME_CHALLENGE"
-  | "E_ACME_FINALIZE"
-  | "E_ACME_CERTIFICATE";
+/** Codes of certificate failures; the agent turns them into events. */
+export type TlsErrorCode = Extract<RouterStageErrorCode, `E_TLS_${string}` | `E_ACME_${string}`>;
 
 /** A certificate that could not be made, read or obtained; `code` says which step failed. */
 export class TlsError extends SlipwayError {

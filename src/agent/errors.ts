@@ -1,0 +1,18 @@
+import type { ErrorCatalogue } from "../errors.js";
+
+/** Codes of the agent daemon and its API. */
+export const AGENT_ERRORS = {
+  E_AGENT_RUNNING: "another agent already runs for this SLIPWAY_HOME",
+  E_AGENT_START: "the agent did not start (its log says why)",
+  E_AGENT_UNREACHABLE: "the agent's socket does not answer",
+  E_AGENT_DISCONNECTED: "the agent stopped answering in the middle of a command",
+  E_AGENT_INTERNAL: "the agent met an error it did not expect",
+  E_API_NOT_FOUND: "the API has no such route (a CLI and an agent of different builds)",
+  E_API_BAD_REQUEST: "an API call without what it needs",
+  E_API_TOO_LARGE: "an API request body over the size limit",
+  E_PROJECT_NOT_DEPLOYED: "the project has no active release",
+  E_BACKUP_IDENTITY: "the age identity file for encrypted backups cannot be read",
+  E_BACKUP_INTERNAL: "a backup failed with an error that had no code of its own",
+  E_BACKUP_TARGET: "a restore destination (`--to`) that cannot be used",
+  E_ROLLBACK_NO_BACKUP: "`rollback --restore-data` found no backup taken before the migrations",
+} as const satisfies ErrorCatalogue;

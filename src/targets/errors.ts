@@ -1,0 +1,14 @@
+import type { ErrorCatalogue } from "../errors.js";
+
+/** Codes of the targets: starting, running and stopping instances where services run. */
+export const TARGET_ERRORS = {
+  E_TARGET_START:
+    "an instance could not be started (its command is missing, not executable, or its logs cannot be opened)",
+  E_TARGET_UNAVAILABLE: "`x-slipway.target` names a target this build has no driver for",
+  E_TARGET_UNSUPPORTED_IMAGE:
+    "the process target cannot run this image natively (only `build:`, postgres and redis)",
+  E_NATIVE_NO_COMMAND:
+    "a built service has no command to run (no `command`, `start` script or `x-slipway.process.run`)",
+  E_NATIVE_CONFIG: "a setting of a natively run database the process target cannot honour",
+  E_NATIVE_PREPARE: "preparing a native database (initdb) failed",
+} as const satisfies ErrorCatalogue;
