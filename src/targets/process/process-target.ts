@@ -11,6 +11,8 @@ import { detectCgroupLayout, instanceCgroupDirs } from "./cgroup-layout.js";
 import { removeCgroupDirs } from "./cgroup-setup.js";
 import { agentIsRoot, findHostTools } from "./host-tools.js";
 import { closeLogFiles, type LogFiles, openLogFiles } from "./log-files.js";
+import { DEFAULT_LOG_LIMITS } from "./log-rotation.js";
+import { LogRotator } from "./log-rotator.js";
 import { type LaunchContext, type PreparedLaunch, prepareLaunch } from "./prepare-launch.js";
 import { isSameLiveProcess } from "./proc-stat.js";
 import { groupGoneWithin, killInstanceGroup, signalInstance } from "./process-group.js";
@@ -24,6 +26,8 @@ export interface ProcessTargetOptions {
   readonly onWarning?: WarningListener;
   /** Where the cgroup hierarchies are mounted. Default `/sys/fs/cgroup`. */
   readonly cgroupRoot?: string;
+  /** How often instance log sizes are checked for rotation. Default 1 s. */
+  readonly logCheckIntervalMs?: number;
 }
 
 /** Poll interval of `waitForExit` for processes another agent started. */
@@ -41,12 +45,16 @@ export class ProcessTarget implements Target {
   private readonly report: (instanceId: string, warnings: readonly string[]) => void;
   /** Exit states of the children this object spawned (known only to it). */
   private readonly exits = new Map<string, Promise<InstanceState>>();
+  private readonly rotator: LogRotator;
 
   constructor(options: ProcessTargetOptions = {}) {
     const layout = detectCgroupLayout(options.cgroupRoot);
     this.context = { layout, tools: findHostTools(), isRoot: agentIsRoot() };
     this.capabilities = { nativeRollout: false, enforcesLimits: layout.writable.size === 3 };
     this.report = reportEachWarningOnce(options.onWarning);
+    this.rotator = new LogRotator(options.logCheckIntervalMs ?? 1000, (id, message) =>
+      this.report(id, [message]),
+    );
   }
 
   async start(spec: InstanceSpec): Promise<InstanceHandle> {
@@ -65,6 +73,9 @@ export class ProcessTarget implements Target {
         ({ exitCode, signal }): InstanceState => ({ state: "exited", exitCode, signal }),
       );
       this.exits.set(handleKey(handle), exited);
+      this.rotator.watch(spec.id, spec.logDir, spec.logs ?? DEFAULT_LOG_LIMITS, () =>
+        isSameLiveProcess(handle),
+      );
       void exited.then(() => removeCgroupDirs(launch.createdCgroupDirs, 1));
       return handle;
     } catch (error) {
@@ -112,16 +123,22 @@ export class ProcessTarget implements Target {
     const launch = this.prepareToRun(spec, spec.command, "create");
     if ("result" in launch) return launch.result;
     const logs = await this.openLogs(spec, spec.command, launch);
+    let running = true;
+    this.rotator.watch(spec.id, spec.logDir, spec.logs ?? DEFAULT_LOG_LIMITS, () => running);
     try {
       return await runToCompletion(launch.command, spec, timeoutMs, logs);
     } finally {
+      running = false;
       closeLogFiles(logs);
       await removeCgroupDirs(launch.createdCgroupDirs);
     }
   }
 
+  /** Also resumes rotating the adopted instances' logs, by the limits recorded when they started. */
   async adopt(handles: readonly InstanceHandle[]): Promise<readonly InstanceHandle[]> {
-    return handles.filter(isSameLiveProcess);
+    const alive = handles.filter(isSameLiveProcess);
+    for (const handle of alive) this.rotator.adopt(handle);
+    return alive;
   }
 
   /** Resolves the launch or throws E_TARGET_START; reports warnings. */
