@@ -125,6 +125,7 @@ export function prepareInstance(
       stopSignal: stopSignal(service),
       stopGracePeriodMs: service.stop_grace_period?.ms ?? 10_000,
       logDir: rt.paths.logs(app.name, id),
+      logs: { maxBytes: service["x-slipway"].logs?.max_size, maxFiles: service["x-slipway"].logs?.max_files },
       limits:
         memory !== undefined || cpus !== undefined || limits?.pids !== undefined
           ? { memoryBytes: memory, cpus, pids: limits?.pids }

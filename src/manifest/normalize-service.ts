@@ -2,7 +2,9 @@ import { databaseKind } from "./images.js";
 import type { ServiceSpec } from "./model.js";
 import { resolveHostPath } from "./rebase-paths.js";
 import type { ComposeFile, ServiceFile } from "./schema/compose.js";
-import type { StrategyName } from "./schema/slipway.js";
+import type { ServiceSlipway, StrategyName } from "./schema/slipway.js";
+
+type ServiceLogs = ServiceSlipway["logs"];
 
 /** What a service's normalization needs from the project. */
 export interface ServiceContext {
@@ -67,11 +69,21 @@ export function normalizeService(
       routes: slipway.routes.map((route) =>
         route.static ? { ...route, static: resolveHostPath(route.static, base) } : route,
       ),
+      logs: logsOf(slipway.logs, project["x-slipway"].logs),
       backups: slipway.backups && {
         ...slipway.backups,
         engine: slipway.backups.engine ?? databaseKindOrVolume(service.image),
       },
     },
+  };
+}
+
+/** A service's log bounds, each key it does not set taken from the project's; absent when neither sets any. */
+function logsOf(service: ServiceLogs, project: ServiceLogs): ServiceLogs {
+  if (!service && !project) return undefined;
+  return {
+    max_size: service?.max_size ?? project?.max_size,
+    max_files: service?.max_files ?? project?.max_files,
   };
 }
 

@@ -27,22 +27,16 @@ export interface InstanceSpec {
   readonly stopGracePeriodMs: number;
   /** Directory for the instance's captured stdout/stderr (`stdout.log`, `stderr.log`, rotated by size). */
   readonly logDir: string;
-  /** Size bounds of the captured output (`x-slipway.logs`). Default 10 MiB × 3 files per stream. */
-  readonly logs?: LogLimits | undefined;
+  /** Size bounds of the captured output, per stream (`x-slipway.logs`). Default 10 MiB × 3 files. */
+  readonly logs?:
+    | { readonly maxBytes?: number | undefined; readonly maxFiles?: number | undefined }
+    | undefined;
   /** Resource limits, enforced where the machine allows (cgroups); otherwise the driver warns. */
   readonly limits?:
     | { readonly memoryBytes?: number; readonly cpus?: number; readonly pids?: number }
     | undefined;
   /** A hosts file the instance sees as /etc/hosts, so service names resolve as in Compose. */
   readonly hostsFile?: string | undefined;
-}
-
-/** How big an instance's captured output may grow, per stream (`stdout`, `stderr`). */
-export interface LogLimits {
-  /** The current file is rotated once it reaches this size. Default 10 MiB. */
-  readonly maxBytes: number;
-  /** Files kept per stream, the current one included (`stdout.log`, `.1` … `.maxFiles-1`). Default 3. */
-  readonly maxFiles: number;
 }
 
 /** How to find a started instance again, also after the agent restarted (PID + start time, never PID alone). */

@@ -1,8 +1,24 @@
 import { open, rename, stat } from "node:fs/promises";
 import { join } from "node:path";
-import type { LogLimits } from "../target.js";
+import type { InstanceSpec } from "../target.js";
+
+/** How big an instance's captured output may grow, per stream (`stdout`, `stderr`). */
+export interface LogLimits {
+  /** The current file is rotated once it reaches this size. Default 10 MiB. */
+  readonly maxBytes: number;
+  /** Files kept per stream, the current one included (`stdout.log`, `.1` … `.maxFiles-1`). Default 3. */
+  readonly maxFiles: number;
+}
 
 export const DEFAULT_LOG_LIMITS: LogLimits = { maxBytes: 10 * 1024 * 1024, maxFiles: 3 };
+
+/** The spec's limits, each one not given taken from the defaults. */
+export function logLimitsOf(spec: InstanceSpec): LogLimits {
+  return {
+    maxBytes: spec.logs?.maxBytes ?? DEFAULT_LOG_LIMITS.maxBytes,
+    maxFiles: spec.logs?.maxFiles ?? DEFAULT_LOG_LIMITS.maxFiles,
+  };
+}
 
 const STREAM_FILES = ["stdout.log", "stderr.log"] as const;
 const CHUNK_BYTES = 64 * 1024;

@@ -1,7 +1,7 @@
 import { readFileSync, readlinkSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import type { InstanceHandle, LogLimits } from "../target.js";
-import { DEFAULT_LOG_LIMITS, rotateLogs } from "./log-rotation.js";
+import type { InstanceHandle } from "../target.js";
+import { DEFAULT_LOG_LIMITS, type LogLimits, rotateLogs } from "./log-rotation.js";
 import { isSameLiveProcess } from "./proc-stat.js";
 
 /** Written beside the logs, so an agent that adopts the instance after a restart rotates by the same limits. */

@@ -11,7 +11,7 @@ import { detectCgroupLayout, instanceCgroupDirs } from "./cgroup-layout.js";
 import { removeCgroupDirs } from "./cgroup-setup.js";
 import { agentIsRoot, findHostTools } from "./host-tools.js";
 import { closeLogFiles, type LogFiles, openLogFiles } from "./log-files.js";
-import { DEFAULT_LOG_LIMITS } from "./log-rotation.js";
+import { logLimitsOf } from "./log-rotation.js";
 import { LogRotator } from "./log-rotator.js";
 import { type LaunchContext, type PreparedLaunch, prepareLaunch } from "./prepare-launch.js";
 import { isSameLiveProcess } from "./proc-stat.js";
@@ -73,9 +73,7 @@ export class ProcessTarget implements Target {
         ({ exitCode, signal }): InstanceState => ({ state: "exited", exitCode, signal }),
       );
       this.exits.set(handleKey(handle), exited);
-      this.rotator.watch(spec.id, spec.logDir, spec.logs ?? DEFAULT_LOG_LIMITS, () =>
-        isSameLiveProcess(handle),
-      );
+      this.rotator.watch(spec.id, spec.logDir, logLimitsOf(spec), () => isSameLiveProcess(handle));
       void exited.then(() => removeCgroupDirs(launch.createdCgroupDirs, 1));
       return handle;
     } catch (error) {
@@ -124,7 +122,7 @@ export class ProcessTarget implements Target {
     if ("result" in launch) return launch.result;
     const logs = await this.openLogs(spec, spec.command, launch);
     let running = true;
-    this.rotator.watch(spec.id, spec.logDir, spec.logs ?? DEFAULT_LOG_LIMITS, () => running);
+    this.rotator.watch(spec.id, spec.logDir, logLimitsOf(spec), () => running);
     try {
       return await runToCompletion(launch.command, spec, timeoutMs, logs);
     } finally {
