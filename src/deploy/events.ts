@@ -9,18 +9,11 @@ export type DeployEvent =
       readonly from?: string | undefined;
     }
   | {
-      readonly type: "release.built";
-      readonly release: string;
-      readonly changed: readonly string[];
-      readonly unchanged: readonly string[];
-    }
-  | {
       readonly type: "service";
       readonly service: string;
       readonly phase:
         | "building"
         | "built"
-        | "waiting"
         | "migrating"
         | "starting"
         | "health"
@@ -57,5 +50,3 @@ export type DeployEvent =
         | { readonly code: string; readonly message: string; readonly hint?: string | undefined }
         | undefined;
     };
-
-/** A row of `slipway ps`. */

@@ -2,8 +2,10 @@ import { databaseKind } from "./images.js";
 import type { ServiceSpec } from "./model.js";
 import { resolveHostPath } from "./rebase-paths.js";
 import type { ComposeFile, ServiceFile } from "./schema/compose.js";
-import type { StrategyName } from "./schema/slipway.js";
+import type { ServiceSlipway, StrategyName } from "./schema/slipway.js";
 import type { ServiceFileValues } from "./service-files.js";
+
+type ServiceLogs = ServiceSlipway["logs"];
 
 /** What a service's normalization needs from the project. */
 export interface ServiceContext {
@@ -84,6 +86,7 @@ export function normalizeService(
       routes: slipway.routes.map((route) =>
         route.static ? { ...route, static: resolveHostPath(route.static, base) } : route,
       ),
+      logs: logsOf(slipway.logs, project["x-slipway"].logs),
       backups: slipway.backups && {
         ...slipway.backups,
         engine: slipway.backups.engine ?? databaseKindOrVolume(service.image),
@@ -109,6 +112,15 @@ function resolveBuildPaths(build: Build, base: string): Build {
     context: REMOTE_CONTEXT.test(build.context) ? build.context : resolveHostPath(build.context, base),
     ...("additional_contexts" in build && { additional_contexts: mapValues(build.additional_contexts) }),
     ...("ssh" in build && { ssh: mapValues(build.ssh) }),
+  };
+}
+
+/** A service's log bounds, each key it does not set taken from the project's; absent when neither sets any. */
+function logsOf(service: ServiceLogs, project: ServiceLogs): ServiceLogs {
+  if (!service && !project) return undefined;
+  return {
+    max_size: service?.max_size ?? project?.max_size,
+    max_files: service?.max_files ?? project?.max_files,
   };
 }
 

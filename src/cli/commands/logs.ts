@@ -1,8 +1,7 @@
-import { existsSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
 import type { Command } from "commander";
 import { openState } from "../../state/index.js";
 import { slipwayPaths } from "../../state/paths.js";
+import { LogFollower, readStreamTail } from "../../targets/process/log-tail.js";
 import { projectName } from "../agent-connection.js";
 import { addManifestOptions, type ManifestFlags } from "../manifest-options.js";
 import type { Output } from "../report.js";
@@ -15,7 +14,8 @@ interface LogFlags extends ManifestFlags {
 
 /**
  * Instance logs are plain files the processes write directly (they survive the agent), so `logs`
- * reads them itself from the state directory; it works while the agent is down.
+ * reads them itself from the state directory; it works while the agent is down. Lines come from the
+ * rotated files (`stdout.log.2`, `.1`) and then the current one, and `-f` follows across rotations.
  */
 export function registerLogs(program: Command, output: Output): void {
   addManifestOptions(
@@ -23,7 +23,11 @@ export function registerLogs(program: Command, output: Output): void {
       .command("logs [service]")
       .description("print the captured stdout/stderr of a service's instances (or all)")
       .option("-f, --follow", "keep printing new lines")
-      .option("-n, --tail <lines>", "only the last N lines of each instance", "100")
+      .option(
+        "-n, --tail <lines>",
+        "only the last N lines of each instance and stream (`all`: every line, rotated files too)",
+        "100",
+      )
       .option("--since <time>", "only instances started since this time (ISO date or a duration like 10m)"),
     { shortFile: false },
   ).action(async (service: string | undefined, flags: LogFlags) => {
@@ -35,34 +39,26 @@ export function registerLogs(program: Command, output: Output): void {
       .listInstances(project, service ? { service } : undefined)
       .filter((i) => i.startedAt >= since);
     store.close();
-    const tail = Number(flags.tail ?? 100);
-    const offsets = new Map<string, number>();
+    const tail = flags.tail === "all" ? undefined : Number(flags.tail ?? 100);
+    const followers: { follower: LogFollower; print: (line: string) => void }[] = [];
     for (const instance of instances) {
+      const logDir = paths.logs(project, instance.id);
       for (const stream of ["stdout", "stderr"] as const) {
-        const file = join(paths.logs(project, instance.id), `${stream}.log`);
-        if (!existsSync(file)) continue;
-        const text = readFileSync(file, "utf8");
-        offsets.set(file, Buffer.byteLength(text));
-        const lines = text.split("\n").filter(Boolean).slice(-tail);
-        for (const line of lines)
+        const print = (line: string) =>
           output.stdout(
             flags.json
               ? `${JSON.stringify({ instance: instance.id, stream, line })}\n`
               : `${instance.service} | ${line}\n`,
           );
+        const { lines, cursor } = await readStreamTail(logDir, stream, tail);
+        for (const line of lines) if (line !== "") print(line);
+        followers.push({ follower: new LogFollower(logDir, stream, cursor), print });
       }
     }
     while (flags.follow) {
       await new Promise((r) => setTimeout(r, 250));
-      for (const [file, offset] of offsets) {
-        const size = existsSync(file) ? statSync(file).size : 0;
-        if (size < offset) offsets.set(file, 0);
-        if (size <= offset) continue;
-        const fresh = readFileSync(file).subarray(offset).toString("utf8");
-        offsets.set(file, size);
-        const name = file.split("/").slice(-2, -1)[0]!.split(".")[1]!;
-        for (const line of fresh.split("\n").filter(Boolean)) output.stdout(`${name} | ${line}\n`);
-      }
+      for (const { follower, print } of followers)
+        for (const line of await follower.poll()) if (line !== "") print(line);
     }
   });
 }

@@ -3,7 +3,7 @@ import { Cron } from "croner";
 import { z } from "zod";
 import { Duration, duration } from "./duration.js";
 import { composeObject } from "./object.js";
-import { bool, int, num, stringList } from "./scalars.js";
+import { bool, byteSize, int, num, stringList } from "./scalars.js";
 
 /** A cron expression (5 or 6 fields, or `@daily`-style nicknames), checked when the manifest loads. */
 const cron = z.string().superRefine((expression, ctx) => {
@@ -92,6 +92,14 @@ const serviceBackups = composeObject({
   before_migrate: bool.default(true),
 });
 
+/** Size bounds of each instance's captured stdout and stderr (as Docker's json-file `max-size`/`max-file`). */
+const logs = composeObject({
+  /** The current file is rotated once it reaches this size. Default 10m. */
+  max_size: byteSize.pipe(z.number().int().min(1)).optional(),
+  /** Files kept per stream, the current one included. Default 3. */
+  max_files: int.pipe(z.number().int().min(1)).optional(),
+});
+
 /** Per-service `x-slipway`. */
 export const serviceSlipway = composeObject({
   /** Rollout strategy. Default: `rolling` (start-first) for stateless services, `recreate` for stateful ones. */
@@ -125,6 +133,8 @@ export const serviceSlipway = composeObject({
     ])
     .optional(),
   backups: serviceBackups.optional(),
+  /** Log size bounds; each key not given comes from the top-level `logs`. */
+  logs: logs.optional(),
   /** How the process target builds and runs this service natively. */
   process: composeObject({
     /** Build command (shell). Default for a Node project: `npm ci` then `npm run build` if present. */
@@ -186,5 +196,7 @@ export const projectSlipway = composeObject({
     /** age recipients (public keys) backups are encrypted to. Default: none (not encrypted). */
     recipients: z.array(z.string()).default([]),
   }).prefault({}),
+  /** Log size bounds of every service that does not set its own. Default 10m × 3 files. */
+  logs: logs.optional(),
 });
 export type ProjectSlipway = z.infer<typeof projectSlipway>;

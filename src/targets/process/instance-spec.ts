@@ -83,6 +83,7 @@ export function launchFor(paths: SlipwayPaths, request: InstanceRequest): Proces
       stopSignal: nodeSignal(service.stop_signal),
       stopGracePeriodMs: service.stop_grace_period?.ms ?? 10_000,
       logDir: paths.logs(project, request.id),
+      logs: { maxBytes: service["x-slipway"].logs?.max_size, maxFiles: service["x-slipway"].logs?.max_files },
       limits:
         memory !== undefined || cpus !== undefined || limits?.pids !== undefined
           ? { memoryBytes: memory, cpus, pids: limits?.pids }

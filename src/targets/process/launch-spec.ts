@@ -21,6 +21,10 @@ export interface ProcessLaunchSpec {
   readonly stopGracePeriodMs: number;
   /** Directory for the instance's captured stdout/stderr (`stdout.log`, `stderr.log`, rotated by size). */
   readonly logDir: string;
+  /** Size bounds of the captured output, per stream (`x-slipway.logs`). Default 10 MiB × 3 files. */
+  readonly logs?:
+    | { readonly maxBytes?: number | undefined; readonly maxFiles?: number | undefined }
+    | undefined;
   /** Resource limits, enforced where the machine allows (cgroups); otherwise the driver warns. */
   readonly limits?:
     | { readonly memoryBytes?: number; readonly cpus?: number; readonly pids?: number }

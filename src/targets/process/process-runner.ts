@@ -6,6 +6,8 @@ import { removeCgroupDirs } from "./cgroup-setup.js";
 import { agentIsRoot, findHostTools } from "./host-tools.js";
 import type { ProcessLaunchSpec } from "./launch-spec.js";
 import { closeLogFiles, type LogFiles, openLogFiles } from "./log-files.js";
+import { logLimitsOf } from "./log-rotation.js";
+import { LogRotator } from "./log-rotator.js";
 import { type LaunchContext, type PreparedLaunch, prepareLaunch } from "./prepare-launch.js";
 import { groupGoneWithin, killInstanceGroup, signalInstance } from "./process-group.js";
 import { runToCompletion } from "./run-to-completion.js";
@@ -18,6 +20,8 @@ export interface ProcessRunnerOptions {
   readonly onWarning?: WarningListener;
   /** Where the cgroup hierarchies are mounted. Default `/sys/fs/cgroup`. */
   readonly cgroupRoot?: string;
+  /** How often instance log sizes are checked for rotation. Default 1 s. */
+  readonly logCheckIntervalMs?: number;
 }
 
 /** Poll interval of `waitForExit` for processes another agent started. */
@@ -37,12 +41,16 @@ export class ProcessRunner {
   private readonly report: (instanceId: string, warnings: readonly string[]) => void;
   /** Exit states of the children this object spawned (known only to it). */
   private readonly exits = new Map<string, Promise<InstanceState>>();
+  private readonly rotator: LogRotator;
 
   constructor(options: ProcessRunnerOptions = {}) {
     const layout = detectCgroupLayout(options.cgroupRoot);
     this.context = { layout, tools: findHostTools(), isRoot: agentIsRoot() };
     this.capabilities = { nativeRollout: false, enforcesLimits: layout.writable.size === 3 };
     this.report = reportEachWarningOnce(options.onWarning);
+    this.rotator = new LogRotator(options.logCheckIntervalMs ?? 1000, (id, message) =>
+      this.report(id, [message]),
+    );
   }
 
   async start(spec: ProcessLaunchSpec): Promise<InstanceHandle> {
@@ -61,6 +69,7 @@ export class ProcessRunner {
         ({ exitCode, signal }): InstanceState => ({ state: "exited", exitCode, signal }),
       );
       this.exits.set(handleKey(handle), exited);
+      this.rotator.watch(spec.id, spec.logDir, logLimitsOf(spec), () => isSameLiveProcess(handle));
       void exited.then(() => removeCgroupDirs(launch.createdCgroupDirs, 1));
       return handle;
     } catch (error) {
@@ -108,16 +117,22 @@ export class ProcessRunner {
     const launch = this.prepareToRun(spec, spec.command, "create");
     if ("result" in launch) return launch.result;
     const logs = await this.openLogs(spec, spec.command, launch);
+    let running = true;
+    this.rotator.watch(spec.id, spec.logDir, logLimitsOf(spec), () => running);
     try {
       return await runToCompletion(launch.command, spec, timeoutMs, logs);
     } finally {
+      running = false;
       closeLogFiles(logs);
       await removeCgroupDirs(launch.createdCgroupDirs);
     }
   }
 
+  /** Also resumes rotating the adopted instances' logs, by the limits recorded when they started. */
   async adopt(handles: readonly InstanceHandle[]): Promise<readonly InstanceHandle[]> {
-    return handles.filter(isSameLiveProcess);
+    const alive = handles.filter(isSameLiveProcess);
+    for (const handle of alive) this.rotator.adopt(handle);
+    return alive;
   }
 
   /** Resolves the launch or throws E_TARGET_START; reports warnings. */
