@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import type { Problem } from "../errors.js";
 import { parseEnvFile } from "./env-file.js";
 import { resolveHostPath } from "./rebase-paths.js";
@@ -32,6 +32,16 @@ export function readServiceFiles(service: ServiceFile, base: string, lookup: Loo
     const file = resolveHostPath(path, base);
     let text: string;
     try {
+      // A FIFO or a device would block the reader: only regular files are read.
+      if (!statSync(file).isFile()) {
+        problems.push({
+          code: "E_MANIFEST_ENV_FILE",
+          message: `${field} ${file} is not a regular file`,
+          hint: "point it at a plain file",
+          at: [field, index],
+        });
+        return;
+      }
       text = readFileSync(file, "utf8");
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;

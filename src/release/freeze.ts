@@ -7,8 +7,8 @@ const fail = (code: ReleaseErrorCode, message: string, hint: string): never => {
   throw new ReleaseError(code, message, hint);
 };
 
-/** Reads one `env_file` entry; only regular files (a FIFO or a device would block the agent). */
-function readEnvFile(service: string, path: string, required: boolean): string | undefined {
+/** Reads one input file (an `env_file`, a config); only regular files (a FIFO or a device would block the agent). */
+function readEnvFile(owner: string, path: string, required: boolean): string | undefined {
   let stat: ReturnType<typeof statSync>;
   try {
     stat = statSync(path);
@@ -16,16 +16,12 @@ function readEnvFile(service: string, path: string, required: boolean): string |
     if (!required) return undefined;
     return fail(
       "E_ENV_FILE_MISSING",
-      `service ${service}: env_file ${path} does not exist`,
-      "create it, or mark it `required: false`",
+      `${owner}: ${path} does not exist`,
+      "create it (an env_file can also be marked `required: false`)",
     );
   }
   if (!stat.isFile())
-    fail(
-      "E_ENV_FILE_NOT_REGULAR",
-      `service ${service}: env_file ${path} is not a regular file`,
-      "point env_file at a plain file",
-    );
+    fail("E_ENV_FILE_NOT_REGULAR", `${owner}: ${path} is not a regular file`, "point it at a plain file");
   return readFileSync(path, "utf8");
 }
 
@@ -37,7 +33,7 @@ function readEnvFile(service: string, path: string, required: boolean): string |
 function frozenEnvironment(service: ServiceSpec): Record<string, string | null> {
   const env: Record<string, string | null> = {};
   for (const file of service.env_file) {
-    const text = readEnvFile(service.name, file.path, file.required !== false);
+    const text = readEnvFile(`service ${service.name}: env_file`, file.path, file.required !== false);
     if (text === undefined) continue;
     for (const [key, value] of parseEnvFile(text, () => undefined).vars) env[key] = value;
   }
@@ -45,7 +41,22 @@ function frozenEnvironment(service: ServiceSpec): Record<string, string | null> 
   return env;
 }
 
-/** The app with every input that lives outside the spec read into it (today: `env_file`). */
+/** Top-level `configs` read from files become inline `content`: the release carries the text it was made with. */
+function frozenConfigs(configs: AppSpec["configs"]): AppSpec["configs"] {
+  return Object.fromEntries(
+    Object.entries(configs).map(([name, config]) => {
+      if (!config?.file || config.external) return [name, config];
+      const { file, ...rest } = config;
+      return [name, { ...rest, content: readEnvFile(`config ${name}`, file, true) }];
+    }),
+  );
+}
+
+/**
+ * The app with every input that lives outside the spec read into it: `env_file` contents into
+ * `environment`, config files into `content`. Secrets stay references (their files are read only
+ * where they are delivered, never stored in the release).
+ */
 export function freezeApp(app: AppSpec): AppSpec {
   const services = Object.fromEntries(
     Object.entries(app.services).map(([name, service]) => [
@@ -53,5 +64,5 @@ export function freezeApp(app: AppSpec): AppSpec {
       { ...service, environment: frozenEnvironment(service), env_file: [] },
     ]),
   );
-  return { ...app, services };
+  return { ...app, services, configs: frozenConfigs(app.configs) };
 }

@@ -1,0 +1,51 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { loadManifest } from "../manifest/load.js";
+import { freezeApp } from "./freeze.js";
+
+const dir = mkdtempSync(join(tmpdir(), "slipway-freeze-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const load = (compose: string) => {
+  writeFileSync(join(dir, "compose.yaml"), compose);
+  const { spec, problems } = loadManifest({ files: [join(dir, "compose.yaml")], env: {} });
+  if (!spec) throw new Error(problems.map((p) => p.message).join("\n"));
+  return spec;
+};
+
+describe("freezeApp", () => {
+  it("reads env files into environment (environment wins) and config files into content", () => {
+    writeFileSync(join(dir, "app.env"), "A=from-file\nB=from-file\n");
+    writeFileSync(join(dir, "nginx.conf"), "worker_processes 1;\n");
+    const app = load(`services:
+  api:
+    image: shop/api:1
+    env_file: [app.env]
+    environment: { B: typed }
+    configs: [nginx]
+configs:
+  nginx: { file: ./nginx.conf }
+`);
+    const frozen = freezeApp(app);
+    expect(frozen.services.api!.environment).toMatchObject({ A: "from-file", B: "typed" });
+    expect(frozen.services.api!.env_file).toEqual([]);
+    expect(frozen.configs.nginx).toMatchObject({ content: "worker_processes 1;\n" });
+    expect(frozen.configs.nginx).not.toHaveProperty("file");
+    // Changing the files afterwards changes nothing in the frozen value.
+    writeFileSync(join(dir, "app.env"), "A=changed\n");
+    expect(frozen.services.api!.environment.A).toBe("from-file");
+  });
+
+  it("refuses an env file that is not a regular file (a FIFO would block the agent)", () => {
+    writeFileSync(join(dir, "ok.env"), "A=1\n");
+    const app = load("services:\n  api: { image: shop/api:1, env_file: [ok.env] }\n");
+    rmSync(join(dir, "ok.env"));
+    execFileSync("mkfifo", [join(dir, "ok.env")]);
+    expect(() => freezeApp(app)).toThrow(expect.objectContaining({ code: "E_ENV_FILE_NOT_REGULAR" }));
+    rmSync(join(dir, "ok.env"));
+    expect(() => freezeApp(app)).toThrow(expect.objectContaining({ code: "E_ENV_FILE_MISSING" }));
+  });
+});
