@@ -1,9 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { AgentClient, startAgentDaemon } from "../../agent/client.js";
-import { runAgentForeground } from "../../agent/foreground.js";
 import { SlipwayError } from "../../errors.js";
-import { runProxyProcess } from "../../router/l4/process.js";
 import { slipwayPaths } from "../../state/paths.js";
 import type { Output } from "../report.js";
 
@@ -16,7 +14,8 @@ export function registerAgent(program: Command, output: Output): void {
     .action(async (action: string | undefined, flags: { json?: boolean }) => {
       const paths = slipwayPaths();
       const client = new AgentClient(paths);
-      if (action === undefined) return runAgentForeground(output.stderr);
+      if (action === undefined)
+        return (await import("../../agent/foreground.js")).runAgentForeground(output.stderr);
       if (action === "start") {
         await startAgentDaemon(paths);
         output.stdout(`agent running (${paths.socket})\n`);
@@ -51,5 +50,7 @@ export function registerAgent(program: Command, output: Output): void {
   program
     .command("proxy", { hidden: true })
     .description("internal: the service-to-service proxy process the agent starts")
-    .action(async () => runProxyProcess(slipwayPaths().proxyConfig));
+    .action(async () =>
+      (await import("../../router/l4/process.js")).runProxyProcess(slipwayPaths().proxyConfig),
+    );
 }

@@ -31,7 +31,7 @@ export function registerLogs(program: Command, output: Output): void {
       .option("--since <time>", "only instances started since this time (ISO date or a duration like 10m)"),
     { shortFile: false },
   ).action(async (service: string | undefined, flags: LogFlags) => {
-    const project = projectName(flags, output);
+    const project = await projectName(flags, output);
     const paths = slipwayPaths();
     const store = openState(paths.stateDb);
     const since = flags.since ? parseSince(flags.since) : 0;

@@ -45,7 +45,7 @@ export function registerPs(program: Command, output: Output): void {
   addManifestOptions(
     program.command("ps").description("list the project's instances with their state"),
   ).action(async (flags: ManifestFlags) => {
-    const project = projectName(flags, output);
+    const project = await projectName(flags, output);
     const ps = await (await connectAgent()).call<PsResult>(
       "GET",
       `/v1/ps?project=${encodeURIComponent(project)}`,

@@ -12,7 +12,7 @@ export function registerReleases(program: Command, output: Output): void {
         "list releases (newest first) and recent deploys; --json includes each release's frozen spec, secrets redacted",
       ),
   ).action(async (flags: ManifestFlags) => {
-    const project = projectName(flags, output);
+    const project = await projectName(flags, output);
     const result = await (await connectAgent()).call<{
       releases: Omit<Release, "spec">[];
       deploys: Deploy[];
