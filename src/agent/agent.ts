@@ -16,10 +16,9 @@ import type { SlipwayPaths } from "../state/paths.js";
 import { createTarget, requireTarget } from "../targets/registry.js";
 import type { ExecResult } from "../targets/target.js";
 import type { PsResult } from "./api.js";
-import { AgentBackups } from "./backups/backups.js";
+import type { AgentBackups } from "./backups/backups.js";
 import { agentIdentities } from "./backups/identities.js";
-import { backUpBeforeMigration, restorePreMigrationBackups } from "./backups/pre-migrate.js";
-import { type RestoreRequest, restoreServiceBackup } from "./backups/restore.js";
+import type { RestoreRequest } from "./backups/restore.js";
 import { scheduledWork } from "./backups/scheduled-work.js";
 import { BackupSchedules } from "./backups/schedules.js";
 import { serviceControl } from "./backups/service-control.js";
@@ -39,7 +38,8 @@ export class Agent {
   readonly traffic: RouterControl;
   private readonly supervisor: Supervisor;
   private readonly scheduler: Scheduler;
-  readonly backups: AgentBackups;
+  /** Backups load on first use: an agent whose projects have none never loads zod, tar, age or S3. */
+  private backupsLoaded: Promise<AgentBackups> | undefined;
   private readonly backupSchedules: BackupSchedules;
   private readonly deploying = new Set<string>();
   private revival: NodeJS.Timeout | undefined;
@@ -83,16 +83,16 @@ export class Agent {
         for (const emit of this.emitters.values()) emit(event);
       },
       backUpBeforeMigration: async (app, release) => {
-        await backUpBeforeMigration(this.backups, this.store, app, release, (message) =>
+        if (!Object.values(app.services).some((s) => s["x-slipway"].backups?.before_migrate)) return;
+        const { backUpBeforeMigration } = await import("./backups/pre-migrate.js");
+        await backUpBeforeMigration(await this.backups(), this.store, app, release, (message) =>
           this.runtime.emit({ type: "log", level: "info", message }),
         );
       },
     };
     this.supervisor = new Supervisor(this.runtime, this.specs);
     this.scheduler = new Scheduler(this.runtime, this.specs);
-    // Scheduled verifications of encrypted backups use the identity file the agent was started with.
-    this.backups = new AgentBackups(this.runtime, this.specs, agentIdentities);
-    this.backupSchedules = new BackupSchedules(scheduledWork(this.backups, this.store));
+    this.backupSchedules = new BackupSchedules(scheduledWork(() => this.backups(), this.store));
   }
 
   /** Re-reads a project's job and backup schedules from its active release. */
@@ -105,9 +105,25 @@ export class Agent {
   }
 
   /** `backup restore`: one at a time with deploys of the project (it may stop and start the service). */
+  /** The backups of every project; scheduled verifications of encrypted backups use the agent's identity file. */
+  backups(): Promise<AgentBackups> {
+    this.backupsLoaded ??= import("./backups/backups.js").then(
+      ({ AgentBackups }) => new AgentBackups(this.runtime, this.specs, agentIdentities),
+    );
+    return this.backupsLoaded;
+  }
+
   restoreBackup(project: string, id: string, request: RestoreRequest) {
     return this.exclusive(project, () =>
-      restoreServiceBackup(this.backups, serviceControl(this.runtime, this.specs), project, id, request),
+      import("./backups/restore.js").then(async ({ restoreServiceBackup }) =>
+        restoreServiceBackup(
+          await this.backups(),
+          serviceControl(this.runtime, this.specs),
+          project,
+          id,
+          request,
+        ),
+      ),
     );
   }
 
@@ -125,7 +141,7 @@ export class Agent {
     writeFileSync(this.paths.pidFile, String(process.pid));
     // Services may run as other users (PostgreSQL as `postgres`): they must be able to traverse the home.
     chmodSync(this.paths.home, (statSync(this.paths.home).mode & 0o777) | 0o111);
-    await this.traffic.proxy.ensureRunning();
+    // The proxy starts with the first project that has something to serve (publish starts it), not before.
     for (const project of this.specs.projects()) {
       const active = this.store.activeRelease(project);
       const content = active && this.specs.release(project, active.id);
@@ -201,9 +217,10 @@ export class Agent {
             rollback.releaseId,
           );
           spec = this.specs.release(project, target.id)!.spec;
-          if (rollback.restoreData)
+          if (rollback.restoreData) {
+            const { restorePreMigrationBackups } = await import("./backups/pre-migrate.js");
             await restorePreMigrationBackups(
-              this.backups,
+              await this.backups(),
               serviceControl(this.runtime, this.specs),
               this.store,
               project,
@@ -211,6 +228,7 @@ export class Agent {
               rollback.restoreData,
               (message) => emit({ type: "log", level: "info", message }),
             );
+          }
         }
         requireTarget(spec!["x-slipway"].target);
         this.specs.adopt(spec!);

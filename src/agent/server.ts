@@ -5,7 +5,7 @@ import { deserializeAppSpec } from "../manifest/serialize.js";
 import { decodeRelease } from "../release/content.js";
 import { redactSpec } from "../release/redact.js";
 import type { Agent } from "./agent.js";
-import { preMigrationBackups } from "./backups/pre-migrate.js";
+import { preMigrationBackups } from "./backups/pre-migrate-record.js";
 import { backupRoutes } from "./backups/routes.js";
 import { buildId } from "./client.js";
 import { type Handler, readJson, requireParam, sendError, sendJson, startStream } from "./http.js";

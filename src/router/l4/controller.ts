@@ -88,6 +88,8 @@ export class ProxyController {
     )
       return;
     this.last = listeners;
+    // Nothing to serve and no proxy running: none is started for nothing.
+    if (listeners.length === 0 && this.runningPid() === undefined) return;
     this.generation = Math.max(this.generation + 1, this.currentGeneration() + 1);
     this.write({ generation: this.generation, listeners });
     const pid = this.runningPid();
