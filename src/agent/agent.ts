@@ -23,6 +23,7 @@ import { scheduledWork } from "./backups/scheduled-work.js";
 import { BackupSchedules } from "./backups/schedules.js";
 import { serviceControl } from "./backups/service-control.js";
 import { livingAgentPid, SLIPWAY_BIN } from "./client.js";
+import { ProjectLocks } from "./project-locks.js";
 import { ProjectSpecs } from "./project-specs.js";
 import { Scheduler } from "./scheduler.js";
 import { projectStatus } from "./status.js";
@@ -41,13 +42,14 @@ export class Agent {
   /** Backups load on first use: an agent whose projects have none never loads zod, tar, age or S3. */
   private backupsLoaded: Promise<AgentBackups> | undefined;
   private readonly backupSchedules: BackupSchedules;
-  private readonly deploying = new Set<string>();
+  private readonly locks: ProjectLocks;
   private revival: NodeJS.Timeout | undefined;
   private emitters = new Map<string, (event: DeployEvent) => void>();
   readonly runtime: DeployRuntime;
 
   constructor(readonly paths: SlipwayPaths) {
     this.store = openState(paths.stateDb);
+    this.locks = new ProjectLocks(this.store);
     this.specs = new ProjectSpecs(this.store, paths);
     this.traffic = new RouterControl({
       paths,
@@ -104,7 +106,6 @@ export class Agent {
     this.backupSchedules.sync(project, app);
   }
 
-  /** `backup restore`: one at a time with deploys of the project (it may stop and start the service). */
   /** The backups of every project; scheduled verifications of encrypted backups use the agent's identity file. */
   backups(): Promise<AgentBackups> {
     this.backupsLoaded ??= import("./backups/backups.js").then(
@@ -113,8 +114,9 @@ export class Agent {
     return this.backupsLoaded;
   }
 
+  /** `backup restore`: one at a time with deploys of the project (it may stop and start the service). */
   restoreBackup(project: string, id: string, request: RestoreRequest) {
-    return this.exclusive(project, () =>
+    return this.locks.exclusive(project, () =>
       import("./backups/restore.js").then(async ({ restoreServiceBackup }) =>
         restoreServiceBackup(
           await this.backups(),
@@ -180,23 +182,6 @@ export class Agent {
     await this.traffic.publish();
   }
 
-  private async exclusive<T>(project: string, run: () => Promise<T>): Promise<T> {
-    if (this.deploying.has(project)) {
-      const running = this.store.runningDeploy(project);
-      throw new SlipwayError({
-        code: "E_DEPLOY_IN_PROGRESS",
-        message: `a deploy of ${project}${running ? ` (${running.releaseId}, started ${new Date(running.startedAt).toISOString()})` : ""} is in progress`,
-        hint: "wait for it to finish (`slipway ps`), then try again",
-      });
-    }
-    this.deploying.add(project);
-    try {
-      return await run();
-    } finally {
-      this.deploying.delete(project);
-    }
-  }
-
   /** Deploys a spec (or, with `releaseId`, an earlier release without rebuilding); events go to `emit`. */
   deploy(
     spec: AppSpec | undefined,
@@ -204,7 +189,7 @@ export class Agent {
     rollback?: { project: string; releaseId?: string; restoreData?: RestoreRequest },
   ): Promise<DeployOutcome> {
     const project = spec?.name ?? rollback!.project;
-    return this.exclusive(project, async () => {
+    return this.locks.exclusive(project, async () => {
       const key = `${project}:${Date.now()}`;
       this.emitters.set(key, emit);
       try {
@@ -267,14 +252,14 @@ export class Agent {
 
   /** Restarts a service's instances (or all) one by one: each is replaced by a fresh process of the same release. */
   async restart(project: string, service?: string): Promise<void> {
-    await this.exclusive(project, () =>
+    await this.locks.exclusive(project, () =>
       restartServices(this.runtime, project, this.activeContent(project), service),
     );
   }
 
   /** Stops every instance of a project (gracefully) and its schedules; data and releases stay. */
   async down(project: string): Promise<number> {
-    return this.exclusive(project, async () => {
+    return this.locks.exclusive(project, async () => {
       const spec = this.specs.spec(project);
       const instances = this.store.listInstances(project);
       await Promise.all(
