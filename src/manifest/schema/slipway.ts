@@ -159,6 +159,14 @@ const backupStore = z.discriminatedUnion("type", [
   }),
 ]);
 
+/** `127.0.0.1:9470`, `localhost:9470`, `[::1]:9470`: metrics leave the machine only through the router. */
+function isLoopbackAddress(value: string): boolean {
+  const match = /^(?:\[(::1)\]|([^:]+)):(\d{1,5})$/.exec(value);
+  if (!match || Number(match[3]) > 65535) return false;
+  const host = match[1] ?? match[2]!;
+  return host === "::1" || host === "localhost" || (isIP(host) === 4 && host.startsWith("127."));
+}
+
 /** Top-level `x-slipway`. */
 export const projectSlipway = composeObject({
   /** Where the services run: `process`, `docker`, `swarm` or `kubernetes`. Default `process`. */
@@ -198,5 +206,12 @@ export const projectSlipway = composeObject({
   }).prefault({}),
   /** Log size bounds of every service that does not set its own. Default 10m × 3 files. */
   logs: logs.optional(),
+  observe: composeObject({
+    /** Loopback `host:port` where the agent serves Prometheus metrics at `/metrics`. Default: not served. */
+    metrics: z
+      .string()
+      .refine(isLoopbackAddress, "must be a loopback host:port such as 127.0.0.1:9470 or [::1]:9470")
+      .optional(),
+  }).prefault({}),
 });
 export type ProjectSlipway = z.infer<typeof projectSlipway>;
