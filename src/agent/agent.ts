@@ -8,6 +8,7 @@ import { restartServices } from "../deploy/restart.js";
 import type { DeployRuntime } from "../deploy/runtime.js";
 import { SlipwayError } from "../errors.js";
 import type { AppSpec } from "../manifest/model.js";
+import { metricsAddress, type Observer } from "../observe/observer.js";
 import type { Plan } from "../plan/model.js";
 import { chooseRollbackTarget } from "../release/rollback-target.js";
 import { RouterControl } from "../router/control/router-control.js";
@@ -24,6 +25,7 @@ import { scheduledWork } from "./backups/scheduled-work.js";
 import { BackupSchedules } from "./backups/schedules.js";
 import { serviceControl } from "./backups/service-control.js";
 import { livingAgentPid, SLIPWAY_BIN } from "./client.js";
+import { agentObserver } from "./observer.js";
 import { ProjectSpecs } from "./project-specs.js";
 import { Scheduler } from "./scheduler.js";
 import { projectStatus } from "./status.js";
@@ -41,6 +43,7 @@ export class Agent {
   private readonly scheduler: Scheduler;
   readonly backups: AgentBackups;
   private readonly backupSchedules: BackupSchedules;
+  readonly observer: Observer;
   private readonly deploying = new Set<string>();
   private revival: NodeJS.Timeout | undefined;
   private emitters = new Map<string, (event: DeployEvent) => void>();
@@ -93,6 +96,7 @@ export class Agent {
     // Scheduled verifications of encrypted backups use the identity file the agent was started with.
     this.backups = new AgentBackups(this.runtime, this.specs, agentIdentities);
     this.backupSchedules = new BackupSchedules(scheduledWork(this.backups, this.store));
+    this.observer = agentObserver(this.runtime, this.specs, this.backups);
   }
 
   /** Re-reads a project's job and backup schedules from its active release. */
@@ -102,6 +106,8 @@ export class Agent {
     const app =
       active && !this.specs.isDown(project) ? this.specs.release(project, active.id)?.spec : undefined;
     this.backupSchedules.sync(project, app);
+    const specs = this.specs.projects().map((name) => this.specs.spec(name));
+    void this.observer.serveAt(metricsAddress(specs.filter((spec) => spec !== undefined)));
   }
 
   /** `backup restore`: one at a time with deploys of the project (it may stop and start the service). */
@@ -155,6 +161,7 @@ export class Agent {
     this.supervisor.stop();
     this.scheduler.stopAll();
     this.backupSchedules.stopAll();
+    await this.observer.stop();
     this.store.close();
     if (existsSync(this.paths.pidFile)) rmSync(this.paths.pidFile, { force: true });
   }
