@@ -96,8 +96,8 @@ export class StateHistory {
   /** True the first time an id of the project is seen; forgets ids that left the window. */
   private firstTime(project: string, kind: string, id: number, window: readonly number[]): boolean {
     const key = `${project}\n${kind}`;
-    let seen = this.counted.get(key);
-    if (!seen) this.counted.set(key, (seen = new Set()));
+    const seen = this.counted.get(key) ?? new Set<number>();
+    this.counted.set(key, seen);
     if (window.length > 0) {
       const oldest = Math.min(...window);
       for (const old of seen) if (old < oldest) seen.delete(old);
