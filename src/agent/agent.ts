@@ -8,7 +8,6 @@ import { restartServices } from "../deploy/restart.js";
 import type { DeployRuntime } from "../deploy/runtime.js";
 import { SlipwayError } from "../errors.js";
 import type { AppSpec } from "../manifest/model.js";
-import { metricsAddress, type Observer } from "../observe/observer.js";
 import type { Plan } from "../plan/model.js";
 import { chooseRollbackTarget } from "../release/rollback-target.js";
 import { RouterControl } from "../router/control/router-control.js";
@@ -25,7 +24,7 @@ import { scheduledWork } from "./backups/scheduled-work.js";
 import { BackupSchedules } from "./backups/schedules.js";
 import { serviceControl } from "./backups/service-control.js";
 import { livingAgentPid, SLIPWAY_BIN } from "./client.js";
-import { agentObserver } from "./observer.js";
+import { type AgentObserver, agentObserver } from "./observer.js";
 import { ProjectSpecs } from "./project-specs.js";
 import { Scheduler } from "./scheduler.js";
 import { projectStatus } from "./status.js";
@@ -43,7 +42,7 @@ export class Agent {
   private readonly scheduler: Scheduler;
   readonly backups: AgentBackups;
   private readonly backupSchedules: BackupSchedules;
-  readonly observer: Observer;
+  readonly observer: AgentObserver;
   private readonly deploying = new Set<string>();
   private revival: NodeJS.Timeout | undefined;
   private emitters = new Map<string, (event: DeployEvent) => void>();
@@ -106,8 +105,7 @@ export class Agent {
     const app =
       active && !this.specs.isDown(project) ? this.specs.release(project, active.id)?.spec : undefined;
     this.backupSchedules.sync(project, app);
-    const specs = this.specs.projects().map((name) => this.specs.spec(name));
-    void this.observer.serveAt(metricsAddress(specs.filter((spec) => spec !== undefined)));
+    void this.observer.sync();
   }
 
   /** `backup restore`: one at a time with deploys of the project (it may stop and start the service). */

@@ -1,13 +1,30 @@
 import { readFile } from "node:fs/promises";
 import type { DeployRuntime } from "../deploy/runtime.js";
-import { Observer } from "../observe/observer.js";
+import { metricsAddress, Observer } from "../observe/observer.js";
 import { certificateFacts, parseCertificate } from "../router/tls/inspect.js";
 import { CertificateStore } from "../router/tls/store.js";
 import type { AgentBackups } from "./backups/backups.js";
 import type { ProjectSpecs } from "./project-specs.js";
 
+/** The agent's observer; `sync` moves its endpoint where the projects' manifests now ask. */
+export interface AgentObserver {
+  sync(): Promise<void>;
+  stop(): Promise<void>;
+}
+
 /** The agent's observer, reading its state, release specs, backup stores and certificates. */
-export function agentObserver(rt: DeployRuntime, specs: ProjectSpecs, backups: AgentBackups): Observer {
+export function agentObserver(rt: DeployRuntime, specs: ProjectSpecs, backups: AgentBackups): AgentObserver {
+  const observer = observerOf(rt, specs, backups);
+  return {
+    sync: () => {
+      const manifests = specs.projects().map((project) => specs.spec(project));
+      return observer.serveAt(metricsAddress(manifests.filter((spec) => spec !== undefined)));
+    },
+    stop: () => observer.stop(),
+  };
+}
+
+function observerOf(rt: DeployRuntime, specs: ProjectSpecs, backups: AgentBackups): Observer {
   const certificates = new CertificateStore(rt.paths.tlsDir);
   return new Observer(
     {

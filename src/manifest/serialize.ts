@@ -16,6 +16,8 @@ const DURATION_KEYS = new Set([
   "drain_timeout",
   "queue_timeout",
   "max_p95_latency",
+  "repeat",
+  "backup_grace",
 ]);
 
 /** The AppSpec as JSON text: how it travels from the CLI to the agent and is kept with each release. */

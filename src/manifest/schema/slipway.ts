@@ -1,6 +1,7 @@
 import { isIP } from "node:net";
 import { Cron } from "croner";
 import { z } from "zod";
+import { alerts } from "./alerts.js";
 import { Duration, duration } from "./duration.js";
 import { composeObject } from "./object.js";
 import { bool, byteSize, int, num, stringList } from "./scalars.js";
@@ -213,5 +214,7 @@ export const projectSlipway = composeObject({
       .refine(isLoopbackAddress, "must be a loopback host:port such as 127.0.0.1:9470 or [::1]:9470")
       .optional(),
   }).prefault({}),
+  /** Alert rules and the channels their notices go to (see schema/alerts.ts). */
+  alerts: alerts.prefault({}),
 });
 export type ProjectSlipway = z.infer<typeof projectSlipway>;

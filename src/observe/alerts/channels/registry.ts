@@ -1,0 +1,23 @@
+import type { AppSpec } from "../../../manifest/model.js";
+import type { AlertChannel } from "./channel.js";
+import { emailChannel } from "./email.js";
+import { slackChannel } from "./slack.js";
+import { telegramChannel } from "./telegram.js";
+import { webhookChannel } from "./webhook.js";
+
+/** A channel as the loaded manifest holds it. */
+type AlertChannelConfig = AppSpec["x-slipway"]["alerts"]["channels"][string];
+
+/** The channel a manifest describes; credentials are read from `env` when a notice is sent. */
+export function createChannel(config: AlertChannelConfig, env: NodeJS.ProcessEnv): AlertChannel {
+  switch (config.type) {
+    case "webhook":
+      return webhookChannel(config.url);
+    case "slack":
+      return slackChannel(config.url_env, env);
+    case "telegram":
+      return telegramChannel(config, env);
+    case "email":
+      return emailChannel(config, env);
+  }
+}
