@@ -1,68 +1,82 @@
 import { readFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import type { DeployRuntime } from "../deploy/runtime.js";
+import { AlertEngine } from "../observe/alerts/engine.js";
+import type { AlertSource } from "../observe/alerts/facts.js";
 import { metricsAddress, Observer } from "../observe/observer.js";
 import { certificateFacts, parseCertificate } from "../router/tls/inspect.js";
 import { CertificateStore } from "../router/tls/store.js";
 import type { AgentBackups } from "./backups/backups.js";
 import type { ProjectSpecs } from "./project-specs.js";
 
-/** The agent's observer; `sync` moves its endpoint where the projects' manifests now ask. */
+/** The agent's metrics endpoint and alerts; `sync` follows the projects' manifests (address, channels). */
 export interface AgentObserver {
+  readonly alerts: AlertEngine;
   sync(): Promise<void>;
   stop(): Promise<void>;
 }
 
-/** The agent's observer, reading its state, release specs, backup stores and certificates. */
+/** The agent's observer, reading its state, release specs, backup stores, certificates and disks. */
 export function agentObserver(rt: DeployRuntime, specs: ProjectSpecs, backups: AgentBackups): AgentObserver {
-  const observer = observerOf(rt, specs, backups);
+  const source = sourceOf(rt, specs, backups);
+  const observer = new Observer(source, (error) => {
+    // The endpoint's address comes from the manifests; its failure is the agent's, told to every project.
+    for (const project of specs.projects())
+      rt.store.addEvent({ project, kind: "observe.error", level: "error", message: error.message });
+  });
+  const alerts = new AlertEngine({ source, ledgerFile: join(rt.paths.home, "alerts.json") });
+  let started = false;
   return {
+    alerts,
     sync: () => {
+      if (!started) alerts.start();
+      started = true;
       const manifests = specs.projects().map((project) => specs.spec(project));
       return observer.serveAt(metricsAddress(manifests.filter((spec) => spec !== undefined)));
     },
-    stop: () => observer.stop(),
+    stop: async () => {
+      await alerts.stop();
+      await observer.stop();
+    },
   };
 }
 
-function observerOf(rt: DeployRuntime, specs: ProjectSpecs, backups: AgentBackups): Observer {
+function sourceOf(rt: DeployRuntime, specs: ProjectSpecs, backups: AgentBackups): AlertSource {
   const certificates = new CertificateStore(rt.paths.tlsDir);
-  return new Observer(
-    {
-      store: rt.store,
-      projects: () => specs.projects(),
-      cronOf: (project, service) => {
-        const active = rt.store.activeRelease(project);
-        const release = active && specs.release(project, active.id);
-        return release?.spec.services[service]?.["x-slipway"].schedule?.cron;
-      },
-      backups: async (project) => {
-        if (!specs.spec(project)) return [];
-        const listing = await backups.list(project).catch(() => undefined);
-        return (listing?.backups ?? []).map((b) => ({
-          service: b.service,
-          createdAt: Date.parse(b.createdAt),
-          size: b.size,
-          verified: b.verified,
-          verifiedAt: b.verifiedAt === null ? null : Date.parse(b.verifiedAt),
-        }));
-      },
-      certificates: async () => {
-        const stored = await certificates.list().catch(() => []);
-        const out = [];
-        for (const c of stored) {
-          const pem = await readFile(c.certFile).catch(() => undefined);
-          if (!pem) continue;
-          const facts = certificateFacts(parseCertificate(pem));
-          out.push({ domains: c.domains, source: c.source, notAfter: facts.notAfter });
-        }
-        return out;
-      },
+  const activeSpec = (project: string) => {
+    const active = rt.store.activeRelease(project);
+    return active && !specs.isDown(project) ? specs.release(project, active.id)?.spec : undefined;
+  };
+  return {
+    store: rt.store,
+    projects: () => specs.projects(),
+    activeSpec,
+    cronOf: (project, service) => activeSpec(project)?.services[service]?.["x-slipway"].schedule?.cron,
+    backups: async (project) => {
+      if (!specs.spec(project)) return [];
+      const listing = await backups.list(project).catch(() => undefined);
+      return (listing?.backups ?? []).map((b) => ({
+        service: b.service,
+        createdAt: Date.parse(b.createdAt),
+        size: b.size,
+        verified: b.verified,
+        verifiedAt: b.verifiedAt === null ? null : Date.parse(b.verifiedAt),
+      }));
     },
-    (error) =>
-      // The endpoint's address comes from the manifests; its failure is the agent's, told to every project.
-      {
-        for (const project of specs.projects())
-          rt.store.addEvent({ project, kind: "observe.error", level: "error", message: error.message });
-      },
-  );
+    certificates: async () => {
+      const stored = await certificates.list().catch(() => []);
+      const out = [];
+      for (const c of stored) {
+        const pem = await readFile(c.certFile).catch(() => undefined);
+        if (!pem) continue;
+        const facts = certificateFacts(parseCertificate(pem));
+        out.push({ domains: c.domains, source: c.source, notAfter: facts.notAfter });
+      }
+      return out;
+    },
+    diskPaths: () => [
+      { path: rt.paths.home, project: "" },
+      ...specs.projects().map((project) => ({ path: dirname(rt.paths.volume(project, "v")), project })),
+    ],
+  };
 }

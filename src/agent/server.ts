@@ -5,6 +5,7 @@ import { deserializeAppSpec } from "../manifest/serialize.js";
 import { decodeRelease } from "../release/content.js";
 import { redactSpec } from "../release/redact.js";
 import type { Agent } from "./agent.js";
+import { alertRoutes } from "./alert-routes.js";
 import { preMigrationBackups } from "./backups/pre-migrate.js";
 import { backupRoutes } from "./backups/routes.js";
 import { buildId } from "./client.js";
@@ -51,6 +52,7 @@ export function agentRoutes(agent: Agent, shutdown: () => void): Record<string, 
       );
     },
     ...backupRoutes(agent),
+    ...alertRoutes(agent),
     "GET /v1/ps": async (_req, res, query) => sendJson(res, 200, agent.ps(requireParam(query, "project"))),
     "GET /v1/releases": async (_req, res, query) => {
       const project = requireParam(query, "project");

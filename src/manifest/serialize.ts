@@ -18,6 +18,7 @@ const DURATION_KEYS = new Set([
   "max_p95_latency",
   "repeat",
   "backup_grace",
+  "retry_backoff",
 ]);
 
 /** The AppSpec as JSON text: how it travels from the CLI to the agent and is kept with each release. */

@@ -6,7 +6,10 @@ import { bool, int } from "./scalars.js";
 /** An environment variable's name: credentials are read from the agent's environment, never written inline. */
 const envName = z
   .string()
-  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be the name of an environment variable, such as SLACK_WEBHOOK_URL");
+  .regex(
+    /^[A-Za-z_][A-Za-z0-9_]*$/,
+    "must be the name of an environment variable, such as SLACK_WEBHOOK_URL",
+  );
 
 const channel = z.discriminatedUnion("type", [
   /** POSTs each notice as JSON. */
@@ -57,6 +60,8 @@ export const alerts = composeObject({
   interval: duration.default(new Duration(15_000)),
   /** A firing alert is sent again this often. Default 4h. */
   repeat: duration.default(new Duration(4 * 3_600_000)),
+  /** Wait before retrying a failed delivery; each later wait is 4× longer, 3 retries. Default 2s. */
+  retry_backoff: duration.default(new Duration(2_000)),
   /** `certificate_expiring` fires this many days before expiry. Default 14. */
   certificate_days: int.pipe(z.number().min(0)).default(14),
   /** `disk_full` fires above this percentage used. Default 90. */

@@ -2,8 +2,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { AlertChannel } from "./channels/channel.js";
 import type { AlertNotice } from "./model.js";
 
-/** Default waits between attempts: four tries over about 40 seconds. */
-export const DEFAULT_BACKOFF_MS: readonly number[] = [2_000, 8_000, 30_000];
+/** Waits between attempts: `first`, then 4× and 16× it (four tries). */
+export const backoff = (first: number): readonly number[] => [first, first * 4, first * 16];
 
 /** How one delivery ended after its retries. */
 export type DeliveryResult =
@@ -14,7 +14,7 @@ export type DeliveryResult =
 export async function deliver(
   channel: AlertChannel,
   notice: AlertNotice,
-  backoffMs: readonly number[] = DEFAULT_BACKOFF_MS,
+  backoffMs: readonly number[],
   signal?: AbortSignal,
 ): Promise<DeliveryResult> {
   let error = "";

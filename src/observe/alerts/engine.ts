@@ -1,7 +1,7 @@
 import type { AlertRuleName } from "../../manifest/schema/alerts.js";
 import type { AlertChannel } from "./channels/channel.js";
 import { createChannel } from "./channels/registry.js";
-import { DEFAULT_BACKOFF_MS, deliver } from "./deliver.js";
+import { backoff, deliver } from "./deliver.js";
 import { type AlertSource, FactReader } from "./facts.js";
 import { readLedger, writeLedger } from "./ledger.js";
 import type { AlertLedger, AlertNotice, AlertRecord } from "./model.js";
@@ -17,7 +17,7 @@ export interface AlertEngineOptions {
   readonly ledgerFile: string;
   /** Where channel credentials (`*_env`) are read. Default `process.env`. */
   readonly env?: NodeJS.ProcessEnv | undefined;
-  /** Waits between delivery attempts. Default 2 s, 8 s, 30 s. */
+  /** Waits between delivery attempts. Default: from `alerts.retry_backoff` (2 s, 8 s, 32 s). */
   readonly backoffMs?: readonly number[] | undefined;
 }
 
@@ -26,6 +26,7 @@ interface NamedChannel {
   readonly name: string;
   readonly channel: AlertChannel;
   readonly repeatMs: number;
+  readonly backoffMs: readonly number[];
 }
 
 /**
@@ -81,6 +82,7 @@ export class AlertEngine {
           name,
           channel: createChannel(config, this.options.env ?? process.env),
           repeatMs: spec["x-slipway"].alerts.repeat.ms,
+          backoffMs: this.options.backoffMs ?? backoff(spec["x-slipway"].alerts.retry_backoff.ms),
         }),
       ),
     );
@@ -128,12 +130,7 @@ export class AlertEngine {
   private send(notice: AlertNotice, channels: readonly NamedChannel[]): void {
     for (const target of channels) {
       if (notice.alert.project !== "" && target.project !== notice.alert.project) continue;
-      const delivery = deliver(
-        target.channel,
-        notice,
-        this.options.backoffMs ?? DEFAULT_BACKOFF_MS,
-        this.abort.signal,
-      )
+      const delivery = deliver(target.channel, notice, target.backoffMs, this.abort.signal)
         .then((result) => this.noteDelivery(target, result.ok ? undefined : result.error))
         .finally(() => this.inflight.delete(delivery));
       this.inflight.add(delivery);
