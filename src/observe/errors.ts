@@ -7,5 +7,3 @@ export const OBSERVE_ERRORS = {
   E_ALERT_CHANNEL: "an alert channel's credential is not set in the agent's environment",
   E_ALERT_DELIVERY: "an alert channel refused a notice or could not be reached",
 } as const satisfies ErrorCatalogue;
-
-export type ObserveErrorCode = keyof typeof OBSERVE_ERRORS;
