@@ -9,7 +9,7 @@ import type { MetricsSource } from "./metrics/source.js";
 export function metricsAddress(specs: readonly AppSpec[]): string | undefined {
   return [...specs]
     .sort((a, b) => a.name.localeCompare(b.name))
-    .map((spec) => spec["x-slipway"].observe.metrics)
+    .map((spec) => spec["x-slipway"].observe?.metrics)
     .find((address) => address !== undefined);
 }
 

@@ -213,8 +213,8 @@ export const projectSlipway = composeObject({
       .string()
       .refine(isLoopbackAddress, "must be a loopback host:port such as 127.0.0.1:9470 or [::1]:9470")
       .optional(),
-  }).prefault({}),
-  /** Alert rules and the channels their notices go to (see schema/alerts.ts). */
-  alerts: alerts.prefault({}),
+  }).optional(),
+  /** Alert rules and the channels their notices go to (see schema/alerts.ts). Default: built-in rules, no channel. */
+  alerts: alerts.optional(),
 });
 export type ProjectSlipway = z.infer<typeof projectSlipway>;

@@ -1,6 +1,7 @@
 import type { AlertRuleName } from "../../manifest/schema/alerts.js";
 import type { AlertChannel } from "./channels/channel.js";
 import { createChannel } from "./channels/registry.js";
+import { alertsOf } from "./config.js";
 import { backoff, deliver } from "./deliver.js";
 import { type AlertSource, FactReader } from "./facts.js";
 import { readLedger, writeLedger } from "./ledger.js";
@@ -73,16 +74,16 @@ export class AlertEngine {
   async evaluate(now = Date.now()): Promise<void> {
     const facts = await this.facts.read(now);
     const specs = facts.projects.flatMap((p) => (p.spec ? [p.spec] : []));
-    const intervals = specs.map((s) => s["x-slipway"].alerts.interval.ms);
+    const intervals = specs.map((s) => alertsOf(s).interval.ms);
     this.intervalMs = intervals.length > 0 ? Math.min(...intervals) : DEFAULT_INTERVAL_MS;
     const channels = specs.flatMap((spec) =>
-      Object.entries(spec["x-slipway"].alerts.channels).map(
+      Object.entries(alertsOf(spec).channels).map(
         ([name, config]): NamedChannel => ({
           project: spec.name,
           name,
           channel: createChannel(config, this.options.env ?? process.env),
-          repeatMs: spec["x-slipway"].alerts.repeat.ms,
-          backoffMs: this.options.backoffMs ?? backoff(spec["x-slipway"].alerts.retry_backoff.ms),
+          repeatMs: alertsOf(spec).repeat.ms,
+          backoffMs: this.options.backoffMs ?? backoff(alertsOf(spec).retry_backoff.ms),
         }),
       ),
     );

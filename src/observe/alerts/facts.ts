@@ -2,6 +2,7 @@ import { statfsSync } from "node:fs";
 import type { AppSpec } from "../../manifest/model.js";
 import type { Deploy, Instance } from "../../state/index.js";
 import type { CertificateFigure, MetricsSource } from "../metrics/source.js";
+import { alertsOf } from "./config.js";
 
 /** Event kinds the backup rules read: the newest of each per service. */
 const DIGESTED = ["backup.created", "backup.failed", "backup.verified", "backup.verify-failed"] as const;
@@ -46,7 +47,7 @@ export interface AlertFacts {
   readonly projects: readonly ProjectFacts[];
   readonly certificates: readonly CertificateFigure[];
   readonly disks: readonly DiskFigure[];
-  /** Thresholds for what belongs to the machine (the first project by name decides). */
+  /** Thresholds for what belongs to the machine (the first deployed project by name decides). */
   readonly machine: AlertSettings;
 }
 
@@ -59,7 +60,7 @@ export interface AlertSource extends MetricsSource {
 }
 
 export function settingsOf(spec: AppSpec | undefined): AlertSettings {
-  const alerts = spec?.["x-slipway"].alerts;
+  const alerts = spec && alertsOf(spec);
   return {
     certificateDays: alerts?.certificate_days ?? 14,
     diskPercent: alerts?.disk_percent ?? 90,
@@ -127,7 +128,9 @@ export class FactReader {
       projects,
       certificates: await this.source.certificates(),
       disks: diskFigures(this.source.diskPaths()),
-      machine: settingsOf(projects.find((p) => p.spec?.["x-slipway"].alerts)?.spec),
+      machine: settingsOf(
+        projects.find((p) => p.spec?.["x-slipway"].alerts)?.spec ?? projects.find((p) => p.spec)?.spec,
+      ),
     };
   }
 }

@@ -1,4 +1,4 @@
-import type { AppSpec } from "../../../manifest/model.js";
+import type { AlertsConfig } from "../config.js";
 import type { AlertChannel } from "./channel.js";
 import { emailChannel } from "./email.js";
 import { slackChannel } from "./slack.js";
@@ -6,7 +6,7 @@ import { telegramChannel } from "./telegram.js";
 import { webhookChannel } from "./webhook.js";
 
 /** A channel as the loaded manifest holds it. */
-type AlertChannelConfig = AppSpec["x-slipway"]["alerts"]["channels"][string];
+type AlertChannelConfig = AlertsConfig["channels"][string];
 
 /** The channel a manifest describes; credentials are read from `env` when a notice is sent. */
 export function createChannel(config: AlertChannelConfig, env: NodeJS.ProcessEnv): AlertChannel {

@@ -1,3 +1,5 @@
+import type { AppSpec } from "../../../manifest/model.js";
+import { alertsOf } from "../config.js";
 import type { AlertFacts } from "../facts.js";
 import type { AlertCondition } from "../model.js";
 import { backupRules } from "./backups.js";
@@ -7,12 +9,10 @@ import { machineRules } from "./machine.js";
 
 /** Every built-in rule over the facts, less the rules a project turned off (`x-slipway.alerts.disabled`). */
 export function evaluateRules(facts: AlertFacts): AlertCondition[] {
-  const disabled = new Map(
-    facts.projects.map((p) => [p.project, new Set<string>(p.spec?.["x-slipway"].alerts.disabled ?? [])]),
-  );
-  const machineOff = new Set<string>(
-    facts.projects.find((p) => p.spec)?.spec?.["x-slipway"].alerts.disabled ?? [],
-  );
+  const off = (spec: AppSpec | undefined) => new Set<string>(spec ? alertsOf(spec).disabled : []);
+  const disabled = new Map(facts.projects.map((p) => [p.project, off(p.spec)]));
+  // What belongs to the machine follows the first project (by name) that is deployed.
+  const machineOff = off(facts.projects.find((p) => p.spec)?.spec);
   return [
     ...instanceRules(facts),
     ...deployRules(facts),
