@@ -74,6 +74,15 @@ function sourceOf(rt: DeployRuntime, specs: ProjectSpecs, backups: AgentBackups)
       }
       return out;
     },
+    routeFigures: async (project, service) => {
+      if (!rt.traffic) return undefined;
+      const versions = Object.values(await rt.traffic.measure(project, service));
+      if (versions.length === 0) return undefined;
+      return {
+        requests: versions.reduce((sum, v) => sum + v.requests, 0),
+        errors: versions.reduce((sum, v) => sum + v.errors, 0),
+      };
+    },
     diskPaths: () => [
       { path: rt.paths.home, project: "" },
       ...specs.projects().map((project) => ({ path: dirname(rt.paths.volume(project, "v")), project })),

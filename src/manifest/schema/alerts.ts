@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { Duration, duration } from "./duration.js";
 import { composeObject } from "./object.js";
-import { bool, int } from "./scalars.js";
+import { bool, int, num } from "./scalars.js";
 
 /** An environment variable's name: credentials are read from the agent's environment, never written inline. */
 const envName = z
@@ -51,6 +51,7 @@ export const ALERT_RULES = [
   "verification_failed",
   "certificate_expiring",
   "disk_full",
+  "error_rate",
 ] as const;
 export type AlertRuleName = (typeof ALERT_RULES)[number];
 
@@ -68,6 +69,15 @@ export const alerts = composeObject({
   disk_percent: int.pipe(z.number().min(0).max(100)).default(90),
   /** `backup_stale` allows this much past the backup schedule. Default 1h. */
   backup_grace: duration.default(new Duration(3_600_000)),
+  /** `error_rate`: a routed service's share of 5xx and failed requests through the router over `window`. */
+  error_rate: composeObject({
+    /** Fires above this percentage of requests. Default 5. */
+    percent: num.pipe(z.number().min(0).max(100)).default(5),
+    /** Default 5m. */
+    window: duration.default(new Duration(300_000)),
+    /** Fewer requests in the window decide nothing. Default 20. */
+    min_requests: int.pipe(z.number().int().min(1)).default(20),
+  }).prefault({}),
   /** Built-in rules turned off. Default none. */
   disabled: z.array(z.enum(ALERT_RULES)).default([]),
   /** Where notices go, by name. Default none (alerts are still evaluated and listed). */

@@ -82,6 +82,7 @@ x-slipway:
       backups: async () => [],
       certificates: async () => [],
       diskPaths: () => [],
+      routeFigures: async () => undefined,
     },
     ledgerFile,
     env: withCredentials ? env : {},

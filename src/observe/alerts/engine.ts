@@ -6,6 +6,7 @@ import { backoff, deliver } from "./deliver.js";
 import { type AlertSource, FactReader } from "./facts.js";
 import { readLedger, writeLedger } from "./ledger.js";
 import type { AlertLedger, AlertNotice, AlertRecord } from "./model.js";
+import { ErrorRateRule } from "./rules/error-rate.js";
 import { evaluateRules } from "./rules/index.js";
 import { type AlertsView, alertsView } from "./view.js";
 
@@ -39,6 +40,7 @@ interface NamedChannel {
 export class AlertEngine {
   private ledger: AlertLedger;
   private readonly facts: FactReader;
+  private readonly errorRate = new ErrorRateRule();
   private readonly inflight = new Set<Promise<void>>();
   private readonly abort = new AbortController();
   private timer: NodeJS.Timeout | undefined;
@@ -87,7 +89,7 @@ export class AlertEngine {
         }),
       ),
     );
-    const conditions = evaluateRules(facts);
+    const conditions = evaluateRules(facts, this.errorRate);
     const alerts = { ...this.ledger.alerts };
     const current = new Set(conditions.map((c) => c.key));
     for (const condition of conditions) {

@@ -18,6 +18,14 @@ export interface AlertSettings {
   readonly certificateDays: number;
   readonly diskPercent: number;
   readonly backupGraceMs: number;
+  readonly errorRate: { readonly percent: number; readonly windowMs: number; readonly minRequests: number };
+}
+
+/** Requests through the router to one service since the router's counters began (all versions). */
+export interface ServiceTraffic {
+  readonly service: string;
+  readonly requests: number;
+  readonly errors: number;
 }
 
 export interface ProjectFacts {
@@ -32,6 +40,8 @@ export interface ProjectFacts {
   /** The newest event of a kind for a service. */
   newest(service: string, kind: DigestedKind): NewestEvent | undefined;
   readonly settings: AlertSettings;
+  /** Routed services' request counters (none when the router cannot be asked). */
+  readonly traffic: readonly ServiceTraffic[];
 }
 
 export interface DiskFigure {
@@ -55,6 +65,8 @@ export interface AlertFacts {
 export interface AlertSource extends MetricsSource {
   /** The active spec of a project (undefined when down or never deployed). */
   activeSpec(project: string): AppSpec | undefined;
+  /** A routed service's request and error counters through the router; undefined when it has none. */
+  routeFigures(project: string, service: string): Promise<{ requests: number; errors: number } | undefined>;
   /** The state directory and each project's volumes directory. */
   diskPaths(): readonly { readonly path: string; readonly project: string }[];
 }
@@ -65,6 +77,11 @@ export function settingsOf(spec: AppSpec | undefined): AlertSettings {
     certificateDays: alerts?.certificate_days ?? 14,
     diskPercent: alerts?.disk_percent ?? 90,
     backupGraceMs: alerts?.backup_grace.ms ?? 3_600_000,
+    errorRate: {
+      percent: alerts?.error_rate.percent ?? 5,
+      windowMs: alerts?.error_rate.window.ms ?? 300_000,
+      minRequests: alerts?.error_rate.min_requests ?? 20,
+    },
   };
 }
 
@@ -108,12 +125,23 @@ export class FactReader {
     return digest.newest;
   }
 
+  private async traffic(project: string, spec: AppSpec | undefined): Promise<ServiceTraffic[]> {
+    const out: ServiceTraffic[] = [];
+    for (const [service, s] of Object.entries(spec?.services ?? {})) {
+      if (!s["x-slipway"].routes.some((r) => !r.static && r.protocol === "http")) continue;
+      const figures = await this.source.routeFigures(project, service).catch(() => undefined);
+      if (figures) out.push({ service, ...figures });
+    }
+    return out;
+  }
+
   async read(now = Date.now()): Promise<AlertFacts> {
-    const projects = [...this.source.projects()].sort().map((project): ProjectFacts => {
+    const projects: ProjectFacts[] = [];
+    for (const project of [...this.source.projects()].sort()) {
       const store = this.source.store;
       const newest = this.digest(project);
       const spec = this.source.activeSpec(project);
-      return {
+      projects.push({
         project,
         spec,
         activeSince: store.activeRelease(project)?.createdAt,
@@ -121,8 +149,9 @@ export class FactReader {
         lastDeploy: store.listDeploys(project, 5).find((d) => d.status !== "running"),
         newest: (service, kind) => newest.get(`${service}\n${kind}`),
         settings: settingsOf(spec),
-      };
-    });
+        traffic: await this.traffic(project, spec),
+      });
+    }
     return {
       now,
       projects,

@@ -5,6 +5,7 @@ import { describe, expect, it, onTestFinished } from "vitest";
 import { loadManifest } from "../../../manifest/load.js";
 import type { Deploy, Instance } from "../../../state/index.js";
 import { type AlertFacts, diskFigures, type NewestEvent, type ProjectFacts, settingsOf } from "../facts.js";
+import { ErrorRateRule } from "./error-rate.js";
 import { evaluateRules } from "./index.js";
 
 const NOW = Date.parse("2030-06-01T12:00:00Z");
@@ -48,6 +49,7 @@ function facts(
         lastDeploy: undefined,
         newest: (service, kind) => events[`${service} ${kind}`],
         settings: settingsOf(s),
+        traffic: [],
         ...project,
       },
     ],
@@ -151,5 +153,34 @@ describe("the built-in alert rules", () => {
     ]);
     expect(figures).toHaveLength(1);
     expect(figures[0]!.usedPercent).toBeGreaterThan(0);
+  });
+});
+
+describe("the error_rate rule", () => {
+  it("fires on the share of failed requests over the window, and starts afresh when counters go back", () => {
+    const s = spec(`x-slipway:
+  alerts: { error_rate: { percent: 10, window: 1m, min_requests: 10 } }
+`);
+    const rule = new ErrorRateRule();
+    const at = (seconds: number, requests: number, errors: number) =>
+      rule
+        .evaluate({
+          ...facts({ spec: s, traffic: [{ service: "api", requests, errors }] }),
+          now: NOW + seconds * 1000,
+        })
+        .map((c) => c.summary);
+    expect(at(0, 1000, 500)).toEqual([]); // no window yet: the past before the first look is not judged
+    expect(at(30, 1005, 505)).toEqual([]); // 5 requests: too few to say
+    expect(at(60, 1100, 512)).toEqual([
+      "shop/api: 12.0% of 100 requests failed in the last 60 s (alert above 10%)",
+    ]);
+    expect(at(90, 1200, 514)).toEqual([]); // 9 of 195 since 30 s
+    expect(at(120, 1300, 600)).toEqual([
+      "shop/api: 44.0% of 200 requests failed in the last 60 s (alert above 10%)",
+    ]);
+    expect(at(130, 20, 20)).toEqual([]); // the router restarted: a new window begins
+    expect(at(140, 40, 40)).toEqual([
+      "shop/api: 100.0% of 20 requests failed in the last 10 s (alert above 10%)",
+    ]);
   });
 });
