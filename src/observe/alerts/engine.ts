@@ -54,10 +54,24 @@ export class AlertEngine {
 
   start(): void {
     const tick = () => {
-      this.timer = setTimeout(() => void this.evaluate().finally(tick), this.intervalMs);
+      if (this.abort.signal.aborted) return;
+      // Never what keeps a process alive: the agent's servers do.
+      this.timer = setTimeout(
+        () => void this.evaluate().catch(this.failed).finally(tick),
+        this.intervalMs,
+      ).unref();
     };
     tick();
   }
+
+  /** A round that failed (state unreadable, a bug) is an `alert.error` event, never silent. */
+  private readonly failed = (error: Error) => {
+    try {
+      this.record("", "alert.error", "error", `alert rules could not be evaluated: ${error.message}`);
+    } catch {
+      // The state store is closed: the agent is stopping.
+    }
+  };
 
   /** Stops evaluating; deliveries waiting to retry give up. */
   async stop(): Promise<void> {
