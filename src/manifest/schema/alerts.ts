@@ -24,6 +24,8 @@ const channel = z.discriminatedUnion("type", [
     /** Default https://api.telegram.org. */
     api_url: z.url().default("https://api.telegram.org"),
   }),
+  /** An existing Alertmanager (v2 API), e.g. http://127.0.0.1:9093. */
+  composeObject({ type: z.literal("alertmanager"), url: z.url() }),
   /** E-mail over SMTP; STARTTLS is required unless `starttls: false`. */
   composeObject({
     type: z.literal("email"),

@@ -97,7 +97,7 @@ export class AlertEngine {
         ([name, config]): NamedChannel => ({
           project: spec.name,
           name,
-          channel: createChannel(config, this.options.env ?? process.env),
+          channel: createChannel(config, this.options.env ?? process.env, alertsOf(spec).repeat.ms),
           repeatMs: alertsOf(spec).repeat.ms,
           backoffMs: this.options.backoffMs ?? backoff(alertsOf(spec).retry_backoff.ms),
         }),

@@ -1,4 +1,5 @@
 import type { AlertsConfig } from "../config.js";
+import { alertmanagerChannel } from "./alertmanager.js";
 import type { AlertChannel } from "./channel.js";
 import { emailChannel } from "./email.js";
 import { slackChannel } from "./slack.js";
@@ -9,7 +10,11 @@ import { webhookChannel } from "./webhook.js";
 type AlertChannelConfig = AlertsConfig["channels"][string];
 
 /** The channel a manifest describes; credentials are read from `env` when a notice is sent. */
-export function createChannel(config: AlertChannelConfig, env: NodeJS.ProcessEnv): AlertChannel {
+export function createChannel(
+  config: AlertChannelConfig,
+  env: NodeJS.ProcessEnv,
+  repeatMs: number,
+): AlertChannel {
   switch (config.type) {
     case "webhook":
       return webhookChannel(config.url);
@@ -17,6 +22,8 @@ export function createChannel(config: AlertChannelConfig, env: NodeJS.ProcessEnv
       return slackChannel(config.url_env, env);
     case "telegram":
       return telegramChannel(config, env);
+    case "alertmanager":
+      return alertmanagerChannel(config.url, repeatMs);
     case "email":
       return emailChannel(config, env);
   }
