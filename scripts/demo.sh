@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 npm run build --silent
 compose=examples/bot-platform/compose.yaml
+# The example's alert channel reads its bot token from the agent's environment (the agent starts here).
+export ALERT_BOT_TOKEN="${ALERT_BOT_TOKEN:-123456:demo-token-not-real}"
 ./bin/slipway deploy -f "$compose"
 echo
 ./bin/slipway ps -f "$compose"
@@ -15,4 +17,7 @@ port="${WEB_PORT:-8090}"
 echo "The example is running: the mini-app is at http://127.0.0.1:$port/"
 echo "Try:  curl -X POST -H 'content-type: application/json' -d '{\"name\":\"alice\"}' http://127.0.0.1:$port/api/players"
 echo "      curl http://127.0.0.1:$port/api/players"
+echo "Metrics (Prometheus):         http://127.0.0.1:${METRICS_PORT:-9470}/metrics"
+echo "Alerts:                       ./bin/slipway alerts -f $compose   (notices: http://127.0.0.1:${HTTP_PORT:-8080}/fake-telegram/sent)"
+echo "Logs of every service:        ./bin/slipway logs -f --file $compose"
 echo "Stop it with:                 ./bin/slipway down -f $compose"

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Installs what slipway's build, demo and tests need when it is missing, so a fresh machine needs
 # nothing else: npm packages, and the Debian packages whose server binaries the process target runs
-# (PostgreSQL, Redis) and the nginx router driver uses. Never starts their system services.
+# (PostgreSQL, Redis), the nginx router driver uses, and the metrics and alert tests run (Prometheus,
+# Alertmanager).
+# Never starts their system services.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+# A node_modules that is a symlink (a git worktree sharing another checkout's) is left alone: npm ci
+# would empty the folder it points to.
+if [ ! -L node_modules ] && { [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; }; then
   npm ci --no-audit --no-fund
 fi
 
@@ -15,6 +19,8 @@ if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb 
   missing+=(postgresql)
 fi
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx-light libnginx-mod-stream)
+command -v prometheus >/dev/null 2>&1 || missing+=(prometheus)
+command -v prometheus-alertmanager >/dev/null 2>&1 || missing+=(prometheus-alertmanager)
 if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "slipway needs ${missing[*]}; run as root or: sudo apt-get install -y ${missing[*]}" >&2

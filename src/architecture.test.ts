@@ -22,6 +22,7 @@ const FORBIDDEN: Record<string, readonly string[]> = {
   check: ["deploy", "plan", "release", "agent", "cli", "targets", "router", "backup"],
   state: ["manifest", "release", "plan", "deploy", "targets", "router", "agent", "cli", "backup", "health"],
   host: ["manifest", "release", "plan", "deploy", "targets", "router", "agent", "cli", "state", "backup"],
+  observe: ["agent", "cli", "deploy", "targets", "router"],
   network: ["release", "plan", "deploy", "targets", "router", "agent", "cli", "backup"],
 };
 

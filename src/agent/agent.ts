@@ -15,7 +15,6 @@ import { openState, type Release, type StateStore } from "../state/index.js";
 import type { SlipwayPaths } from "../state/paths.js";
 import { createTarget, requireTarget } from "../targets/registry.js";
 import type { ExecResult } from "../targets/target.js";
-import type { PsResult } from "./api.js";
 import type { AgentBackups } from "./backups/backups.js";
 import { agentIdentities } from "./backups/identities.js";
 import type { RestoreRequest } from "./backups/restore.js";
@@ -23,10 +22,10 @@ import { scheduledWork } from "./backups/scheduled-work.js";
 import { BackupSchedules } from "./backups/schedules.js";
 import { serviceControl } from "./backups/service-control.js";
 import { livingAgentPid, SLIPWAY_BIN } from "./client.js";
+import { type AgentObserver, agentObserver } from "./observer.js";
 import { ProjectLocks } from "./project-locks.js";
 import { ProjectSpecs } from "./project-specs.js";
 import { Scheduler } from "./scheduler.js";
-import { projectStatus } from "./status.js";
 import { Supervisor } from "./supervisor.js";
 
 /**
@@ -43,6 +42,7 @@ export class Agent {
   private backupsLoaded: Promise<AgentBackups> | undefined;
   private readonly backupSchedules: BackupSchedules;
   private readonly locks: ProjectLocks;
+  readonly observer: AgentObserver;
   private revival: NodeJS.Timeout | undefined;
   private emitters = new Map<string, (event: DeployEvent) => void>();
   readonly runtime: DeployRuntime;
@@ -95,6 +95,7 @@ export class Agent {
     this.supervisor = new Supervisor(this.runtime, this.specs);
     this.scheduler = new Scheduler(this.runtime, this.specs);
     this.backupSchedules = new BackupSchedules(scheduledWork(() => this.backups(), this.store));
+    this.observer = agentObserver(this.runtime, this.specs, () => this.backups());
   }
 
   /** Re-reads a project's job and backup schedules from its active release. */
@@ -104,6 +105,7 @@ export class Agent {
     const app =
       active && !this.specs.isDown(project) ? this.specs.release(project, active.id)?.spec : undefined;
     this.backupSchedules.sync(project, app);
+    void this.observer.sync();
   }
 
   /** The backups of every project; scheduled verifications of encrypted backups use the agent's identity file. */
@@ -173,6 +175,7 @@ export class Agent {
     this.supervisor.stop();
     this.scheduler.stopAll();
     this.backupSchedules.stopAll();
+    await this.observer.stop();
     this.store.close();
     if (existsSync(this.paths.pidFile)) rmSync(this.paths.pidFile, { force: true });
   }
@@ -231,10 +234,6 @@ export class Agent {
   /** What deploying `spec` would do now (`slipway plan`); changes nothing. */
   async plan(spec: AppSpec): Promise<Plan> {
     return (await planFor(this.runtime, spec)).plan;
-  }
-
-  ps(project: string): PsResult {
-    return projectStatus(this.store, this.specs, project);
   }
 
   /** The active release of a project with its frozen content, or E_PROJECT_NOT_DEPLOYED. */

@@ -26,6 +26,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
   promote: async () => (await import("./commands/canary.js")).registerCanaryDecisions,
   errors: async () => (await import("./commands/errors.js")).registerErrors,
   maintenance: async () => (await import("./commands/maintenance.js")).registerMaintenance,
+  alerts: async () => (await import("./commands/alerts.js")).registerAlerts,
   agent: async () => (await import("./commands/agent.js")).registerAgent,
 };
 /** Commands registered by another one's module. */

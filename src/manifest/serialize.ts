@@ -16,6 +16,9 @@ const DURATION_KEYS = new Set([
   "drain_timeout",
   "queue_timeout",
   "max_p95_latency",
+  "repeat",
+  "backup_grace",
+  "retry_backoff",
 ]);
 
 /** The AppSpec as JSON text: how it travels from the CLI to the agent and is kept with each release. */

@@ -49,6 +49,8 @@ describe("example bot platform on the process target", () => {
       WEB_PORT: String(web),
       HTTP_PORT: String(http),
       HTTPS_PORT: String(await freePort()),
+      METRICS_PORT: String(await freePort()),
+      ALERT_BOT_TOKEN: "123456:demo-token-not-real",
       SLIPWAY_ROUTER_HOST: "127.0.0.1",
     };
     // A retried attempt finds the previous attempt's players: names are unique per attempt.
@@ -94,6 +96,12 @@ describe("example bot platform on the process target", () => {
     expect((await webhook({ "x-telegram-bot-api-secret-token": SECRET }, 2)).status).toBe(200);
     const sent = (await json(http, "/fake-telegram/sent")).body as { result: { chat_id: number }[] };
     expect(sent.result.some((message) => message.chat_id === 42)).toBe(true);
+
+    // The agent's metrics and alerts, as the example configures them.
+    const metrics = await (await fetch(`http://127.0.0.1:${env.METRICS_PORT}/metrics`)).text();
+    expect(metrics).toContain(`slipway_deploys_total{project="${name}",kind="deploy",outcome="succeeded"} 1`);
+    const alerts = JSON.parse(run(["alerts", "--json"]).stdout) as { rules: unknown[]; firing: unknown[] };
+    expect([alerts.rules.length, alerts.firing]).toEqual([9, []]);
 
     // A new API version: only the services that use APP_VERSION change; the data stays.
     const second = run(["deploy", "--json"], { APP_VERSION: "2" });

@@ -19,8 +19,9 @@ setInterval(() => {
 const numbers = (stdout: string) =>
   stdout
     .split("\n")
-    .filter((line) => line.startsWith("chatter | line "))
-    .map((line) => Number(line.split(" ")[3]));
+    .map((line) => /^chatter\.r\d+\.\d+ +\| line (\d+) /.exec(line)?.[1])
+    .filter((n) => n !== undefined)
+    .map(Number);
 
 describe("instance logs", PATIENT, () => {
   it("stay under x-slipway.logs while the service writes, and `slipway logs` reads across rotations", async () => {

@@ -6,6 +6,7 @@ import { DEPLOY_ERRORS } from "../../deploy/errors.js";
 import { BASE_ERRORS, type ErrorCatalogue } from "../../errors.js";
 import { HOST_ERRORS } from "../../host/errors.js";
 import { MANIFEST_ERRORS } from "../../manifest/errors.js";
+import { OBSERVE_ERRORS } from "../../observe/errors.js";
 import { PLAN_ERRORS } from "../../plan/errors.js";
 import { RELEASE_ERRORS } from "../../release/errors.js";
 import { ROUTER_ERRORS } from "../../router/errors.js";
@@ -26,6 +27,7 @@ export const ERROR_CATALOGUES: readonly { readonly stage: string; readonly codes
   { stage: "backup", codes: BACKUP_ERRORS },
   { stage: "state", codes: STATE_ERRORS },
   { stage: "host", codes: HOST_ERRORS },
+  { stage: "observe", codes: OBSERVE_ERRORS },
   { stage: "agent", codes: AGENT_ERRORS },
   { stage: "cli", codes: CLI_ERRORS },
   { stage: "base", codes: BASE_ERRORS },

@@ -1,7 +1,17 @@
 import type { Command } from "commander";
-import { openState } from "../../state/index.js";
-import { slipwayPaths } from "../../state/paths.js";
-import { LogFollower, readStreamTail } from "../../targets/process/log-tail.js";
+import { InputError } from "../../errors.js";
+import { readStreamFiles } from "../../observe/logs/files.js";
+import { LogPrinter } from "../../observe/logs/format.js";
+import {
+  estimateTimes,
+  keepLine,
+  type LineFilter,
+  mergeByTime,
+  type TimedLine,
+} from "../../observe/logs/timeline.js";
+import { type Instance, openState } from "../../state/index.js";
+import { type SlipwayPaths, slipwayPaths } from "../../state/paths.js";
+import { LogFollower } from "../../targets/process/log-tail.js";
 import { projectName } from "../agent-connection.js";
 import { addManifestOptions, type ManifestFlags } from "../manifest-options.js";
 import type { Output } from "../report.js";
@@ -10,62 +20,154 @@ interface LogFlags extends ManifestFlags {
   follow?: boolean;
   tail?: string;
   since?: string;
+  until?: string;
+  grep?: string;
+}
+
+const STREAMS = ["stdout", "stderr"] as const;
+/** How often `-f` looks for new lines, and for instances a deploy started meanwhile. */
+const POLL_MS = 200;
+const RESCAN_MS = 2000;
+
+interface Followed {
+  readonly follower: LogFollower;
+  readonly label: Pick<TimedLine, "service" | "instance" | "stream">;
 }
 
 /**
  * Instance logs are plain files the processes write directly (they survive the agent), so `logs`
- * reads them itself from the state directory; it works while the agent is down. Lines come from the
- * rotated files (`stdout.log.2`, `.1`) and then the current one, and `-f` follows across rotations.
+ * reads them itself from the state directory; it works while the agent is down. Every service's
+ * instances (or one service's) are read across rotations (`stdout.log.2`, `.1`, then the current
+ * file), interleaved by time and prefixed by instance; `-f` follows them, and instances a deploy
+ * starts meanwhile. Files hold no per-line times: older lines are placed by their files' times.
  */
 export function registerLogs(program: Command, output: Output): void {
   addManifestOptions(
     program
       .command("logs [service]")
-      .description("print the captured stdout/stderr of a service's instances (or all)")
+      .description(
+        "print the captured stdout/stderr of every service's instances (or one service's), by time",
+      )
       .option("-f, --follow", "keep printing new lines")
       .option(
         "-n, --tail <lines>",
-        "only the last N lines of each instance and stream (`all`: every line, rotated files too)",
+        "only the last N lines of each instance and stream (`all`: every line kept)",
         "100",
       )
-      .option("--since <time>", "only instances started since this time (ISO date or a duration like 10m)"),
+      .option(
+        "--since <time>",
+        "only lines since this time (ISO date, or a duration like 10m for that long ago)",
+      )
+      .option(
+        "--until <time>",
+        "only lines until this time (ISO date, or a duration like 5m for that long ago)",
+      )
+      .option("--grep <regexp>", "only lines matching this regular expression"),
     { shortFile: false },
   ).action(async (service: string | undefined, flags: LogFlags) => {
     const project = await projectName(flags, output);
     const paths = slipwayPaths();
-    const store = openState(paths.stateDb);
-    const since = flags.since ? parseSince(flags.since) : 0;
-    const instances = store
-      .listInstances(project, service ? { service } : undefined)
-      .filter((i) => i.startedAt >= since);
-    store.close();
+    const filter: LineFilter = {
+      since: flags.since ? parseTime(flags.since, "--since") : undefined,
+      until: flags.until ? parseTime(flags.until, "--until") : undefined,
+      grep: flags.grep === undefined ? undefined : parseGrep(flags.grep),
+    };
     const tail = flags.tail === "all" ? undefined : Number(flags.tail ?? 100);
-    const followers: { follower: LogFollower; print: (line: string) => void }[] = [];
+    const store = openState(paths.stateDb);
+    const instancesNow = () => store.listInstances(project, service ? { service } : undefined);
+    let instances = instancesNow();
+    const printer = new LogPrinter({
+      json: flags.json === true,
+      colour: process.stdout.isTTY === true && !process.env.NO_COLOR,
+      width: Math.max(0, ...instances.map((i) => shortId(i).length)),
+    });
+    const history: TimedLine[][] = [];
+    const followed: Followed[] = [];
     for (const instance of instances) {
-      const logDir = paths.logs(project, instance.id);
-      for (const stream of ["stdout", "stderr"] as const) {
-        const print = (line: string) =>
-          output.stdout(
-            flags.json
-              ? `${JSON.stringify({ instance: instance.id, stream, line })}\n`
-              : `${instance.service} | ${line}\n`,
-          );
-        const { lines, cursor } = await readStreamTail(logDir, stream, tail);
-        for (const line of lines) if (line !== "") print(line);
-        followers.push({ follower: new LogFollower(logDir, stream, cursor), print });
+      for (const stream of STREAMS) {
+        const { lines, follower } = await readHistory(paths, instance, stream, tail);
+        history.push(lines);
+        followed.push({
+          follower,
+          label: { service: instance.service, instance: shortId(instance), stream },
+        });
       }
     }
-    while (flags.follow) {
-      await new Promise((r) => setTimeout(r, 250));
-      for (const { follower, print } of followers)
-        for (const line of await follower.poll()) if (line !== "") print(line);
+    for (const line of mergeByTime(history)) if (keepLine(line, filter)) output.stdout(printer.format(line));
+    if (!flags.follow) return store.close();
+    const known = new Set(instances.map((i) => i.id));
+    for (let round = 1; ; round++) {
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+      if (round % (RESCAN_MS / POLL_MS) === 0) {
+        instances = instancesNow();
+        for (const instance of instances.filter((i) => !known.has(i.id))) {
+          known.add(instance.id);
+          for (const stream of STREAMS)
+            followed.push({
+              follower: new LogFollower(paths.logs(project, instance.id), stream, {
+                offset: 0,
+                rotatedInode: undefined,
+              }),
+              label: { service: instance.service, instance: shortId(instance), stream },
+            });
+        }
+      }
+      const ts = Date.now();
+      for (const { follower, label } of followed)
+        for (const text of await follower.poll()) {
+          const line = { ...label, ts, line: text };
+          if (keepLine(line, filter)) output.stdout(printer.format(line));
+        }
     }
   });
 }
 
-function parseSince(text: string): number {
+/** `api.r7.0` for `shop.api.r7.0`. */
+function shortId(instance: Pick<Instance, "id" | "project">): string {
+  return instance.id.startsWith(`${instance.project}.`)
+    ? instance.id.slice(instance.project.length + 1)
+    : instance.id;
+}
+
+async function readHistory(
+  paths: SlipwayPaths,
+  instance: Instance,
+  stream: "stdout" | "stderr",
+  tail: number | undefined,
+): Promise<{ lines: TimedLine[]; follower: LogFollower }> {
+  const dir = paths.logs(instance.project, instance.id);
+  const { files, currentLength, rotatedInode } = await readStreamFiles(dir, stream);
+  let timed = estimateTimes(files, instance.startedAt);
+  if (tail !== undefined) timed = tail <= 0 ? [] : timed.slice(-tail);
+  const label = { service: instance.service, instance: shortId(instance), stream };
+  return {
+    lines: timed.map(({ ts, line }) => ({ ...label, ts, line })),
+    follower: new LogFollower(dir, stream, { offset: currentLength, rotatedInode }),
+  };
+}
+
+/** An ISO date, or a duration (`90s`, `10m`, `2h`, `1d`) meaning that long ago. */
+export function parseTime(text: string, flag: string, now = Date.now()): number {
   const match = /^(\d+)(s|m|h|d)$/.exec(text);
-  if (match) return Date.now() - Number(match[1]) * { s: 1e3, m: 6e4, h: 3.6e6, d: 8.64e7 }[match[2] as "s"];
+  if (match) return now - Number(match[1]) * { s: 1e3, m: 6e4, h: 3.6e6, d: 8.64e7 }[match[2] as "s"];
   const date = Date.parse(text);
-  return Number.isNaN(date) ? 0 : date;
+  if (Number.isNaN(date))
+    throw new InputError({
+      code: "E_CLI_USAGE",
+      message: `${flag} takes an ISO date or a duration such as 10m, not "${text}"`,
+      hint: `${flag} 2026-01-31T12:00:00Z or ${flag} 30m`,
+    });
+  return date;
+}
+
+function parseGrep(pattern: string): RegExp {
+  try {
+    return new RegExp(pattern);
+  } catch (error) {
+    throw new InputError({
+      code: "E_CLI_USAGE",
+      message: `--grep ${pattern}: ${(error as Error).message}`,
+      hint: "a JavaScript regular expression, e.g. --grep 'error|warn'",
+    });
+  }
 }

@@ -1,6 +1,7 @@
 import { isIP } from "node:net";
 import { Cron } from "croner";
 import { z } from "zod";
+import { alerts } from "./alerts.js";
 import { Duration, duration } from "./duration.js";
 import { composeObject } from "./object.js";
 import { bool, byteSize, int, num, stringList } from "./scalars.js";
@@ -159,6 +160,14 @@ const backupStore = z.discriminatedUnion("type", [
   }),
 ]);
 
+/** `127.0.0.1:9470`, `localhost:9470`, `[::1]:9470`: metrics leave the machine only through the router. */
+function isLoopbackAddress(value: string): boolean {
+  const match = /^(?:\[(::1)\]|([^:]+)):(\d{1,5})$/.exec(value);
+  if (!match || Number(match[3]) > 65535) return false;
+  const host = match[1] ?? match[2]!;
+  return host === "::1" || host === "localhost" || (isIP(host) === 4 && host.startsWith("127."));
+}
+
 /** Top-level `x-slipway`. */
 export const projectSlipway = composeObject({
   /** Where the services run: `process`, `docker`, `swarm` or `kubernetes`. Default `process`. */
@@ -198,5 +207,14 @@ export const projectSlipway = composeObject({
   }).prefault({}),
   /** Log size bounds of every service that does not set its own. Default 10m × 3 files. */
   logs: logs.optional(),
+  observe: composeObject({
+    /** Loopback `host:port` where the agent serves Prometheus metrics at `/metrics`. Default: not served. */
+    metrics: z
+      .string()
+      .refine(isLoopbackAddress, "must be a loopback host:port such as 127.0.0.1:9470 or [::1]:9470")
+      .optional(),
+  }).optional(),
+  /** Alert rules and the channels their notices go to (see schema/alerts.ts). Default: built-in rules, no channel. */
+  alerts: alerts.optional(),
 });
 export type ProjectSlipway = z.infer<typeof projectSlipway>;

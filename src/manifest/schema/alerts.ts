@@ -1,0 +1,87 @@
+import { z } from "zod";
+import { Duration, duration } from "./duration.js";
+import { composeObject } from "./object.js";
+import { bool, int, num } from "./scalars.js";
+
+/** An environment variable's name: credentials are read from the agent's environment, never written inline. */
+const envName = z
+  .string()
+  .regex(
+    /^[A-Za-z_][A-Za-z0-9_]*$/,
+    "must be the name of an environment variable, such as SLACK_WEBHOOK_URL",
+  );
+
+const channel = z.discriminatedUnion("type", [
+  /** POSTs each notice as JSON. */
+  composeObject({ type: z.literal("webhook"), url: z.url() }),
+  /** A Slack incoming webhook; its URL is a credential, so it comes from the environment. */
+  composeObject({ type: z.literal("slack"), url_env: envName }),
+  /** The Telegram Bot API's sendMessage. */
+  composeObject({
+    type: z.literal("telegram"),
+    token_env: envName,
+    chat_id: z.union([z.string(), int]).transform(String),
+    /** Default https://api.telegram.org. */
+    api_url: z.url().default("https://api.telegram.org"),
+  }),
+  /** An existing Alertmanager (v2 API), e.g. http://127.0.0.1:9093. */
+  composeObject({ type: z.literal("alertmanager"), url: z.url() }),
+  /** E-mail over SMTP; STARTTLS is required unless `starttls: false`. */
+  composeObject({
+    type: z.literal("email"),
+    host: z.string(),
+    /** Default 587. */
+    port: int.default(587),
+    /** Default true: the connection must be upgraded with STARTTLS before anything is sent. */
+    starttls: bool.default(true),
+    username: z.string().optional(),
+    password_env: envName.optional(),
+    from: z.string(),
+    to: z.array(z.string()).min(1),
+    /** PEM file of a private server's CA, trusted besides the system's. Default none. */
+    ca_file: z.string().optional(),
+  }),
+]);
+
+/** The built-in rules: they run with no configuration beyond a channel. */
+export const ALERT_RULES = [
+  "instance_down",
+  "crash_loop",
+  "deploy_failed",
+  "backup_failed",
+  "backup_stale",
+  "verification_failed",
+  "certificate_expiring",
+  "disk_full",
+  "error_rate",
+] as const;
+export type AlertRuleName = (typeof ALERT_RULES)[number];
+
+/** Top-level `x-slipway.alerts`. */
+export const alerts = composeObject({
+  /** How often the rules are evaluated. Default 15s. */
+  interval: duration.default(new Duration(15_000)),
+  /** A firing alert is sent again this often. Default 4h. */
+  repeat: duration.default(new Duration(4 * 3_600_000)),
+  /** Wait before retrying a failed delivery; each later wait is 4× longer, 3 retries. Default 2s. */
+  retry_backoff: duration.default(new Duration(2_000)),
+  /** `certificate_expiring` fires this many days before expiry. Default 14. */
+  certificate_days: int.pipe(z.number().min(0)).default(14),
+  /** `disk_full` fires above this percentage used. Default 90. */
+  disk_percent: int.pipe(z.number().min(0).max(100)).default(90),
+  /** `backup_stale` allows this much past the backup schedule. Default 1h. */
+  backup_grace: duration.default(new Duration(3_600_000)),
+  /** `error_rate`: a routed service's share of 5xx and failed requests through the router over `window`. */
+  error_rate: composeObject({
+    /** Fires above this percentage of requests. Default 5. */
+    percent: num.pipe(z.number().min(0).max(100)).default(5),
+    /** Default 5m. */
+    window: duration.default(new Duration(300_000)),
+    /** Fewer requests in the window decide nothing. Default 20. */
+    min_requests: int.pipe(z.number().int().min(1)).default(20),
+  }).prefault({}),
+  /** Built-in rules turned off. Default none. */
+  disabled: z.array(z.enum(ALERT_RULES)).default([]),
+  /** Where notices go, by name. Default none (alerts are still evaluated and listed). */
+  channels: z.record(z.string(), channel).default({}),
+});

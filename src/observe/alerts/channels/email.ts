@@ -1,0 +1,54 @@
+import { readFile } from "node:fs/promises";
+import { createTransport } from "nodemailer";
+import { SlipwayError } from "../../../errors.js";
+import { noticeText, noticeTitle } from "../format.js";
+import { type AlertChannel, credential } from "./channel.js";
+
+export interface EmailChannelConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly starttls: boolean;
+  readonly username?: string | undefined;
+  readonly password_env?: string | undefined;
+  readonly from: string;
+  readonly to: readonly string[];
+  readonly ca_file?: string | undefined;
+}
+
+/**
+ * E-mail over SMTP with nodemailer. With `starttls` (the default) the connection must be upgraded
+ * before authenticating or sending; the password comes from the environment at each send.
+ * `ca_file` trusts a private server's CA besides the system's.
+ */
+export function emailChannel(config: EmailChannelConfig, env: NodeJS.ProcessEnv): AlertChannel {
+  return {
+    type: "email",
+    send: async (notice) => {
+      const pass = config.password_env ? credential(env, config.password_env, "email") : undefined;
+      const ca = config.ca_file ? await readFile(config.ca_file, "utf8") : undefined;
+      const transport = createTransport({
+        host: config.host,
+        port: config.port,
+        secure: false,
+        requireTLS: config.starttls,
+        ignoreTLS: !config.starttls,
+        tls: ca ? { ca } : {},
+        ...(config.username ? { auth: { user: config.username, pass: pass ?? "" } } : {}),
+        connectionTimeout: 10_000,
+        socketTimeout: 10_000,
+      });
+      try {
+        await transport.sendMail({
+          from: config.from,
+          to: [...config.to],
+          subject: noticeTitle(notice),
+          text: noticeText(notice),
+        });
+      } catch (error) {
+        throw new SlipwayError({ code: "E_ALERT_DELIVERY", message: `email: ${(error as Error).message}` });
+      } finally {
+        transport.close();
+      }
+    },
+  };
+}

@@ -1,0 +1,24 @@
+import type { AppSpec } from "../../../manifest/model.js";
+import { alertsOf } from "../config.js";
+import type { AlertFacts } from "../facts.js";
+import type { AlertCondition } from "../model.js";
+import { backupRules } from "./backups.js";
+import { deployRules } from "./deploys.js";
+import { ErrorRateRule } from "./error-rate.js";
+import { instanceRules } from "./instances.js";
+import { machineRules } from "./machine.js";
+
+/** Every built-in rule over the facts (`errorRate` remembers earlier counters), less the rules a project turned off (`x-slipway.alerts.disabled`). */
+export function evaluateRules(facts: AlertFacts, errorRate = new ErrorRateRule()): AlertCondition[] {
+  const off = (spec: AppSpec | undefined) => new Set<string>(spec ? alertsOf(spec).disabled : []);
+  const disabled = new Map(facts.projects.map((p) => [p.project, off(p.spec)]));
+  // What belongs to the machine follows the first project (by name) that is deployed.
+  const machineOff = off(facts.projects.find((p) => p.spec)?.spec);
+  return [
+    ...instanceRules(facts),
+    ...deployRules(facts),
+    ...backupRules(facts),
+    ...machineRules(facts),
+    ...errorRate.evaluate(facts),
+  ].filter((c) => !(c.project === "" ? machineOff : (disabled.get(c.project) ?? new Set())).has(c.rule));
+}
