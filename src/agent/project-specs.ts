@@ -51,7 +51,11 @@ export class ProjectSpecs {
     this.current.set(spec.name, spec);
     // Deploying brings a project that was `down` back up.
     this.store.setMeta(`down:${spec.name}`, "");
-    const addresses = assignAddresses(spec.name, Object.keys(spec.services), this.addresses(spec.name));
+    const addresses = assignAddresses(
+      { home: this.paths.home, project: spec.name },
+      Object.keys(spec.services),
+      this.addresses(spec.name),
+    );
     this.store.setMeta(`addresses:${spec.name}`, JSON.stringify(addresses));
     const file = this.paths.hostsFile(spec.name);
     mkdirSync(dirname(file), { recursive: true });

@@ -2,7 +2,8 @@ import { spawn } from "node:child_process";
 import { existsSync, openSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { readProcStat } from "../../host/proc-stat.js";
 import type { SlipwayPaths } from "../../state/paths.js";
-import type { L4Config, L4Listener } from "./config.js";
+import { proxyBindError } from "./bind-error.js";
+import { type L4Applied, type L4Config, type L4Listener, parseApplied } from "./config.js";
 
 /**
  * Keeps the proxy process running and tells it the current routes: the config file is replaced
@@ -11,6 +12,8 @@ import type { L4Config, L4Listener } from "./config.js";
 export class ProxyController {
   private generation = Date.now();
   private last: readonly L4Listener[] | undefined;
+  /** The last apply left listeners unbound: the next one retries even with unchanged routes. */
+  private bindFailed = false;
 
   constructor(
     private readonly paths: SlipwayPaths,
@@ -70,19 +73,27 @@ export class ProxyController {
     renameSync(temporary, this.paths.proxyConfig);
   }
 
-  private async waitApplied(generation: number, timeoutMs = 5000): Promise<void> {
-    const applied = `${this.paths.proxyConfig}.applied`;
+  /** The proxy's report once it serves `generation` (undefined when it did not report in time). */
+  private async waitApplied(generation: number, timeoutMs = 5000): Promise<L4Applied | undefined> {
+    const file = `${this.paths.proxyConfig}.applied`;
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      if (existsSync(applied) && Number(readFileSync(applied, "utf8")) >= generation) return;
+      const applied = existsSync(file) ? parseApplied(readFileSync(file, "utf8")) : undefined;
+      if (applied && applied.generation >= generation) return applied;
       await new Promise((r) => setTimeout(r, 20));
     }
+    return undefined;
   }
 
-  /** Replaces the routes; resolves when the proxy serves them. Unchanged routes cost nothing. */
+  /**
+   * Replaces the routes; resolves when the proxy serves them. Unchanged routes cost nothing, unless
+   * some listener could not bind last time (it is tried again). Throws `E_PROXY_BIND` naming each
+   * address the proxy could not listen on and, where found, the process holding it.
+   */
   async apply(listeners: readonly L4Listener[]): Promise<void> {
     if (
       this.last &&
+      !this.bindFailed &&
       JSON.stringify(this.last) === JSON.stringify(listeners) &&
       this.runningPid() !== undefined
     )
@@ -93,7 +104,9 @@ export class ProxyController {
     const pid = this.runningPid();
     if (pid === undefined) await this.ensureRunning();
     else process.kill(pid, "SIGHUP");
-    await this.waitApplied(this.generation);
+    const applied = await this.waitApplied(this.generation);
+    this.bindFailed = (applied?.failures.length ?? 0) > 0;
+    if (applied && this.bindFailed) throw proxyBindError(applied.failures, this.runningPid());
   }
 
   /** Stops the proxy (used by `slipway down` when nothing is left to serve, and by tests). */
