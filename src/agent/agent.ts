@@ -23,7 +23,8 @@ import { type RestoreRequest, restoreServiceBackup } from "./backups/restore.js"
 import { scheduledWork } from "./backups/scheduled-work.js";
 import { BackupSchedules } from "./backups/schedules.js";
 import { serviceControl } from "./backups/service-control.js";
-import { livingAgentPid, SLIPWAY_BIN } from "./client.js";
+import { SLIPWAY_BIN } from "./client.js";
+import { lockHome } from "./home-lock.js";
 import { ProjectSpecs } from "./project-specs.js";
 import { Scheduler } from "./scheduler.js";
 import { projectStatus } from "./status.js";
@@ -43,6 +44,7 @@ export class Agent {
   private readonly backupSchedules: BackupSchedules;
   private readonly deploying = new Set<string>();
   private revival: NodeJS.Timeout | undefined;
+  private unlockHome: () => void = () => {};
   private emitters = new Map<string, (event: DeployEvent) => void>();
   readonly runtime: DeployRuntime;
 
@@ -114,14 +116,8 @@ export class Agent {
   /** Start-up: adopt what still runs, finish interrupted deploys by returning to the active release, serve routes. */
   async start(): Promise<void> {
     // One agent per state directory: a second one would adopt, restart and recover the same instances.
-    const other = livingAgentPid(this.paths);
-    if (other !== undefined && other !== process.pid) {
-      throw new SlipwayError({
-        code: "E_AGENT_RUNNING",
-        message: `agent ${other} already runs for ${this.paths.home}`,
-        hint: "it answers once it has started; stop it with `slipway agent stop`",
-      });
-    }
+    // The lock is atomic (two agents started together cannot both pass), the PID file is for clients.
+    this.unlockHome = lockHome(this.paths.home);
     writeFileSync(this.paths.pidFile, String(process.pid));
     // Services may run as other users (PostgreSQL as `postgres`): they must be able to traverse the home.
     chmodSync(this.paths.home, (statSync(this.paths.home).mode & 0o777) | 0o111);
@@ -135,7 +131,8 @@ export class Agent {
         active && content ? { id: active.id, content } : undefined,
         Object.keys(this.specs.spec(project)?.services ?? {}),
       );
-      await this.publish(project);
+      // An address held by another process must not keep the agent from starting: it is reported.
+      await this.publish(project).catch((error: Error) => this.reportTrafficError(error));
       this.syncSchedules(project);
     }
     this.supervisor.start();
@@ -157,6 +154,7 @@ export class Agent {
     this.backupSchedules.stopAll();
     this.store.close();
     if (existsSync(this.paths.pidFile)) rmSync(this.paths.pidFile, { force: true });
+    this.unlockHome();
   }
 
   /** Routes of every project, from the instances in state, to the proxy and the router. */

@@ -1,0 +1,53 @@
+import { createServer, type Server } from "node:net";
+import { afterAll, describe, expect, it } from "vitest";
+import { assignAddresses } from "../../src/network/addresses.js";
+import { answer } from "./http.js";
+import { isAlive } from "./procs.js";
+import { eventually, freePort, PATIENT, sandboxPerTest, webCompose } from "./sandbox.js";
+
+const sandbox = sandboxPerTest();
+const holders: Server[] = [];
+afterAll(() => {
+  for (const server of holders) server.close();
+});
+
+describe.concurrent("under faults", PATIENT, () => {
+  it("runs exactly one of several agents started at the same moment", async () => {
+    const s = sandbox({});
+    const agents = Array.from({ length: 5 }, () => s.start(["agent"], {}, 60_000));
+    const exited: { code: number | null; stderr: string }[] = [];
+    for (const agent of agents) void agent.done.then((result) => exited.push(result));
+    await eventually("all but one agent to exit", () => exited.length >= agents.length - 1, 30_000);
+    // None of the others exits a moment later either.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(exited).toHaveLength(agents.length - 1);
+    for (const loser of exited) {
+      expect(loser.code).not.toBe(0);
+      expect(loser.stderr).toContain("E_AGENT_RUNNING");
+    }
+    const winner = await eventually("the running agent to write its PID", () => s.agentPid());
+    expect(isAlive(winner)).toBe(true);
+  });
+
+  it("fails a deploy whose service address another process holds, naming the address and its PID", async () => {
+    const port = await freePort();
+    const s = sandbox({ "compose.yaml": webCompose(port, { APP_VERSION: "v1" }) });
+    const address = assignAddresses({ home: s.home, project: s.project }, ["web"]).web!;
+    const holder = createServer((socket) => socket.destroy());
+    holders.push(holder);
+    await new Promise<void>((resolve) => holder.listen(3000, address, resolve));
+    const deploy = await s.cli(["deploy"]);
+    const output = deploy.stdout + deploy.stderr;
+    expect(deploy.code, output).not.toBe(0);
+    expect(output).toContain("E_PROXY_BIND");
+    expect(output).toContain(`${address}:3000`);
+    expect(output).toContain(`process ${process.pid}`);
+    expect(output).not.toContain("is live");
+
+    // Once the address is free, the next deploy serves.
+    await new Promise<void>((resolve) => holder.close(() => resolve()));
+    const again = await s.cli(["deploy"]);
+    expect(again.code, again.stdout + again.stderr).toBe(0);
+    expect((await answer(port)).version).toBe("v1");
+  });
+});
