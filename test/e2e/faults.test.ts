@@ -1,4 +1,6 @@
+import { readdirSync, readFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { assignAddresses } from "../../src/network/addresses.js";
 import { answer } from "./http.js";
@@ -49,5 +51,25 @@ describe.concurrent("under faults", PATIENT, () => {
     const again = await s.cli(["deploy"]);
     expect(again.code, again.stdout + again.stderr).toBe(0);
     expect((await answer(port)).version).toBe("v1");
+  });
+
+  it("mounts an app service's named volume at its Compose target path", async () => {
+    const port = await freePort();
+    const s = sandbox({});
+    const target = join(s.root, "container", "data");
+    s.write({
+      "compose.yaml": webCompose(
+        port,
+        { APP_VERSION: "v1", DATA_DIR: target },
+        `    volumes: ["appdata:${target}"]\nvolumes:\n  appdata: {}\n`,
+      ),
+    });
+    const deploy = await s.cli(["deploy"]);
+    expect(deploy.code, deploy.stdout + deploy.stderr).toBe(0);
+    expect((await answer(port)).boots).toBe(1);
+    // What the service wrote at its target path is in the volume; the host's path stays empty.
+    const volume = join(s.home, "volumes", s.project, "appdata");
+    expect(readFileSync(join(volume, "boots"), "utf8").trim()).not.toBe("");
+    expect(readdirSync(target)).toEqual([]);
   });
 });
