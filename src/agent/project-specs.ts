@@ -6,6 +6,7 @@ import { assignAddresses, renderHostsFile, type ServiceAddresses } from "../netw
 import { decodeRelease, type ReleaseContent } from "../release/content.js";
 import type { RoutableProject } from "../router/control/projects.js";
 import type { StateStore } from "../state/index.js";
+import { extraPortsOf } from "../state/instance-ports.js";
 import type { SlipwayPaths } from "../state/paths.js";
 
 /**
@@ -88,7 +89,9 @@ export class ProjectSpecs {
         {
           spec,
           active: active ? this.release(project, active.id) : undefined,
-          instances: this.store.listInstances(project),
+          instances: this.store
+            .listInstances(project)
+            .map((instance) => ({ ...instance, ports: extraPortsOf(this.store, instance.id) })),
           addresses: this.addresses(project),
         },
       ];

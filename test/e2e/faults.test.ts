@@ -72,4 +72,27 @@ describe.concurrent("under faults", PATIENT, () => {
     expect(readFileSync(join(volume, "boots"), "utf8").trim()).not.toBe("");
     expect(readdirSync(target)).toEqual([]);
   });
+
+  it("reaches every declared port of a service by name, on each replica", async () => {
+    const port = await freePort();
+    const api = `  api:
+    build: ./app
+    command: ["node", "server.mjs"]
+    expose: ["3000", "9090"]
+    environment: { APP_VERSION: v1 }
+    deploy: { replicas: 2 }
+`;
+    const s = sandbox({
+      "compose.yaml": webCompose(port, { APP_VERSION: "v1", UPSTREAM: "http://api:9090/" }, api),
+    });
+    const deploy = await s.cli(["deploy"]);
+    expect(deploy.code, deploy.stdout + deploy.stderr).toBe(0);
+    const pids = new Set<number>();
+    for (let i = 0; i < 6; i++) {
+      const reply = await answer(port);
+      expect(reply.upstream).toMatchObject({ service: "api", port: 9090 });
+      pids.add(reply.upstream!.pid);
+    }
+    expect(pids.size).toBe(2);
+  });
 });

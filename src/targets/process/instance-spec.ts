@@ -76,6 +76,9 @@ export function launchFor(paths: SlipwayPaths, request: InstanceRequest): Proces
     ...serviceEnvironment(service),
     ...plan.env,
     PORT: String(port),
+    ...Object.fromEntries(
+      Object.entries(request.extraPorts ?? {}).map(([p, at]) => [`PORT_${p}`, String(at)]),
+    ),
     HOST: "127.0.0.1",
     SLIPWAY_PROJECT: project,
     SLIPWAY_SERVICE: request.service,

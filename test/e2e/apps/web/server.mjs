@@ -1,5 +1,6 @@
 // A tiny, dependency-free service for the end-to-end tests. Everything it does is chosen by env:
 //   PORT, HOST          where to listen (slipway sets both)
+//   PORT_<n>            also listen there for the service's other declared port n (answers carry `port: n`)
 //   APP_VERSION         reported in every answer
 //   UPSTREAM            an http:// URL whose answer is included in this one (service-to-service calls)
 //   READY_DELAY_MS      wait this long before listening (a slow start)
@@ -48,8 +49,8 @@ function countBoot() {
 
 function serve() {
   const boots = countBoot();
-  const server = createServer(async (_request, response) => {
-    const answer = { service, version, build, pid: process.pid, boots };
+  const handler = (port) => async (_request, response) => {
+    const answer = { service, version, build, pid: process.pid, boots, ...(port ? { port } : {}) };
     try {
       if (env.UPSTREAM) answer.upstream = await fetchJson(env.UPSTREAM);
       response.writeHead(200, { "content-type": "application/json" });
@@ -58,11 +59,18 @@ function serve() {
       response.writeHead(502, { "content-type": "text/plain" });
       response.end(`upstream ${env.UPSTREAM} failed: ${error.message}`);
     }
+  };
+  const server = createServer(handler());
+  const extra = Object.keys(env).flatMap((name) => {
+    const port = /^PORT_(\d+)$/.exec(name)?.[1];
+    return port ? [[Number(env[name]), createServer(handler(Number(port)))]] : [];
   });
-  const listen = () =>
+  const listen = () => {
+    for (const [at, second] of extra) second.listen(at, env.HOST ?? "127.0.0.1");
     server.listen(Number(env.PORT), env.HOST ?? "127.0.0.1", () => {
       console.log(`${service} ${version} listening on ${env.PORT}`);
     });
+  };
   // Not ready until READY_FILE exists (if set), and READY_DELAY_MS passed.
   const whenReady = () =>
     !env.READY_FILE || existsSync(env.READY_FILE) ? listen() : setTimeout(whenReady, 50);
@@ -75,6 +83,7 @@ function serve() {
   }
   process.on("SIGTERM", () => {
     console.log(`${service} ${version} got SIGTERM, draining`);
+    for (const [, second] of extra) second.close();
     server.close(() => process.exit(0));
     setTimeout(() => process.exit(0), 5000).unref();
   });
