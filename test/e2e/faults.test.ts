@@ -95,4 +95,23 @@ describe.concurrent("under faults", PATIENT, () => {
     }
     expect(pids.size).toBe(2);
   });
+
+  it("replays on the other instance the connections an instance had accepted when it was killed", async () => {
+    const port = await freePort();
+    const s = sandbox({
+      "compose.yaml": webCompose(port, { APP_VERSION: "v1" }, "    deploy: { replicas: 2 }\n"),
+    });
+    const deploy = await s.cli(["deploy"]);
+    expect(deploy.code, deploy.stdout + deploy.stderr).toBe(0);
+    const [victim, survivor] = (await s.ps()).instances;
+    // Stopped, it accepts nothing: connections wait in its accept queue until the kill resets them.
+    process.kill(victim!.pid, "SIGSTOP");
+    const replies = Array.from({ length: 4 }, () => answer(port));
+    await new Promise((r) => setTimeout(r, 500));
+    process.kill(victim!.pid, "SIGKILL");
+    const answered = await Promise.allSettled(replies);
+    expect(answered.map((r) => (r.status === "fulfilled" ? r.value.pid : String(r.reason)))).toEqual(
+      Array(4).fill(survivor!.pid),
+    );
+  });
 });
