@@ -121,7 +121,7 @@ export class Agent {
     writeFileSync(this.paths.pidFile, String(process.pid));
     // Services may run as other users (PostgreSQL as `postgres`): they must be able to traverse the home.
     chmodSync(this.paths.home, (statSync(this.paths.home).mode & 0o777) | 0o111);
-    await this.traffic.proxy.ensureRunning();
+    if (this.specs.routable().length > 0) await this.traffic.proxy.ensureRunning();
     for (const project of this.specs.projects()) {
       const active = this.store.activeRelease(project);
       const content = active && this.specs.release(project, active.id);
@@ -152,6 +152,7 @@ export class Agent {
     this.supervisor.stop();
     this.scheduler.stopAll();
     this.backupSchedules.stopAll();
+    await this.traffic.stopIfUnused().catch((error: Error) => this.reportTrafficError(error));
     this.store.close();
     if (existsSync(this.paths.pidFile)) rmSync(this.paths.pidFile, { force: true });
     this.unlockHome();

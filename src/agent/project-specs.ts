@@ -79,11 +79,11 @@ export class ProjectSpecs {
     return JSON.parse(this.store.getMeta(`addresses:${project}`) ?? "{}") as ServiceAddresses;
   }
 
-  /** Every project with a spec, as the router control serves it. */
+  /** Every project with a spec that is not `down`, as the router control serves it. */
   routable(): RoutableProject[] {
     return this.projects().flatMap((project) => {
       const spec = this.spec(project);
-      if (!spec) return [];
+      if (!spec || this.isDown(project)) return [];
       const active = this.store.activeRelease(project);
       return [
         {

@@ -73,3 +73,35 @@ export function findPortHolder(host: string, port: number): number | undefined {
   }
   return undefined;
 }
+
+/** `host:port` of every TCP socket `pid` listens on (empty when it is gone or cannot be inspected). */
+export function listeningAddressesOf(pid: number): string[] {
+  let fds: string[];
+  try {
+    fds = readdirSync(`/proc/${pid}/fd`);
+  } catch {
+    return [];
+  }
+  const inodes = new Set<string>();
+  for (const fd of fds) {
+    try {
+      const match = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+      if (match) inodes.add(match[1]!);
+    } catch {
+      // The descriptor closed while we looked.
+    }
+  }
+  const out: string[] = [];
+  for (const file of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+    let text = "";
+    try {
+      text = readFileSync(file, "utf8");
+    } catch {
+      continue;
+    }
+    for (const socket of parseListeningSockets(text))
+      if (inodes.has(socket.inode))
+        out.push(`${socket.host.includes(":") ? `[${socket.host}]` : socket.host}:${socket.port}`);
+  }
+  return [...new Set(out)].sort();
+}

@@ -91,6 +91,13 @@ export class ProxyController {
    * address the proxy could not listen on and, where found, the process holding it.
    */
   async apply(listeners: readonly L4Listener[]): Promise<void> {
+    if (listeners.length === 0) {
+      // Nothing to serve (the last project went down): no process is left holding addresses.
+      this.last = listeners;
+      this.bindFailed = false;
+      this.write({ generation: ++this.generation, listeners });
+      return this.stop();
+    }
     if (
       this.last &&
       !this.bindFailed &&
@@ -109,9 +116,12 @@ export class ProxyController {
     if (applied && this.bindFailed) throw proxyBindError(applied.failures, this.runningPid());
   }
 
-  /** Stops the proxy (used by `slipway down` when nothing is left to serve, and by tests). */
-  stop(): void {
+  /** Stops the proxy and waits (up to 3 s) until it is gone: nothing is left to serve. */
+  async stop(): Promise<void> {
     const pid = this.runningPid();
-    if (pid !== undefined) process.kill(pid, "SIGTERM");
+    if (pid === undefined) return;
+    process.kill(pid, "SIGTERM");
+    for (let i = 0; i < 150 && this.runningPid() !== undefined; i++)
+      await new Promise((r) => setTimeout(r, 20));
   }
 }

@@ -1,4 +1,6 @@
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { whenHomeGone } from "../../host/home-watch.js";
 import type { L4Applied, L4Config } from "./config.js";
 import { L4Proxy } from "./proxy.js";
 
@@ -27,6 +29,10 @@ export async function runProxyProcess(configFile: string): Promise<void> {
   };
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
+  whenHomeGone(dirname(configFile), () => {
+    console.error(`proxy: ${dirname(configFile)} is gone; exiting`);
+    stop();
+  });
   // Signal handlers do not keep Node's event loop alive; with no listeners yet, this timer does.
   setInterval(() => {}, 1 << 30);
 }
