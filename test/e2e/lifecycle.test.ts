@@ -31,7 +31,7 @@ volumes:
 
     const logs = await s.cli(["logs", "web", "--tail", "5"]);
     expect(logs.code, logs.stderr).toBe(0);
-    expect(logs.stdout).toContain("web | web v1 listening on");
+    expect(logs.stdout).toMatch(/web-1 \| web v1 listening on/);
 
     const run = await s.cli(["run", "web", "--", "node", "-e", "console.log(process.env.APP_VERSION)"]);
     expect(run.code, run.stderr).toBe(0);

@@ -3,8 +3,9 @@ import { join } from "node:path";
 import type { Command } from "commander";
 import { openState } from "../../state/index.js";
 import { slipwayPaths } from "../../state/paths.js";
-import { projectName } from "../agent-connection.js";
+import { type LogSource, labelOf, logSources } from "../log-sources.js";
 import { addManifestOptions, type ManifestFlags } from "../manifest-options.js";
+import { chosenProject } from "../project-choice.js";
 import type { Output } from "../report.js";
 
 interface LogFlags extends ManifestFlags {
@@ -27,19 +28,21 @@ export function registerLogs(program: Command, output: Output): void {
       .option("--since <time>", "only instances started since this time (ISO date or a duration like 10m)"),
     { shortFile: false },
   ).action(async (service: string | undefined, flags: LogFlags) => {
-    const project = projectName(flags, output);
+    const project = chosenProject(flags, output);
     const paths = slipwayPaths();
     const store = openState(paths.stateDb);
     const since = flags.since ? parseSince(flags.since) : 0;
-    const instances = store
-      .listInstances(project, service ? { service } : undefined)
-      .filter((i) => i.startedAt >= since);
-    store.close();
+    let sources: LogSource[];
+    try {
+      sources = logSources(store, paths, project, service, since);
+    } finally {
+      store.close();
+    }
     const tail = Number(flags.tail ?? 100);
     const offsets = new Map<string, number>();
-    for (const instance of instances) {
+    for (const source of sources) {
       for (const stream of ["stdout", "stderr"] as const) {
-        const file = join(paths.logs(project, instance.id), `${stream}.log`);
+        const file = join(source.dir, `${stream}.log`);
         if (!existsSync(file)) continue;
         const text = readFileSync(file, "utf8");
         offsets.set(file, Buffer.byteLength(text));
@@ -47,8 +50,8 @@ export function registerLogs(program: Command, output: Output): void {
         for (const line of lines)
           output.stdout(
             flags.json
-              ? `${JSON.stringify({ instance: instance.id, stream, line })}\n`
-              : `${instance.service} | ${line}\n`,
+              ? `${JSON.stringify({ instance: source.id, stream, line })}\n`
+              : `${source.label} | ${line}\n`,
           );
       }
     }
@@ -60,7 +63,7 @@ export function registerLogs(program: Command, output: Output): void {
         if (size <= offset) continue;
         const fresh = readFileSync(file).subarray(offset).toString("utf8");
         offsets.set(file, size);
-        const name = file.split("/").slice(-2, -1)[0]!.split(".")[1]!;
+        const name = labelOf(project, file.split("/").slice(-2, -1)[0]!);
         for (const line of fresh.split("\n").filter(Boolean)) output.stdout(`${name} | ${line}\n`);
       }
     }
