@@ -3,8 +3,8 @@ import { printErrors } from "./report.js";
 
 describe("printErrors", () => {
   it("prints --json errors as one line, so a JSON-lines stream stays one value per line", () => {
-    let stdout = "";
-    const output = { stdout: (text: string) => void (stdout += text), stderr: () => {} };
+    const written: string[] = [];
+    const output = { stdout: (text: string) => written.push(text), stderr: () => {} };
     printErrors(
       [
         { code: "E_PROXY_BIND", message: "cannot listen", hint: "stop it" },
@@ -13,6 +13,7 @@ describe("printErrors", () => {
       true,
       output,
     );
+    const stdout = written.join("");
     expect(stdout.endsWith("\n")).toBe(true);
     expect(stdout.trimEnd().split("\n")).toHaveLength(1);
     expect(JSON.parse(stdout).error).toMatchObject({ code: "E_PROXY_BIND", hint: "stop it" });
