@@ -103,8 +103,13 @@ describe.concurrent("when the agent is killed", PATIENT, () => {
     expect(report.failures).toEqual([]);
     expect(Object.keys(report.versions)).toEqual(["v1"]);
 
-    const { deploys } = await s.releases();
+    const { deploys, releases } = await s.releases();
     expect(deploys[0]).toMatchObject({ releaseId: "r2", status: "interrupted" });
+    // Never live: listed as failed, not as `ready` to deploy.
+    expect(releases.map((r) => [r.id, r.status])).toEqual([
+      ["r2", "failed"],
+      ["r1", "active"],
+    ]);
     const ps = await s.ps();
     expect(ps.release).toBe("r1");
     expect(ps.instances.map((i) => [i.release, i.state, i.pid])).toEqual([["r1", "healthy", v1.pid]]);
