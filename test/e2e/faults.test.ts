@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -113,5 +113,44 @@ describe.concurrent("under faults", PATIENT, () => {
     expect(answered.map((r) => (r.status === "fulfilled" ? r.value.pid : String(r.reason)))).toEqual(
       Array(4).fill(survivor!.pid),
     );
+  });
+
+  it("resumes a paused rolling update on the next deploy, keeping the instances it already replaced", async () => {
+    const port = await freePort();
+    const s = sandbox({});
+    const fixed = join(s.root, "fixed");
+    const compose = (version: string) =>
+      webCompose(
+        port,
+        {
+          APP_VERSION: version,
+          EXIT_AT_START: "boom",
+          EXIT_AT_START_INDEX: "1",
+          EXIT_AT_START_UNLESS: fixed,
+        },
+        "    deploy:\n      replicas: 3\n      update_config: { parallelism: 1, failure_action: pause }\n",
+      );
+    s.write({ "compose.yaml": compose("v1") });
+    writeFileSync(fixed, "");
+    expect((await s.cli(["deploy"])).code).toBe(0);
+    rmSync(fixed);
+
+    s.write({ "compose.yaml": compose("v2") });
+    const paused = await s.cli(["deploy"]);
+    expect(paused.code).not.toBe(0);
+    expect(paused.stdout + paused.stderr).toContain("E_DEPLOY_PAUSED");
+    const indexOf = (id: string) => Number(id.split(".").at(-1));
+    const during = (await s.ps()).instances.map((i) => [indexOf(i.id), i.release, i.pid] as const);
+    expect(during.map(([index, release]) => `${index}:${release}`).sort()).toEqual(["0:r2", "1:r1", "2:r1"]);
+
+    writeFileSync(fixed, "");
+    const resumed = await s.cli(["deploy"]);
+    expect(resumed.code, resumed.stdout + resumed.stderr).toBe(0);
+    expect(resumed.stdout).toContain("resuming the rollout of web: 1 of 3 instances already run r2");
+    const after = (await s.ps()).instances;
+    expect(after.map((i) => `${indexOf(i.id)}:${i.release}`).sort()).toEqual(["0:r2", "1:r2", "2:r2"]);
+    // The instance the paused deploy had replaced was kept, not replaced again.
+    expect(after.find((i) => indexOf(i.id) === 0)?.pid).toBe(during.find(([index]) => index === 0)?.[2]);
+    expect((await answer(port)).version).toBe("v2");
   });
 });

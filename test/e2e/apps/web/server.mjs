@@ -6,7 +6,8 @@
 //   READY_DELAY_MS      wait this long before listening (a slow start)
 //   READY_FILE          do not listen before this file exists (a start the test decides when it ends)
 //   EXIT_AT_START       print this to stderr and exit 1 at once (a release that never comes up);
-//                       with EXIT_AT_START_INDEX, only the instance of that SLIPWAY_INSTANCE_INDEX does
+//                       with EXIT_AT_START_INDEX, only the instance of that SLIPWAY_INSTANCE_INDEX does;
+//                       with EXIT_AT_START_UNLESS, only while that file does not exist (a failure that gets fixed)
 //   CRASH_AFTER_MS      exit 1 after this long (a crashing service)
 //   DATA_DIR            count boots in DATA_DIR/boots (data that must survive `down`)
 //   TICK_FILE           append one line, wait TICK_HOLD_MS, exit (a scheduled job; no server)
@@ -94,7 +95,8 @@ if (env.TICK_FILE) {
   setTimeout(() => process.exit(0), Number(env.TICK_HOLD_MS ?? 0));
 } else if (
   env.EXIT_AT_START &&
-  (env.EXIT_AT_START_INDEX === undefined || env.EXIT_AT_START_INDEX === env.SLIPWAY_INSTANCE_INDEX)
+  (env.EXIT_AT_START_INDEX === undefined || env.EXIT_AT_START_INDEX === env.SLIPWAY_INSTANCE_INDEX) &&
+  !(env.EXIT_AT_START_UNLESS && existsSync(env.EXIT_AT_START_UNLESS))
 ) {
   console.error(`fatal: ${env.EXIT_AT_START}`);
   process.exit(1);
