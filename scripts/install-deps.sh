@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "installing npm packages (npm ci; the first time takes a minute or two)" >&2
   npm ci --no-audit --no-fund
 fi
 
@@ -20,7 +21,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
     echo "slipway needs ${missing[*]}; run as root or: sudo apt-get install -y ${missing[*]}" >&2
     exit 1
   fi
-  echo "installing ${missing[*]} (Debian packages)" >&2
+  echo "installing ${missing[*]} (Debian packages; this takes a minute or two)" >&2
   # policy-rc.d 101 keeps the packages from starting their own servers: slipway starts what it needs.
   printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
   trap 'rm -f /usr/sbin/policy-rc.d' EXIT
