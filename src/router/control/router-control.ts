@@ -42,7 +42,10 @@ export class RouterControl implements TrafficControl {
   private readonly weights = new Map<string, Record<string, Record<string, number>>>();
 
   constructor(private readonly options: RouterControlOptions) {
-    this.proxy = new ProxyController(options.paths, options.commands.proxy);
+    // A proxy that dies is started again at once, not at the agent's next revival round.
+    this.proxy = new ProxyController(options.paths, options.commands.proxy, () => {
+      setTimeout(() => void this.revive().catch(() => undefined), 50);
+    });
     this.certificates = new RouteCertificates({
       dir: options.paths.tlsDir,
       publish: () => this.publish(),

@@ -19,7 +19,12 @@ export class ProxyController {
     private readonly paths: SlipwayPaths,
     /** argv that starts the proxy process for `paths` (`node bin/slipway proxy`). */
     private readonly command: readonly [string, ...string[]],
+    /** Called when a proxy this controller started dies unasked (killed, crashed): restart it at once. */
+    private readonly onUnexpectedExit: () => void = () => {},
   ) {}
+
+  /** The proxy `stop` ended on purpose: its exit is not taken for a crash. */
+  private stoppedPid: number | undefined;
 
   private runningPid(): number | undefined {
     if (!existsSync(this.paths.proxyPidFile)) return undefined;
@@ -47,6 +52,9 @@ export class ProxyController {
       env: { PATH: process.env.PATH ?? "", SLIPWAY_HOME: this.paths.home },
     });
     child.unref();
+    child.once("exit", () => {
+      if (child.pid !== this.stoppedPid) this.onUnexpectedExit();
+    });
     const pid = child.pid!;
     for (let i = 0; i < 100; i++) {
       const stat = readProcStat(pid);
@@ -120,6 +128,7 @@ export class ProxyController {
   async stop(): Promise<void> {
     const pid = this.runningPid();
     if (pid === undefined) return;
+    this.stoppedPid = pid;
     process.kill(pid, "SIGTERM");
     for (let i = 0; i < 150 && this.runningPid() !== undefined; i++)
       await new Promise((r) => setTimeout(r, 20));
