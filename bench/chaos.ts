@@ -86,8 +86,8 @@ const [http, https, published] = [await freePort(), await freePort(), await free
 const install = new Installation(APP, compose(name, http, https, published));
 const record = new LoadRecord();
 const times = timestamped(record);
-/** [start, end] of each killed router's or proxy's restart, by plane. */
-const windows: { plane: "router" | "proxy"; from: number; to: number }[] = [];
+/** [start, end] of each killed router's or proxy's restart, and of each instance kill (its WebSockets end). */
+const windows: { plane: "router" | "proxy" | "instance"; from: number; to: number }[] = [];
 const recovery: Record<Fault, number[]> = { agent: [], router: [], proxy: [], instance: [], none: [] };
 const outcomes: Record<string, number> = {};
 const problems: string[] = [];
@@ -170,6 +170,7 @@ try {
     else recovery[fault].push(back - killedAt);
     if (back !== undefined && (fault === "router" || fault === "proxy"))
       windows.push({ plane: fault, from: killedAt, to: back });
+    if (fault === "instance") windows.push({ plane: fault, from: killedAt, to: killedAt + 1000 });
     await deploy;
     // Never stuck: once the agent answers again, the deploy has ended one way or another.
     const outcome = await deployOutcome();
@@ -196,20 +197,22 @@ try {
   await install.cleanup();
 }
 
-const inWindow = (at: number) => windows.find((w) => at >= w.from && at <= w.to + 500)?.plane;
-const split = (list: number[]) => ({
-  outside: list.filter((at) => !inWindow(at)).length,
-  router: list.filter((at) => inWindow(at) === "router").length,
-  proxy: list.filter((at) => inWindow(at) === "proxy").length,
-});
-const failed = split(times.failures);
-const dropped = split(times.drops);
+const inWindow = (at: number, planes: readonly string[]) =>
+  windows.find((w) => planes.includes(w.plane) && at >= w.from && at <= w.to + 500)?.plane;
+const split = (list: number[], planes: readonly string[]) => {
+  const counts = { outside: 0, router: 0, proxy: 0, instance: 0 };
+  for (const at of list) counts[inWindow(at, planes) ?? "outside"]++;
+  return counts;
+};
+// A request never fails for an instance kill (the proxy and router retry); a WebSocket on it ends.
+const failed = split(times.failures, ["router", "proxy"]);
+const dropped = split(times.drops, ["router", "proxy", "instance"]);
 const sent = record.sent.steady + record.sent.deploys;
 console.log(
   `requests ${sent}: failed ${failed.outside} outside restarts, ${failed.router} while a killed router restarted, ${failed.proxy} while a killed proxy restarted`,
 );
 console.log(
-  `websockets ${record.wsOpened} opened: dropped ${dropped.outside} outside restarts, ${dropped.router} with a killed router, ${dropped.proxy} with a killed proxy`,
+  `websockets ${record.wsOpened} opened: dropped ${dropped.outside} outside restarts and kills, ${dropped.router} with a killed router, ${dropped.instance} on a killed instance`,
 );
 console.log(
   `deploys by outcome: ${Object.entries(outcomes)
