@@ -21,7 +21,8 @@ import type { RestoreRequest } from "./backups/restore.js";
 import { scheduledWork } from "./backups/scheduled-work.js";
 import { BackupSchedules } from "./backups/schedules.js";
 import { serviceControl } from "./backups/service-control.js";
-import { livingAgentPid, SLIPWAY_BIN } from "./client.js";
+import { SLIPWAY_BIN } from "./client.js";
+import { lockHome } from "./home-lock.js";
 import { type AgentObserver, agentObserver } from "./observer.js";
 import { ProjectLocks } from "./project-locks.js";
 import { ProjectSpecs } from "./project-specs.js";
@@ -44,6 +45,7 @@ export class Agent {
   private readonly locks: ProjectLocks;
   readonly observer: AgentObserver;
   private revival: NodeJS.Timeout | undefined;
+  private unlockHome: () => void = () => {};
   private emitters = new Map<string, (event: DeployEvent) => void>();
   readonly runtime: DeployRuntime;
 
@@ -134,18 +136,13 @@ export class Agent {
   /** Start-up: adopt what still runs, finish interrupted deploys by returning to the active release, serve routes. */
   async start(): Promise<void> {
     // One agent per state directory: a second one would adopt, restart and recover the same instances.
-    const other = livingAgentPid(this.paths);
-    if (other !== undefined && other !== process.pid) {
-      throw new SlipwayError({
-        code: "E_AGENT_RUNNING",
-        message: `agent ${other} already runs for ${this.paths.home}`,
-        hint: "it answers once it has started; stop it with `slipway agent stop`",
-      });
-    }
+    // The lock is atomic (two agents started together cannot both pass), the PID file is for clients.
+    this.unlockHome = lockHome(this.paths.home);
     writeFileSync(this.paths.pidFile, String(process.pid));
     // Services may run as other users (PostgreSQL as `postgres`): they must be able to traverse the home.
     chmodSync(this.paths.home, (statSync(this.paths.home).mode & 0o777) | 0o111);
-    // The proxy starts with the first project that has something to serve (publish starts it), not before.
+    // The proxy starts only with a project that has something to serve.
+    if (this.specs.routable().length > 0) await this.traffic.proxy.ensureRunning();
     for (const project of this.specs.projects()) {
       const active = this.store.activeRelease(project);
       const content = active && this.specs.release(project, active.id);
@@ -155,7 +152,8 @@ export class Agent {
         active && content ? { id: active.id, content } : undefined,
         Object.keys(this.specs.spec(project)?.services ?? {}),
       );
-      await this.publish(project);
+      // An address held by another process must not keep the agent from starting: it is reported.
+      await this.publish(project).catch((error: Error) => this.reportTrafficError(error));
       this.syncSchedules(project);
     }
     this.supervisor.start();
@@ -176,8 +174,10 @@ export class Agent {
     this.scheduler.stopAll();
     this.backupSchedules.stopAll();
     await this.observer.stop();
+    await this.traffic.stopIfUnused().catch((error: Error) => this.reportTrafficError(error));
     this.store.close();
     if (existsSync(this.paths.pidFile)) rmSync(this.paths.pidFile, { force: true });
+    this.unlockHome();
   }
 
   /** Routes of every project, from the instances in state, to the proxy and the router. */

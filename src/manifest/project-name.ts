@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readManifestText } from "./bounded-read.js";
 import { defaultProjectDirectory, discoverFiles, projectNameFromDirectory } from "./discover.js";
 import { interpolationEnvironment } from "./environment.js";
 import { interpolate } from "./interpolate.js";
@@ -13,7 +13,7 @@ function nameFromFiles(files: readonly string[], lookup: Lookup): string | undef
   for (const file of files) {
     let text: string;
     try {
-      text = readFileSync(file, "utf8");
+      text = readManifestText(file);
     } catch {
       continue; // reported when the file is loaded
     }
