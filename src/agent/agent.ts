@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, rmSync, writeFileSync } from "node:fs";
 import { type DeployOutcome, deployApp, planFor } from "../deploy/deploy.js";
 import type { DeployEvent } from "../deploy/events.js";
 import { retireInstance } from "../deploy/instances.js";
@@ -12,6 +12,8 @@ import type { Plan } from "../plan/model.js";
 import { chooseRollbackTarget } from "../release/rollback-target.js";
 import { RouterControl } from "../router/control/router-control.js";
 import { openState, type Release, type StateStore } from "../state/index.js";
+import { checkStateNotLost } from "../state/integrity.js";
+import { ensurePrivateHome } from "../state/private-files.js";
 import type { SlipwayPaths } from "../state/paths.js";
 import { createTarget, requireTarget } from "../targets/registry.js";
 import type { ExecResult } from "../targets/target.js";
@@ -47,7 +49,9 @@ export class Agent {
   readonly runtime: DeployRuntime;
 
   constructor(readonly paths: SlipwayPaths) {
-    this.store = openState(paths.stateDb);
+    // A lost or damaged state is refused, never taken for a fresh install over running instances.
+    checkStateNotLost(paths.stateDb, paths.home, paths.stateBackup);
+    this.store = openState(paths.stateDb, { backupFile: paths.stateBackup });
     this.specs = new ProjectSpecs(this.store, paths);
     this.traffic = new RouterControl({
       paths,
@@ -122,9 +126,10 @@ export class Agent {
         hint: "it answers once it has started; stop it with `slipway agent stop`",
       });
     }
-    writeFileSync(this.paths.pidFile, String(process.pid));
-    // Services may run as other users (PostgreSQL as `postgres`): they must be able to traverse the home.
-    chmodSync(this.paths.home, (statSync(this.paths.home).mode & 0o777) | 0o111);
+    writeFileSync(this.paths.pidFile, String(process.pid), { mode: 0o600 });
+    // Private whatever the umask; a service running as another user is let through to its own dirs only.
+    ensurePrivateHome(this.paths.home);
+    this.store.backupTo(this.paths.stateBackup);
     await this.traffic.proxy.ensureRunning();
     for (const project of this.specs.projects()) {
       const active = this.store.activeRelease(project);

@@ -6,6 +6,7 @@ import { createInterface } from "node:readline";
 import { SlipwayError } from "../errors.js";
 import { readProcStat } from "../host/proc-stat.js";
 import { defaultHome, type SlipwayPaths } from "../state/paths.js";
+import { ensurePrivateHome, openPrivateAppend } from "../state/private-files.js";
 import type { ApiError } from "./api.js";
 
 /** The `slipway` executable, used to start the agent as a daemon. */
@@ -150,8 +151,8 @@ export function livingAgentPid(paths: SlipwayPaths): number | undefined {
 export async function startAgentDaemon(paths: SlipwayPaths, timeoutMs = 60_000): Promise<AgentClient> {
   const client = new AgentClient(paths);
   if (await replaceOutdatedAgent(client)) return client;
-  mkdirSync(paths.home, { recursive: true });
-  const log = openSync(paths.agentLog, "a");
+  ensurePrivateHome(paths.home);
+  const log = openPrivateAppend(paths.agentLog);
   // A small young generation keeps the idle daemon lean; it allocates little once running.
   const child = spawn(process.execPath, ["--max-semi-space-size=1", SLIPWAY_BIN, "agent"], {
     detached: true,

@@ -1,4 +1,4 @@
-import { existsSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, rmSync } from "node:fs";
 import { createServer, type Server, type ServerResponse } from "node:http";
 import { SlipwayError } from "../errors.js";
 import { deserializeAppSpec } from "../manifest/serialize.js";
@@ -141,7 +141,10 @@ async function streamDeploy(
   res.end();
 }
 
-/** Listens on the agent's unix socket (a stale socket from a dead agent is replaced). */
+/**
+ * Listens on the agent's unix socket (a stale socket from a dead agent is replaced). Only its owner
+ * (and root) may connect: the socket is 0600 from the moment it is bound, in a 0700 home.
+ */
 export function serveAgent(agent: Agent, socket: string, shutdown: () => void): Promise<Server> {
   const routes = agentRoutes(agent, shutdown);
   const server = createServer((req, res) => {
@@ -159,6 +162,15 @@ export function serveAgent(agent: Agent, socket: string, shutdown: () => void): 
   if (existsSync(socket)) rmSync(socket);
   return new Promise((resolve, reject) => {
     server.once("error", reject);
-    server.listen(socket, () => resolve(server));
+    // bind(2) creates the socket file with the umask's mode: narrow it for that moment.
+    const umask = process.umask(0o177);
+    try {
+      server.listen(socket, () => {
+        chmodSync(socket, 0o600);
+        resolve(server);
+      });
+    } finally {
+      process.umask(umask);
+    }
   });
 }

@@ -8,6 +8,8 @@ export interface SlipwayPaths {
   readonly pidFile: string;
   readonly agentLog: string;
   readonly stateDb: string;
+  /** The agent's copy of the state, taken at every start (restore it when state.db is lost). */
+  readonly stateBackup: string;
   readonly proxyConfig: string;
   readonly proxyPidFile: string;
   readonly proxyLog: string;
@@ -38,6 +40,7 @@ export function slipwayPaths(home: string = defaultHome()): SlipwayPaths {
     pidFile: join(home, "agent.pid"),
     agentLog: join(home, "agent.log"),
     stateDb: join(home, "state.db"),
+    stateBackup: join(home, "state.db.backup"),
     proxyConfig: join(home, "proxy.json"),
     proxyPidFile: join(home, "proxy.pid"),
     proxyLog: join(home, "proxy.log"),

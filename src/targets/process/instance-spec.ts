@@ -13,6 +13,8 @@ import type { NativeRunPlan } from "./native/runner.js";
 export interface ProcessLaunch {
   readonly spec: ProcessLaunchSpec;
   readonly plan: NativeRunPlan;
+  /** Directories the instance works in (volumes, run directory, app): a service user must reach them. */
+  readonly ownDirs: readonly string[];
 }
 
 /**
@@ -43,9 +45,10 @@ function volumeDirs(paths: SlipwayPaths, request: InstanceRequest): Record<strin
 /** The argv launch of one instance: command from the native runner, environment, user, limits, logs, hosts. */
 export function launchFor(paths: SlipwayPaths, request: InstanceRequest): ProcessLaunch {
   const { spec: service, project, port } = request;
+  const volumes = volumeDirs(paths, request);
   const plan = nativeRunnerFor(service)(service, {
     port,
-    volumeDirs: volumeDirs(paths, request),
+    volumeDirs: volumes,
     runDir: paths.run(project, request.service),
     appDir: request.artifact.appDir,
     projectDirectory: request.projectDirectory,
@@ -70,6 +73,7 @@ export function launchFor(paths: SlipwayPaths, request: InstanceRequest): Proces
   };
   return {
     plan,
+    ownDirs: [...Object.values(volumes), paths.run(project, request.service), request.artifact.appDir ?? plan.cwd],
     spec: {
       id: request.id,
       project,

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { grantTraverse } from "../../host/traverse.js";
 import type { SlipwayPaths } from "../../state/paths.js";
 import type {
   ExecResult,
@@ -34,6 +35,7 @@ export class ProcessTarget implements Target {
 
   async start(request: InstanceRequest): Promise<InstanceHandle> {
     const launch = launchFor(this.options.paths, request);
+    this.letReachOwnDirs(launch);
     // One-time preparation of the native program (initdb on an empty data directory).
     await launch.plan.prepare?.();
     return this.runner.start(launch.spec);
@@ -59,8 +61,19 @@ export class ProcessTarget implements Target {
 
   async runJob(request: InstanceRequest, timeoutMs: number): Promise<ExecResult> {
     const launch = launchFor(this.options.paths, request);
+    this.letReachOwnDirs(launch);
     await launch.plan.prepare?.();
     return this.runner.runJob(launch.spec, timeoutMs);
+  }
+
+  /**
+   * The home is private (0700); an instance that runs as another user gets passage (o+x, no listing)
+   * to its own directories — data, run, logs, app — and nothing else in it.
+   */
+  private letReachOwnDirs(launch: ReturnType<typeof launchFor>): void {
+    if (launch.spec.user === undefined || process.getuid?.() !== 0) return;
+    const { home } = this.options.paths;
+    for (const dir of [launch.spec.cwd, launch.spec.logDir, ...launch.ownDirs]) grantTraverse(home, join(dir, "x"));
   }
 
   adopt(handles: readonly InstanceHandle[]): Promise<readonly InstanceHandle[]> {
