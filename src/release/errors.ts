@@ -6,6 +6,10 @@ export type ReleaseErrorCode =
   | "E_ENV_FILE_MISSING"
   /** An `env_file` is a FIFO, a device or a directory: reading it could block. */
   | "E_ENV_FILE_NOT_REGULAR"
+  /** An `env_file` or a secret's `file:` is larger than a variables file can sensibly be (1 MiB). */
+  | "E_ENV_FILE_TOO_LARGE"
+  /** A top-level secret's `environment:` variable is not set where the release is made. */
+  | "E_SECRET_SOURCE_MISSING"
   /** A service's build command exited non-zero; nothing of the release was started. */
   | "E_BUILD_FAILED";
 

@@ -1,6 +1,8 @@
 import { readFileSync, statSync } from "node:fs";
 import { parseEnvFile } from "../manifest/env-file.js";
 import type { AppSpec, ServiceSpec } from "../manifest/model.js";
+import { VALUE_LABEL } from "../secrets/refs.js";
+import { MAX_SECRET_BYTES } from "../secrets/store.js";
 import { ReleaseError, type ReleaseErrorCode } from "./errors.js";
 
 const fail = (code: ReleaseErrorCode, message: string, hint: string): never => {
@@ -9,6 +11,10 @@ const fail = (code: ReleaseErrorCode, message: string, hint: string): never => {
 
 /** Reads one `env_file` entry; only regular files (a FIFO or a device would block the agent). */
 function readEnvFile(service: string, path: string, required: boolean): string | undefined {
+  return readUserFile(`service ${service}: env_file`, path, required);
+}
+
+function readUserFile(what: string, path: string, required: boolean): string | undefined {
   let stat: ReturnType<typeof statSync>;
   try {
     stat = statSync(path);
@@ -16,16 +22,18 @@ function readEnvFile(service: string, path: string, required: boolean): string |
     if (!required) return undefined;
     return fail(
       "E_ENV_FILE_MISSING",
-      `service ${service}: env_file ${path} does not exist`,
+      `${what} ${path} does not exist`,
       "create it, or mark it `required: false`",
     );
   }
   if (!stat.isFile())
     fail(
       "E_ENV_FILE_NOT_REGULAR",
-      `service ${service}: env_file ${path} is not a regular file`,
-      "point env_file at a plain file",
+      `${what} ${path} is not a regular file`,
+      "point it at a plain file",
     );
+  if (stat.size > MAX_SECRET_BYTES * 16)
+    fail("E_ENV_FILE_TOO_LARGE", `${what} ${path} is larger than 1 MiB`, "keep only variables in it");
   return readFileSync(path, "utf8");
 }
 
@@ -45,13 +53,39 @@ function frozenEnvironment(service: ServiceSpec): Record<string, string | null> 
   return env;
 }
 
-/** The app with every input that lives outside the spec read into it (today: `env_file`). */
-export function freezeApp(app: AppSpec): AppSpec {
+type TopLevelSecret = NonNullable<AppSpec["secrets"]>[string];
+
+/**
+ * A top-level secret's value read from its `file:` or `environment:` (the CLI's environment, as
+ * Compose reads it), carried to the agent in a label; the agent seals it into the secret store.
+ */
+function frozenSecret(key: string, secret: TopLevelSecret, env: NodeJS.ProcessEnv): TopLevelSecret {
+  let value: string | undefined;
+  if (secret.file !== undefined) value = readUserFile(`secret ${key}: file`, secret.file, true);
+  else if (secret.environment !== undefined) {
+    value = env[secret.environment];
+    if (value === undefined)
+      fail(
+        "E_SECRET_SOURCE_MISSING",
+        `secret ${key}: variable ${secret.environment} is not set`,
+        `export ${secret.environment}, or store it with \`slipway secret set ${key}\` and mark the secret \`external: true\``,
+      );
+  }
+  if (value === undefined) return secret;
+  const { file: _file, environment: _environment, ...rest } = secret;
+  return { ...rest, labels: { ...(secret.labels ?? {}), [VALUE_LABEL]: value } };
+}
+
+/** The app with every input that lives outside the spec read into it: `env_file`, secrets' files and variables. */
+export function freezeApp(app: AppSpec, env: NodeJS.ProcessEnv = process.env): AppSpec {
   const services = Object.fromEntries(
     Object.entries(app.services).map(([name, service]) => [
       name,
       { ...service, environment: frozenEnvironment(service), env_file: [] },
     ]),
   );
-  return { ...app, services };
+  const secrets = Object.fromEntries(
+    Object.entries(app.secrets ?? {}).map(([key, secret]) => [key, frozenSecret(key, secret, env)]),
+  );
+  return { ...app, services, secrets };
 }
