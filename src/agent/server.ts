@@ -4,14 +4,18 @@ import { SlipwayError } from "../errors.js";
 import { deserializeAppSpec } from "../manifest/serialize.js";
 import { decodeRelease } from "../release/content.js";
 import { redactSpec } from "../release/redact.js";
+import { sealSpec } from "../secrets/seal.js";
+import { secretStoreIn } from "../secrets/store.js";
 import type { Agent } from "./agent.js";
 import { preMigrationBackups } from "./backups/pre-migrate.js";
 import { backupRoutes } from "./backups/routes.js";
 import { buildId } from "./client.js";
 import { type Handler, readJson, requireParam, sendError, sendJson, startStream } from "./http.js";
+import { secretRoutes } from "./secret-routes.js";
 
 /** The agent's HTTP API on its unix socket (see api.ts for the shapes). */
 export function agentRoutes(agent: Agent, shutdown: () => void): Record<string, Handler> {
+  const secrets = secretStoreIn(agent.paths.home);
   return {
     "GET /v1/status": async (_req, res) =>
       sendJson(res, 200, {
@@ -24,14 +28,16 @@ export function agentRoutes(agent: Agent, shutdown: () => void): Record<string, 
       const body = (await readJson(req)) as { spec?: string };
       if (typeof body.spec !== "string")
         throw new SlipwayError({ code: "E_API_BAD_REQUEST", message: "deploy needs {spec}" });
-      const spec = deserializeAppSpec(body.spec);
+      // Secret values leave the spec here, before anything stores it: the release keeps references.
+      const spec = await sealSpec(secrets, deserializeAppSpec(body.spec));
       await streamDeploy(res, (emit) => agent.deploy(spec, emit));
     },
     "POST /v1/plan": async (req, res) => {
       const body = (await readJson(req)) as { spec?: string };
       if (typeof body.spec !== "string")
         throw new SlipwayError({ code: "E_API_BAD_REQUEST", message: "plan needs {spec}" });
-      sendJson(res, 200, { plan: await agent.plan(deserializeAppSpec(body.spec)) });
+      const spec = await sealSpec(secrets, deserializeAppSpec(body.spec), { dryRun: true });
+      sendJson(res, 200, { plan: await agent.plan(spec) });
     },
     "POST /v1/rollback": async (req, res) => {
       const body = (await readJson(req)) as {
@@ -51,6 +57,7 @@ export function agentRoutes(agent: Agent, shutdown: () => void): Record<string, 
       );
     },
     ...backupRoutes(agent),
+    ...secretRoutes(agent, secrets, streamDeploy),
     "GET /v1/ps": async (_req, res, query) => sendJson(res, 200, agent.ps(requireParam(query, "project"))),
     "GET /v1/releases": async (_req, res, query) => {
       const project = requireParam(query, "project");

@@ -14,6 +14,7 @@ import { registerPs } from "./commands/ps.js";
 import { registerReleases } from "./commands/releases.js";
 import { registerRestart } from "./commands/restart.js";
 import { registerRun } from "./commands/run.js";
+import { registerSecret } from "./commands/secret.js";
 import { type Output, printErrors, processOutput } from "./report.js";
 
 /** Exit codes: 0 ok, 1 the operation found problems, 2 bad input (manifest or flags), 70 a bug in slipway. */
@@ -35,6 +36,7 @@ function buildProgram(output: Output, setExitCode: (code: number) => void): Comm
   registerLogs(program, output);
   registerRestart(program, output);
   registerRun(program, output, setExitCode);
+  registerSecret(program, output, setExitCode);
   registerDown(program, output);
   registerBackup(program, output, setExitCode);
   registerCanaryDecisions(program, output);

@@ -27,11 +27,7 @@ function readUserFile(what: string, path: string, required: boolean): string | u
     );
   }
   if (!stat.isFile())
-    fail(
-      "E_ENV_FILE_NOT_REGULAR",
-      `${what} ${path} is not a regular file`,
-      "point it at a plain file",
-    );
+    fail("E_ENV_FILE_NOT_REGULAR", `${what} ${path} is not a regular file`, "point it at a plain file");
   if (stat.size > MAX_SECRET_BYTES * 16)
     fail("E_ENV_FILE_TOO_LARGE", `${what} ${path} is larger than 1 MiB`, "keep only variables in it");
   return readFileSync(path, "utf8");

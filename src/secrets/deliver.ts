@@ -2,9 +2,9 @@ import { chownSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import type { ServiceSpec } from "../manifest/model.js";
 import { SecretError } from "./errors.js";
+import { fileVariable } from "./names.js";
 import { mapRefs } from "./refs.js";
 import type { SecretStore } from "./store.js";
-import { fileVariable } from "./names.js";
 
 /** `NAME@VERSION`: how a sealed release's service `secrets:` grant names what it delivers. */
 const PINNED_SOURCE = /^([a-zA-Z0-9][a-zA-Z0-9._-]*)@(\d+)$/;
@@ -32,13 +32,15 @@ export async function deliverSecrets(
   project: string,
   service: ServiceSpec,
   dir: string,
+  /** false for a command run beside a running instance (a probe): its files are already there. */
+  write = true,
 ): Promise<DeliveredSecrets> {
   const environment: Record<string, string | null> = {};
   for (const [key, value] of Object.entries(service.environment))
     environment[key] =
       value === null ? null : await mapRefs(value, (ref) => store.get(project, ref.name, ref.version));
   const files: DeliveredFile[] = [];
-  if (service.secrets.length > 0) {
+  if (write && service.secrets.length > 0) {
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true, mode: 0o700 });
   }
@@ -51,10 +53,12 @@ export async function deliverSecrets(
         `service ${service.name}: secret ${grant.source} was not sealed into the release`,
         "declare it under the top-level `secrets:` (file, environment, or external: true for `slipway secret set`)",
       );
-    const value = await store.get(project, pinned[1]!, Number(pinned[2]));
     const name = basename(grant.target ?? pinned[1]!);
     const path = join(dir, name);
-    writeFileSync(path, value, { mode: (grant.mode ?? 0o400) & 0o777 });
+    if (write)
+      writeFileSync(path, await store.get(project, pinned[1]!, Number(pinned[2])), {
+        mode: (grant.mode ?? 0o400) & 0o777,
+      });
     const uid = grant.uid !== undefined ? Number(grant.uid) : undefined;
     const gid = grant.gid !== undefined ? Number(grant.gid) : undefined;
     files.push({ path, uid, gid });
@@ -64,7 +68,11 @@ export async function deliverSecrets(
 }
 
 /** Gives delivered files (and their directory) to the user the instance runs as; a grant's uid/gid win. */
-export function handOver(delivered: DeliveredSecrets, dir: string, owner: { uid: number; gid: number }): void {
+export function handOver(
+  delivered: DeliveredSecrets,
+  dir: string,
+  owner: { uid: number; gid: number },
+): void {
   if (delivered.files.length === 0) return;
   chownSync(dir, owner.uid, owner.gid);
   for (const file of delivered.files) chownSync(file.path, file.uid ?? owner.uid, file.gid ?? owner.gid);

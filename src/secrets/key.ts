@@ -18,7 +18,10 @@ export async function loadMachineKey(file: string): Promise<MachineKey> {
     try {
       const fd = openSync(file, "wx", 0o600);
       try {
-        writeSync(fd, `# slipway machine key: seals this machine's secrets. Keep it 0600; back it up apart from the state.\n${identity}\n`);
+        writeSync(
+          fd,
+          `# slipway machine key: seals this machine's secrets. Keep it 0600; back it up apart from the state.\n${identity}\n`,
+        );
       } finally {
         closeSync(fd);
       }
@@ -38,6 +41,10 @@ export async function loadMachineKey(file: string): Promise<MachineKey> {
     .split("\n")
     .find((line) => line.startsWith("AGE-SECRET-KEY-"));
   if (!identity)
-    throw new SecretError("E_SECRET_KEY", `${file} holds no age identity`, "restore the key file from its backup");
+    throw new SecretError(
+      "E_SECRET_KEY",
+      `${file} holds no age identity`,
+      "restore the key file from its backup",
+    );
   return { identity, recipient: await identityToRecipient(identity) };
 }

@@ -24,7 +24,11 @@ export const storeNameOf = (key: string, secret: TopLevelSecret) =>
  * and top-level `secrets:` (read from their `file:`/`environment:` by the CLI) are all pinned; an
  * unchanged value keeps its version, so an unchanged app is still the same release.
  */
-export async function sealSpec(store: SecretStore, app: AppSpec, options: SealOptions = {}): Promise<AppSpec> {
+export async function sealSpec(
+  store: SecretStore,
+  app: AppSpec,
+  options: SealOptions = {},
+): Promise<AppSpec> {
   const project = app.name;
   const keep = async (name: string, value: string): Promise<number> => {
     if (!options.dryRun) return store.setIfChanged(project, name, value);
@@ -65,7 +69,10 @@ export async function sealSpec(store: SecretStore, app: AppSpec, options: SealOp
       } else environment[key] = await mapRefs(value, pin);
     }
     // A grant names the pinned version, so a new version changes the service and rolls it out.
-    const grants = service.secrets.map((grant) => ({ ...grant, source: pinnedSources.get(grant.source) ?? grant.source }));
+    const grants = service.secrets.map((grant) => ({
+      ...grant,
+      source: pinnedSources.get(grant.source) ?? grant.source,
+    }));
     services[serviceName] = { ...service, environment, secrets: grants };
   }
 

@@ -42,7 +42,9 @@ describe("SecretStore", () => {
     expect(await store.setIfChanged("shop", "db", "two")).toBe(2);
     expect(await store.get("shop", "db", 1)).toBe("one");
     expect(await store.get("shop", "db")).toBe("two");
-    expect(store.list("shop")).toEqual([expect.objectContaining({ name: "db", versions: [1, 2], latest: 2 })]);
+    expect(store.list("shop")).toEqual([
+      expect.objectContaining({ name: "db", versions: [1, 2], latest: 2 }),
+    ]);
     expect(store.remove("shop", "db")).toBe(true);
     expect(store.list("shop")).toEqual([]);
   });
@@ -72,11 +74,18 @@ describe("SecretStore", () => {
     if (process.getuid?.() !== 0) return;
     const { store, home } = tempSecretStore();
     await store.set("shop", "bot_token", VALUE);
-    for (const dir of [home, join(home, "secrets"), join(home, "secrets/shop"), join(home, "secrets/shop/bot_token")])
+    for (const dir of [
+      home,
+      join(home, "secrets"),
+      join(home, "secrets/shop"),
+      join(home, "secrets/shop/bot_token"),
+    ])
       chmodSync(dir, 0o711);
     for (const file of [join(home, "secrets.key"), join(home, "secrets/shop/bot_token/1.age")]) {
       const read = () =>
-        execFileSync("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", "cat", file], { stdio: "pipe" });
+        execFileSync("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", "cat", file], {
+          stdio: "pipe",
+        });
       expect(read).toThrow(/Permission denied/);
     }
   });

@@ -62,7 +62,8 @@ describe("state file permissions", () => {
     store.backupTo(`${file}.backup`);
     const modeOf = (path: string) => statSync(path).mode & 0o777;
     expect(modeOf(dirname(file))).toBe(0o700);
-    for (const path of [file, `${file}-wal`, `${file}-shm`, `${file}.backup`]) expect(modeOf(path)).toBe(0o600);
+    for (const path of [file, `${file}-wal`, `${file}-shm`, `${file}.backup`])
+      expect(modeOf(path)).toBe(0o600);
     expect(readFileSync(`${file}.backup`).subarray(0, 15).toString()).toBe("SQLite format 3");
   });
 

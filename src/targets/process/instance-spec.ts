@@ -73,7 +73,11 @@ export function launchFor(paths: SlipwayPaths, request: InstanceRequest): Proces
   };
   return {
     plan,
-    ownDirs: [...Object.values(volumes), paths.run(project, request.service), request.artifact.appDir ?? plan.cwd],
+    ownDirs: [
+      ...Object.values(volumes),
+      paths.run(project, request.service),
+      request.artifact.appDir ?? plan.cwd,
+    ],
     spec: {
       id: request.id,
       project,
