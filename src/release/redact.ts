@@ -1,5 +1,5 @@
 import type { AppSpec } from "../manifest/model.js";
-import { SECRET_NAME, secretRefs, URL_PASSWORD } from "../secrets/refs.js";
+import { SECRET_NAME, secretRefs, URL_PASSWORD, VALUE_LABEL } from "../secrets/refs.js";
 
 export const REDACTED = "[redacted]";
 
@@ -25,5 +25,12 @@ export function redactSpec(spec: AppSpec): AppSpec {
       },
     ]),
   );
-  return { ...spec, services };
+  // A Compose secret's value on its way to the agent (a label) is never shown.
+  const secrets = Object.fromEntries(
+    Object.entries(spec.secrets ?? {}).map(([key, secret]) => {
+      const { [VALUE_LABEL]: value, ...labels } = (secret.labels ?? {}) as Record<string, string | null>;
+      return [key, value === undefined ? secret : { ...secret, labels: { ...labels, [VALUE_LABEL]: REDACTED } }];
+    }),
+  );
+  return { ...spec, services, secrets };
 }

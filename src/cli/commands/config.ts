@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { stringify } from "yaml";
 import { InputError } from "../../errors.js";
 import type { AppSpec } from "../../manifest/model.js";
+import { redactSpec } from "../../release/redact.js";
 import { addManifestOptions, loadProject, type ManifestFlags } from "../manifest-options.js";
 import type { Output } from "../report.js";
 
@@ -42,8 +43,9 @@ export function registerConfig(program: Command, output: Output): void {
     program
       .command("config")
       .description("print the normalized application model (like `docker compose config`)")
-      .option("--format <format>", "yaml or json", "yaml"),
-  ).action((flags: ManifestFlags & { format: string }) => {
+      .option("--format <format>", "yaml or json", "yaml")
+      .option("--show-secrets", "print secret-looking environment values instead of [redacted]"),
+  ).action((flags: ManifestFlags & { format: string; showSecrets?: boolean }) => {
     if (flags.format !== "yaml" && flags.format !== "json") {
       throw new InputError({
         code: "E_CLI_USAGE",
@@ -52,7 +54,7 @@ export function registerConfig(program: Command, output: Output): void {
       });
     }
     const { spec } = loadProject(flags, output);
-    const document = configDocument(spec);
+    const document = configDocument(flags.showSecrets ? spec : redactSpec(spec));
     output.stdout(
       flags.format === "json" || flags.json
         ? `${JSON.stringify(document, null, 2)}\n`
