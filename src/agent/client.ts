@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
-import { mkdirSync, openSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { request as httpRequest, type IncomingMessage } from "node:http";
+import { userInfo } from "node:os";
 import { resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { SlipwayError } from "../errors.js";
@@ -10,6 +11,9 @@ import { ensurePrivateHome, openPrivateAppend } from "../state/private-files.js"
 import type { ApiError } from "./api.js";
 
 /** The `slipway` executable, used to start the agent as a daemon. */
+/** Who calls, for the agent's audit log (the socket admits only the agent's owner and root). */
+const CALLER = `${userInfo().username} (uid ${process.getuid?.() ?? "?"})`;
+
 export const SLIPWAY_BIN = resolve(import.meta.dirname, "../../bin/slipway");
 
 /** Talks to the agent over its unix socket. */
@@ -19,7 +23,12 @@ export class AgentClient {
   private open(method: string, path: string, body?: unknown): Promise<IncomingMessage> {
     return new Promise((resolvePromise, reject) => {
       const request = httpRequest(
-        { socketPath: this.paths.socket, path, method, headers: { "content-type": "application/json" } },
+        {
+          socketPath: this.paths.socket,
+          path,
+          method,
+          headers: { "content-type": "application/json", "x-slipway-user": CALLER },
+        },
         resolvePromise,
       );
       request.on("error", (error) =>

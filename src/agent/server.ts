@@ -7,6 +7,7 @@ import { redactSpec } from "../release/redact.js";
 import { sealSpec } from "../secrets/seal.js";
 import { secretStoreIn } from "../secrets/store.js";
 import type { Agent } from "./agent.js";
+import { audited, recordStreamOutcome } from "./audit.js";
 import { preMigrationBackups } from "./backups/pre-migrate.js";
 import { backupRoutes } from "./backups/routes.js";
 import { buildId } from "./client.js";
@@ -58,6 +59,13 @@ export function agentRoutes(agent: Agent, shutdown: () => void): Record<string, 
     },
     ...backupRoutes(agent),
     ...secretRoutes(agent, secrets, streamDeploy),
+    "GET /v1/audit": async (_req, res, query) =>
+      sendJson(res, 200, {
+        entries: agent.store.listAudit({
+          since: query.has("since") ? Number(query.get("since")) : undefined,
+          project: query.get("project") ?? undefined,
+        }),
+      }),
     "GET /v1/ps": async (_req, res, query) => sendJson(res, 200, agent.ps(requireParam(query, "project"))),
     "GET /v1/releases": async (_req, res, query) => {
       const project = requireParam(query, "project");
@@ -132,12 +140,19 @@ async function streamDeploy(
 ): Promise<void> {
   const write = startStream(res);
   try {
-    await run(write);
+    const outcome = (await run(write)) as { status?: string; error?: SlipwayError } | undefined;
+    if (outcome?.status)
+      recordStreamOutcome(
+        res,
+        outcome.status,
+        outcome.error && `${outcome.error.code}: ${outcome.error.message}`,
+      );
   } catch (error) {
     const e =
       error instanceof SlipwayError
         ? error
         : new SlipwayError({ code: "E_AGENT_INTERNAL", message: String(error) });
+    recordStreamOutcome(res, "failed", `${e.code}: ${e.message}`);
     write({
       type: "deploy.finished",
       status: "failed",
@@ -156,7 +171,8 @@ export function serveAgent(agent: Agent, socket: string, shutdown: () => void): 
   const routes = agentRoutes(agent, shutdown);
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://agent");
-    const handler = routes[`${req.method} ${url.pathname}`];
+    const route = `${req.method} ${url.pathname}`;
+    const handler = routes[route] && audited(agent.store, route, routes[route]);
     if (!handler)
       return sendJson(res, 404, {
         error: { code: "E_API_NOT_FOUND", message: `no route ${req.method} ${url.pathname}` },

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { InputError, SlipwayError } from "../errors.js";
 import { registerAgent } from "./commands/agent.js";
+import { registerAudit } from "./commands/audit.js";
 import { registerBackup } from "./commands/backup.js";
 import { registerCanaryDecisions } from "./commands/canary.js";
 import { registerCheck } from "./commands/check.js";
@@ -42,6 +43,7 @@ function buildProgram(output: Output, setExitCode: (code: number) => void): Comm
   registerCanaryDecisions(program, output);
   registerMaintenance(program, output);
   registerAgent(program, output);
+  registerAudit(program, output);
   const configure = (command: Command): void => {
     command.exitOverride().configureOutput({ writeOut: output.stdout, writeErr: output.stderr });
     command.commands.forEach(configure);

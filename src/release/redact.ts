@@ -29,7 +29,10 @@ export function redactSpec(spec: AppSpec): AppSpec {
   const secrets = Object.fromEntries(
     Object.entries(spec.secrets ?? {}).map(([key, secret]) => {
       const { [VALUE_LABEL]: value, ...labels } = (secret.labels ?? {}) as Record<string, string | null>;
-      return [key, value === undefined ? secret : { ...secret, labels: { ...labels, [VALUE_LABEL]: REDACTED } }];
+      return [
+        key,
+        value === undefined ? secret : { ...secret, labels: { ...labels, [VALUE_LABEL]: REDACTED } },
+      ];
     }),
   );
   return { ...spec, services, secrets };

@@ -2,6 +2,7 @@ import { renameSync, rmSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { SlipwayError } from "../errors.js";
+import { type AuditStore, auditStore } from "./audit.js";
 import type { StoreContext } from "./columns.js";
 import { type DeployStore, deployStore } from "./deploys.js";
 import { type EventStore, eventStore } from "./events.js";
@@ -21,7 +22,8 @@ export interface StateStore
     InstanceStore,
     EventStore,
     JobRunStore,
-    MetaStore {
+    MetaStore,
+    AuditStore {
   readonly file: string;
   /**
    * Runs `fn` in one transaction: everything it writes lands together or not at all (a throw rolls back).
@@ -91,6 +93,7 @@ export function openState(file: string, options: StateOptions = {}): StateStore 
     ...eventStore(context),
     ...jobRunStore(context),
     ...metaStore(context),
+    ...auditStore(context),
     transaction: (fn) => db.transaction(fn)(),
     backupTo: (target) => {
       const temporary = `${target}.tmp`;

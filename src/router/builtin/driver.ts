@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { existsSync, openSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { readProcStat } from "../../host/proc-stat.js";
 import { openPrivateAppend } from "../../state/private-files.js";
 import { type RouterDriver, sumMeasures, type UpstreamRef } from "../driver.js";

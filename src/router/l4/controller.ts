@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { existsSync, openSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { readProcStat } from "../../host/proc-stat.js";
 import type { SlipwayPaths } from "../../state/paths.js";
 import { openPrivateAppend } from "../../state/private-files.js";
