@@ -160,6 +160,7 @@ export class Agent {
     this.supervisor.stop();
     this.scheduler.stopAll();
     this.backupSchedules.stopAll();
+    this.store.backupTo(this.paths.stateBackup);
     this.store.close();
     if (existsSync(this.paths.pidFile)) rmSync(this.paths.pidFile, { force: true });
   }

@@ -1,6 +1,6 @@
-import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Problem } from "../errors.js";
+import { readRegularFile } from "../host/read-regular-file.js";
 import { parseEnvFile } from "./env-file.js";
 
 /** Why an env file could not be read, in words; undefined when the error is no reason to stop. */
@@ -15,7 +15,7 @@ function unreadable(file: string, code: string | undefined, explicit: boolean): 
 /** The text of an env file, or the problem that stops it being read. */
 function readEnvFile(file: string, explicit: boolean): { text?: string; problem?: Problem } {
   try {
-    return { text: readFileSync(file, "utf8") };
+    return { text: readRegularFile(file) };
   } catch (error) {
     const message = unreadable(file, (error as NodeJS.ErrnoException).code, explicit);
     if (message === undefined) return {};

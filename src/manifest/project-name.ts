@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readRegularFile } from "../host/read-regular-file.js";
 import { projectNameFromDirectory } from "./discover.js";
 import { interpolate } from "./interpolate.js";
 import { isMapping } from "./located.js";
@@ -12,7 +12,7 @@ function nameFromFiles(files: readonly string[], lookup: Lookup): string | undef
   for (const file of files) {
     let text: string;
     try {
-      text = readFileSync(file, "utf8");
+      text = readRegularFile(file);
     } catch {
       continue; // reported when the file is loaded
     }

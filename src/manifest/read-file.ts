@@ -1,5 +1,5 @@
-import { readFileSync } from "node:fs";
 import type { Problem, SourceLocation } from "../errors.js";
+import { readRegularFile } from "../host/read-regular-file.js";
 import { interpolateTree } from "./interpolate-tree.js";
 import { isMapping, type LocatedMap } from "./located.js";
 import { mergeMappings } from "./merge.js";
@@ -27,7 +27,7 @@ export function readComposeFile(
 } {
   let text: string;
   try {
-    text = readFileSync(file, "utf8");
+    text = readRegularFile(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     return {

@@ -1,5 +1,5 @@
-import { readFileSync } from "node:fs";
 import type { Problem } from "../errors.js";
+import { readRegularFile } from "../host/read-regular-file.js";
 import { parseEnvFile } from "./env-file.js";
 import { resolveHostPath } from "./rebase-paths.js";
 import type { ServiceFile } from "./schema/compose.js";
@@ -32,10 +32,19 @@ export function readServiceFiles(service: ServiceFile, base: string, lookup: Loo
     const file = resolveHostPath(path, base);
     let text: string;
     try {
-      text = readFileSync(file, "utf8");
+      text = readRegularFile(file);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (!required && code === "ENOENT") return;
+      if (code === "ENOTREG" || code === "EFBIG" || code === "EISDIR") {
+        problems.push({
+          code: "E_ENV_FILE_NOT_REGULAR",
+          message: `${field} ${file} ${code === "EFBIG" ? "is too large" : "is not a regular file"}`,
+          hint: "point it at a plain file (a FIFO or a device would block slipway)",
+          at: [field, index],
+        });
+        return;
+      }
       problems.push({
         code: "E_MANIFEST_NOT_FOUND",
         message: `${field} ${file} ${code === "ENOENT" ? "does not exist" : `cannot be read (${code ?? "error"})`}`,

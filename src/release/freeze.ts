@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from "node:fs";
+import { readRegularFile } from "../host/read-regular-file.js";
 import { parseEnvFile } from "../manifest/env-file.js";
 import type { AppSpec, ServiceSpec } from "../manifest/model.js";
 import { VALUE_LABEL } from "../secrets/refs.js";
@@ -14,23 +14,23 @@ function readEnvFile(service: string, path: string, required: boolean): string |
   return readUserFile(`service ${service}: env_file`, path, required);
 }
 
+/** A user's file, read without ever blocking (see readRegularFile); refusals are ReleaseErrors with codes. */
 function readUserFile(what: string, path: string, required: boolean): string | undefined {
-  let stat: ReturnType<typeof statSync>;
   try {
-    stat = statSync(path);
-  } catch {
-    if (!required) return undefined;
+    return readRegularFile(path, MAX_SECRET_BYTES * 16);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EFBIG")
+      fail("E_ENV_FILE_TOO_LARGE", `${what} ${path} is larger than 1 MiB`, "keep only variables in it");
+    if (code === "ENOTREG" || code === "EISDIR")
+      fail("E_ENV_FILE_NOT_REGULAR", `${what} ${path} is not a regular file`, "point it at a plain file");
+    if (code === "ENOENT" && !required) return undefined;
     return fail(
       "E_ENV_FILE_MISSING",
-      `${what} ${path} does not exist`,
+      `${what} ${path} ${code === "ENOENT" ? "does not exist" : `cannot be read (${code})`}`,
       "create it, or mark it `required: false`",
     );
   }
-  if (!stat.isFile())
-    fail("E_ENV_FILE_NOT_REGULAR", `${what} ${path} is not a regular file`, "point it at a plain file");
-  if (stat.size > MAX_SECRET_BYTES * 16)
-    fail("E_ENV_FILE_TOO_LARGE", `${what} ${path} is larger than 1 MiB`, "keep only variables in it");
-  return readFileSync(path, "utf8");
 }
 
 /**

@@ -1,5 +1,6 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { hostname } from "node:os";
+import { readRegularFile } from "../../host/read-regular-file.js";
 import { nodeSignal } from "../../host/signals.js";
 import { parseEnvFile } from "../../manifest/env-file.js";
 import type { ServiceSpec } from "../../manifest/model.js";
@@ -24,9 +25,13 @@ export interface ProcessLaunch {
 function serviceEnvironment(service: ServiceSpec): Record<string, string> {
   const env: Record<string, string> = {};
   for (const file of service.env_file) {
-    if (!existsSync(file.path)) continue;
-    for (const [key, value] of parseEnvFile(readFileSync(file.path, "utf8"), () => undefined).vars)
-      env[key] = value;
+    let text: string;
+    try {
+      text = readRegularFile(file.path);
+    } catch {
+      continue; // missing, or a FIFO that would block: such a release was frozen before freezing refused it
+    }
+    for (const [key, value] of parseEnvFile(text, () => undefined).vars) env[key] = value;
   }
   for (const [key, value] of Object.entries(service.environment)) if (value !== null) env[key] = value;
   return env;
