@@ -42,3 +42,19 @@ describe("names that become paths", () => {
     expect(problems).toEqual([]);
   });
 });
+
+describe("x-slipway.router limits", () => {
+  it("accepts rate limits, trusted proxies, sizes and timeouts", () => {
+    const problems = problemsOf(
+      `name: shop\nservices:\n  api:\n    image: redis:7\nx-slipway:\n  router:\n    rate_limit: { requests_per_second: 10, burst: 20 }\n    trusted_proxies: ["10.0.0.0/8", "192.0.2.1", "fd00::/8"]\n    max_body_size: 1m\n    headers_timeout: 5s\n`,
+    );
+    expect(problems).toEqual([]);
+  });
+
+  it("refuses a trusted proxy that is not an address or a network", () => {
+    const problems = problemsOf(
+      `name: shop\nservices:\n  api:\n    image: redis:7\nx-slipway:\n  router:\n    trusted_proxies: ["10.0.0.0/33", "proxy.example"]\n`,
+    );
+    expect(problems).toHaveLength(2);
+  });
+});

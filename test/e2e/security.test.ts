@@ -5,7 +5,9 @@ import { copyFileSync, readdirSync, readFileSync, statSync, truncateSync, writeF
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { REPO } from "./cli.js";
+import { send } from "./http.js";
 import { isAlive } from "./procs.js";
+import { LOOPBACK, liveApp } from "./router-support.js";
 import { freePort, PATIENT, type Sandbox, sandboxPerTest } from "./sandbox.js";
 
 const sandbox = sandboxPerTest();
@@ -236,5 +238,28 @@ describe("inputs that could block or escape", PATIENT, () => {
     const dotdot = await s.cli(["deploy"], {}, 30_000);
     expect(dotdot.code).toBe(2);
     expect(dotdot.stderr).toMatch(/start with a letter or digit/);
+  });
+});
+
+describe("router limits from the manifest", PATIENT, () => {
+  it("answers 429 over x-slipway.router.rate_limit and 413 over max_body_size", async () => {
+    const http = await freePort();
+    const s = sandbox({
+      "compose.yaml": liveApp({
+        http,
+        https: await freePort(),
+        router: "rate_limit: { requests_per_second: 1, burst: 2 }, max_body_size: 1k",
+      }),
+    });
+    s.copyApp("live", "live");
+    const deploy = await s.cli(["deploy"], LOOPBACK);
+    expect(deploy.code, deploy.stdout + deploy.stderr).toBe(0);
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push((await send(http)).status);
+    expect(statuses.slice(0, 2)).toEqual([200, 200]);
+    expect(statuses).toContain(429);
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    const big = await send(http, { method: "POST", path: "/echo", body: "x".repeat(4096) });
+    expect(big.status).toBe(413);
   });
 });
