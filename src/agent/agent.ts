@@ -11,12 +11,12 @@ import type { AppSpec } from "../manifest/model.js";
 import type { Plan } from "../plan/model.js";
 import { chooseRollbackTarget } from "../release/rollback-target.js";
 import { RouterControl } from "../router/control/router-control.js";
-import { openState, type Release, type StateStore } from "../state/index.js";
-import { checkStateNotLost } from "../state/integrity.js";
+import type { SecretRedactor } from "../secrets/redactor.js";
+import type { Release, StateStore } from "../state/index.js";
 import type { SlipwayPaths } from "../state/paths.js";
-import { ensurePrivateHome } from "../state/private-files.js";
 import { createTarget, requireTarget } from "../targets/registry.js";
 import type { ExecResult } from "../targets/target.js";
+import { openAgentState } from "./agent-state.js";
 import type { PsResult } from "./api.js";
 import { AgentBackups } from "./backups/backups.js";
 import { agentIdentities } from "./backups/identities.js";
@@ -47,11 +47,10 @@ export class Agent {
   private revival: NodeJS.Timeout | undefined;
   private emitters = new Map<string, (event: DeployEvent) => void>();
   readonly runtime: DeployRuntime;
+  readonly redactor: SecretRedactor;
 
   constructor(readonly paths: SlipwayPaths) {
-    // A lost or damaged state is refused, never taken for a fresh install over running instances.
-    checkStateNotLost(paths.stateDb, paths.home, paths.stateBackup);
-    this.store = openState(paths.stateDb, { backupFile: paths.stateBackup });
+    ({ store: this.store, redactor: this.redactor } = openAgentState(paths));
     this.specs = new ProjectSpecs(this.store, paths);
     this.traffic = new RouterControl({
       paths,
@@ -127,9 +126,8 @@ export class Agent {
       });
     }
     writeFileSync(this.paths.pidFile, String(process.pid), { mode: 0o600 });
-    // Private whatever the umask; a service running as another user is let through to its own dirs only.
-    ensurePrivateHome(this.paths.home);
     this.store.backupTo(this.paths.stateBackup);
+    await this.redactor.refresh();
     await this.traffic.proxy.ensureRunning();
     for (const project of this.specs.projects()) {
       const active = this.store.activeRelease(project);

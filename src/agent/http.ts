@@ -70,3 +70,9 @@ export const requireParam = (query: URLSearchParams, name: string): string => {
   if (!value) throw new SlipwayError({ code: "E_API_BAD_REQUEST", message: `missing ?${name}=` });
   return value;
 };
+
+/** Streams a deploy's events as JSON lines to `res`; `run` emits them and resolves with the outcome. */
+export type StreamDeploy = (
+  res: ServerResponse,
+  run: (emit: (event: unknown) => void) => Promise<unknown>,
+) => Promise<void>;

@@ -2,7 +2,7 @@ import { SlipwayError } from "../errors.js";
 import { sealSpec } from "../secrets/seal.js";
 import type { SecretStore } from "../secrets/store.js";
 import type { Agent } from "./agent.js";
-import { type Handler, readJson, requireParam, sendJson } from "./http.js";
+import { type Handler, readJson, requireParam, type StreamDeploy, sendJson } from "./http.js";
 
 interface SecretBody {
   project?: string;
@@ -24,10 +24,7 @@ const field = (body: SecretBody, key: "project" | "name" | "value"): string => {
 export function secretRoutes(
   agent: Agent,
   secrets: SecretStore,
-  streamDeploy: (
-    res: Parameters<Handler>[1],
-    run: (emit: (event: unknown) => void) => Promise<unknown>,
-  ) => Promise<void>,
+  streamDeploy: StreamDeploy,
 ): Record<string, Handler> {
   return {
     "GET /v1/secrets": async (_req, res, query) => {
@@ -37,6 +34,7 @@ export function secretRoutes(
     "POST /v1/secrets/set": async (req, res) => {
       const body = (await readJson(req, 1024 * 1024)) as SecretBody;
       const version = await secrets.set(field(body, "project"), field(body, "name"), field(body, "value"));
+      await agent.redactor.refresh();
       sendJson(res, 200, { name: body.name, version });
     },
     "POST /v1/secrets/rm": async (req, res) => {
@@ -65,6 +63,7 @@ export function secretRoutes(
           hint: "set the secret with `slipway secret set`, then deploy",
         });
       const version = await secrets.set(project, name, field(body, "value"));
+      await agent.redactor.refresh();
       const sealed = await sealSpec(secrets, spec, { repin: [name] });
       await streamDeploy(res, async (emit) => {
         emit({ type: "log", level: "info", message: `secret ${name}: version ${version}` });

@@ -11,12 +11,21 @@ import { audited, recordStreamOutcome } from "./audit.js";
 import { preMigrationBackups } from "./backups/pre-migrate.js";
 import { backupRoutes } from "./backups/routes.js";
 import { buildId } from "./client.js";
-import { type Handler, readJson, requireParam, sendError, sendJson, startStream } from "./http.js";
+import {
+  type Handler,
+  readJson,
+  requireParam,
+  type StreamDeploy,
+  sendError,
+  sendJson,
+  startStream,
+} from "./http.js";
 import { secretRoutes } from "./secret-routes.js";
 
 /** The agent's HTTP API on its unix socket (see api.ts for the shapes). */
 export function agentRoutes(agent: Agent, shutdown: () => void): Record<string, Handler> {
   const secrets = secretStoreIn(agent.paths.home);
+  const stream: StreamDeploy = (res, run) => streamDeploy(res, run, (text) => agent.redactor.redact(text));
   return {
     "GET /v1/status": async (_req, res) =>
       sendJson(res, 200, {
@@ -31,7 +40,8 @@ export function agentRoutes(agent: Agent, shutdown: () => void): Record<string, 
         throw new SlipwayError({ code: "E_API_BAD_REQUEST", message: "deploy needs {spec}" });
       // Secret values leave the spec here, before anything stores it: the release keeps references.
       const spec = await sealSpec(secrets, deserializeAppSpec(body.spec));
-      await streamDeploy(res, (emit) => agent.deploy(spec, emit));
+      await agent.redactor.refresh();
+      await stream(res, (emit) => agent.deploy(spec, emit));
     },
     "POST /v1/plan": async (req, res) => {
       const body = (await readJson(req)) as { spec?: string };
@@ -49,7 +59,7 @@ export function agentRoutes(agent: Agent, shutdown: () => void): Record<string, 
       };
       if (!body.project)
         throw new SlipwayError({ code: "E_API_BAD_REQUEST", message: "rollback needs {project}" });
-      await streamDeploy(res, (emit) =>
+      await stream(res, (emit) =>
         agent.deploy(undefined, emit, {
           project: body.project!,
           releaseId: body.release,
@@ -58,7 +68,7 @@ export function agentRoutes(agent: Agent, shutdown: () => void): Record<string, 
       );
     },
     ...backupRoutes(agent),
-    ...secretRoutes(agent, secrets, streamDeploy),
+    ...secretRoutes(agent, secrets, stream),
     "GET /v1/audit": async (_req, res, query) =>
       sendJson(res, 200, {
         entries: agent.store.listAudit({
@@ -137,8 +147,11 @@ export function agentRoutes(agent: Agent, shutdown: () => void): Record<string, 
 async function streamDeploy(
   res: ServerResponse,
   run: (emit: (event: unknown) => void) => Promise<unknown>,
+  redact: (text: string) => string,
 ): Promise<void> {
-  const write = startStream(res);
+  const line = startStream(res);
+  // Events quote processes' output (a failed start's last lines): known secret values are hidden.
+  const write = (event: unknown) => line(JSON.parse(redact(JSON.stringify(event))));
   try {
     const outcome = (await run(write)) as { status?: string; error?: SlipwayError } | undefined;
     if (outcome?.status)

@@ -108,6 +108,11 @@ export class SecretStore {
     }
   }
 
+  /** Projects that have secrets. */
+  projects(): string[] {
+    return existsSync(this.dir) ? readdirSync(this.dir).sort() : [];
+  }
+
   list(project: string): SecretSummary[] {
     const dir = join(this.dir, checkSecretName(project));
     if (!existsSync(dir)) return [];

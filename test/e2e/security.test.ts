@@ -31,7 +31,7 @@ async function seenHash(s: Sandbox): Promise<string> {
   return result.stdout;
 }
 
-const compose = (port: number) => `name: \${E2E_PROJECT}
+const compose = (port: number, environment = "") => `name: \${E2E_PROJECT}
 services:
   web:
     build: ./app
@@ -40,7 +40,7 @@ services:
     env_file: [app.env]
     environment:
       AUTH_HEADER: "Bearer \${secret:bot_token}"
-    secrets: [db_password]
+${environment}    secrets: [db_password]
     x-slipway: { process: { build: "env > BUILD_ENV" } }
 secrets:
   db_password:
@@ -56,6 +56,7 @@ describe("secrets that stay secret", PATIENT, () => {
       dbPassword: planted("db"),
       rotated: planted("rotated"),
       failed: planted("failed"),
+      crash: planted("crash"),
       agentEnv: planted("aws"),
     };
     const s = sandbox({
@@ -91,10 +92,17 @@ describe("secrets that stay secret", PATIENT, () => {
       sha(`${values.apiSecret}|Bearer ${values.rotated}|${values.dbPassword}`),
     );
 
-    // A failed deploy with a new secret value: rolled back, the value still sealed.
-    s.write({ "app.env": `API_SECRET=${values.failed}\nEXIT_AT_START=boom\n` });
+    // A failed deploy with a new secret value, whose app prints a secret as it dies: rolled back, the
+    // new value sealed, and the printed one hidden from the error, the events and the CLI.
+    s.write({
+      "app.env": `API_SECRET=${values.failed}\n`,
+      "crash.txt": values.crash,
+      "compose.yaml": compose(port, '      EXIT_AT_START: "${secret:crash}"\n'),
+    });
+    expect((await run(["secret", "set", "crash", "--from-file", "crash.txt"])).code).toBe(0);
     const failed = await run(["deploy", "--json"]);
     expect(failed.code).not.toBe(0);
+    expect(failed.stdout).toContain("[redacted]");
 
     for (const args of [
       ["releases", "--json"],
@@ -113,6 +121,8 @@ describe("secrets that stay secret", PATIENT, () => {
       for (const file of homeFiles(s.home)) {
         // Delivered files hold the value on purpose: 0400, owned by the service's user, in a 0700 directory.
         if (file.path.startsWith(secretsDir)) continue;
+        // What the app printed itself lands in its own log files: its output, not slipway's.
+        if (label === "crash" && file.path.startsWith(join(s.home, "logs"))) continue;
         expect(file.content.includes(value), `${label} in ${file.path}`).toBe(false);
       }
     }
