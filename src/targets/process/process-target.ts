@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { grantTraverse } from "../../host/traverse.js";
 import { resolveUser } from "../../host/users.js";
@@ -31,6 +31,7 @@ export class ProcessTarget implements Target {
   readonly capabilities: TargetCapabilities;
   private readonly runner: ProcessRunner;
   private readonly secrets: SecretStore;
+  private readonly secretDirs = new Map<string, string>();
 
   constructor(private readonly options: ProcessTargetOptions) {
     this.runner = new ProcessRunner(options);
@@ -45,8 +46,17 @@ export class ProcessTarget implements Target {
     return this.runner.start(launch.spec);
   }
 
-  stop(handle: InstanceHandle, signal: NodeJS.Signals, gracePeriodMs: number): Promise<InstanceState> {
-    return this.runner.stop(handle, signal, gracePeriodMs);
+  async stop(handle: InstanceHandle, signal: NodeJS.Signals, gracePeriodMs: number): Promise<InstanceState> {
+    const state = await this.runner.stop(handle, signal, gracePeriodMs);
+    this.removeSecretFiles(handle.id);
+    return state;
+  }
+
+  /** Delivered secret files live as long as their instance (those of instances started by this agent). */
+  private removeSecretFiles(id: string): void {
+    const dir = this.secretDirs.get(id);
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    this.secretDirs.delete(id);
   }
 
   inspect(handle: InstanceHandle): Promise<InstanceState> {
@@ -65,8 +75,12 @@ export class ProcessTarget implements Target {
 
   async runJob(request: InstanceRequest, timeoutMs: number): Promise<ExecResult> {
     const launch = await this.launch(request);
-    await launch.plan.prepare?.();
-    return this.runner.runJob(launch.spec, timeoutMs);
+    try {
+      await launch.plan.prepare?.();
+      return await this.runner.runJob(launch.spec, timeoutMs);
+    } finally {
+      this.removeSecretFiles(request.id);
+    }
   }
 
   /**
@@ -76,6 +90,7 @@ export class ProcessTarget implements Target {
   private async launch(request: InstanceRequest, writeFiles = true): Promise<ReturnType<typeof launchFor>> {
     const dir = join(this.options.paths.run(request.project, request.service), "secrets", request.id);
     const delivered = await deliverSecrets(this.secrets, request.project, request.spec, dir, writeFiles);
+    if (writeFiles && delivered.files.length > 0) this.secretDirs.set(request.id, dir);
     const launch = launchFor(this.options.paths, { ...request, spec: delivered.spec });
     this.letReachOwnDirs(launch);
     const owner =
