@@ -21,6 +21,7 @@ const FORBIDDEN: Record<string, readonly string[]> = {
   backup: ["deploy", "plan", "release", "agent", "cli", "targets", "router"],
   check: ["deploy", "plan", "release", "agent", "cli", "targets", "router", "backup"],
   state: ["manifest", "release", "plan", "deploy", "targets", "router", "agent", "cli", "backup", "health"],
+  secrets: ["release", "plan", "deploy", "targets", "router", "agent", "cli", "state", "backup", "health"],
   host: ["manifest", "release", "plan", "deploy", "targets", "router", "agent", "cli", "state", "backup"],
   observe: ["agent", "cli", "deploy", "targets", "router"],
   network: ["release", "plan", "deploy", "targets", "router", "agent", "cli", "backup"],

@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, rmSync, writeFileSync } from "node:fs";
 import { type DeployOutcome, deployApp, planFor } from "../deploy/deploy.js";
 import type { DeployEvent } from "../deploy/events.js";
 import { retireInstance } from "../deploy/instances.js";
@@ -11,10 +11,12 @@ import type { AppSpec } from "../manifest/model.js";
 import type { Plan } from "../plan/model.js";
 import { chooseRollbackTarget } from "../release/rollback-target.js";
 import { RouterControl } from "../router/control/router-control.js";
-import { openState, type Release, type StateStore } from "../state/index.js";
+import type { SecretRedactor } from "../secrets/redactor.js";
+import type { Release, StateStore } from "../state/index.js";
 import type { SlipwayPaths } from "../state/paths.js";
 import { createTarget, requireTarget } from "../targets/registry.js";
 import type { ExecResult } from "../targets/target.js";
+import { openAgentState } from "./agent-state.js";
 import type { AgentBackups } from "./backups/backups.js";
 import { agentIdentities } from "./backups/identities.js";
 import type { RestoreRequest } from "./backups/restore.js";
@@ -48,9 +50,10 @@ export class Agent {
   private unlockHome: () => void = () => {};
   private emitters = new Map<string, (event: DeployEvent) => void>();
   readonly runtime: DeployRuntime;
+  readonly redactor: SecretRedactor;
 
   constructor(readonly paths: SlipwayPaths) {
-    this.store = openState(paths.stateDb);
+    ({ store: this.store, redactor: this.redactor } = openAgentState(paths));
     this.locks = new ProjectLocks(this.store);
     this.specs = new ProjectSpecs(this.store, paths);
     this.traffic = new RouterControl({
@@ -138,9 +141,9 @@ export class Agent {
     // One agent per state directory: a second one would adopt, restart and recover the same instances.
     // The lock is atomic (two agents started together cannot both pass), the PID file is for clients.
     this.unlockHome = lockHome(this.paths.home);
-    writeFileSync(this.paths.pidFile, String(process.pid));
-    // Services may run as other users (PostgreSQL as `postgres`): they must be able to traverse the home.
-    chmodSync(this.paths.home, (statSync(this.paths.home).mode & 0o777) | 0o111);
+    writeFileSync(this.paths.pidFile, String(process.pid), { mode: 0o600 });
+    this.store.backupTo(this.paths.stateBackup);
+    await this.redactor.refresh();
     // The proxy starts only with a project that has something to serve.
     if (this.specs.routable().length > 0) await this.traffic.proxy.ensureRunning();
     for (const project of this.specs.projects()) {
@@ -175,6 +178,7 @@ export class Agent {
     this.backupSchedules.stopAll();
     await this.observer.stop();
     await this.traffic.stopIfUnused().catch((error: Error) => this.reportTrafficError(error));
+    this.store.backupTo(this.paths.stateBackup);
     this.store.close();
     if (existsSync(this.paths.pidFile)) rmSync(this.paths.pidFile, { force: true });
     this.unlockHome();

@@ -1,14 +1,19 @@
 import { spawn } from "node:child_process";
-import { mkdirSync, openSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { request as httpRequest, type IncomingMessage } from "node:http";
+import { userInfo } from "node:os";
 import { resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { SlipwayError } from "../errors.js";
 import { readProcStat } from "../host/proc-stat.js";
 import { defaultHome, type SlipwayPaths } from "../state/paths.js";
+import { ensurePrivateHome, openPrivateAppend } from "../state/private-files.js";
 import type { ApiError } from "./api.js";
 
 /** The `slipway` executable, used to start the agent as a daemon. */
+/** Who calls, for the agent's audit log (the socket admits only the agent's owner and root). */
+const CALLER = `${userInfo().username} (uid ${process.getuid?.() ?? "?"})`;
+
 export const SLIPWAY_BIN = resolve(import.meta.dirname, "../../bin/slipway");
 
 /** Talks to the agent over its unix socket. */
@@ -18,7 +23,12 @@ export class AgentClient {
   private open(method: string, path: string, body?: unknown): Promise<IncomingMessage> {
     return new Promise((resolvePromise, reject) => {
       const request = httpRequest(
-        { socketPath: this.paths.socket, path, method, headers: { "content-type": "application/json" } },
+        {
+          socketPath: this.paths.socket,
+          path,
+          method,
+          headers: { "content-type": "application/json", "x-slipway-user": CALLER },
+        },
         resolvePromise,
       );
       request.on("error", (error) =>
@@ -150,8 +160,8 @@ export function livingAgentPid(paths: SlipwayPaths): number | undefined {
 export async function startAgentDaemon(paths: SlipwayPaths, timeoutMs = 60_000): Promise<AgentClient> {
   const client = new AgentClient(paths);
   if (await replaceOutdatedAgent(client)) return client;
-  mkdirSync(paths.home, { recursive: true });
-  const log = openSync(paths.agentLog, "a");
+  ensurePrivateHome(paths.home);
+  const log = openPrivateAppend(paths.agentLog);
   // A small young generation keeps the idle daemon lean; it allocates little once running.
   const child = spawn(process.execPath, ["--max-semi-space-size=1", SLIPWAY_BIN, "agent"], {
     detached: true,
@@ -166,9 +176,13 @@ export async function startAgentDaemon(paths: SlipwayPaths, timeoutMs = 60_000):
     if (child.exitCode !== null && livingAgentPid(paths) === undefined) break;
     await new Promise((r) => setTimeout(r, 100));
   }
+  // The agent's own refusal (`error E_STATE_EMPTY: …` in its log) says more than "did not start".
+  const reason = readFileSync(paths.agentLog, "utf8")
+    .split("\n")
+    .findLast((line) => line.startsWith("error E_"));
   throw new SlipwayError({
     code: "E_AGENT_START",
-    message: `the slipway agent did not start (see ${paths.agentLog})`,
+    message: `the slipway agent did not start${reason ? `: ${reason.slice(6)}` : ""} (see ${paths.agentLog})`,
     hint: "run `slipway agent` in the foreground to see why",
   });
 }

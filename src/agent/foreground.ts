@@ -11,6 +11,8 @@ import { serveAgent } from "./server.js";
 export async function runAgentForeground(
   log: (line: string) => void = (line) => process.stderr.write(line),
 ): Promise<void> {
+  // Whatever umask the agent was started with, nothing it or its services create is world-writable.
+  process.umask(process.umask() | 0o022);
   const paths = slipwayPaths();
   if (await new AgentClient(paths).isUp()) {
     throw new SlipwayError({

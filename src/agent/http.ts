@@ -1,8 +1,19 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { SlipwayError } from "../errors.js";
 
+/** Bodies already read, so the audit log can name an action's arguments after its handler ran. */
+const bodies = new WeakMap<IncomingMessage, unknown>();
+
+export const bodyOf = (request: IncomingMessage): unknown => bodies.get(request);
+
 /** Reads a JSON request body (bounded: requests are specs and commands, never bulk data). */
 export async function readJson(request: IncomingMessage, limitBytes = 16 * 1024 * 1024): Promise<unknown> {
+  const body = await parseJsonBody(request, limitBytes);
+  bodies.set(request, body);
+  return body;
+}
+
+async function parseJsonBody(request: IncomingMessage, limitBytes: number): Promise<unknown> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request) {
@@ -31,8 +42,10 @@ export function sendError(response: ServerResponse, error: unknown): void {
     sendJson(response, status, { error: { code: error.code, message: error.message, hint: error.hint } });
     return;
   }
+  // The stack goes to the agent's log, not to the caller: it may quote values.
+  process.stderr.write(`${(error as Error)?.stack ?? String(error)}\n`);
   sendJson(response, 500, {
-    error: { code: "E_AGENT_INTERNAL", message: (error as Error)?.stack ?? String(error) },
+    error: { code: "E_AGENT_INTERNAL", message: (error as Error)?.message ?? String(error) },
   });
 }
 
@@ -57,3 +70,9 @@ export const requireParam = (query: URLSearchParams, name: string): string => {
   if (!value) throw new SlipwayError({ code: "E_API_BAD_REQUEST", message: `missing ?${name}=` });
   return value;
 };
+
+/** Streams a deploy's events as JSON lines to `res`; `run` emits them and resolves with the outcome. */
+export type StreamDeploy = (
+  res: ServerResponse,
+  run: (emit: (event: unknown) => void) => Promise<unknown>,
+) => Promise<void>;

@@ -1,19 +1,33 @@
-import { existsSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, rmSync } from "node:fs";
 import { createServer, type Server, type ServerResponse } from "node:http";
 import { SlipwayError } from "../errors.js";
 import { deserializeAppSpec } from "../manifest/serialize.js";
 import { decodeRelease } from "../release/content.js";
 import { redactSpec } from "../release/redact.js";
+import { sealSpec } from "../secrets/seal.js";
+import { secretStoreIn } from "../secrets/store.js";
 import type { Agent } from "./agent.js";
 import { alertRoutes } from "./alert-routes.js";
+import { audited, recordStreamOutcome } from "./audit.js";
 import { preMigrationBackups } from "./backups/pre-migrate-record.js";
 import { backupRoutes } from "./backups/routes.js";
 import { buildId } from "./client.js";
-import { type Handler, readJson, requireParam, sendError, sendJson, startStream } from "./http.js";
+import {
+  type Handler,
+  readJson,
+  requireParam,
+  type StreamDeploy,
+  sendError,
+  sendJson,
+  startStream,
+} from "./http.js";
+import { secretRoutes } from "./secret-routes.js";
 import { projectStatus } from "./status.js";
 
 /** The agent's HTTP API on its unix socket (see api.ts for the shapes). */
 export function agentRoutes(agent: Agent, shutdown: () => void): Record<string, Handler> {
+  const secrets = secretStoreIn(agent.paths.home);
+  const stream: StreamDeploy = (res, run) => streamDeploy(res, run, (text) => agent.redactor.redact(text));
   return {
     "GET /v1/status": async (_req, res) =>
       sendJson(res, 200, {
@@ -26,14 +40,17 @@ export function agentRoutes(agent: Agent, shutdown: () => void): Record<string, 
       const body = (await readJson(req)) as { spec?: string };
       if (typeof body.spec !== "string")
         throw new SlipwayError({ code: "E_API_BAD_REQUEST", message: "deploy needs {spec}" });
-      const spec = deserializeAppSpec(body.spec);
-      await streamDeploy(res, (emit) => agent.deploy(spec, emit));
+      // Secret values leave the spec here, before anything stores it: the release keeps references.
+      const spec = await sealSpec(secrets, deserializeAppSpec(body.spec));
+      await agent.redactor.refresh();
+      await stream(res, (emit) => agent.deploy(spec, emit));
     },
     "POST /v1/plan": async (req, res) => {
       const body = (await readJson(req)) as { spec?: string };
       if (typeof body.spec !== "string")
         throw new SlipwayError({ code: "E_API_BAD_REQUEST", message: "plan needs {spec}" });
-      sendJson(res, 200, { plan: await agent.plan(deserializeAppSpec(body.spec)) });
+      const spec = await sealSpec(secrets, deserializeAppSpec(body.spec), { dryRun: true });
+      sendJson(res, 200, { plan: await agent.plan(spec) });
     },
     "POST /v1/rollback": async (req, res) => {
       const body = (await readJson(req)) as {
@@ -44,7 +61,7 @@ export function agentRoutes(agent: Agent, shutdown: () => void): Record<string, 
       };
       if (!body.project)
         throw new SlipwayError({ code: "E_API_BAD_REQUEST", message: "rollback needs {project}" });
-      await streamDeploy(res, (emit) =>
+      await stream(res, (emit) =>
         agent.deploy(undefined, emit, {
           project: body.project!,
           releaseId: body.release,
@@ -54,6 +71,14 @@ export function agentRoutes(agent: Agent, shutdown: () => void): Record<string, 
     },
     ...backupRoutes(agent),
     ...alertRoutes(agent),
+    ...secretRoutes(agent, secrets, stream),
+    "GET /v1/audit": async (_req, res, query) =>
+      sendJson(res, 200, {
+        entries: agent.store.listAudit({
+          since: query.has("since") ? Number(query.get("since")) : undefined,
+          project: query.get("project") ?? undefined,
+        }),
+      }),
     "GET /v1/ps": async (_req, res, query) =>
       sendJson(res, 200, projectStatus(agent.store, agent.specs, requireParam(query, "project"))),
     "GET /v1/releases": async (_req, res, query) => {
@@ -126,15 +151,25 @@ export function agentRoutes(agent: Agent, shutdown: () => void): Record<string, 
 async function streamDeploy(
   res: ServerResponse,
   run: (emit: (event: unknown) => void) => Promise<unknown>,
+  redact: (text: string) => string,
 ): Promise<void> {
-  const write = startStream(res);
+  const line = startStream(res);
+  // Events quote processes' output (a failed start's last lines): known secret values are hidden.
+  const write = (event: unknown) => line(JSON.parse(redact(JSON.stringify(event))));
   try {
-    await run(write);
+    const outcome = (await run(write)) as { status?: string; error?: SlipwayError } | undefined;
+    if (outcome?.status)
+      recordStreamOutcome(
+        res,
+        outcome.status,
+        outcome.error && `${outcome.error.code}: ${outcome.error.message}`,
+      );
   } catch (error) {
     const e =
       error instanceof SlipwayError
         ? error
         : new SlipwayError({ code: "E_AGENT_INTERNAL", message: String(error) });
+    recordStreamOutcome(res, "failed", `${e.code}: ${e.message}`);
     write({
       type: "deploy.finished",
       status: "failed",
@@ -145,12 +180,16 @@ async function streamDeploy(
   res.end();
 }
 
-/** Listens on the agent's unix socket (a stale socket from a dead agent is replaced). */
+/**
+ * Listens on the agent's unix socket (a stale socket from a dead agent is replaced). Only its owner
+ * (and root) may connect: the socket is 0600 from the moment it is bound, in a 0700 home.
+ */
 export function serveAgent(agent: Agent, socket: string, shutdown: () => void): Promise<Server> {
   const routes = agentRoutes(agent, shutdown);
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://agent");
-    const handler = routes[`${req.method} ${url.pathname}`];
+    const route = `${req.method} ${url.pathname}`;
+    const handler = routes[route] && audited(agent.store, route, routes[route]);
     if (!handler)
       return sendJson(res, 404, {
         error: { code: "E_API_NOT_FOUND", message: `no route ${req.method} ${url.pathname}` },
@@ -163,6 +202,15 @@ export function serveAgent(agent: Agent, socket: string, shutdown: () => void): 
   if (existsSync(socket)) rmSync(socket);
   return new Promise((resolve, reject) => {
     server.once("error", reject);
-    server.listen(socket, () => resolve(server));
+    // bind(2) creates the socket file with the umask's mode: narrow it for that moment.
+    const umask = process.umask(0o177);
+    try {
+      server.listen(socket, () => {
+        chmodSync(socket, 0o600);
+        resolve(server);
+      });
+    } finally {
+      process.umask(umask);
+    }
   });
 }

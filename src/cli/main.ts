@@ -27,6 +27,8 @@ const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
   errors: async () => (await import("./commands/errors.js")).registerErrors,
   maintenance: async () => (await import("./commands/maintenance.js")).registerMaintenance,
   alerts: async () => (await import("./commands/alerts.js")).registerAlerts,
+  secret: async () => (await import("./commands/secret.js")).registerSecret,
+  audit: async () => (await import("./commands/audit.js")).registerAudit,
   agent: async () => (await import("./commands/agent.js")).registerAgent,
 };
 /** Commands registered by another one's module. */

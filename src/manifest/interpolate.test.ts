@@ -229,3 +229,10 @@ describe("interpolate: syntax errors", () => {
     expect(valueFor("$${")).toBe("${");
   });
 });
+
+describe("secret references", () => {
+  it("keeps ${secret:NAME} as written (the store resolves it when an instance starts)", () => {
+    const result = interpolate("Bearer ${secret:bot_token}", () => "nope");
+    expect(result).toMatchObject({ ok: true, value: "Bearer ${secret:bot_token}" });
+  });
+});

@@ -82,8 +82,13 @@ function expandReference(text: string, at: number, scan: Scan): { value: string;
 function expandBraced(text: string, at: number, scan: Scan): { value: string; end: number } {
   const close = findClosingBrace(text, at + 2);
   if (close === -1) throw syntaxError(scan);
-  return { value: expandBody(text.slice(at + 2, close), scan), end: close + 1 };
+  const body = text.slice(at + 2, close);
+  // `${secret:NAME}` names a secret in slipway's store: kept as written, resolved when an instance starts.
+  if (SECRET_REFERENCE.test(body)) return { value: `\${${body}}`, end: close + 1 };
+  return { value: expandBody(body, scan), end: close + 1 };
 }
+
+const SECRET_REFERENCE = /^secret:[a-zA-Z0-9][a-zA-Z0-9._-]*(@\d+)?$/;
 
 /** Index of the `}` that balances the `{` before `from`, so defaults may contain `${…}` and `{…}`. */
 function findClosingBrace(text: string, from: number): number {

@@ -36,6 +36,15 @@ export function readServiceFiles(service: ServiceFile, base: string, lookup: Loo
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (!required && code === "ENOENT") return;
+      if (code === "ENOTREG" || code === "EFBIG" || code === "EISDIR") {
+        problems.push({
+          code: "E_ENV_FILE_NOT_REGULAR",
+          message: `${field} ${file} ${code === "EFBIG" ? "is too large" : "is not a regular file"}`,
+          hint: "point it at a plain file (a FIFO or a device would block slipway)",
+          at: [field, index],
+        });
+        return;
+      }
       problems.push({
         code: "E_MANIFEST_NOT_FOUND",
         message: `${field} ${file} ${describeReadError(code)}`,

@@ -11,6 +11,7 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import type { ServiceSpec } from "../manifest/model.js";
+import { buildEnvironment } from "./build-env.js";
 import { ReleaseError } from "./errors.js";
 import { hashDirectory, sha256, stableJson } from "./hash.js";
 
@@ -70,13 +71,18 @@ export function buildCommands(service: ServiceSpec, appDir: string): string[] {
   return pkg.scripts?.build ? [install, "npm run build"] : [install];
 }
 
-function runLogged(command: string, cwd: string, log: NodeJS.WritableStream): Promise<number | null> {
+function runLogged(
+  command: string,
+  cwd: string,
+  env: Record<string, string>,
+  log: NodeJS.WritableStream,
+): Promise<number | null> {
   return new Promise((resolve) => {
     log.write(`$ ${command}\n`);
     const child = spawn("/bin/sh", ["-c", command], {
       cwd,
       stdio: ["ignore", "pipe", "pipe"],
-      env: process.env,
+      env,
     });
     child.stdout.pipe(log, { end: false });
     child.stderr.pipe(log, { end: false });
@@ -117,7 +123,7 @@ export async function buildService(
   try {
     for (const command of buildCommands(service, scratchApp)) {
       onProgress(command);
-      const code = await runLogged(command, scratchApp, log);
+      const code = await runLogged(command, scratchApp, buildEnvironment(service), log);
       if (code !== 0) {
         await new Promise((resolve) => log.end(resolve));
         const tail = readFileSync(logFile, "utf8").split("\n").slice(-15).join("\n");

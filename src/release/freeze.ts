@@ -1,28 +1,36 @@
-import { readFileSync, statSync } from "node:fs";
+import { readRegularFile } from "../host/read-regular-file.js";
 import { parseEnvFile } from "../manifest/env-file.js";
 import type { AppSpec, ServiceSpec } from "../manifest/model.js";
+import { VALUE_LABEL } from "../secrets/refs.js";
+import { MAX_SECRET_BYTES } from "../secrets/store.js";
 import { ReleaseError, type ReleaseErrorCode } from "./errors.js";
 
 const fail = (code: ReleaseErrorCode, message: string, hint: string): never => {
   throw new ReleaseError(code, message, hint);
 };
 
-/** Reads one input file (an `env_file`, a config); only regular files (a FIFO or a device would block the agent). */
-function readEnvFile(owner: string, path: string, required: boolean): string | undefined {
-  let stat: ReturnType<typeof statSync>;
+/** Reads one `env_file` entry; only regular files (a FIFO or a device would block the agent). */
+function readEnvFile(service: string, path: string, required: boolean): string | undefined {
+  return readUserFile(`service ${service}: env_file`, path, required);
+}
+
+/** A user's file, read without ever blocking (see readRegularFile); refusals are ReleaseErrors with codes. */
+function readUserFile(what: string, path: string, required: boolean): string | undefined {
   try {
-    stat = statSync(path);
-  } catch {
-    if (!required) return undefined;
+    return readRegularFile(path, MAX_SECRET_BYTES * 16);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EFBIG")
+      fail("E_ENV_FILE_TOO_LARGE", `${what} ${path} is larger than 1 MiB`, "keep only variables in it");
+    if (code === "ENOTREG" || code === "EISDIR")
+      fail("E_ENV_FILE_NOT_REGULAR", `${what} ${path} is not a regular file`, "point it at a plain file");
+    if (code === "ENOENT" && !required) return undefined;
     return fail(
       "E_ENV_FILE_MISSING",
-      `${owner}: ${path} does not exist`,
-      "create it (an env_file can also be marked `required: false`)",
+      `${what} ${path} ${code === "ENOENT" ? "does not exist" : `cannot be read (${code})`}`,
+      "create it, or mark it `required: false`",
     );
   }
-  if (!stat.isFile())
-    fail("E_ENV_FILE_NOT_REGULAR", `${owner}: ${path} is not a regular file`, "point it at a plain file");
-  return readFileSync(path, "utf8");
 }
 
 /**
@@ -47,22 +55,47 @@ function frozenConfigs(configs: AppSpec["configs"]): AppSpec["configs"] {
     Object.entries(configs).map(([name, config]) => {
       if (!config?.file || config.external) return [name, config];
       const { file, ...rest } = config;
-      return [name, { ...rest, content: readEnvFile(`config ${name}`, file, true) }];
+      return [name, { ...rest, content: readUserFile(`config ${name}: file`, file, true) }];
     }),
   );
 }
 
+type TopLevelSecret = NonNullable<AppSpec["secrets"]>[string];
+
+/**
+ * A top-level secret's value read from its `file:` or `environment:` (the CLI's environment, as
+ * Compose reads it), carried to the agent in a label; the agent seals it into the secret store.
+ */
+function frozenSecret(key: string, secret: TopLevelSecret, env: NodeJS.ProcessEnv): TopLevelSecret {
+  let value: string | undefined;
+  if (secret.file !== undefined) value = readUserFile(`secret ${key}: file`, secret.file, true);
+  else if (secret.environment !== undefined) {
+    value = env[secret.environment];
+    if (value === undefined)
+      fail(
+        "E_SECRET_SOURCE_MISSING",
+        `secret ${key}: variable ${secret.environment} is not set`,
+        `export ${secret.environment}, or store it with \`slipway secret set ${key}\` and mark the secret \`external: true\``,
+      );
+  }
+  if (value === undefined) return secret;
+  const { file: _file, environment: _environment, ...rest } = secret;
+  return { ...rest, labels: { ...(secret.labels ?? {}), [VALUE_LABEL]: value } };
+}
+
 /**
  * The app with every input that lives outside the spec read into it: `env_file` contents into
- * `environment`, config files into `content`. Secrets stay references (their files are read only
- * where they are delivered, never stored in the release).
+ * `environment`, config files into `content`, secrets' files and variables (sealed by the agent).
  */
-export function freezeApp(app: AppSpec): AppSpec {
+export function freezeApp(app: AppSpec, env: NodeJS.ProcessEnv = process.env): AppSpec {
   const services = Object.fromEntries(
     Object.entries(app.services).map(([name, service]) => [
       name,
       { ...service, environment: frozenEnvironment(service), env_file: [] },
     ]),
   );
-  return { ...app, services, configs: frozenConfigs(app.configs) };
+  const secrets = Object.fromEntries(
+    Object.entries(app.secrets ?? {}).map(([key, secret]) => [key, frozenSecret(key, secret, env)]),
+  );
+  return { ...app, services, secrets, configs: frozenConfigs(app.configs) };
 }

@@ -15,6 +15,10 @@ describe("redactValue", () => {
     expect(redactValue(name, value)).toBe(shown);
   });
 
+  it("shows a secret reference as it is: it names the secret, not its value", () => {
+    expect(redactValue("BOT_TOKEN", "$" + "{secret:bot_token@2}")).toBe("$" + "{secret:bot_token@2}");
+  });
+
   it("keeps an unset value unset", () => {
     expect(redactValue("TOKEN", null)).toBeNull();
   });

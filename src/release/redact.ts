@@ -1,16 +1,13 @@
 import type { AppSpec } from "../manifest/model.js";
-
-/** Environment names whose values are secrets by convention. */
-const SECRET_NAME =
-  /(SECRET|TOKEN|PASSW(OR)?D|PASS$|_KEY$|^KEY$|API_?KEY|PRIVATE|CREDENTIAL|AUTH|DSN|COOKIE|SALT)/i;
-/** `scheme://user:password@host`: the password part. */
-const URL_PASSWORD = /(\w+:\/\/[^:/@\s]+:)[^@\s]+@/g;
+import { SECRET_NAME, secretRefs, URL_PASSWORD, VALUE_LABEL } from "../secrets/refs.js";
 
 export const REDACTED = "[redacted]";
 
 /** One environment value as it may be shown: secret-named values hidden, passwords in URLs hidden. */
 export function redactValue(name: string, value: string | null): string | null {
   if (value === null) return null;
+  // A reference names a secret without revealing it: shown as it is.
+  if (secretRefs(value).length > 0) return value;
   if (SECRET_NAME.test(name)) return REDACTED;
   return value.replace(URL_PASSWORD, `$1${REDACTED}@`);
 }
@@ -28,5 +25,15 @@ export function redactSpec(spec: AppSpec): AppSpec {
       },
     ]),
   );
-  return { ...spec, services };
+  // A Compose secret's value on its way to the agent (a label) is never shown.
+  const secrets = Object.fromEntries(
+    Object.entries(spec.secrets ?? {}).map(([key, secret]) => {
+      const { [VALUE_LABEL]: value, ...labels } = (secret.labels ?? {}) as Record<string, string | null>;
+      return [
+        key,
+        value === undefined ? secret : { ...secret, labels: { ...labels, [VALUE_LABEL]: REDACTED } },
+      ];
+    }),
+  );
+  return { ...spec, services, secrets };
 }

@@ -124,6 +124,24 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE instances_v2 RENAME TO instances;
   CREATE INDEX instances_by_service ON instances (project, service, release_id);
   `,
+  // 2 → 3: the audit log of operator actions; append-only, enforced by the database itself.
+  `
+  CREATE TABLE audit (
+    id      INTEGER PRIMARY KEY AUTOINCREMENT,
+    ts      INTEGER NOT NULL,
+    actor   TEXT NOT NULL,
+    project TEXT,
+    action  TEXT NOT NULL,
+    args    TEXT NOT NULL,
+    outcome TEXT NOT NULL CHECK (outcome IN ('succeeded', 'failed', 'refused')),
+    error   TEXT
+  ) STRICT;
+  CREATE INDEX audit_by_time ON audit (ts, id);
+  CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+  CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+  `,
 ];
 
 function schemaVersion(db: Database.Database): number {

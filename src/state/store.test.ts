@@ -84,11 +84,11 @@ describe("openState", () => {
     });
   });
 
-  it("reports a file that is not a database with E_STATE_OPEN", () => {
+  it("reports a file that is not a database with E_STATE_CORRUPT", () => {
     const file = tempStateFile();
     openState(file).close();
     writeFileSync(file, "this is not sqlite, just text that is long enough to fill a header page".repeat(20));
-    expect(() => openState(file)).toThrow(expect.objectContaining({ code: "E_STATE_OPEN" }));
+    expect(() => openState(file)).toThrow(expect.objectContaining({ code: "E_STATE_CORRUPT" }));
   });
 
   it("enforces foreign keys on every connection", () => {

@@ -1,14 +1,17 @@
-import { mkdirSync } from "node:fs";
+import { renameSync, rmSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { SlipwayError } from "../errors.js";
+import { type AuditStore, auditStore } from "./audit.js";
 import type { StoreContext } from "./columns.js";
 import { type DeployStore, deployStore } from "./deploys.js";
 import { type EventStore, eventStore } from "./events.js";
 import { type InstanceStore, instanceStore } from "./instances.js";
+import { checkStateFile, corruptStateError } from "./integrity.js";
 import { type JobRunStore, jobRunStore } from "./job-runs.js";
 import { type MetaStore, metaStore } from "./meta.js";
 import { migrate } from "./migrations.js";
+import { createPrivateFile, ensurePrivateDir, makePrivate } from "./private-files.js";
 import { type ReleaseStore, releaseStore } from "./releases.js";
 import { StateError } from "./state-error.js";
 
@@ -19,26 +22,37 @@ export interface StateStore
     InstanceStore,
     EventStore,
     JobRunStore,
-    MetaStore {
+    MetaStore,
+    AuditStore {
   readonly file: string;
   /**
    * Runs `fn` in one transaction: everything it writes lands together or not at all (a throw rolls back).
    * Nests as a savepoint. `fn` must be synchronous.
    */
   transaction<T>(fn: () => T): T;
+  /** A consistent copy of the whole state at `file` (`VACUUM INTO`, then an atomic rename), mode 0600. */
+  backupTo(file: string): void;
   close(): void;
 }
 
 export interface StateOptions {
   /** Clock for the times the store stamps (deploy and job starts, event times, instance updates). Default `Date.now`. */
   readonly now?: (() => number) | undefined;
+  /** The agent's last state backup, named in the hint when the file is empty or damaged. */
+  readonly backupFile?: string | undefined;
 }
 
-function openDatabase(file: string): Database.Database {
-  mkdirSync(dirname(file), { recursive: true });
+function openDatabase(file: string, backupFile: string | undefined): Database.Database {
+  ensurePrivateDir(dirname(file));
+  checkStateFile(file, backupFile);
+  // Created 0600 before SQLite opens it: SQLite gives -wal and -shm the database file's mode.
+  createPrivateFile(file);
+  makePrivate(file);
   const db = new Database(file);
   try {
     db.pragma("journal_mode = WAL");
+    makePrivate(`${file}-wal`);
+    makePrivate(`${file}-shm`);
     // NORMAL in WAL mode: a power cut may lose the last commits, never corrupts the file.
     db.pragma("synchronous = NORMAL");
     db.pragma("foreign_keys = ON");
@@ -56,9 +70,11 @@ function openDatabase(file: string): Database.Database {
 export function openState(file: string, options: StateOptions = {}): StateStore {
   let db: Database.Database;
   try {
-    db = openDatabase(file);
+    db = openDatabase(file, options.backupFile);
   } catch (error) {
     if (error instanceof SlipwayError) throw error;
+    const corrupt = corruptStateError(file, error, options.backupFile);
+    if (corrupt) throw corrupt;
     throw new StateError(
       {
         code: "E_STATE_OPEN",
@@ -77,7 +93,17 @@ export function openState(file: string, options: StateOptions = {}): StateStore 
     ...eventStore(context),
     ...jobRunStore(context),
     ...metaStore(context),
+    ...auditStore(context),
     transaction: (fn) => db.transaction(fn)(),
+    backupTo: (target) => {
+      const temporary = `${target}.tmp`;
+      rmSync(temporary, { force: true });
+      // An empty file is allowed as VACUUM's target, and SQLite keeps its 0600 mode.
+      createPrivateFile(temporary);
+      db.prepare("VACUUM INTO ?").run(temporary);
+      makePrivate(temporary);
+      renameSync(temporary, target);
+    },
     close: () => {
       db.close();
     },

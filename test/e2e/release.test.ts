@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: secret references as releases store them
 import { describe, expect, it } from "vitest";
 import { answer } from "./http.js";
 import { finished, freePort, PATIENT, sandboxPerTest, servicesIn } from "./sandbox.js";
@@ -95,13 +96,13 @@ describe.concurrent("a release is a value", PATIENT, () => {
     expect(servicesIn(rollback.stdout, "building")).toEqual([]);
     expect((await answer(port)).upstream?.version).toBe("e1");
 
-    // Each release shows its frozen values; secrets are redacted.
+    // Each release shows its frozen values; a secret as the reference the release stores (same value, same version).
     const releases = JSON.parse((await s.cli(["releases", "--json"])).stdout) as {
       releases: { id: string; spec: { services: Record<string, { environment: Record<string, string> }> } }[];
     };
     const env = (id: string) => releases.releases.find((r) => r.id === id)!.spec.services.back!.environment;
-    expect(env("r1")).toMatchObject({ APP_VERSION: "e1", API_SECRET: "[redacted]" });
-    expect(env("r2")).toMatchObject({ APP_VERSION: "e2", API_SECRET: "[redacted]" });
+    expect(env("r1")).toMatchObject({ APP_VERSION: "e1", API_SECRET: "${secret:env.back.API_SECRET@1}" });
+    expect(env("r2")).toMatchObject({ APP_VERSION: "e2", API_SECRET: "${secret:env.back.API_SECRET@1}" });
     expect(JSON.stringify(releases)).not.toContain("s3cret-value");
   });
 });

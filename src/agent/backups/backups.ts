@@ -17,6 +17,7 @@ import { type BackupListing, type FoundBackup, findBackup, listProjectBackups } 
 import { backedUpServices, backupSettings, backupSource, engineFor } from "./source.js";
 import { backupStore } from "./stores.js";
 import { type BackupRow, backupRow, type PrunePlanView, prunePlanView } from "./views.js";
+import { withServiceSecrets } from "./with-secrets.js";
 
 /** Why a backup was taken; recorded in its event. */
 export type BackupReason = "manual" | "schedule" | "pre-migrate";
@@ -67,6 +68,11 @@ export class AgentBackups {
     };
   }
 
+  /** `parts` with the service's secret references resolved: a postgres password reaches pg_dump in its environment. */
+  async resolvedParts(app: AppSpec, service: string) {
+    return this.parts(await withServiceSecrets(app, service, this.rt.paths.home), service);
+  }
+
   /** Where Redis snapshots and downloaded copies are staged (private: they hold the data). */
   tmpDir(): string {
     const dir = join(this.rt.paths.home, "tmp");
@@ -109,7 +115,7 @@ export class AgentBackups {
     release?: string,
   ): Promise<BackupManifest> {
     try {
-      const { engine, store, running } = this.parts(app, service);
+      const { engine, store, running } = await this.resolvedParts(app, service);
       if (!running) {
         throw new BackupError("E_BACKUP_TOOL", `${service} is not running; there is nothing to back up`);
       }
@@ -184,7 +190,7 @@ export class AgentBackups {
     identities: readonly string[],
   ): Promise<VerifyResult> {
     try {
-      const { engine, store, settings } = this.parts(app, service);
+      const { engine, store, settings } = await this.resolvedParts(app, service);
       const result = await verifyBackup({
         engine,
         store,

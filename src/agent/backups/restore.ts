@@ -37,7 +37,7 @@ export async function restoreServiceBackup(
 ): Promise<RestoreReport> {
   const { app, service, manifest } = await backups.find(project, id);
   return backups.exclusive(project, service, async () => {
-    const { engine, store, source } = backups.parts(app, service);
+    const { engine, store, source } = await backups.resolvedParts(app, service);
     const to = request.to;
     if (to !== undefined && source.kind !== "postgres" && !isAbsolute(to)) {
       throw new InputError({

@@ -33,6 +33,21 @@ describe("E_CHECK_SECRET_IN_ENV", () => {
     for (const secret of ["s3cr3t-pw", "hunter2", "sk_live", "letmein"]) expect(text).not.toContain(secret);
   });
 
+  it("takes a slipway secret reference for what it is: not a leak", () => {
+    const findings = check(
+      secretInEnvironment,
+      `
+      services:
+        bot:
+          image: acme/bot:1
+          environment:
+            BOT_TOKEN: "$\{secret:bot_token}"
+            API_TOKEN: "Bearer $\{secret:api_token}"
+      `,
+    );
+    expect(hitsOf(findings)).toEqual([]);
+  });
+
   it("flags secret-shaped values under any name, without printing them", () => {
     const findings = check(
       secretInEnvironment,

@@ -1,3 +1,4 @@
+import { secretRefs } from "../../secrets/refs.js";
 import type { LintRule } from "../rule.js";
 import { isLiteralSecret, isSecretName, secretValueKind } from "./secret-patterns.js";
 
@@ -14,6 +15,8 @@ export const secretInEnvironment: LintRule = {
     for (const service of Object.values(spec.services)) {
       for (const [name, value] of Object.entries(service.environment)) {
         if (value === null || !source.isLiteral(["services", service.name, "environment", name])) continue;
+        // `${secret:NAME}` names a secret in slipway's store: the way to do it, not a leak.
+        if (secretRefs(value).length > 0) continue;
         const kind = secretValueKind(value);
         if (!kind && !(isSecretName(name) && isLiteralSecret(value))) continue;
         yield {

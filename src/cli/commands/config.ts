@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { InputError } from "../../errors.js";
 import type { AppSpec } from "../../manifest/model.js";
+import { redactSpec } from "../../release/redact.js";
 import { addManifestOptions, loadProject, type ManifestFlags } from "../manifest-options.js";
 import type { Output } from "../report.js";
 
@@ -41,8 +42,9 @@ export function registerConfig(program: Command, output: Output): void {
     program
       .command("config")
       .description("print the normalized application model (like `docker compose config`)")
-      .option("--format <format>", "yaml or json", "yaml"),
-  ).action(async (flags: ManifestFlags & { format: string }) => {
+      .option("--format <format>", "yaml or json", "yaml")
+      .option("--show-secrets", "print secret-looking environment values instead of [redacted]"),
+  ).action(async (flags: ManifestFlags & { format: string; showSecrets?: boolean }) => {
     if (flags.format !== "yaml" && flags.format !== "json") {
       throw new InputError({
         code: "E_CLI_USAGE",
@@ -51,7 +53,7 @@ export function registerConfig(program: Command, output: Output): void {
       });
     }
     const { spec } = await loadProject(flags, output);
-    const document = configDocument(spec);
+    const document = configDocument(flags.showSecrets ? spec : redactSpec(spec));
     const { stringify } = await import("yaml");
     output.stdout(
       flags.format === "json" || flags.json

@@ -10,6 +10,7 @@ import { OBSERVE_ERRORS } from "../../observe/errors.js";
 import { PLAN_ERRORS } from "../../plan/errors.js";
 import { RELEASE_ERRORS } from "../../release/errors.js";
 import { ROUTER_ERRORS } from "../../router/errors.js";
+import { SECRET_ERRORS } from "../../secrets/errors.js";
 import { STATE_ERRORS } from "../../state/errors.js";
 import { TARGET_ERRORS } from "../../targets/errors.js";
 import { CLI_ERRORS } from "../errors.js";
@@ -25,6 +26,7 @@ export const ERROR_CATALOGUES: readonly { readonly stage: string; readonly codes
   { stage: "targets", codes: TARGET_ERRORS },
   { stage: "router", codes: ROUTER_ERRORS },
   { stage: "backup", codes: BACKUP_ERRORS },
+  { stage: "secrets", codes: SECRET_ERRORS },
   { stage: "state", codes: STATE_ERRORS },
   { stage: "host", codes: HOST_ERRORS },
   { stage: "observe", codes: OBSERVE_ERRORS },

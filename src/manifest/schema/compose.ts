@@ -4,9 +4,15 @@ import { serviceSchema } from "./service.js";
 import { projectSlipway } from "./slipway.js";
 import { configSchema, networkSchema, secretSchema, volumeSchema } from "./top-level.js";
 
-const NAME = /^[a-zA-Z0-9._-]+$/;
+/** Names become paths (volume, run and log directories): a leading letter or digit keeps `.` and `..` out. */
+const NAME = /^[a-zA-Z0-9][a-zA-Z0-9._-]*$/;
 const named = <T extends z.ZodType>(schema: T) =>
-  z.record(z.string().regex(NAME, "names use letters, digits, '.', '_' and '-' only"), schema);
+  z.record(
+    z
+      .string()
+      .regex(NAME, "names start with a letter or digit and use letters, digits, '.', '_' and '-' only"),
+    schema,
+  );
 
 /** A whole Compose file after `include`, `extends` and merging, before paths and profiles are applied. */
 export const composeSchema = composeObject({

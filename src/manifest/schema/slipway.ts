@@ -4,6 +4,7 @@ import { z } from "zod";
 import { alerts } from "./alerts.js";
 import { Duration, duration } from "./duration.js";
 import { composeObject } from "./object.js";
+import { routerLimits } from "./router-limits.js";
 import { bool, byteSize, int, num, stringList } from "./scalars.js";
 
 /** A cron expression (5 or 6 fields, or `@daily`-style nicknames), checked when the manifest loads. */
@@ -188,6 +189,7 @@ export const projectSlipway = composeObject({
     https_port: int.default(443),
     /** Longest a request waits for a healthy instance during a switch. Default 10s. */
     queue_timeout: duration.default(new Duration(10_000)),
+    ...routerLimits,
   }).prefault({}),
   tls: composeObject({
     /** Account e-mail for ACME. */

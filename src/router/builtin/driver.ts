@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
-import { existsSync, openSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { readProcStat } from "../../host/proc-stat.js";
+import { openPrivateAppend } from "../../state/private-files.js";
 import { type RouterDriver, sumMeasures, type UpstreamRef } from "../driver.js";
 import type { RouterConfig } from "../model.js";
 import type { VersionMeasure } from "../traffic-control.js";
@@ -55,7 +56,7 @@ export class BuiltinRouterDriver implements RouterDriver {
   }
 
   private async start(): Promise<void> {
-    const log = openSync(this.options.logFile, "a");
+    const log = openPrivateAppend(this.options.logFile);
     const [program, ...args] = this.options.command;
     const child = spawn(program, args, {
       detached: true,
@@ -68,7 +69,7 @@ export class BuiltinRouterDriver implements RouterDriver {
       if (stat && existsSync(this.options.socket)) {
         try {
           await this.admin.config();
-          writeFileSync(this.options.pidFile, `${child.pid} ${stat.startTime}`);
+          writeFileSync(this.options.pidFile, `${child.pid} ${stat.startTime}`, { mode: 0o600 });
           return;
         } catch {
           // not answering yet

@@ -2,6 +2,7 @@ import { join, relative } from "node:path";
 import type { AppSpec, ServiceSpec } from "../../manifest/model.js";
 import type { ReleaseContent } from "../../release/content.js";
 import type { Certificate, Route, RouterConfig, UpstreamSet } from "../model.js";
+import { routerLimits } from "./router-limits.js";
 
 /** What the router config is computed from, for one project. */
 export interface ProjectTraffic {
@@ -127,15 +128,9 @@ export function routerConfig(
       contentSecurityPolicy: "default-src 'self'; connect-src 'self' ws: wss:",
       referrerPolicy: "strict-origin-when-cross-origin",
     },
-    limits: {
-      rateLimitPerSecond: 0,
-      rateLimitBurst: 0,
-      maxBodyBytes: 10 * 1024 * 1024,
-      headersTimeoutMs: 30_000,
-      idleTimeoutMs: 60_000,
-      requestTimeoutMs: 60_000,
+    ...routerLimits(
+      projects.map((traffic) => traffic.spec["x-slipway"].router),
       queueTimeoutMs,
-    },
-    trustedProxies: [],
+    ),
   };
 }

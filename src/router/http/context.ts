@@ -11,6 +11,7 @@ import type { RateLimiter } from "./rate-limit.js";
 import type { RouteTable, WebRoute } from "./route-table.js";
 import type { SecurityHeadersByScheme } from "./security-headers.js";
 import type { TlsSettings } from "./tls.js";
+import type { UploadSlots } from "./upload-slots.js";
 import type { UpstreamAgents } from "./upstream-agents.js";
 
 /** One applied configuration and what was derived from it; replaced whole by `apply`. */
@@ -51,6 +52,8 @@ export interface RouterContext {
   readonly stats: VersionStats;
   readonly accessLog: AccessLog;
   readonly rateLimiter: RateLimiter;
+  /** Requests with a body in flight per client (slow bodies must not take every upstream connection). */
+  readonly uploads: UploadSlots;
   readonly agents: UpstreamAgents;
   /** Resolves on the next `apply` (or `close`), or after `ms`. */
   waitForChange(ms: number): Promise<void>;

@@ -7,6 +7,7 @@ import {
   httpsLocation,
   redirectStatus,
 } from "./https-redirect.js";
+import { ambiguity } from "./request-shape.js";
 import { matchRoute, pathOf } from "./route-table.js";
 
 /** What to do with a request before it reaches its route's handler. */
@@ -21,7 +22,7 @@ export type GateDecision =
   | { readonly kind: "proxy"; readonly route: HttpRoute };
 
 /**
- * The checks every request passes, in order: ACME challenge (plain HTTP), rate limit, route,
+ * The checks every request passes, in order: an unambiguous request line and Host, ACME challenge (plain HTTP), rate limit, route,
  * HTTPS redirect, maintenance, declared body size. Sets `record.route` once a route matched.
  */
 export function gate(
@@ -32,6 +33,14 @@ export function gate(
   listener: "http" | "https",
 ): GateDecision {
   const { config } = snapshot;
+  const ambiguous = ambiguity(request);
+  if (ambiguous)
+    return {
+      kind: "respond",
+      status: 400,
+      body: `bad request: ${ambiguous}\n`,
+      headers: { connection: "close" },
+    };
   const url = request.url ?? "/";
   const path = pathOf(url);
   if (listener === "http" && path.startsWith(ACME_CHALLENGE_PREFIX))

@@ -5,6 +5,7 @@ import { proxyRequest } from "./http-proxy.js";
 import { finishRecord, startRecord } from "./request-record.js";
 import { sendResponse } from "./responses.js";
 import { serveStatic } from "./static-files.js";
+import { hasBody } from "./upstream-request.js";
 
 /** Client closed the connection before an answer (nginx's convention). */
 const CLIENT_CLOSED = 499;
@@ -39,7 +40,16 @@ export function handleRequest(
         () => reply(500, "cannot read the file\n"),
       );
       return;
-    case "proxy":
+    case "proxy": {
+      const release = hasBody(request) ? context.uploads.take(record.clientIp) : () => {};
+      if (!release) {
+        reply(429, "too many requests with a body at once from this address\n", {
+          "retry-after": "1",
+          connection: "close",
+        });
+        return;
+      }
+      response.once("close", release);
       proxyRequest(context, {
         request,
         response,
@@ -49,5 +59,6 @@ export function handleRequest(
         forwarding,
         reply,
       }).catch(() => reply(502, "proxy error\n"));
+    }
   }
 }

@@ -19,11 +19,14 @@ import { buildSnapshot, tcpListenKey } from "./snapshot.js";
 import { forwardTcp } from "./tcp-proxy.js";
 import { loadTls, type TlsSettings } from "./tls.js";
 import { handleUpgrade } from "./upgrade-handler.js";
+import { UploadSlots } from "./upload-slots.js";
 import { UpstreamAgents } from "./upstream-agents.js";
 
 export interface RouterOptions extends Partial<RouterSettings> {
   /** Where access log lines (JSON) go. Default: nowhere. */
   readonly accessLog?: Writable | undefined;
+  /** Requests with a body one client may have in flight. Default 64 (see upload-slots.ts). */
+  readonly uploadsPerClient?: number | undefined;
 }
 
 /**
@@ -58,6 +61,7 @@ export class Router {
       stats: new VersionStats(),
       accessLog: new AccessLog(options.accessLog),
       rateLimiter: new RateLimiter(),
+      uploads: new UploadSlots(options.uploadsPerClient),
       agents: new UpstreamAgents(settings.connectTimeoutMs),
       waitForChange: (ms) => this.waitForChange(ms),
       trackLongLived: (connection) => {

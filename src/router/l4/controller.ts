@@ -1,7 +1,8 @@
 import { spawn } from "node:child_process";
-import { existsSync, openSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { readProcStat } from "../../host/proc-stat.js";
 import type { SlipwayPaths } from "../../state/paths.js";
+import { openPrivateAppend } from "../../state/private-files.js";
 import { proxyBindError } from "./bind-error.js";
 import { type L4Applied, type L4Config, type L4Listener, parseApplied } from "./config.js";
 
@@ -44,7 +45,7 @@ export class ProxyController {
     if (this.runningPid() !== undefined) return;
     if (!existsSync(this.paths.proxyConfig))
       this.write({ generation: this.generation, listeners: this.last ?? [] });
-    const log = openSync(this.paths.proxyLog, "a");
+    const log = openPrivateAppend(this.paths.proxyLog);
     const [program, ...args] = this.command;
     const child = spawn(program, args, {
       detached: true,
@@ -59,7 +60,7 @@ export class ProxyController {
     for (let i = 0; i < 100; i++) {
       const stat = readProcStat(pid);
       if (stat) {
-        writeFileSync(this.paths.proxyPidFile, `${pid} ${stat.startTime}`);
+        writeFileSync(this.paths.proxyPidFile, `${pid} ${stat.startTime}`, { mode: 0o600 });
         break;
       }
       await new Promise((r) => setTimeout(r, 20));
@@ -77,7 +78,7 @@ export class ProxyController {
 
   private write(config: L4Config): void {
     const temporary = `${this.paths.proxyConfig}.${process.pid}.tmp`;
-    writeFileSync(temporary, JSON.stringify(config));
+    writeFileSync(temporary, JSON.stringify(config), { mode: 0o600 });
     renameSync(temporary, this.paths.proxyConfig);
   }
 

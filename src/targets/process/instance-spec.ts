@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { hostname } from "node:os";
+import { readRegularFile } from "../../host/read-regular-file.js";
 import { nodeSignal } from "../../host/signals.js";
 import { parseEnvFile } from "../../manifest/env-file.js";
 import type { ServiceSpec } from "../../manifest/model.js";
@@ -14,6 +15,8 @@ import type { NativeRunPlan } from "./native/runner.js";
 export interface ProcessLaunch {
   readonly spec: ProcessLaunchSpec;
   readonly plan: NativeRunPlan;
+  /** Directories the instance works in (volumes, run directory, app): a service user must reach them. */
+  readonly ownDirs: readonly string[];
 }
 
 /**
@@ -23,9 +26,13 @@ export interface ProcessLaunch {
 function serviceEnvironment(service: ServiceSpec): Record<string, string> {
   const env: Record<string, string> = {};
   for (const file of service.env_file) {
-    if (!existsSync(file.path)) continue;
-    for (const [key, value] of parseEnvFile(readFileSync(file.path, "utf8"), () => undefined).vars)
-      env[key] = value;
+    let text: string;
+    try {
+      text = readRegularFile(file.path);
+    } catch {
+      continue; // missing, or a FIFO that would block: such a release was frozen before freezing refused it
+    }
+    for (const [key, value] of parseEnvFile(text, () => undefined).vars) env[key] = value;
   }
   for (const [key, value] of Object.entries(service.environment)) if (value !== null) env[key] = value;
   return env;
@@ -58,9 +65,10 @@ function appMounts(paths: SlipwayPaths, request: InstanceRequest): InstanceMount
 /** The argv launch of one instance: command from the native runner, environment, user, limits, logs, hosts. */
 export function launchFor(paths: SlipwayPaths, request: InstanceRequest): ProcessLaunch {
   const { spec: service, project, port } = request;
+  const volumes = volumeDirs(paths, request);
   const plan = nativeRunnerFor(service)(service, {
     port,
-    volumeDirs: volumeDirs(paths, request),
+    volumeDirs: volumes,
     runDir: paths.run(project, request.service),
     appDir: request.artifact.appDir,
     projectDirectory: request.projectDirectory,
@@ -88,6 +96,11 @@ export function launchFor(paths: SlipwayPaths, request: InstanceRequest): Proces
   };
   return {
     plan,
+    ownDirs: [
+      ...Object.values(volumes),
+      paths.run(project, request.service),
+      request.artifact.appDir ?? plan.cwd,
+    ],
     spec: {
       id: request.id,
       project,

@@ -1,5 +1,9 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { grantTraverse } from "../../host/traverse.js";
+import { resolveUser } from "../../host/users.js";
+import { deliverSecrets, handOver } from "../../secrets/deliver.js";
+import { type SecretStore, secretStoreIn } from "../../secrets/store.js";
 import type { SlipwayPaths } from "../../state/paths.js";
 import type {
   ExecResult,
@@ -26,21 +30,33 @@ export class ProcessTarget implements Target {
   readonly name = "process";
   readonly capabilities: TargetCapabilities;
   private readonly runner: ProcessRunner;
+  private readonly secrets: SecretStore;
+  private readonly secretDirs = new Map<string, string>();
 
   constructor(private readonly options: ProcessTargetOptions) {
     this.runner = new ProcessRunner(options);
+    this.secrets = secretStoreIn(options.paths.home);
     this.capabilities = this.runner.capabilities;
   }
 
   async start(request: InstanceRequest): Promise<InstanceHandle> {
-    const launch = launchFor(this.options.paths, request);
+    const launch = await this.launch(request);
     // One-time preparation of the native program (initdb on an empty data directory).
     await launch.plan.prepare?.();
     return this.runner.start(launch.spec);
   }
 
-  stop(handle: InstanceHandle, signal: NodeJS.Signals, gracePeriodMs: number): Promise<InstanceState> {
-    return this.runner.stop(handle, signal, gracePeriodMs);
+  async stop(handle: InstanceHandle, signal: NodeJS.Signals, gracePeriodMs: number): Promise<InstanceState> {
+    const state = await this.runner.stop(handle, signal, gracePeriodMs);
+    this.removeSecretFiles(handle.id);
+    return state;
+  }
+
+  /** Delivered secret files live as long as their instance (those of instances started by this agent). */
+  private removeSecretFiles(id: string): void {
+    const dir = this.secretDirs.get(id);
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    this.secretDirs.delete(id);
   }
 
   inspect(handle: InstanceHandle): Promise<InstanceState> {
@@ -51,16 +67,47 @@ export class ProcessTarget implements Target {
     return this.runner.waitForExit(handle);
   }
 
-  exec(request: InstanceRequest, argv: readonly string[], timeoutMs: number): Promise<ExecResult> {
-    const { spec, plan } = launchFor(this.options.paths, request);
+  async exec(request: InstanceRequest, argv: readonly string[], timeoutMs: number): Promise<ExecResult> {
+    const { spec, plan } = await this.launch(request, false);
     const command = plan.adaptProbe ? plan.adaptProbe(argv) : argv;
     return this.runner.exec({ ...spec, env: { ...spec.env, ...plan.probeEnv } }, command, timeoutMs);
   }
 
   async runJob(request: InstanceRequest, timeoutMs: number): Promise<ExecResult> {
-    const launch = launchFor(this.options.paths, request);
-    await launch.plan.prepare?.();
-    return this.runner.runJob(launch.spec, timeoutMs);
+    const launch = await this.launch(request);
+    try {
+      await launch.plan.prepare?.();
+      return await this.runner.runJob(launch.spec, timeoutMs);
+    } finally {
+      this.removeSecretFiles(request.id);
+    }
+  }
+
+  /**
+   * The launch with the instance's secrets resolved: references into its environment, `secrets:`
+   * grants into files under its run directory, owned by the user it runs as.
+   */
+  private async launch(request: InstanceRequest, writeFiles = true): Promise<ReturnType<typeof launchFor>> {
+    const dir = join(this.options.paths.run(request.project, request.service), "secrets", request.id);
+    const delivered = await deliverSecrets(this.secrets, request.project, request.spec, dir, writeFiles);
+    if (writeFiles && delivered.files.length > 0) this.secretDirs.set(request.id, dir);
+    const launch = launchFor(this.options.paths, { ...request, spec: delivered.spec });
+    this.letReachOwnDirs(launch);
+    const owner =
+      launch.spec.user !== undefined && process.getuid?.() === 0 ? resolveUser(launch.spec.user) : undefined;
+    if (owner && writeFiles) handOver(delivered, dir, owner);
+    return launch;
+  }
+
+  /**
+   * The home is private (0700); an instance that runs as another user gets passage (o+x, no listing)
+   * to its own directories — data, run, logs, app — and nothing else in it.
+   */
+  private letReachOwnDirs(launch: ReturnType<typeof launchFor>): void {
+    if (launch.spec.user === undefined || process.getuid?.() !== 0) return;
+    const { home } = this.options.paths;
+    for (const dir of [launch.spec.cwd, launch.spec.logDir, ...launch.ownDirs])
+      grantTraverse(home, join(dir, "x"));
   }
 
   adopt(handles: readonly InstanceHandle[]): Promise<readonly InstanceHandle[]> {

@@ -1,0 +1,48 @@
+import type { AppSpec } from "../../manifest/model.js";
+import type { RouterConfig } from "../model.js";
+
+type RouterSettings = AppSpec["x-slipway"]["router"];
+
+/** The smaller of two limits where 0 means none. */
+const stricter = (a: number, b: number) => (a === 0 ? b : b === 0 ? a : Math.min(a, b));
+
+/**
+ * The router-wide limits from every project's `x-slipway.router`: the strictest rate, size and
+ * timeouts win (one project cannot loosen another's protection), trusted proxies add up.
+ */
+export function routerLimits(
+  settings: readonly RouterSettings[],
+  queueTimeoutMs: number,
+): Pick<RouterConfig, "limits" | "trustedProxies"> {
+  let rate = 0;
+  let burst = 0;
+  let maxBodyBytes = 0;
+  let headersTimeoutMs = 0;
+  let idleTimeoutMs = 0;
+  let requestTimeoutMs = 0;
+  const trusted = new Set<string>();
+  for (const router of settings) {
+    const perSecond = router.rate_limit?.requests_per_second ?? 0;
+    if (perSecond > 0 && (rate === 0 || perSecond < rate)) {
+      rate = perSecond;
+      burst = router.rate_limit?.burst ?? Math.max(1, Math.ceil(perSecond));
+    }
+    maxBodyBytes = stricter(maxBodyBytes, router.max_body_size);
+    headersTimeoutMs = stricter(headersTimeoutMs, router.headers_timeout.ms);
+    idleTimeoutMs = stricter(idleTimeoutMs, router.idle_timeout.ms);
+    requestTimeoutMs = stricter(requestTimeoutMs, router.request_timeout.ms);
+    for (const proxy of router.trusted_proxies) trusted.add(proxy);
+  }
+  return {
+    limits: {
+      rateLimitPerSecond: rate,
+      rateLimitBurst: burst,
+      maxBodyBytes: maxBodyBytes || 10 * 1024 * 1024,
+      headersTimeoutMs: headersTimeoutMs || 30_000,
+      idleTimeoutMs: idleTimeoutMs || 60_000,
+      requestTimeoutMs: requestTimeoutMs || 60_000,
+      queueTimeoutMs,
+    },
+    trustedProxies: [...trusted].sort(),
+  };
+}

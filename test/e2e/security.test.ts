@@ -1,0 +1,275 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: Compose interpolation and secret references
+import { spawnSync } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
+import { copyFileSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { REPO } from "./cli.js";
+import { send } from "./http.js";
+import { isAlive } from "./procs.js";
+import { LOOPBACK, liveApp } from "./router-support.js";
+import { freePort, PATIENT, type Sandbox, sandboxPerTest } from "./sandbox.js";
+
+const sandbox = sandboxPerTest();
+const BIN = join(REPO, "bin/slipway");
+const planted = (label: string) => `planted-${label}-${randomBytes(8).toString("hex")}`;
+const sha = (text: string) => createHash("sha256").update(text).digest("hex");
+
+/** Every file under the home, with its content: what a local attacker (or a backup of it) could read. */
+function homeFiles(home: string): { path: string; content: Buffer }[] {
+  return readdirSync(home, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name))
+    .map((path) => ({ path, content: readFileSync(path) }));
+}
+
+/** `slipway run web -- …` printing only a hash of what the instance sees (its output is kept in state). */
+async function seenHash(s: Sandbox): Promise<string> {
+  const script = '{ printf "%s|%s|" "$API_SECRET" "$AUTH_HEADER"; cat "$DB_PASSWORD_FILE"; } | sha256sum';
+  const result = await s.cli(["run", "web", "--", "sh", "-c", script]);
+  expect(result.code, result.stdout + result.stderr).toBe(0);
+  return result.stdout;
+}
+
+const compose = (port: number, environment = "") => `name: \${E2E_PROJECT}
+services:
+  web:
+    build: ./app
+    command: ["node", "server.mjs"]
+    ports: ["127.0.0.1:${port}:3000"]
+    env_file: [app.env]
+    environment:
+      AUTH_HEADER: "Bearer \${secret:bot_token}"
+${environment}    secrets: [db_password]
+    x-slipway: { process: { build: "env > BUILD_ENV" } }
+secrets:
+  db_password:
+    file: ./db_password.txt
+`;
+
+describe("secrets that stay secret", PATIENT, () => {
+  it("keeps planted values out of the home, the stored releases and every CLI output through deploy, rotation and a failed deploy", async () => {
+    const port = await freePort();
+    const values = {
+      apiSecret: planted("api"),
+      botToken: planted("bot"),
+      dbPassword: planted("db"),
+      rotated: planted("rotated"),
+      failed: planted("failed"),
+      crash: planted("crash"),
+      agentEnv: planted("aws"),
+    };
+    const s = sandbox({
+      "compose.yaml": compose(port),
+      "app.env": `API_SECRET=${values.apiSecret}\n`,
+      "db_password.txt": values.dbPassword,
+      "bot.txt": values.botToken,
+    });
+    const outputs: string[] = [];
+    const run = async (args: string[], env: Record<string, string> = {}) => {
+      const result = await s.cli(args, env);
+      outputs.push(result.stdout, result.stderr);
+      return result;
+    };
+    // The first command starts the agent: with a cloud key in its environment that no build may see.
+    const set = await run(["secret", "set", "bot_token", "--from-file", "bot.txt"], {
+      AWS_SECRET_ACCESS_KEY: values.agentEnv,
+    });
+    expect(set.code, set.stderr).toBe(0);
+    const deploy = await run(["deploy", "--json"]);
+    expect(deploy.code, deploy.stdout + deploy.stderr).toBe(0);
+
+    // The instance gets the values (environment and a 0400 file); only a hash is printed.
+    expect(await seenHash(s)).toContain(
+      sha(`${values.apiSecret}|Bearer ${values.botToken}|${values.dbPassword}`),
+    );
+
+    // Rotation: a new version rolled out; the instance sees the new value.
+    writeFileSync(join(s.dir, "bot.txt"), values.rotated);
+    const rotate = await run(["secret", "rotate", "bot_token", "--from-file", "bot.txt", "--json"]);
+    expect(rotate.code, rotate.stdout + rotate.stderr).toBe(0);
+    expect(await seenHash(s)).toContain(
+      sha(`${values.apiSecret}|Bearer ${values.rotated}|${values.dbPassword}`),
+    );
+
+    // A failed deploy with a new secret value, whose app prints a secret as it dies: rolled back, the
+    // new value sealed, and the printed one hidden from the error, the events and the CLI.
+    s.write({
+      "app.env": `API_SECRET=${values.failed}\n`,
+      "crash.txt": values.crash,
+      "compose.yaml": compose(port, '      EXIT_AT_START: "${secret:crash}"\n'),
+    });
+    expect((await run(["secret", "set", "crash", "--from-file", "crash.txt"])).code).toBe(0);
+    const failed = await run(["deploy", "--json"]);
+    expect(failed.code).not.toBe(0);
+    expect(failed.stdout).toContain("[redacted]");
+
+    for (const args of [
+      ["releases", "--json"],
+      ["config"],
+      ["secret", "ls", "--json"],
+      ["audit", "--json"],
+      ["ps", "--json"],
+    ])
+      expect((await run(args)).code, args.join(" ")).toBe(0);
+    const ls = JSON.parse(outputs.at(-6)!) as { secrets: { name: string; latest: number }[] };
+    expect(ls.secrets.find((x) => x.name === "bot_token")?.latest).toBe(2);
+
+    const secretsDir = join(s.home, "run", s.project, "web", "secrets");
+    for (const [label, value] of Object.entries(values)) {
+      for (const text of outputs) expect(text.includes(value), `${label} in CLI output`).toBe(false);
+      for (const file of homeFiles(s.home)) {
+        // Delivered files hold the value on purpose: 0400, owned by the service's user, in a 0700 directory.
+        if (file.path.startsWith(secretsDir)) continue;
+        // What the app printed itself lands in its own log files: its output, not slipway's.
+        if (label === "crash" && file.path.startsWith(join(s.home, "logs"))) continue;
+        expect(file.content.includes(value), `${label} in ${file.path}`).toBe(false);
+      }
+    }
+    for (const file of homeFiles(secretsDir)) expect(statSync(file.path).mode & 0o777).toBe(0o400);
+
+    // The build ran with a minimal environment: not the agent's cloud key.
+    const buildEnvs = homeFiles(join(s.home, "artifacts")).filter((f) => f.path.endsWith("BUILD_ENV"));
+    expect(buildEnvs.length).toBeGreaterThan(0);
+    for (const file of buildEnvs) expect(file.content.toString()).not.toContain("AWS_SECRET_ACCESS_KEY");
+
+    // Every action is in the audit log, without values.
+    const audit = JSON.parse(outputs.at(-4)!) as { entries: { action: string; outcome: string }[] };
+    expect(audit.entries.map((e) => `${e.action}:${e.outcome}`)).toEqual(
+      expect.arrayContaining([
+        "secret.set:succeeded",
+        "deploy:succeeded",
+        "secret.rotate:succeeded",
+        "deploy:failed",
+      ]),
+    );
+  });
+});
+
+describe("an agent no one else can drive", PATIENT, () => {
+  it("started under umask 000: a private home, 0600 files and socket, nothing for another user", async () => {
+    const s = sandbox({ "compose.yaml": `name: \${E2E_PROJECT}\nservices: {}\n`, "v.txt": "x" });
+    const started = spawnSync(
+      "sh",
+      [
+        "-c",
+        'umask 000 && exec "$@"',
+        "sh",
+        process.execPath,
+        BIN,
+        "secret",
+        "set",
+        "k",
+        "--from-file",
+        "v.txt",
+        "-p",
+        s.project,
+      ],
+      {
+        cwd: s.dir,
+        env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/root", SLIPWAY_HOME: s.home },
+        encoding: "utf8",
+        timeout: 60_000,
+      },
+    );
+    expect(started.status, started.stderr).toBe(0);
+    const modeOf = (name: string) => statSync(join(s.home, name)).mode & 0o777;
+    expect(modeOf(".")).toBe(0o700);
+    for (const name of [
+      "state.db",
+      "state.db-wal",
+      "state.db-shm",
+      "state.db.backup",
+      "agent.sock",
+      "agent.log",
+      "agent.pid",
+      "secrets.key",
+    ])
+      expect(modeOf(name), name).toBe(0o600);
+    if (process.getuid?.() !== 0) return;
+    const asNobody = (script: string) =>
+      spawnSync(
+        "setpriv",
+        ["--reuid=65534", "--regid=65534", "--clear-groups", process.execPath, "-e", script],
+        {
+          encoding: "utf8",
+          timeout: 20_000,
+        },
+      );
+    const connect = asNobody(
+      `require("net").connect(${JSON.stringify(join(s.home, "agent.sock"))}).on("connect",()=>{console.log("CONNECTED");process.exit(0)}).on("error",e=>{console.log(e.code);process.exit(3)})`,
+    );
+    expect(connect.stdout.trim()).toBe("EACCES");
+    const read = asNobody(`require("fs").readFileSync(${JSON.stringify(join(s.home, "state.db"))})`);
+    expect(read.status).not.toBe(0);
+    expect(read.stderr).toContain("EACCES");
+  });
+
+  it("refuses an empty state.db with a code, leaves running instances alone, and starts again from the backup", async () => {
+    const port = await freePort();
+    const s = sandbox({
+      "compose.yaml": `name: \${E2E_PROJECT}\nservices:\n  web:\n    build: ./app\n    command: ["node", "server.mjs"]\n    ports: ["127.0.0.1:${port}:3000"]\n`,
+    });
+    expect((await s.cli(["deploy"])).code).toBe(0);
+    const [pid] = s.servicePids();
+    expect(pid).toBeDefined();
+    expect((await s.cli(["agent", "stop"])).code).toBe(0);
+    copyFileSync(join(s.home, "state.db.backup"), join(s.root, "saved.db"));
+    truncateSync(join(s.home, "state.db"));
+    const ps = await s.cli(["ps"]);
+    expect(ps.code).not.toBe(0);
+    expect(ps.stderr).toContain("E_STATE_EMPTY");
+    expect(ps.stderr).not.toMatch(/\n\s+at /);
+    expect(isAlive(pid!)).toBe(true);
+    expect(statSync(join(s.home, "state.db")).size).toBe(0);
+    // The hint's remedy: the agent's backup in place of the empty file.
+    copyFileSync(join(s.root, "saved.db"), join(s.home, "state.db"));
+    for (const suffix of ["-wal", "-shm"]) spawnSync("rm", ["-f", join(s.home, `state.db${suffix}`)]);
+    const ps2 = await s.ps();
+    expect(ps2.instances.map((i) => i.pid)).toEqual([pid]);
+  });
+});
+
+describe("inputs that could block or escape", PATIENT, () => {
+  it("refuses an env_file that is a FIFO at once, and a volume named '..'", async () => {
+    const s = sandbox({
+      "compose.yaml": `name: \${E2E_PROJECT}\nservices:\n  web:\n    build: ./app\n    command: ["node", "server.mjs"]\n    env_file: [app.env]\n`,
+    });
+    spawnSync("mkfifo", [join(s.dir, "app.env")]);
+    const started = Date.now();
+    const fifo = await s.cli(["deploy"], {}, 30_000);
+    expect(fifo.code).not.toBe(0);
+    expect(fifo.stderr).toContain("E_ENV_FILE_NOT_REGULAR");
+    expect(Date.now() - started).toBeLessThan(25_000);
+
+    s.write({
+      "compose.yaml": `name: \${E2E_PROJECT}\nservices:\n  db:\n    image: redis:7\n    volumes: [{ type: volume, source: "..", target: /data }]\nvolumes:\n  "..": {}\n`,
+    });
+    const dotdot = await s.cli(["deploy"], {}, 30_000);
+    expect(dotdot.code).toBe(2);
+    expect(dotdot.stderr).toMatch(/start with a letter or digit/);
+  });
+});
+
+describe("router limits from the manifest", PATIENT, () => {
+  it("answers 429 over x-slipway.router.rate_limit and 413 over max_body_size", async () => {
+    const http = await freePort();
+    const s = sandbox({
+      "compose.yaml": liveApp({
+        http,
+        https: await freePort(),
+        router: "rate_limit: { requests_per_second: 1, burst: 2 }, max_body_size: 1k",
+      }),
+    });
+    s.copyApp("live", "live");
+    const deploy = await s.cli(["deploy"], LOOPBACK);
+    expect(deploy.code, deploy.stdout + deploy.stderr).toBe(0);
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push((await send(http)).status);
+    expect(statuses.slice(0, 2)).toEqual([200, 200]);
+    expect(statuses).toContain(429);
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    const big = await send(http, { method: "POST", path: "/echo", body: "x".repeat(4096) });
+    expect(big.status).toBe(413);
+  });
+});
