@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what slipway's build, demo and tests need when it is missing, so a fresh machine needs
 # nothing else: npm packages, and the Debian packages whose server binaries the process target runs
-# (PostgreSQL, Redis) and the nginx router driver uses. Never starts their system services.
+# (PostgreSQL, Redis), the nginx router driver and the Docker target's tests use. Never starts their system services.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,6 +15,8 @@ if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb 
   missing+=(postgresql)
 fi
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx-light libnginx-mod-stream)
+# The Docker target's tests start their own dockerd (never the system's service): Debian's engine.
+command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
 if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "slipway needs ${missing[*]}; run as root or: sudo apt-get install -y ${missing[*]}" >&2

@@ -1,0 +1,166 @@
+import type Dockerode from "dockerode";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
+import { SlipwayError } from "../../errors.js";
+import type { TargetContext } from "../registry.js";
+import type {
+  ExecResult,
+  InstanceHandle,
+  InstanceRequest,
+  InstanceState,
+  Target,
+  TargetCapabilities,
+} from "../target.js";
+import { containerConfig, hostEntries } from "./container-config.js";
+import {
+  containerOf,
+  handleOf,
+  inspectContainer,
+  pruneExited,
+  stateOf,
+  waitNotRunning,
+} from "./containers.js";
+import { connectEngine, engineMessage, requireEngine } from "./engine.js";
+import { execInContainer } from "./exec.js";
+import { ensureImage } from "./image.js";
+import { containerName, volumeLabels, volumeName } from "./labels.js";
+import { demuxLogs, lastLines } from "./logs.js";
+
+/** Exited containers kept per service for their logs (`lastOutput`, `slipway logs`). */
+const KEEP_EXITED = 5;
+
+/**
+ * Every instance a container on a Docker engine (DOCKER_HOST, else Docker's default socket), with
+ * host networking so slipway's router and L4 proxy reach it on loopback exactly as a process; found
+ * again after an agent restart by its id and labels.
+ */
+export class DockerTarget implements Target {
+  readonly name = "docker";
+  readonly capabilities: TargetCapabilities = { nativeRollout: false, enforcesLimits: true };
+  /** Images being made, by tag: instances of one build share one build. */
+  private readonly images = new Map<string, Promise<string>>();
+
+  constructor(
+    private readonly context: TargetContext,
+    private readonly docker: Dockerode = connectEngine(),
+  ) {}
+
+  async start(request: InstanceRequest): Promise<InstanceHandle> {
+    await requireEngine(this.docker);
+    const image = await this.image(request);
+    await this.prepareMounts(request);
+    const name = containerName(request.id);
+    const previous = await inspectContainer(this.docker, name);
+    if (previous?.State.Running)
+      throw new SlipwayError({
+        code: "E_TARGET_START",
+        message: `${request.id} is running already (container ${previous.Id.slice(0, 12)}); it is not started twice`,
+        hint: "stop it first, or let the agent adopt it",
+      });
+    if (previous) await this.docker.getContainer(previous.Id).remove({ force: true });
+    await pruneExited(this.docker, request.project, request.service, KEEP_EXITED);
+    const hostsFile = this.context.paths.hostsFile(request.project);
+    const hosts = hostEntries(
+      existsSync(hostsFile) ? readFileSync(hostsFile, "utf8") : undefined,
+      request.spec.extra_hosts ?? {},
+    );
+    const container = await this.docker.createContainer(containerConfig(request, image, hosts));
+    try {
+      await container.start();
+    } catch (cause) {
+      await container.remove({ force: true }).catch(() => {});
+      throw new SlipwayError(
+        {
+          code: "E_TARGET_START",
+          message: `starting ${request.id} failed: ${engineMessage(cause)}`,
+          hint: "check the service's command, entrypoint and image",
+        },
+        { cause },
+      );
+    }
+    return handleOf(request.id, await container.inspect());
+  }
+
+  async stop(handle: InstanceHandle, signal: NodeJS.Signals, gracePeriodMs: number): Promise<InstanceState> {
+    const info = await containerOf(this.docker, handle);
+    if (!info?.State.Running) return stateOf(info);
+    const container = this.docker.getContainer(info.Id);
+    await container.kill({ signal }).catch(() => {});
+    const exited = waitNotRunning(this.docker, info.Id).then(() => "exited" as const);
+    if ((await Promise.race([exited, sleep(gracePeriodMs, "grace" as const)])) === "grace") {
+      await container.kill({ signal: "SIGKILL" }).catch(() => {});
+      await exited;
+    }
+    return stateOf(await inspectContainer(this.docker, info.Id));
+  }
+
+  async inspect(handle: InstanceHandle): Promise<InstanceState> {
+    return stateOf(await containerOf(this.docker, handle));
+  }
+
+  async waitForExit(handle: InstanceHandle): Promise<InstanceState> {
+    const info = await containerOf(this.docker, handle);
+    if (!info) return stateOf(undefined);
+    await waitNotRunning(this.docker, info.Id);
+    return stateOf(await inspectContainer(this.docker, info.Id));
+  }
+
+  async exec(request: InstanceRequest, argv: readonly string[], timeoutMs: number): Promise<ExecResult> {
+    const info = await inspectContainer(this.docker, containerName(request.id));
+    if (!info?.State.Running)
+      return { exitCode: null, signal: null, timedOut: false, output: `${request.id} is not running` };
+    return execInContainer(this.docker, info.Id, argv, timeoutMs);
+  }
+
+  async runJob(request: InstanceRequest, timeoutMs: number): Promise<ExecResult> {
+    const handle = await this.start(request);
+    const exited = this.waitForExit(handle);
+    const timedOut = (await Promise.race([exited.then(() => false), sleep(timeoutMs, true)])) === true;
+    const state = timedOut ? await this.stop(handle, "SIGKILL", 0) : await exited;
+    const output = await this.lastOutput(request, 200);
+    return state.state === "exited"
+      ? { exitCode: state.exitCode, signal: state.signal, timedOut, output }
+      : { exitCode: null, signal: null, timedOut, output };
+  }
+
+  async adopt(handles: readonly InstanceHandle[]): Promise<readonly InstanceHandle[]> {
+    await requireEngine(this.docker);
+    const live = await Promise.all(
+      handles.map(async (handle) => ((await containerOf(this.docker, handle))?.State.Running ? handle : undefined)),
+    );
+    return live.filter((handle) => handle !== undefined);
+  }
+
+  async lastOutput(instance: Pick<InstanceRequest, "project" | "id">, lines = 12): Promise<string> {
+    const info = await inspectContainer(this.docker, containerName(instance.id));
+    if (!info) return "";
+    const logs = (await this.docker
+      .getContainer(info.Id)
+      .logs({ stdout: true, stderr: true, follow: false, tail: lines })) as unknown as Buffer;
+    return lastLines(demuxLogs(logs), lines);
+  }
+
+  /** One build per image tag at a time, however many instances ask for it together. */
+  private image(request: InstanceRequest): Promise<string> {
+    const key = `${request.project}/${request.service}/${request.artifact.buildHash ?? request.artifact.hash}`;
+    let pending = this.images.get(key);
+    if (!pending) {
+      pending = ensureImage(this.docker, request).finally(() => this.images.delete(key));
+      this.images.set(key, pending);
+    }
+    return pending;
+  }
+
+  /** Named volumes exist labelled with their project; bind sources exist (Compose's create_host_path). */
+  private async prepareMounts(request: InstanceRequest): Promise<void> {
+    for (const mount of request.spec.volumes) {
+      if (mount.type === "bind" && mount.source && (mount.bind?.create_host_path ?? true))
+        mkdirSync(mount.source, { recursive: true });
+      if (mount.type === "volume" && mount.source)
+        await this.docker.createVolume({
+          Name: volumeName(request.project, mount.source),
+          Labels: volumeLabels(request.project, mount.source),
+        });
+    }
+  }
+}
