@@ -13,7 +13,8 @@ import { chooseRollbackTarget } from "../release/rollback-target.js";
 import { RouterControl } from "../router/control/router-control.js";
 import { openState, type Release, type StateStore } from "../state/index.js";
 import type { SlipwayPaths } from "../state/paths.js";
-import { createTarget, requireTarget } from "../targets/registry.js";
+import { TargetsByRelease } from "../targets/by-release.js";
+import { requireTarget } from "../targets/registry.js";
 import type { ExecResult } from "../targets/target.js";
 import type { PsResult } from "./api.js";
 import { AgentBackups } from "./backups/backups.js";
@@ -58,19 +59,24 @@ export class Agent {
         proxy: [process.execPath, SLIPWAY_BIN, "proxy"],
       },
     });
-    // One target today; `deploy` refuses a project whose x-slipway.target has no driver yet.
-    const target = createTarget("process", {
-      paths,
-      onWarning: (id, message) => {
-        const project = id.split(".")[0] ?? "";
-        this.store.addEvent({
-          project,
-          kind: "target.warning",
-          level: "warning",
-          message: `${id}: ${message}`,
-        });
+    // Each release runs on the target its spec names; `deploy` refuses one whose target has no driver.
+    const targetOf = (project: string, release: string) =>
+      (this.specs.release(project, release)?.spec ?? this.specs.spec(project))?.["x-slipway"].target;
+    const target = new TargetsByRelease(
+      {
+        paths,
+        onWarning: (id, message) => {
+          const project = id.split(".")[0] ?? "";
+          this.store.addEvent({
+            project,
+            kind: "target.warning",
+            level: "warning",
+            message: `${id}: ${message}`,
+          });
+        },
       },
-    });
+      targetOf,
+    );
     this.runtime = {
       paths,
       store: this.store,

@@ -1,7 +1,9 @@
 import { SlipwayError } from "../errors.js";
 import type { SlipwayPaths } from "../state/paths.js";
+import { isContainerHandle } from "./docker/containers.js";
+import { DockerTarget } from "./docker/docker-target.js";
 import { ProcessTarget } from "./process/process-target.js";
-import type { Target } from "./target.js";
+import type { InstanceHandle, Target } from "./target.js";
 
 /** What every target is made with. */
 export interface TargetContext {
@@ -15,7 +17,12 @@ export type TargetName = "process" | "docker" | "swarm" | "kubernetes";
 
 const TARGETS: Partial<Record<TargetName, (context: TargetContext) => Target>> = {
   process: (context) => new ProcessTarget(context),
+  docker: (context) => new DockerTarget(context),
 };
+
+/** Which target started the instance a handle names: a container's handle carries its 64-hex id. */
+export const targetOfHandle = (handle: InstanceHandle): TargetName =>
+  isContainerHandle(handle) ? "docker" : "process";
 
 /** Refuses a target that has no driver in this build: a coded error, never a silent fallback to another. */
 export function requireTarget(name: TargetName): (context: TargetContext) => Target {

@@ -93,13 +93,17 @@ let shared: Promise<TestEngine> | undefined;
 export function sharedDockerEngine(): Promise<TestEngine> {
   shared ??= (async (): Promise<TestEngine> => {
     const dir = process.env[ENGINE_DIR_VAR];
-    if (!dir) return { available: false, reason: `${ENGINE_DIR_VAR} is unset (vitest's global setup sets it)` };
+    if (!dir)
+      return { available: false, reason: `${ENGINE_DIR_VAR} is unset (vitest's global setup sets it)` };
     const files = enginePaths(dir);
     let engine: TestEngine;
     try {
       mkdirSync(files.lock);
       engine = await startEngine(dir);
-      writeFileSync(engine.available ? files.ready : files.failed, engine.available ? engine.host : engine.reason);
+      writeFileSync(
+        engine.available ? files.ready : files.failed,
+        engine.available ? engine.host : engine.reason,
+      );
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
       while (!existsSync(files.ready) && !existsSync(files.failed)) await sleep(100);

@@ -39,7 +39,10 @@ export class ConformanceHarness {
     readonly dir: string,
   ) {}
 
-  static async create(makeTarget: MakeTarget, contextFiles: ConformanceFixtures["contextFiles"] = {}): Promise<ConformanceHarness> {
+  static async create(
+    makeTarget: MakeTarget,
+    contextFiles: ConformanceFixtures["contextFiles"] = {},
+  ): Promise<ConformanceHarness> {
     const dir = await mkdtemp(join(tmpdir(), "slipway-conformance-"));
     for (const [name, content] of Object.entries(contextFiles)) await writeFile(join(dir, name), content);
     const context: TargetContext = { paths: slipwayPaths(join(dir, "home")), onWarning: () => {} };

@@ -30,13 +30,20 @@ export function buildContextTar(context: string, dockerfile: string, inline?: st
 function tarEntry(name: string, content: string): Buffer {
   const body = Buffer.from(content, "utf8");
   const header = Buffer.alloc(512);
-  const put = (text: string, offset: number, length: number) => header.write(text.slice(0, length), offset, "ascii");
+  const put = (text: string, offset: number, length: number) =>
+    header.write(text.slice(0, length), offset, "ascii");
   put(name, 0, 100);
   put("0000644\0", 100, 8);
   put("0000000\0", 108, 8);
   put("0000000\0", 116, 8);
   put(`${body.length.toString(8).padStart(11, "0")}\0`, 124, 12);
-  put(`${Math.floor(Date.now() / 1000).toString(8).padStart(11, "0")}\0`, 136, 12);
+  put(
+    `${Math.floor(Date.now() / 1000)
+      .toString(8)
+      .padStart(11, "0")}\0`,
+    136,
+    12,
+  );
   put("        ", 148, 8);
   put("0", 156, 1);
   put("ustar\0", 257, 6);
@@ -49,7 +56,11 @@ function tarEntry(name: string, content: string): Buffer {
 }
 
 /** The archive with one more file put in front (the archive's own end blocks stay last). */
-async function* withExtraFile(tar: AsyncIterable<Buffer>, name: string, content: string): AsyncIterable<Buffer> {
+async function* withExtraFile(
+  tar: AsyncIterable<Buffer>,
+  name: string,
+  content: string,
+): AsyncIterable<Buffer> {
   yield tarEntry(name, content);
   for await (const chunk of tar) yield chunk;
 }

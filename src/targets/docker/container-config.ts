@@ -51,7 +51,11 @@ export function engineMount(project: string, mount: Mount): EngineMount | undefi
   const base = { Target: mount.target, ReadOnly: mount.read_only };
   if (mount.type === "bind" && mount.source) return { ...base, Type: "bind", Source: mount.source };
   if (mount.type === "tmpfs")
-    return { ...base, Type: "tmpfs", TmpfsOptions: { SizeBytes: mount.tmpfs?.size, Mode: mount.tmpfs?.mode } };
+    return {
+      ...base,
+      Type: "tmpfs",
+      TmpfsOptions: { SizeBytes: mount.tmpfs?.size, Mode: mount.tmpfs?.mode },
+    };
   if (mount.type !== "volume") return undefined;
   if (!mount.source) return { ...base, Type: "volume" };
   return {
@@ -63,7 +67,10 @@ export function engineMount(project: string, mount: Mount): EngineMount | undefi
 }
 
 /** `name:address` entries for /etc/hosts: the project's service names (from its hosts file), then `extra_hosts`. */
-export function hostEntries(hostsFile: string | undefined, extraHosts: Readonly<Record<string, string>>): string[] {
+export function hostEntries(
+  hostsFile: string | undefined,
+  extraHosts: Readonly<Record<string, string>>,
+): string[] {
   const entries: string[] = [];
   for (const line of (hostsFile ?? "").split("\n")) {
     const [address, ...names] = line.trim().split(/\s+/);
@@ -109,12 +116,16 @@ export function containerConfig(
       ExtraHosts: [...hosts],
       RestartPolicy: { Name: "no" },
       Init: spec.init,
-      Mounts: spec.volumes.flatMap((mount) => engineMount(request.project, mount) ?? []) as Dockerode.MountConfig,
+      Mounts: spec.volumes.flatMap(
+        (mount) => engineMount(request.project, mount) ?? [],
+      ) as Dockerode.MountConfig,
       Memory: memory !== undefined ? Number(memory) : undefined,
       NanoCpus: cpus !== undefined ? Math.round(Number(cpus) * 1e9) : undefined,
       PidsLimit: limits?.pids ?? spec.pids_limit,
       Ulimits: Object.entries(spec.ulimits ?? {}).map(([Name, value]) =>
-        typeof value === "number" ? { Name, Soft: value, Hard: value } : { Name, Soft: value.soft, Hard: value.hard },
+        typeof value === "number"
+          ? { Name, Soft: value, Hard: value }
+          : { Name, Soft: value.soft, Hard: value.hard },
       ),
       ShmSize: spec.shm_size,
       CapAdd: spec.cap_add ? [...spec.cap_add] : undefined,

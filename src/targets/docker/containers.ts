@@ -1,5 +1,5 @@
-import type Dockerode from "dockerode";
 import { constants } from "node:os";
+import type Dockerode from "dockerode";
 import type { InstanceHandle, InstanceState } from "../target.js";
 import { statusOf } from "./engine.js";
 import { LABEL } from "./labels.js";
@@ -17,6 +17,9 @@ export async function inspectContainer(
   }
 }
 
+/** A handle the docker target made: its `startTime` is a full container id. */
+export const isContainerHandle = (handle: InstanceHandle): boolean => /^[0-9a-f]{64}$/.test(handle.startTime);
+
 /**
  * The container a handle names, only if it is still that one: the full id (the handle's
  * `startTime`; the engine would also match a prefix) and the instance label both match.
@@ -25,9 +28,10 @@ export async function containerOf(
   docker: Dockerode,
   handle: InstanceHandle,
 ): Promise<Dockerode.ContainerInspectInfo | undefined> {
-  if (!/^[0-9a-f]{64}$/.test(handle.startTime)) return undefined;
+  if (!isContainerHandle(handle)) return undefined;
   const info = await inspectContainer(docker, handle.startTime);
-  if (!info || info.Id !== handle.startTime || info.Config.Labels?.[LABEL.instance] !== handle.id) return undefined;
+  if (!info || info.Id !== handle.startTime || info.Config.Labels?.[LABEL.instance] !== handle.id)
+    return undefined;
   return info;
 }
 
@@ -39,12 +43,19 @@ export function stateOf(info: Dockerode.ContainerInspectInfo | undefined): Insta
   if (info.State.Running) return { state: "running" };
   const code = info.State.ExitCode;
   const signal = code > 128 ? SIGNAL_NAMES.get(code - 128) : undefined;
-  return signal ? { state: "exited", exitCode: null, signal } : { state: "exited", exitCode: code, signal: null };
+  return signal
+    ? { state: "exited", exitCode: null, signal }
+    : { state: "exited", exitCode: code, signal: null };
 }
 
 /** The handle of a started container: its full id stands where a process has its kernel start time. */
 export function handleOf(instanceId: string, info: Dockerode.ContainerInspectInfo): InstanceHandle {
-  return { id: instanceId, pid: info.State.Pid, startTime: info.Id, startedAt: Date.parse(info.State.StartedAt) };
+  return {
+    id: instanceId,
+    pid: info.State.Pid,
+    startTime: info.Id,
+    startedAt: Date.parse(info.State.StartedAt),
+  };
 }
 
 /** Resolves when the container is not running any more (at once if it is not). */
@@ -57,10 +68,18 @@ export async function waitNotRunning(docker: Dockerode, id: string): Promise<voi
 }
 
 /** Exited containers of a service beyond the newest `keep` (kept so far for their logs) are removed. */
-export async function pruneExited(docker: Dockerode, project: string, service: string, keep: number): Promise<void> {
+export async function pruneExited(
+  docker: Dockerode,
+  project: string,
+  service: string,
+  keep: number,
+): Promise<void> {
   const exited = await docker.listContainers({
     all: true,
-    filters: { label: [`${LABEL.project}=${project}`, `${LABEL.service}=${service}`], status: ["exited", "created"] },
+    filters: {
+      label: [`${LABEL.project}=${project}`, `${LABEL.service}=${service}`],
+      status: ["exited", "created"],
+    },
   });
   const old = exited.sort((a, b) => b.Created - a.Created).slice(keep);
   await Promise.allSettled(old.map((c) => docker.getContainer(c.Id).remove({ force: true })));

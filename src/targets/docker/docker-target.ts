@@ -1,8 +1,8 @@
-import type Dockerode from "dockerode";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
+import type Dockerode from "dockerode";
 import { SlipwayError } from "../../errors.js";
-import type { TargetContext } from "../registry.js";
+import type { SlipwayPaths } from "../../state/paths.js";
 import type {
   ExecResult,
   InstanceHandle,
@@ -26,6 +26,11 @@ import { ensureImage } from "./image.js";
 import { containerName, volumeLabels, volumeName } from "./labels.js";
 import { demuxLogs, lastLines } from "./logs.js";
 
+export interface DockerTargetOptions {
+  /** The agent's home: each project's hosts file (its services' names) is read from there. */
+  readonly paths: SlipwayPaths;
+}
+
 /** Exited containers kept per service for their logs (`lastOutput`, `slipway logs`). */
 const KEEP_EXITED = 5;
 
@@ -41,7 +46,7 @@ export class DockerTarget implements Target {
   private readonly images = new Map<string, Promise<string>>();
 
   constructor(
-    private readonly context: TargetContext,
+    private readonly options: DockerTargetOptions,
     private readonly docker: Dockerode = connectEngine(),
   ) {}
 
@@ -59,7 +64,7 @@ export class DockerTarget implements Target {
       });
     if (previous) await this.docker.getContainer(previous.Id).remove({ force: true });
     await pruneExited(this.docker, request.project, request.service, KEEP_EXITED);
-    const hostsFile = this.context.paths.hostsFile(request.project);
+    const hostsFile = this.options.paths.hostsFile(request.project);
     const hosts = hostEntries(
       existsSync(hostsFile) ? readFileSync(hostsFile, "utf8") : undefined,
       request.spec.extra_hosts ?? {},
@@ -126,7 +131,9 @@ export class DockerTarget implements Target {
   async adopt(handles: readonly InstanceHandle[]): Promise<readonly InstanceHandle[]> {
     await requireEngine(this.docker);
     const live = await Promise.all(
-      handles.map(async (handle) => ((await containerOf(this.docker, handle))?.State.Running ? handle : undefined)),
+      handles.map(async (handle) =>
+        (await containerOf(this.docker, handle))?.State.Running ? handle : undefined,
+      ),
     );
     return live.filter((handle) => handle !== undefined);
   }

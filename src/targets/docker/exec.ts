@@ -1,5 +1,5 @@
-import type Dockerode from "dockerode";
 import { setTimeout as sleep } from "node:timers/promises";
+import type Dockerode from "dockerode";
 import type { ExecResult } from "../target.js";
 import { demuxLogs } from "./logs.js";
 

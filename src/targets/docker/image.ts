@@ -36,7 +36,11 @@ async function exists(docker: Dockerode, name: string): Promise<boolean> {
 }
 
 /** Runs an Engine progress stream to its end; rejects with the stream's own error message. */
-function follow(docker: Dockerode, stream: NodeJS.ReadableStream, onLine: (line: string) => void): Promise<void> {
+function follow(
+  docker: Dockerode,
+  stream: NodeJS.ReadableStream,
+  onLine: (line: string) => void,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     docker.modem.followProgress(
       stream,
@@ -53,24 +57,28 @@ function follow(docker: Dockerode, stream: NodeJS.ReadableStream, onLine: (line:
 async function build(docker: Dockerode, request: InstanceRequest, tag: string): Promise<void> {
   // The short form (`build: ./dir`) has only context and dockerfile: read every field as optional.
   const spec: BuildSpec = request.spec.build!;
-  const dockerfile = spec.dockerfile_inline === undefined ? (spec.dockerfile ?? "Dockerfile") : INLINE_DOCKERFILE;
+  const dockerfile =
+    spec.dockerfile_inline === undefined ? (spec.dockerfile ?? "Dockerfile") : INLINE_DOCKERFILE;
   const labels: Record<string, string> = {};
   for (const [key, value] of Object.entries(spec.labels ?? {})) labels[key] = value ?? "";
   const args: Record<string, string> = {};
   for (const [key, value] of Object.entries(spec.args)) if (value !== null) args[key] = value;
   const output: string[] = [];
   try {
-    const stream = await docker.buildImage(buildContextTar(spec.context, dockerfile, spec.dockerfile_inline), {
-      t: tag,
-      dockerfile,
-      buildargs: args,
-      target: spec.target,
-      labels: { ...labels, [LABEL.project]: request.project, [LABEL.service]: request.service },
-      // The engine has no bridge here; RUN steps share the host's network like the containers do.
-      networkmode: "host",
-      rm: true,
-      forcerm: true,
-    });
+    const stream = await docker.buildImage(
+      buildContextTar(spec.context, dockerfile, spec.dockerfile_inline),
+      {
+        t: tag,
+        dockerfile,
+        buildargs: args,
+        target: spec.target,
+        labels: { ...labels, [LABEL.project]: request.project, [LABEL.service]: request.service },
+        // The engine has no bridge here; RUN steps share the host's network like the containers do.
+        networkmode: "host",
+        rm: true,
+        forcerm: true,
+      },
+    );
     await follow(docker, stream, (line) => output.push(line));
   } catch (cause) {
     throw new SlipwayError(
@@ -116,7 +124,10 @@ export async function ensureImage(docker: Dockerode, request: InstanceRequest): 
   }
   const image = spec.image!;
   const policy = spec.pull_policy ?? "missing";
-  if (policy === "always" || ((policy === "missing" || policy === "if_not_present") && !(await exists(docker, image))))
+  if (
+    policy === "always" ||
+    ((policy === "missing" || policy === "if_not_present") && !(await exists(docker, image)))
+  )
     await pull(docker, image, request.service);
   else if (!(await exists(docker, image)))
     throw new SlipwayError({

@@ -9,7 +9,8 @@ export function demuxLogs(buffer: Buffer): string {
     const stream = buffer[offset];
     const length = buffer.readUInt32BE(offset + 4);
     // Not a frame header: the container had a TTY, and its log is plain text.
-    if (stream === undefined || stream > 2 || buffer.readUIntBE(offset + 1, 3) !== 0) return buffer.toString("utf8");
+    if (stream === undefined || stream > 2 || buffer.readUIntBE(offset + 1, 3) !== 0)
+      return buffer.toString("utf8");
     parts.push(buffer.subarray(offset + 8, offset + 8 + length));
     offset += 8 + length;
   }
