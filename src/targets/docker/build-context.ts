@@ -21,7 +21,14 @@ export function buildContextTar(context: string, dockerfile: string, inline?: st
     const relative = path.replace(/^\.\//, "");
     return relative === "." || relative === dockerfile || !rules.ignores(relative);
   };
-  const tar = createTar({ cwd: context, portable: true, filter: keep }, readdirSync(context));
+  const entries = readdirSync(context);
+  // An empty context (everything in an inline Dockerfile) is an archive of end blocks only.
+  if (entries.length === 0)
+    return Readable.from([
+      ...(inline === undefined ? [] : [tarEntry(INLINE_DOCKERFILE, inline)]),
+      Buffer.alloc(1024),
+    ]);
+  const tar = createTar({ cwd: context, portable: true, filter: keep }, entries);
   if (inline === undefined) return tar as unknown as NodeJS.ReadableStream;
   return Readable.from(withExtraFile(tar as unknown as AsyncIterable<Buffer>, INLINE_DOCKERFILE, inline));
 }

@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type Dockerode from "dockerode";
 import { SlipwayError } from "../../errors.js";
@@ -23,7 +24,8 @@ import {
 import { connectEngine, engineMessage, requireEngine } from "./engine.js";
 import { execInContainer } from "./exec.js";
 import { ensureImage } from "./image.js";
-import { containerName, volumeLabels, volumeName } from "./labels.js";
+import { containerName, LABEL, volumeLabels, volumeName } from "./labels.js";
+import { LogPumps } from "./log-pump.js";
 import { demuxLogs, lastLines } from "./logs.js";
 
 export interface DockerTargetOptions {
@@ -44,11 +46,14 @@ export class DockerTarget implements Target {
   readonly capabilities: TargetCapabilities = { nativeRollout: false, enforcesLimits: true };
   /** Images being made, by tag: instances of one build share one build. */
   private readonly images = new Map<string, Promise<string>>();
+  private readonly pumps: LogPumps;
 
   constructor(
     private readonly options: DockerTargetOptions,
     private readonly docker: Dockerode = connectEngine(),
-  ) {}
+  ) {
+    this.pumps = new LogPumps(docker);
+  }
 
   async start(request: InstanceRequest): Promise<InstanceHandle> {
     await requireEngine(this.docker);
@@ -83,12 +88,14 @@ export class DockerTarget implements Target {
         { cause },
       );
     }
+    this.pumps.follow(container.id, this.options.paths.logs(request.project, request.id));
     return handleOf(request.id, await container.inspect());
   }
 
   async stop(handle: InstanceHandle, signal: NodeJS.Signals, gracePeriodMs: number): Promise<InstanceState> {
     const info = await containerOf(this.docker, handle);
-    if (!info?.State.Running) return stateOf(info);
+    if (!info) return stateOf(undefined);
+    if (!info.State.Running) return this.retire(info.Id);
     const container = this.docker.getContainer(info.Id);
     await container.kill({ signal }).catch(() => {});
     const exited = waitNotRunning(this.docker, info.Id).then(() => "exited" as const);
@@ -96,7 +103,18 @@ export class DockerTarget implements Target {
       await container.kill({ signal: "SIGKILL" }).catch(() => {});
       await exited;
     }
-    return stateOf(await inspectContainer(this.docker, info.Id));
+    return this.retire(info.Id);
+  }
+
+  /** A stopped container's state, once its output is in the log files; then the container is removed. */
+  private async retire(id: string): Promise<InstanceState> {
+    const state = stateOf(await inspectContainer(this.docker, id));
+    await this.pumps.drained(id);
+    await this.docker
+      .getContainer(id)
+      .remove({ force: true })
+      .catch(() => {});
+    return state;
   }
 
   async inspect(handle: InstanceHandle): Promise<InstanceState> {
@@ -121,8 +139,14 @@ export class DockerTarget implements Target {
     const handle = await this.start(request);
     const exited = this.waitForExit(handle);
     const timedOut = (await Promise.race([exited.then(() => false), sleep(timeoutMs, true)])) === true;
-    const state = timedOut ? await this.stop(handle, "SIGKILL", 0) : await exited;
+    if (timedOut)
+      await this.docker
+        .getContainer(handle.startTime)
+        .kill({ signal: "SIGKILL" })
+        .catch(() => {});
+    const state = await exited;
     const output = await this.lastOutput(request, 200);
+    await this.retire(handle.startTime);
     return state.state === "exited"
       ? { exitCode: state.exitCode, signal: state.signal, timedOut, output }
       : { exitCode: null, signal: null, timedOut, output };
@@ -130,21 +154,35 @@ export class DockerTarget implements Target {
 
   async adopt(handles: readonly InstanceHandle[]): Promise<readonly InstanceHandle[]> {
     await requireEngine(this.docker);
+    // Output from now on goes to the log files again; what was written meanwhile stays in the engine's log.
+    const now = Math.floor(Date.now() / 1000);
     const live = await Promise.all(
-      handles.map(async (handle) =>
-        (await containerOf(this.docker, handle))?.State.Running ? handle : undefined,
-      ),
+      handles.map(async (handle) => {
+        const info = await containerOf(this.docker, handle);
+        if (!info?.State.Running) return undefined;
+        const project = info.Config.Labels?.[LABEL.project] ?? "";
+        this.pumps.follow(info.Id, this.options.paths.logs(project, handle.id), now);
+        return handle;
+      }),
     );
     return live.filter((handle) => handle !== undefined);
   }
 
   async lastOutput(instance: Pick<InstanceRequest, "project" | "id">, lines = 12): Promise<string> {
     const info = await inspectContainer(this.docker, containerName(instance.id));
-    if (!info) return "";
+    if (!info) return this.savedOutput(instance, lines);
     const logs = (await this.docker
       .getContainer(info.Id)
       .logs({ stdout: true, stderr: true, follow: false, tail: lines })) as unknown as Buffer;
     return lastLines(demuxLogs(logs), lines);
+  }
+
+  /** What a removed container wrote, from the log files its pump filled. */
+  private savedOutput(instance: Pick<InstanceRequest, "project" | "id">, lines: number): string {
+    const dir = this.options.paths.logs(instance.project, instance.id);
+    const read = (name: string) =>
+      existsSync(join(dir, name)) ? readFileSync(join(dir, name), "utf8").split("\n").filter(Boolean) : [];
+    return [...read("stderr.log"), ...read("stdout.log")].slice(-lines).join("\n");
   }
 
   /** One build per image tag at a time, however many instances ask for it together. */
