@@ -115,4 +115,30 @@ describe.skipIf(!engine.available).concurrent("the docker target through bin/sli
     expect(Object.keys(report.versions)).toEqual(["v1"]);
     expect((await answer(port)).version).toBe("v1");
   });
+  it("keeps the old release serving when a migration or the image build fails", async () => {
+    const port = await freePort();
+    const s = make({ "compose.yaml": compose(port, "v1") });
+    const first = await s.cli(["deploy", "--json"], env);
+    expect(first.code, first.stdout + first.stderr).toBe(0);
+    const v1 = await answer(port);
+
+    const migrate = `    x-slipway:
+      migrate: "node -e \\"console.error('relation users already exists'); process.exit(3)\\""
+`;
+    s.write({ "compose.yaml": compose(port, "v2", migrate) });
+    const migration = await s.cli(["deploy", "--json"], env);
+    expect(migration.code).toBe(1);
+    expect(finished(migration.stdout).error).toMatchObject({ code: "E_DEPLOY_MIGRATION_FAILED" });
+    expect(finished(migration.stdout).error?.message).toContain("relation users already exists");
+    expect(await answer(port)).toMatchObject({ version: "v1", pid: v1.pid });
+
+    s.write({
+      "compose.yaml": compose(port, "v3"),
+      "app/Dockerfile": `${DOCKERFILE}COPY no-such-file /app/\n`,
+    });
+    const build = await s.cli(["deploy", "--json"], env);
+    expect(build.code).toBe(1);
+    expect(finished(build.stdout).error?.message).toContain("no-such-file");
+    expect(await answer(port)).toMatchObject({ version: "v1", pid: v1.pid });
+  });
 });
