@@ -14,7 +14,7 @@ import { RouterControl } from "../router/control/router-control.js";
 import { openState, type Release, type StateStore } from "../state/index.js";
 import type { SlipwayPaths } from "../state/paths.js";
 import { TargetsByRelease } from "../targets/by-release.js";
-import { requireTarget } from "../targets/registry.js";
+import { preflightTarget } from "../targets/registry.js";
 import type { ExecResult } from "../targets/target.js";
 import type { PsResult } from "./api.js";
 import { AgentBackups } from "./backups/backups.js";
@@ -218,7 +218,7 @@ export class Agent {
               (message) => emit({ type: "log", level: "info", message }),
             );
         }
-        requireTarget(spec!["x-slipway"].target);
+        await preflightTarget(spec!["x-slipway"].target);
         this.specs.adopt(spec!);
         const outcome = await deployApp(this.runtime, spec!, target);
         return outcome;

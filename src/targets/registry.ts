@@ -2,6 +2,7 @@ import { SlipwayError } from "../errors.js";
 import type { SlipwayPaths } from "../state/paths.js";
 import { isContainerHandle } from "./docker/containers.js";
 import { DockerTarget } from "./docker/docker-target.js";
+import { connectEngine, requireEngine } from "./docker/engine.js";
 import { ProcessTarget } from "./process/process-target.js";
 import type { InstanceHandle, Target } from "./target.js";
 
@@ -20,12 +21,26 @@ const TARGETS: Partial<Record<TargetName, (context: TargetContext) => Target>> =
   docker: (context) => new DockerTarget(context),
 };
 
+/** What a target needs to be there before a deploy changes anything (an engine that answers). */
+const PREFLIGHTS: Partial<Record<TargetName, () => Promise<void>>> = {
+  docker: () => requireEngine(connectEngine()),
+};
+
+/**
+ * Refuses, before anything changes, a target that has no driver in this build or that cannot run
+ * instances now (E_DOCKER_UNAVAILABLE when no Docker engine answers), with a hint how to fix it.
+ */
+export async function preflightTarget(name: TargetName): Promise<void> {
+  requireTarget(name);
+  await PREFLIGHTS[name]?.();
+}
+
 /** Which target started the instance a handle names: a container's handle carries its 64-hex id. */
 export const targetOfHandle = (handle: InstanceHandle): TargetName =>
   isContainerHandle(handle) ? "docker" : "process";
 
 /** Refuses a target that has no driver in this build: a coded error, never a silent fallback to another. */
-export function requireTarget(name: TargetName): (context: TargetContext) => Target {
+function requireTarget(name: TargetName): (context: TargetContext) => Target {
   const make = TARGETS[name];
   if (!make)
     throw new SlipwayError({

@@ -142,3 +142,20 @@ describe.skipIf(!engine.available).concurrent("the docker target through bin/sli
     expect(await answer(port)).toMatchObject({ version: "v1", pid: v1.pid });
   });
 });
+
+describe("the docker target without an engine", PATIENT, () => {
+  const sandbox = sandboxPerTest();
+
+  it("check and deploy say no engine answers and how to start one; nothing is deployed", async () => {
+    const s = sandbox({ "compose.yaml": compose(await freePort(), "v1"), "app/Dockerfile": DOCKERFILE });
+    const nowhere = { DOCKER_HOST: `unix://${s.root}/no-engine.sock` };
+    const check = await s.cli(["check"], nowhere);
+    expect(check.code).toBe(1);
+    expect(check.stdout).toContain("E_DOCKER_UNAVAILABLE");
+    expect(check.stdout).toContain("no-engine.sock");
+    const deploy = await s.cli(["deploy"], nowhere);
+    expect(deploy.code).not.toBe(0);
+    expect(deploy.stdout + deploy.stderr).toMatch(/E_DOCKER_UNAVAILABLE[\s\S]*dockerd/);
+    expect((await s.releases()).releases).toEqual([]);
+  });
+});

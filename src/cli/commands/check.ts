@@ -1,5 +1,8 @@
 import type { Command } from "commander";
-import { runChecks } from "../../check/run.js";
+import { type Finding, runChecks } from "../../check/run.js";
+import { SlipwayError } from "../../errors.js";
+import type { AppSpec } from "../../manifest/model.js";
+import { preflightTarget } from "../../targets/registry.js";
 import { addManifestOptions, loadProject, type ManifestFlags } from "../manifest-options.js";
 import { formatProblem, type Output } from "../report.js";
 
@@ -8,9 +11,9 @@ export function registerCheck(program: Command, output: Output, setExitCode: (co
     program
       .command("check")
       .description("lint the application for risky settings; exit 1 when an error-level finding exists"),
-  ).action((flags: ManifestFlags) => {
+  ).action(async (flags: ManifestFlags) => {
     const { spec, source } = loadProject(flags, output);
-    const findings = runChecks(spec, source);
+    const findings = [...runChecks(spec, source), ...(await targetFindings(spec))];
     const errors = findings.filter((f) => f.severity === "error").length;
     if (flags.json) {
       output.stdout(`${JSON.stringify({ findings, errors, warnings: findings.length - errors }, null, 2)}\n`);
@@ -29,4 +32,23 @@ export function registerCheck(program: Command, output: Output, setExitCode: (co
     }
     if (errors > 0) setExitCode(1);
   });
+}
+
+/** The target the file asks for, asked whether it could deploy now (its engine answers). */
+async function targetFindings(spec: AppSpec): Promise<Finding[]> {
+  try {
+    await preflightTarget(spec["x-slipway"].target);
+    return [];
+  } catch (error) {
+    if (!(error instanceof SlipwayError)) throw error;
+    return [
+      {
+        code: error.code,
+        severity: "error",
+        message: error.message,
+        hint: error.hint ?? "",
+        path: "x-slipway.target",
+      },
+    ];
+  }
 }
