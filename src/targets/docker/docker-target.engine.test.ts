@@ -101,4 +101,26 @@ describe.skipIf(!engine.available)("the docker target on an engine", () => {
       await docker().listContainers({ all: true, filters: { label: [`${LABEL.project}=${project}`] } }),
     ).toEqual([]);
   });
+  it("keeps the newest five built images of a service, each tagged per build and per release", async () => {
+    const context = join(dir, "many");
+    mkdirSync(context, { recursive: true });
+    writeFileSync(join(context, "Dockerfile"), `FROM ${LOCAL_NODE_IMAGE}\nCOPY version /\n`);
+    const target = new DockerTarget({ paths });
+    for (let version = 1; version <= 7; version++) {
+      writeFileSync(join(context, "version"), String(version));
+      const request = dockerRequest(
+        dir,
+        { build: context, command: ["true"] },
+        {
+          project,
+          kind: "job",
+          release: `r${version}`,
+        },
+      );
+      expect((await target.runJob(request, 30_000)).exitCode).toBe(0);
+    }
+    const images = await docker().listImages({ filters: { reference: [imageRepository(project, "api")] } });
+    const releases = images.flatMap((image) => image.RepoTags ?? []).filter((tag) => /:r\d$/.test(tag));
+    expect(releases.sort()).toEqual([3, 4, 5, 6, 7].map((n) => `${project}-api:r${n}`));
+  });
 });

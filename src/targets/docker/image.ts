@@ -92,6 +92,24 @@ async function build(docker: Dockerode, request: InstanceRequest, tag: string): 
   }
 }
 
+/** Built images kept per service: older ones are removed (a rollback to one rebuilds it from the release's frozen context). */
+const KEEP_BUILT_IMAGES = 5;
+
+/** Removes a service's built images beyond the newest few; an image a container still uses stays. */
+async function pruneBuilt(docker: Dockerode, repository: string): Promise<void> {
+  const images = await docker.listImages({ filters: { reference: [repository] } });
+  const old = images.sort((a, b) => b.Created - a.Created).slice(KEEP_BUILT_IMAGES);
+  // By tag: the last tag's removal deletes the image, unless a container still uses it (then it stays).
+  const tags = old.flatMap((image) =>
+    (image.RepoTags ?? []).filter((tag) => tag.startsWith(`${repository}:`)),
+  );
+  for (const tag of tags)
+    await docker
+      .getImage(tag)
+      .remove()
+      .catch(() => {});
+}
+
 async function pull(docker: Dockerode, image: string, service: string): Promise<void> {
   try {
     await follow(docker, await docker.pull(image), () => {});
@@ -116,10 +134,11 @@ export async function ensureImage(docker: Dockerode, request: InstanceRequest): 
   const { spec } = request;
   if (spec.build) {
     const tag = buildTag(request);
-    if (!(await exists(docker, tag))) await build(docker, request, tag);
-    await docker
-      .getImage(tag)
-      .tag({ repo: imageRepository(request.project, request.service), tag: tagSafe(request.release) });
+    const repository = imageRepository(request.project, request.service);
+    const built = !(await exists(docker, tag));
+    if (built) await build(docker, request, tag);
+    await docker.getImage(tag).tag({ repo: repository, tag: tagSafe(request.release) });
+    if (built) await pruneBuilt(docker, repository);
     return tag;
   }
   const image = spec.image!;
