@@ -4,6 +4,7 @@ import type { InstanceRequest } from "../target.js";
 import { buildContextTar, INLINE_DOCKERFILE } from "./build-context.js";
 import { engineMessage, statusOf } from "./engine.js";
 import { LABEL } from "./labels.js";
+import { registryAuth } from "./registry-auth.js";
 
 interface BuildSpec {
   readonly context: string;
@@ -112,7 +113,8 @@ async function pruneBuilt(docker: Dockerode, repository: string): Promise<void> 
 
 async function pull(docker: Dockerode, image: string, service: string): Promise<void> {
   try {
-    await follow(docker, await docker.pull(image), () => {});
+    const authconfig = registryAuth(image);
+    await follow(docker, await docker.pull(image, authconfig ? { authconfig } : {}), () => {});
   } catch (cause) {
     throw new SlipwayError(
       {
