@@ -74,11 +74,12 @@ export class DockerTarget implements Target {
       existsSync(hostsFile) ? readFileSync(hostsFile, "utf8") : undefined,
       request.spec.extra_hosts ?? {},
     );
-    const container = await this.docker.createContainer(containerConfig(request, image, hosts));
+    let container: Dockerode.Container | undefined;
     try {
+      container = await this.docker.createContainer(containerConfig(request, image, hosts));
       await container.start();
     } catch (cause) {
-      await container.remove({ force: true }).catch(() => {});
+      await container?.remove({ force: true }).catch(() => {});
       throw new SlipwayError(
         {
           code: "E_TARGET_START",
