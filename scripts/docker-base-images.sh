@@ -1,45 +1,71 @@
 #!/usr/bin/env bash
-# Makes the local base images that slipway's Docker tests and examples build FROM, out of this
-# machine's own files with `docker import` (no image can be pulled here). They are named as local
-# images, never as the official ones:
+# Makes the local base images that slipway's Docker tests and examples use, out of this machine's
+# own files with `docker import` (no image can be pulled here). They are named as local images,
+# never as the official ones:
 #   slipway-local/node:20   Node.js, /bin/sh (dash) and a few coreutils, with their shared libraries
+#   slipway-local/redis:7   the machine's redis-server and redis-cli; listens on $PORT at $HOST
+#                           (slipway's port convention), data in /data
 # Uses the engine DOCKER_HOST names; an image that exists already is kept.
 set -euo pipefail
 
-image="slipway-local/node:20"
-if docker image inspect "$image" >/dev/null 2>&1; then exit 0; fi
+BASE_PROGRAMS=(dash sleep cat env ls mkdir rm id head tail wc true false kill)
 
-root="$(mktemp -d "${TMPDIR:-/tmp}/slipway-rootfs.XXXXXX")"
-trap 'rm -rf "$root"' EXIT
-
-# Debian merges /usr: the image does the same, so every path the dynamic loader looks in exists.
-mkdir -p "$root"/usr/{bin,lib,lib64} "$root"/{etc,tmp,root,app,proc,sys,dev}
-ln -s usr/bin "$root/bin" && ln -s usr/bin "$root/sbin" && ln -s usr/lib "$root/lib" && ln -s usr/lib64 "$root/lib64"
-chmod 1777 "$root/tmp"
-
-copy_file() { # copies $1 (following links) to the same path under /usr in the image
-  local dest="$root/usr${1#/usr}"
+copy_file() { # copies $2 (following links) to the same path under /usr in the root $1
+  local dest="$1/usr${2#/usr}"
   mkdir -p "$(dirname "$dest")"
-  cp -L "$1" "$dest"
+  cp -L "$2" "$dest"
 }
 
-programs=(node dash sleep cat env ls mkdir rm id head tail wc true false kill)
-for name in "${programs[@]}"; do
-  path="$(command -v "$name")"
-  case "$path" in /*) ;; *) path="/usr/bin/$name" ;; esac
-  copy_file "$path"
-  # Each shared library the program needs, as the loader names it (`libc.so.6 => /lib/…/libc.so.6`).
-  while read -r lib; do copy_file "$lib"; done < <(ldd "$path" | grep -oE '/[^ ]+\.so[^ ]*' | sort -u)
-done
-ln -s dash "$root/usr/bin/sh"
+copy_program() { # copies program $2 and each shared library it needs into the root $1
+  local path
+  path="$(command -v "$2" || true)"
+  case "$path" in /*) ;; *) path="/usr/bin/$2" ;; esac
+  copy_file "$1" "$path"
+  # As the loader names them (`libc.so.6 => /lib/…/libc.so.6`).
+  while read -r lib; do copy_file "$1" "$lib"; done < <(ldd "$path" | grep -oE '/[^ ]+\.so[^ ]*' | sort -u)
+}
 
-printf 'root:x:0:0:root:/root:/bin/sh\nnode:x:1000:1000:node:/app:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/sh\n' > "$root/etc/passwd"
-printf 'root:x:0:\nnode:x:1000:\nnogroup:x:65534:\n' > "$root/etc/group"
+# make_image IMAGE SETUP CHANGE… : a root with the base programs, then SETUP ROOT adds the rest.
+make_image() {
+  local image="$1" setup="$2"
+  shift 2
+  if docker image inspect "$image" >/dev/null 2>&1; then return 0; fi
+  local root
+  root="$(mktemp -d "${TMPDIR:-/tmp}/slipway-rootfs.XXXXXX")"
+  # Debian merges /usr: the image does the same, so every path the dynamic loader looks in exists.
+  mkdir -p "$root"/usr/{bin,lib,lib64,local/bin} "$root"/{etc,tmp,root,app,data,proc,sys,dev}
+  ln -s usr/bin "$root/bin" && ln -s usr/bin "$root/sbin" && ln -s usr/lib "$root/lib" && ln -s usr/lib64 "$root/lib64"
+  chmod 1777 "$root/tmp"
+  for name in "${BASE_PROGRAMS[@]}"; do copy_program "$root" "$name"; done
+  ln -s dash "$root/usr/bin/sh"
+  printf 'root:x:0:0:root:/root:/bin/sh\nnode:x:1000:1000:node:/app:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/sh\n' > "$root/etc/passwd"
+  printf 'root:x:0:\nnode:x:1000:\nnogroup:x:65534:\n' > "$root/etc/group"
+  "$setup" "$root"
+  local changes=(--change 'ENV PATH=/usr/local/bin:/usr/bin:/bin')
+  for change in "$@"; do changes+=(--change "$change"); done
+  tar -C "$root" -c . | docker import "${changes[@]}" --message "slipway local image from this machine's files" - "$image" >/dev/null
+  rm -rf "$root"
+  echo "made $image" >&2
+}
 
-tar -C "$root" -c . | docker import \
-  --change 'ENV PATH=/usr/local/bin:/usr/bin:/bin' \
-  --change 'WORKDIR /app' \
-  --change 'CMD ["node"]' \
-  --message "slipway local base image: this machine's node $(node --version)" \
-  - "$image" >/dev/null
-echo "made $image" >&2
+node_setup() { copy_program "$1" node; }
+
+redis_setup() {
+  copy_program "$1" redis-server
+  copy_program "$1" redis-cli
+  # slipway's convention: listen on $PORT at $HOST; a `redis-server …` command keeps its options.
+  cat > "$1/usr/local/bin/redis-entrypoint" <<'EOF'
+#!/bin/sh
+if [ "$1" = redis-server ]; then shift; fi
+exec /usr/bin/redis-server --port "${PORT:-6379}" --bind "${HOST:-127.0.0.1}" --dir /data "$@"
+EOF
+  # `redis-cli ping` in a healthcheck reaches this instance's port.
+  cat > "$1/usr/local/bin/redis-cli" <<'EOF'
+#!/bin/sh
+exec /usr/bin/redis-cli -p "${PORT:-6379}" "$@"
+EOF
+  chmod +x "$1/usr/local/bin/redis-entrypoint" "$1/usr/local/bin/redis-cli"
+}
+
+make_image slipway-local/node:20 node_setup 'WORKDIR /app' 'CMD ["node"]'
+make_image slipway-local/redis:7 redis_setup 'WORKDIR /data' 'ENTRYPOINT ["/usr/local/bin/redis-entrypoint"]'

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Dockerode from "dockerode";
@@ -96,6 +96,8 @@ describe.skipIf(!engine.available)("the docker target on an engine", () => {
     expect((await run("cat /data/file")).output).toBe("kept");
     const volume = await docker().getVolume(`${project}_data`).inspect();
     expect(volume.Labels).toMatchObject({ [LABEL.project]: project, [LABEL.volume]: "data" });
+    // Its data is in the agent's home, where the process target keeps a volume and backups read it.
+    expect(readFileSync(join(paths.volume(project, "data"), "file"), "utf8")).toBe("kept\n");
     // A job's container is removed once its output is kept: nothing of the project is left running or exited.
     expect(
       await docker().listContainers({ all: true, filters: { label: [`${LABEL.project}=${project}`] } }),

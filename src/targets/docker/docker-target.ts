@@ -197,16 +197,25 @@ export class DockerTarget implements Target {
     return pending;
   }
 
-  /** Named volumes exist labelled with their project; bind sources exist (Compose's create_host_path). */
+  /**
+   * Named volumes exist, labelled with their project and bound to the project's volume directory in
+   * the agent's home; bind sources exist (Compose's create_host_path).
+   */
   private async prepareMounts(request: InstanceRequest): Promise<void> {
     for (const mount of request.spec.volumes) {
       if (mount.type === "bind" && mount.source && (mount.bind?.create_host_path ?? true))
         mkdirSync(mount.source, { recursive: true });
-      if (mount.type === "volume" && mount.source)
+      if (mount.type === "volume" && mount.source) {
+        // The volume's data lives where the process target keeps it: backups and restores find it there.
+        const device = this.options.paths.volume(request.project, mount.source);
+        mkdirSync(device, { recursive: true });
         await this.docker.createVolume({
           Name: volumeName(request.project, mount.source),
           Labels: volumeLabels(request.project, mount.source),
+          Driver: "local",
+          DriverOpts: { type: "none", o: "bind", device },
         });
+      }
     }
   }
 }
