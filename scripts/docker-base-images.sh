@@ -5,6 +5,8 @@
 #   slipway-local/node:20   Node.js, /bin/sh (dash) and a few coreutils, with their shared libraries
 #   slipway-local/redis:7   the machine's redis-server and redis-cli; listens on $PORT at $HOST
 #                           (slipway's port convention), data in /data
+#   slipway-local/postgres:<major>  the machine's PostgreSQL, with the official image's environment
+#                           contract, listening on $PORT at $HOST
 # Uses the engine DOCKER_HOST names; an image that exists already is kept.
 set -euo pipefail
 
@@ -17,7 +19,7 @@ copy_file() { # copies $2 (following links) to the same path under /usr in the r
 }
 
 copy_program() { # copies program $2 and each shared library it needs into the root $1
-  local path
+  local path lib
   path="$(command -v "$2" || true)"
   case "$path" in /*) ;; *) path="/usr/bin/$2" ;; esac
   copy_file "$1" "$path"
@@ -67,5 +69,57 @@ EOF
   chmod +x "$1/usr/local/bin/redis-entrypoint" "$1/usr/local/bin/redis-cli"
 }
 
+postgres_setup() {
+  local root="$1" lib="$PG_LIB"
+  mkdir -p "$root/usr${lib#/usr}/bin" "$root/usr/share/postgresql" "$root/run/postgresql" "$root/var/lib/postgresql"
+  for name in postgres initdb pg_ctl pg_isready psql; do copy_program "$root" "$lib/bin/$name"; done
+  cp -a "$lib/lib" "$root/usr${lib#/usr}/lib"
+  cp -a "/usr/share/postgresql/$PG_MAJOR" "$root/usr/share/postgresql/"
+  cp -a /usr/share/zoneinfo "$root/usr/share/zoneinfo"
+  for name in setpriv chown chmod; do copy_program "$root" "$name"; done
+  # The machine's postgres user and group ids, so a data directory is owned alike on both targets.
+  echo "postgres:x:$(id -u postgres):$(id -g postgres):postgres:/var/lib/postgresql:/bin/sh" >> "$root/etc/passwd"
+  echo "postgres:x:$(id -g postgres):" >> "$root/etc/group"
+  sed "s|@PG_BIN@|$lib/bin|g" > "$root/usr/local/bin/postgres-entrypoint" <<'SCRIPT'
+#!/bin/sh
+# The official image's contract: POSTGRES_USER / POSTGRES_PASSWORD / POSTGRES_DB / PGDATA; initdb on
+# an empty data directory; then PostgreSQL as the postgres user, on $PORT at $HOST.
+set -e
+if [ "$1" = postgres ]; then shift; fi
+export PGDATA="${PGDATA:-/var/lib/postgresql/data}"
+mkdir -p "$PGDATA"
+chown postgres:postgres "$PGDATA" /run/postgresql
+chmod 700 "$PGDATA"
+as_postgres() { setpriv --reuid=postgres --regid=postgres --clear-groups "$@"; }
+if [ ! -s "$PGDATA/PG_VERSION" ]; then
+  user="${POSTGRES_USER:-postgres}"
+  auth=scram-sha-256
+  [ -n "${POSTGRES_PASSWORD:-}" ] || auth=trust
+  printf '%s\n' "${POSTGRES_PASSWORD:-}" > /tmp/pwfile
+  chown postgres /tmp/pwfile
+  as_postgres @PG_BIN@/initdb -D "$PGDATA" -U "$user" --pwfile=/tmp/pwfile -A "$auth" -E UTF8 --locale=C >/dev/null
+  rm -f /tmp/pwfile
+  db="${POSTGRES_DB:-$user}"
+  if [ "$db" != postgres ]; then
+    echo "CREATE DATABASE \"$db\";" | as_postgres @PG_BIN@/postgres --single -D "$PGDATA" postgres >/dev/null
+  fi
+fi
+exec setpriv --reuid=postgres --regid=postgres --clear-groups @PG_BIN@/postgres -D "$PGDATA" \
+  -p "${PORT:-5432}" -c listen_addresses="${HOST:-127.0.0.1}" -k /run/postgresql "$@"
+SCRIPT
+  # Probes and a person's psql reach this instance's port.
+  for tool in pg_isready psql; do
+    printf '#!/bin/sh\nexec %s/bin/%s -h 127.0.0.1 -p "${PORT:-5432}" "$@"\n' "$lib" "$tool" > "$root/usr/local/bin/$tool"
+  done
+  chmod +x "$root/usr/local/bin/postgres-entrypoint" "$root/usr/local/bin/pg_isready" "$root/usr/local/bin/psql"
+}
+
 make_image slipway-local/node:20 node_setup 'WORKDIR /app' 'CMD ["node"]'
 make_image slipway-local/redis:7 redis_setup 'WORKDIR /data' 'ENTRYPOINT ["/usr/local/bin/redis-entrypoint"]'
+PG_LIB="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
+if [ -n "$PG_LIB" ]; then
+  PG_LIB="${PG_LIB%/bin}"
+  PG_MAJOR="${PG_LIB##*/}"
+  make_image "slipway-local/postgres:$PG_MAJOR" postgres_setup \
+    'ENTRYPOINT ["/usr/local/bin/postgres-entrypoint"]' "ENV PATH=/usr/local/bin:$PG_LIB/bin:/usr/bin:/bin"
+fi
