@@ -11,6 +11,9 @@
 set -euo pipefail
 
 BASE_PROGRAMS=(dash sleep cat env ls mkdir rm id head tail wc true false kill)
+# Image roots being made, removed however the script ends.
+ROOTS=()
+trap 'rm -rf "${ROOTS[@]}"' EXIT
 
 copy_file() { # copies $2 (following links) to the same path under /usr in the root $1
   local dest="$1/usr${2#/usr}"
@@ -34,6 +37,7 @@ make_image() {
   if docker image inspect "$image" >/dev/null 2>&1; then return 0; fi
   local root
   root="$(mktemp -d "${TMPDIR:-/tmp}/slipway-rootfs.XXXXXX")"
+  ROOTS+=("$root")
   # Debian merges /usr: the image does the same, so every path the dynamic loader looks in exists.
   mkdir -p "$root"/usr/{bin,lib,lib64,local/bin} "$root"/{etc,tmp,root,app,data,proc,sys,dev}
   ln -s usr/bin "$root/bin" && ln -s usr/bin "$root/sbin" && ln -s usr/lib "$root/lib" && ln -s usr/lib64 "$root/lib64"
