@@ -11,10 +11,15 @@
  * Canary steps are analysed on the router's own per-version figures with either driver (nginx's
  * from its access log): each row counts the verdicts, and a step that was not a pass is a miss (it
  * pauses, and the bench answers with `slipway promote` so the run goes on).
- * Run: npm run bench -- zero-downtime [strategy…]   (loopback only; every loop is bounded)
+ * With `docker`, the rows run on the docker target instead (builtin router unless a driver is named):
+ * the same app in an image built FROM slipway-local/node:20, on a dockerd the bench starts itself
+ * (test/docker/engine.ts) and stops by PID at the end.
+ * Run: npm run bench -- zero-downtime [strategy…] [driver…] [docker]   (loopback only; every loop is bounded)
  */
 import { join } from "node:path";
 import { freePort } from "../src/network/ports.js";
+import { sharedDockerEngine } from "../test/docker/engine.js";
+import startEngineDirectory from "../test/docker/global-setup.js";
 import { Installation } from "./zero-downtime/installation.js";
 import { type Bounds, httpClient, LoadRecord, type Phase, wsClient } from "./zero-downtime/load.js";
 
@@ -30,22 +35,37 @@ const NODE_MODULES = join(import.meta.dirname, "..", "node_modules");
 
 type Strategy = (typeof STRATEGIES)[number];
 type Driver = (typeof DRIVERS)[number];
+type TargetName = "process" | "docker";
 
-function compose(name: string, strategy: Strategy, driver: Driver, http: number, https: number): string {
+/** The docker rows' image: the app on the local Node base; `ws` comes from the repository's node_modules, mounted read-only. */
+const DOCKERFILE =
+  'FROM slipway-local/node:20\nCOPY server.cjs /app/\nWORKDIR /app\nCMD ["node", "server.cjs"]\n';
+/** The image has no curl: the docker rows' healthcheck asks with node. */
+const NODE_PROBE = `["CMD", "node", "-e", "require('http').get('http://127.0.0.1:' + process.env.PORT + '/health', (r) => process.exit(r.statusCode === 200 ? 0 : 1)).on('error', () => process.exit(1))"]`;
+
+function compose(
+  name: string,
+  strategy: Strategy,
+  driver: Driver,
+  http: number,
+  https: number,
+  target: TargetName,
+): string {
   return `name: ${name}
 x-slipway:
+  target: ${target}
   router: { driver: ${driver}, http_port: ${http}, https_port: ${https} }
 services:
   web:
     build: ./app
     command: ["node", "server.cjs"]
     expose: ["3000"]
-    environment:
+${target === "docker" ? `    volumes: ["${NODE_MODULES}:${NODE_MODULES}:ro"]\n` : ""}    environment:
       APP_VERSION: \${APP_VERSION:-v0}
       NODE_PATH: ${NODE_MODULES}
     deploy: { replicas: 2 }
     healthcheck:
-      test: ["CMD-SHELL", "curl -fsS http://127.0.0.1:$$PORT/health"]
+      test: ${target === "docker" ? NODE_PROBE : `["CMD-SHELL", "curl -fsS http://127.0.0.1:$$PORT/health"]`}
       interval: 1s
       timeout: 2s
       retries: 3
@@ -81,10 +101,18 @@ function analysisVerdict(line: string): string | undefined {
   }
 }
 
-async function runCombination(strategy: Strategy, driver: Driver): Promise<Outcome> {
+async function runCombination(
+  strategy: Strategy,
+  driver: Driver,
+  target: TargetName,
+  env: Record<string, string>,
+): Promise<Outcome> {
   const http = await freePort();
-  const name = `zdt${strategy.replace("-", "")}${driver}${process.pid}`;
-  const install = new Installation(APP, compose(name, strategy, driver, http, await freePort()));
+  const name = `zdt${strategy.replace("-", "")}${driver}${target === "docker" ? "docker" : ""}${process.pid}`;
+  const install = new Installation(APP, compose(name, strategy, driver, http, await freePort(), target), {
+    appFiles: target === "docker" ? { Dockerfile: DOCKERFILE } : {},
+    env,
+  });
   const record = new LoadRecord();
   const deployErrors: string[] = [];
   const verdicts: Record<string, number> = {};
@@ -134,39 +162,55 @@ async function runCombination(strategy: Strategy, driver: Driver): Promise<Outco
 }
 
 const wanted = process.argv.slice(2);
-const strategies = STRATEGIES.filter((s) => wanted.length === 0 || wanted.includes(s));
-const drivers = DRIVERS.filter(
-  (d) =>
-    wanted.length === 0 ||
-    wanted.includes(d) ||
-    !wanted.some((w) => (DRIVERS as readonly string[]).includes(w)),
+const strategies = STRATEGIES.filter(
+  (s) => wanted.includes(s) || !wanted.some((w) => (STRATEGIES as readonly string[]).includes(w)),
 );
+const target: TargetName = wanted.includes("docker") ? "docker" : "process";
+const namesDriver = wanted.some((w) => (DRIVERS as readonly string[]).includes(w));
+const drivers = DRIVERS.filter(
+  (d) => wanted.includes(d) || (!namesDriver && (target === "process" || d === "builtin")),
+);
+const stopEngine = target === "docker" ? startEngineDirectory() : undefined;
 console.log(
   `${DEPLOYS} deploys of a 2-replica app per row; load: ${KEEP_ALIVE_CLIENTS} keep-alive + ${FRESH_CLIENTS} new-connection HTTP clients (each ≤ 100 req/s), ${WS_CLIENTS} WebSocket clients (ping every 200 ms); drain_timeout 1s`,
 );
 let missed = false;
-for (const strategy of strategies) {
-  for (const driver of drivers) {
-    const { record, verdicts, deploysOk, deployErrors, seconds } = await runCombination(strategy, driver);
-    const analysed = Object.entries(verdicts).map(([verdict, count]) => `${count} ${verdict}`);
-    const failed = record.failed.steady + record.failed.deploys;
-    const row = [
-      `${strategy}/${driver}`.padEnd(18),
-      `deploys ${deploysOk}/${DEPLOYS} in ${seconds.toFixed(0)} s`,
-      `requests ${record.sent.steady + record.sent.deploys} (${record.sent.deploys} during deploys)`,
-      `failed ${failed} (resent ${record.resent})`,
-      `ws ${record.wsOpened} opened, ${record.wsMessages} messages, ${record.wsDrained} closed 1001, ${record.wsDropped} dropped`,
-      `p99 steady ${record.p99("steady").toFixed(0)} ms / during deploys ${record.p99("deploys").toFixed(0)} ms`,
-      ...(strategy === "canary" ? [`analysis ${analysed.join(", ") || "none"}`] : []),
-    ].join(" | ");
-    console.log(row);
-    for (const example of record.examples) console.log(`    e.g. ${example}`);
-    for (const error of deployErrors) console.log(`    deploy ${error}`);
-    const unanalysed =
-      strategy === "canary" && (verdicts.pass ?? 0) !== Object.values(verdicts).reduce((a, b) => a + b, 0);
-    const noAnalysis = strategy === "canary" && !verdicts.pass;
-    if (failed > 0 || record.wsDropped > 0 || deploysOk < DEPLOYS || unanalysed || noAnalysis) missed = true;
+try {
+  const engine = target === "docker" ? await sharedDockerEngine() : undefined;
+  if (engine && !engine.available) throw new Error(`no Docker engine for the docker rows: ${engine.reason}`);
+  const env: Record<string, string> = engine?.available ? { DOCKER_HOST: engine.host } : {};
+  for (const strategy of strategies) {
+    for (const driver of drivers) {
+      const { record, verdicts, deploysOk, deployErrors, seconds } = await runCombination(
+        strategy,
+        driver,
+        target,
+        env,
+      );
+      const analysed = Object.entries(verdicts).map(([verdict, count]) => `${count} ${verdict}`);
+      const failed = record.failed.steady + record.failed.deploys;
+      const row = [
+        `${strategy}/${driver}${target === "docker" ? "/docker" : ""}`.padEnd(target === "docker" ? 25 : 18),
+        `deploys ${deploysOk}/${DEPLOYS} in ${seconds.toFixed(0)} s`,
+        `requests ${record.sent.steady + record.sent.deploys} (${record.sent.deploys} during deploys)`,
+        `failed ${failed} (resent ${record.resent})`,
+        `ws ${record.wsOpened} opened, ${record.wsMessages} messages, ${record.wsDrained} closed 1001, ${record.wsDropped} dropped`,
+        `p99 steady ${record.p99("steady").toFixed(0)} ms / during deploys ${record.p99("deploys").toFixed(0)} ms`,
+        ...(strategy === "canary" ? [`analysis ${analysed.join(", ") || "none"}`] : []),
+      ].join(" | ");
+      console.log(row);
+      for (const example of record.examples) console.log(`    e.g. ${example}`);
+      for (const error of deployErrors) console.log(`    deploy ${error}`);
+      const unanalysed =
+        strategy === "canary" && (verdicts.pass ?? 0) !== Object.values(verdicts).reduce((a, b) => a + b, 0);
+      const noAnalysis = strategy === "canary" && !verdicts.pass;
+      if (failed > 0 || record.wsDropped > 0 || deploysOk < DEPLOYS || unanalysed || noAnalysis)
+        missed = true;
+    }
   }
+} finally {
+  // The engine this bench started, stopped by its PID also when a row failed.
+  await stopEngine?.();
 }
 console.log(
   missed

@@ -42,9 +42,19 @@ export class Installation {
   readonly home = join(this.root, "home");
   readonly dir = join(this.root, "project");
 
-  constructor(appFile: string, compose: string) {
+  /** `appFiles`: more files for the app's directory (a Dockerfile); `env`: for every CLI run (DOCKER_HOST). */
+  constructor(
+    appFile: string,
+    compose: string,
+    readonly options: {
+      readonly appFiles?: Record<string, string>;
+      readonly env?: Record<string, string>;
+    } = {},
+  ) {
     mkdirSync(join(this.dir, "app"), { recursive: true });
     cpSync(appFile, join(this.dir, "app", "server.cjs"));
+    for (const [name, content] of Object.entries(options.appFiles ?? {}))
+      writeFileSync(join(this.dir, "app", name), content);
     writeFileSync(join(this.dir, "compose.yaml"), compose);
   }
 
@@ -62,6 +72,7 @@ export class Installation {
         HOME: process.env.HOME ?? "/root",
         SLIPWAY_HOME: this.home,
         SLIPWAY_ROUTER_HOST: "127.0.0.1",
+        ...this.options.env,
         ...env,
       },
       stdio: ["ignore", "pipe", "pipe"],

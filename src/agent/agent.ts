@@ -14,7 +14,8 @@ import { RouterControl } from "../router/control/router-control.js";
 import type { SecretRedactor } from "../secrets/redactor.js";
 import type { Release, StateStore } from "../state/index.js";
 import type { SlipwayPaths } from "../state/paths.js";
-import { createTarget, requireTarget } from "../targets/registry.js";
+import { TargetsByRelease } from "../targets/by-release.js";
+import { preflightTarget } from "../targets/registry.js";
 import type { ExecResult } from "../targets/target.js";
 import { openAgentState } from "./agent-state.js";
 import type { AgentBackups } from "./backups/backups.js";
@@ -65,19 +66,24 @@ export class Agent {
         proxy: [process.execPath, SLIPWAY_BIN, "proxy"],
       },
     });
-    // One target today; `deploy` refuses a project whose x-slipway.target has no driver yet.
-    const target = createTarget("process", {
-      paths,
-      onWarning: (id, message) => {
-        const project = id.split(".")[0] ?? "";
-        this.store.addEvent({
-          project,
-          kind: "target.warning",
-          level: "warning",
-          message: `${id}: ${message}`,
-        });
+    // Each release runs on the target its spec names; `deploy` refuses one whose target has no driver.
+    const targetOf = (project: string, release: string) =>
+      (this.specs.release(project, release)?.spec ?? this.specs.spec(project))?.["x-slipway"].target;
+    const target = new TargetsByRelease(
+      {
+        paths,
+        onWarning: (id, message) => {
+          const project = id.split(".")[0] ?? "";
+          this.store.addEvent({
+            project,
+            kind: "target.warning",
+            level: "warning",
+            message: `${id}: ${message}`,
+          });
+        },
       },
-    });
+      targetOf,
+    );
     this.runtime = {
       paths,
       store: this.store,
@@ -222,7 +228,7 @@ export class Agent {
             );
           }
         }
-        requireTarget(spec!["x-slipway"].target);
+        await preflightTarget(spec!["x-slipway"].target);
         this.specs.adopt(spec!);
         const outcome = await deployApp(this.runtime, spec!, target);
         return outcome;

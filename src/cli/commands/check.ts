@@ -1,4 +1,7 @@
 import type { Command } from "commander";
+import type { Finding } from "../../check/run.js";
+import { SlipwayError } from "../../errors.js";
+import type { AppSpec } from "../../manifest/model.js";
 import { addManifestOptions, loadProject, type ManifestFlags } from "../manifest-options.js";
 import { formatProblem, type Output } from "../report.js";
 
@@ -10,7 +13,7 @@ export function registerCheck(program: Command, output: Output, setExitCode: (co
   ).action(async (flags: ManifestFlags) => {
     const { spec, source } = await loadProject(flags, output);
     const { runChecks } = await import("../../check/run.js");
-    const findings = runChecks(spec, source);
+    const findings = [...runChecks(spec, source), ...(await targetFindings(spec))];
     const errors = findings.filter((f) => f.severity === "error").length;
     if (flags.json) {
       output.stdout(`${JSON.stringify({ findings, errors, warnings: findings.length - errors }, null, 2)}\n`);
@@ -29,4 +32,24 @@ export function registerCheck(program: Command, output: Output, setExitCode: (co
     }
     if (errors > 0) setExitCode(1);
   });
+}
+
+/** The target the file asks for, asked whether it could deploy now (its engine answers). */
+async function targetFindings(spec: AppSpec): Promise<Finding[]> {
+  try {
+    const { preflightTarget } = await import("../../targets/registry.js");
+    await preflightTarget(spec["x-slipway"].target);
+    return [];
+  } catch (error) {
+    if (!(error instanceof SlipwayError)) throw error;
+    return [
+      {
+        code: error.code,
+        severity: "error",
+        message: error.message,
+        hint: error.hint ?? "",
+        path: "x-slipway.target",
+      },
+    ];
+  }
 }

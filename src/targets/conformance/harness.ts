@@ -20,6 +20,8 @@ export interface ConformanceFixtures {
   ignoreTermCommand(): string[];
   /** Prints `stdout` to stdout and `stderr` to stderr, then exits with `exitCode`. */
   outputCommand(stdout: string, stderr: string, exitCode: number): string[];
+  /** Files written into each test's build context (e.g. the Dockerfile an image target builds). Default none. */
+  readonly contextFiles?: Readonly<Record<string, string>>;
   /** Base environment of every test instance. Default `{ PATH: "/usr/local/bin:/usr/bin:/bin" }`. */
   readonly env?: Readonly<Record<string, string>>;
 }
@@ -37,8 +39,12 @@ export class ConformanceHarness {
     readonly dir: string,
   ) {}
 
-  static async create(makeTarget: MakeTarget): Promise<ConformanceHarness> {
+  static async create(
+    makeTarget: MakeTarget,
+    contextFiles: ConformanceFixtures["contextFiles"] = {},
+  ): Promise<ConformanceHarness> {
     const dir = await mkdtemp(join(tmpdir(), "slipway-conformance-"));
+    for (const [name, content] of Object.entries(contextFiles)) await writeFile(join(dir, name), content);
     const context: TargetContext = { paths: slipwayPaths(join(dir, "home")), onWarning: () => {} };
     return new ConformanceHarness(await makeTarget(context), context, dir);
   }

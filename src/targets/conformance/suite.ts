@@ -17,7 +17,7 @@ export function describeTargetConformance(
   describe(`Target conformance: ${name}`, () => {
     let h: ConformanceHarness;
     beforeEach(async () => {
-      h = await ConformanceHarness.create(makeTarget);
+      h = await ConformanceHarness.create(makeTarget, fixtures.contextFiles);
     });
     afterEach(async () => {
       await h.cleanup();
