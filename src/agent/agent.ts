@@ -14,7 +14,6 @@ import { RouterControl } from "../router/control/router-control.js";
 import type { SecretRedactor } from "../secrets/redactor.js";
 import type { Release, StateStore } from "../state/index.js";
 import type { SlipwayPaths } from "../state/paths.js";
-import { TargetsByRelease } from "../targets/by-release.js";
 import { preflightTarget } from "../targets/registry.js";
 import type { ExecResult } from "../targets/target.js";
 import { openAgentState } from "./agent-state.js";
@@ -31,6 +30,7 @@ import { ProjectLocks } from "./project-locks.js";
 import { ProjectSpecs } from "./project-specs.js";
 import { Scheduler } from "./scheduler.js";
 import { Supervisor } from "./supervisor.js";
+import { agentTarget } from "./target.js";
 
 /**
  * The control plane: owns state, the target, the proxy, the supervisor and the scheduler; runs one
@@ -66,24 +66,7 @@ export class Agent {
         proxy: [process.execPath, SLIPWAY_BIN, "proxy"],
       },
     });
-    // Each release runs on the target its spec names; `deploy` refuses one whose target has no driver.
-    const targetOf = (project: string, release: string) =>
-      (this.specs.release(project, release)?.spec ?? this.specs.spec(project))?.["x-slipway"].target;
-    const target = new TargetsByRelease(
-      {
-        paths,
-        onWarning: (id, message) => {
-          const project = id.split(".")[0] ?? "";
-          this.store.addEvent({
-            project,
-            kind: "target.warning",
-            level: "warning",
-            message: `${id}: ${message}`,
-          });
-        },
-      },
-      targetOf,
-    );
+    const target = agentTarget(paths, this.store, this.specs);
     this.runtime = {
       paths,
       store: this.store,
