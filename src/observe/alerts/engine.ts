@@ -46,6 +46,7 @@ export class AlertEngine {
   private timer: NodeJS.Timeout | undefined;
   private evaluatedAt: number | undefined;
   private intervalMs = DEFAULT_INTERVAL_MS;
+  private saved: string | undefined;
 
   constructor(private readonly options: AlertEngineOptions) {
     this.ledger = readLedger(options.ledgerFile);
@@ -200,7 +201,11 @@ export class AlertEngine {
     for (const p of projects) this.options.source.store.addEvent({ project: p, kind, level, message });
   }
 
+  /** Writes the ledger when it changed (an evaluation that changes nothing writes nothing). */
   private save(now: number): void {
+    const text = JSON.stringify(this.ledger);
+    if (text === this.saved) return;
     writeLedger(this.options.ledgerFile, this.ledger, now);
+    this.saved = text;
   }
 }
