@@ -150,6 +150,7 @@ describe("alerts", () => {
     expect(store.listEvents("shop").map((e) => e.kind)).toEqual([
       "alert.firing",
       "alert.resolved",
+      "alert.silenced",
       "alert.firing",
     ]);
   });

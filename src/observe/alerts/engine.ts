@@ -190,6 +190,9 @@ export class AlertEngine {
       silences: forMs > 0 ? [...others, { rule, until: now + forMs }] : others,
     };
     this.save(now);
+    // An operator's action: kept in every project's event log (until an audit log exists).
+    const what = forMs > 0 ? `silenced until ${new Date(now + forMs).toISOString()}` : "no longer silenced";
+    this.record("", "alert.silenced", "info", `alert rule ${rule} ${what}`);
   }
 
   view(now = Date.now()): AlertsView {
