@@ -1,12 +1,13 @@
 /**
  * bench/agent: the agent's own cost.
- *  - idle agent RSS (target ≤ 60 MB)
+ *  - idle footprint: every slipway process together (agent, and proxy/router if any runs) with no
+ *    project (target ≤ 60 MB RSS in total)
  *  - agent RSS and CPU while supervising 200 idle processes
  *  - deploy time minus the slowest service's own boot time (target ≤ 1 s)
  * Run: npm run bench -- agent   (needs `npm run build`; bench.sh builds first)
  */
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AgentClient, startAgentDaemon } from "../src/agent/client.js";
@@ -68,6 +69,7 @@ async function deploy(home: string, compose: string, env: Record<string, string>
   return performance.now() - started;
 }
 
+const missed: string[] = [];
 const dir = mkdtempSync(join(tmpdir(), "slipway-bench-agent-"));
 const home = join(dir, "home");
 const paths = slipwayPaths(home);
@@ -75,7 +77,15 @@ try {
   await startAgentDaemon(paths);
   const agentPid = Number(readFileSync(paths.pidFile, "utf8"));
   await sleep(3000);
-  console.log(`idle agent RSS: ${rssMb(agentPid).toFixed(1)} MB (target ≤ 60 MB)`);
+  const others = [paths.proxyPidFile, paths.routerPidFile].flatMap((file) => {
+    const pid = existsSync(file) ? Number(readFileSync(file, "utf8").split(" ")[0]) : Number.NaN;
+    return Number.isInteger(pid) && existsSync(`/proc/${pid}`) ? [pid] : [];
+  });
+  const idleTotal = [agentPid, ...others].reduce((sum, pid) => sum + rssMb(pid), 0);
+  missed.push(...(idleTotal > 60 ? ["idle footprint"] : []));
+  console.log(
+    `idle: agent ${rssMb(agentPid).toFixed(1)} MB + ${others.length} other slipway processes = ${idleTotal.toFixed(1)} MB RSS (target ≤ 60 MB)`,
+  );
 
   mkdirSync(join(dir, "app"));
   writeFileSync(join(dir, "app/server.mjs"), APP);
@@ -101,6 +111,7 @@ services:
   console.log(
     `app boot alone: ${boot.toFixed(0)} ms; deploy of a changed 1-file app (build + health-gated rollout): ${second.toFixed(0)} ms; overhead ${(second - boot).toFixed(0)} ms (target ≤ 1000 ms)`,
   );
+  missed.push(...(second - boot > 1000 ? ["deploy overhead"] : []));
 
   const idleDeploy = await deploy(home, join(dir, "compose.yaml"), { IDLE: "200" });
   await sleep(2000);
@@ -114,7 +125,7 @@ services:
 } finally {
   // Stop what this run started, by PID, also when it failed half-way.
   await new AgentClient(paths).call("POST", "/v1/down", { project: "benchboot" }).catch(() => undefined);
-  for (const file of [paths.pidFile, paths.proxyPidFile]) {
+  for (const file of [paths.pidFile, paths.proxyPidFile, paths.routerPidFile]) {
     try {
       process.kill(Number(readFileSync(file, "utf8").split(" ")[0]), "SIGTERM");
     } catch {
@@ -124,3 +135,5 @@ services:
   await sleep(500);
   rmSync(dir, { recursive: true, force: true });
 }
+console.log(missed.length ? `target missed: ${missed.join(", ")}` : "targets met");
+process.exitCode = missed.length ? 1 : 0;

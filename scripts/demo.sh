@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
+echo "building slipway" >&2
 npm run build --silent
 compose=examples/bot-platform/compose.yaml
 # The example's alert channel reads its bot token from the agent's environment (the agent starts here).
@@ -14,9 +15,12 @@ echo
 ./bin/slipway ps -f "$compose"
 echo
 port="${WEB_PORT:-8090}"
-echo "The example is running: the mini-app is at http://127.0.0.1:$port/"
-echo "Try:  curl -X POST -H 'content-type: application/json' -d '{\"name\":\"alice\"}' http://127.0.0.1:$port/api/players"
-echo "      curl http://127.0.0.1:$port/api/players"
+http="${HTTP_PORT:-8080}"
+echo "The example is running. Through slipway's router: http://127.0.0.1:$http/ (the mini-app, /api, /ws)"
+echo "  (https_port ${HTTPS_PORT:-8443} serves routes with a domain over TLS; the example routes none, so nothing listens there)"
+echo "The mini-app's own server answers at http://127.0.0.1:$port/"
+echo "Try:  curl -X POST -H 'content-type: application/json' -d '{\"name\":\"alice\"}' http://127.0.0.1:$http/api/players"
+echo "      curl http://127.0.0.1:$http/api/players"
 echo "Metrics (Prometheus):         http://127.0.0.1:${METRICS_PORT:-9470}/metrics"
 echo "Alerts:                       ./bin/slipway alerts -f $compose   (notices: http://127.0.0.1:${HTTP_PORT:-8080}/fake-telegram/sent)"
 echo "Logs of every service:        ./bin/slipway logs -f --file $compose"

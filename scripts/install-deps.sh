@@ -10,6 +10,7 @@ cd "$(dirname "$0")/.."
 # A node_modules that is a symlink (a git worktree sharing another checkout's) is left alone: npm ci
 # would empty the folder it points to.
 if [ ! -L node_modules ] && { [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; }; then
+  echo "installing npm packages (npm ci; the first time takes a minute or two)" >&2
   npm ci --no-audit --no-fund
 fi
 
@@ -26,7 +27,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
     echo "slipway needs ${missing[*]}; run as root or: sudo apt-get install -y ${missing[*]}" >&2
     exit 1
   fi
-  echo "installing ${missing[*]} (Debian packages)" >&2
+  echo "installing ${missing[*]} (Debian packages; this takes a minute or two)" >&2
   # policy-rc.d 101 keeps the packages from starting their own servers: slipway starts what it needs.
   printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
   trap 'rm -f /usr/sbin/policy-rc.d' EXIT

@@ -15,19 +15,18 @@ import { openState, type Release, type StateStore } from "../state/index.js";
 import type { SlipwayPaths } from "../state/paths.js";
 import { createTarget, requireTarget } from "../targets/registry.js";
 import type { ExecResult } from "../targets/target.js";
-import type { PsResult } from "./api.js";
-import { AgentBackups } from "./backups/backups.js";
+import type { AgentBackups } from "./backups/backups.js";
 import { agentIdentities } from "./backups/identities.js";
-import { backUpBeforeMigration, restorePreMigrationBackups } from "./backups/pre-migrate.js";
-import { type RestoreRequest, restoreServiceBackup } from "./backups/restore.js";
+import type { RestoreRequest } from "./backups/restore.js";
 import { scheduledWork } from "./backups/scheduled-work.js";
 import { BackupSchedules } from "./backups/schedules.js";
 import { serviceControl } from "./backups/service-control.js";
-import { livingAgentPid, SLIPWAY_BIN } from "./client.js";
+import { SLIPWAY_BIN } from "./client.js";
+import { lockHome } from "./home-lock.js";
 import { type AgentObserver, agentObserver } from "./observer.js";
+import { ProjectLocks } from "./project-locks.js";
 import { ProjectSpecs } from "./project-specs.js";
 import { Scheduler } from "./scheduler.js";
-import { projectStatus } from "./status.js";
 import { Supervisor } from "./supervisor.js";
 
 /**
@@ -40,16 +39,19 @@ export class Agent {
   readonly traffic: RouterControl;
   private readonly supervisor: Supervisor;
   private readonly scheduler: Scheduler;
-  readonly backups: AgentBackups;
+  /** Backups load on first use: an agent whose projects have none never loads zod, tar, age or S3. */
+  private backupsLoaded: Promise<AgentBackups> | undefined;
   private readonly backupSchedules: BackupSchedules;
+  private readonly locks: ProjectLocks;
   readonly observer: AgentObserver;
-  private readonly deploying = new Set<string>();
   private revival: NodeJS.Timeout | undefined;
+  private unlockHome: () => void = () => {};
   private emitters = new Map<string, (event: DeployEvent) => void>();
   readonly runtime: DeployRuntime;
 
   constructor(readonly paths: SlipwayPaths) {
     this.store = openState(paths.stateDb);
+    this.locks = new ProjectLocks(this.store);
     this.specs = new ProjectSpecs(this.store, paths);
     this.traffic = new RouterControl({
       paths,
@@ -85,17 +87,17 @@ export class Agent {
         for (const emit of this.emitters.values()) emit(event);
       },
       backUpBeforeMigration: async (app, release) => {
-        await backUpBeforeMigration(this.backups, this.store, app, release, (message) =>
+        if (!Object.values(app.services).some((s) => s["x-slipway"].backups?.before_migrate)) return;
+        const { backUpBeforeMigration } = await import("./backups/pre-migrate.js");
+        await backUpBeforeMigration(await this.backups(), this.store, app, release, (message) =>
           this.runtime.emit({ type: "log", level: "info", message }),
         );
       },
     };
     this.supervisor = new Supervisor(this.runtime, this.specs);
     this.scheduler = new Scheduler(this.runtime, this.specs);
-    // Scheduled verifications of encrypted backups use the identity file the agent was started with.
-    this.backups = new AgentBackups(this.runtime, this.specs, agentIdentities);
-    this.backupSchedules = new BackupSchedules(scheduledWork(this.backups, this.store));
-    this.observer = agentObserver(this.runtime, this.specs, this.backups);
+    this.backupSchedules = new BackupSchedules(scheduledWork(() => this.backups(), this.store));
+    this.observer = agentObserver(this.runtime, this.specs, () => this.backups());
   }
 
   /** Re-reads a project's job and backup schedules from its active release. */
@@ -108,28 +110,39 @@ export class Agent {
     void this.observer.sync();
   }
 
+  /** The backups of every project; scheduled verifications of encrypted backups use the agent's identity file. */
+  backups(): Promise<AgentBackups> {
+    this.backupsLoaded ??= import("./backups/backups.js").then(
+      ({ AgentBackups }) => new AgentBackups(this.runtime, this.specs, agentIdentities),
+    );
+    return this.backupsLoaded;
+  }
+
   /** `backup restore`: one at a time with deploys of the project (it may stop and start the service). */
   restoreBackup(project: string, id: string, request: RestoreRequest) {
-    return this.exclusive(project, () =>
-      restoreServiceBackup(this.backups, serviceControl(this.runtime, this.specs), project, id, request),
+    return this.locks.exclusive(project, () =>
+      import("./backups/restore.js").then(async ({ restoreServiceBackup }) =>
+        restoreServiceBackup(
+          await this.backups(),
+          serviceControl(this.runtime, this.specs),
+          project,
+          id,
+          request,
+        ),
+      ),
     );
   }
 
   /** Start-up: adopt what still runs, finish interrupted deploys by returning to the active release, serve routes. */
   async start(): Promise<void> {
     // One agent per state directory: a second one would adopt, restart and recover the same instances.
-    const other = livingAgentPid(this.paths);
-    if (other !== undefined && other !== process.pid) {
-      throw new SlipwayError({
-        code: "E_AGENT_RUNNING",
-        message: `agent ${other} already runs for ${this.paths.home}`,
-        hint: "it answers once it has started; stop it with `slipway agent stop`",
-      });
-    }
+    // The lock is atomic (two agents started together cannot both pass), the PID file is for clients.
+    this.unlockHome = lockHome(this.paths.home);
     writeFileSync(this.paths.pidFile, String(process.pid));
     // Services may run as other users (PostgreSQL as `postgres`): they must be able to traverse the home.
     chmodSync(this.paths.home, (statSync(this.paths.home).mode & 0o777) | 0o111);
-    await this.traffic.proxy.ensureRunning();
+    // The proxy starts only with a project that has something to serve.
+    if (this.specs.routable().length > 0) await this.traffic.proxy.ensureRunning();
     for (const project of this.specs.projects()) {
       const active = this.store.activeRelease(project);
       const content = active && this.specs.release(project, active.id);
@@ -139,7 +152,8 @@ export class Agent {
         active && content ? { id: active.id, content } : undefined,
         Object.keys(this.specs.spec(project)?.services ?? {}),
       );
-      await this.publish(project);
+      // An address held by another process must not keep the agent from starting: it is reported.
+      await this.publish(project).catch((error: Error) => this.reportTrafficError(error));
       this.syncSchedules(project);
     }
     this.supervisor.start();
@@ -160,30 +174,15 @@ export class Agent {
     this.scheduler.stopAll();
     this.backupSchedules.stopAll();
     await this.observer.stop();
+    await this.traffic.stopIfUnused().catch((error: Error) => this.reportTrafficError(error));
     this.store.close();
     if (existsSync(this.paths.pidFile)) rmSync(this.paths.pidFile, { force: true });
+    this.unlockHome();
   }
 
   /** Routes of every project, from the instances in state, to the proxy and the router. */
   async publish(_changed?: string): Promise<void> {
     await this.traffic.publish();
-  }
-
-  private async exclusive<T>(project: string, run: () => Promise<T>): Promise<T> {
-    if (this.deploying.has(project)) {
-      const running = this.store.runningDeploy(project);
-      throw new SlipwayError({
-        code: "E_DEPLOY_IN_PROGRESS",
-        message: `a deploy of ${project}${running ? ` (${running.releaseId}, started ${new Date(running.startedAt).toISOString()})` : ""} is in progress`,
-        hint: "wait for it to finish (`slipway ps`), then try again",
-      });
-    }
-    this.deploying.add(project);
-    try {
-      return await run();
-    } finally {
-      this.deploying.delete(project);
-    }
   }
 
   /** Deploys a spec (or, with `releaseId`, an earlier release without rebuilding); events go to `emit`. */
@@ -193,7 +192,7 @@ export class Agent {
     rollback?: { project: string; releaseId?: string; restoreData?: RestoreRequest },
   ): Promise<DeployOutcome> {
     const project = spec?.name ?? rollback!.project;
-    return this.exclusive(project, async () => {
+    return this.locks.exclusive(project, async () => {
       const key = `${project}:${Date.now()}`;
       this.emitters.set(key, emit);
       try {
@@ -206,9 +205,10 @@ export class Agent {
             rollback.releaseId,
           );
           spec = this.specs.release(project, target.id)!.spec;
-          if (rollback.restoreData)
+          if (rollback.restoreData) {
+            const { restorePreMigrationBackups } = await import("./backups/pre-migrate.js");
             await restorePreMigrationBackups(
-              this.backups,
+              await this.backups(),
               serviceControl(this.runtime, this.specs),
               this.store,
               project,
@@ -216,6 +216,7 @@ export class Agent {
               rollback.restoreData,
               (message) => emit({ type: "log", level: "info", message }),
             );
+          }
         }
         requireTarget(spec!["x-slipway"].target);
         this.specs.adopt(spec!);
@@ -235,10 +236,6 @@ export class Agent {
     return (await planFor(this.runtime, spec)).plan;
   }
 
-  ps(project: string): PsResult {
-    return projectStatus(this.store, this.specs, project);
-  }
-
   /** The active release of a project with its frozen content, or E_PROJECT_NOT_DEPLOYED. */
   private activeContent(project: string) {
     const active = this.store.activeRelease(project);
@@ -254,14 +251,14 @@ export class Agent {
 
   /** Restarts a service's instances (or all) one by one: each is replaced by a fresh process of the same release. */
   async restart(project: string, service?: string): Promise<void> {
-    await this.exclusive(project, () =>
+    await this.locks.exclusive(project, () =>
       restartServices(this.runtime, project, this.activeContent(project), service),
     );
   }
 
   /** Stops every instance of a project (gracefully) and its schedules; data and releases stay. */
   async down(project: string): Promise<number> {
-    return this.exclusive(project, async () => {
+    return this.locks.exclusive(project, async () => {
       const spec = this.specs.spec(project);
       const instances = this.store.listInstances(project);
       await Promise.all(

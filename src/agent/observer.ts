@@ -17,7 +17,11 @@ export interface AgentObserver {
 }
 
 /** The agent's observer, reading its state, release specs, backup stores, certificates and disks. */
-export function agentObserver(rt: DeployRuntime, specs: ProjectSpecs, backups: AgentBackups): AgentObserver {
+export function agentObserver(
+  rt: DeployRuntime,
+  specs: ProjectSpecs,
+  backups: () => Promise<AgentBackups>,
+): AgentObserver {
   const source = sourceOf(rt, specs, backups);
   const observer = new Observer(source, (error) => {
     // The endpoint's address comes from the manifests; its failure is the agent's, told to every project.
@@ -41,7 +45,7 @@ export function agentObserver(rt: DeployRuntime, specs: ProjectSpecs, backups: A
   };
 }
 
-function sourceOf(rt: DeployRuntime, specs: ProjectSpecs, backups: AgentBackups): AlertSource {
+function sourceOf(rt: DeployRuntime, specs: ProjectSpecs, backups: () => Promise<AgentBackups>): AlertSource {
   const certificates = new CertificateStore(rt.paths.tlsDir);
   const activeSpec = (project: string) => {
     const active = rt.store.activeRelease(project);
@@ -53,8 +57,10 @@ function sourceOf(rt: DeployRuntime, specs: ProjectSpecs, backups: AgentBackups)
     activeSpec,
     cronOf: (project, service) => activeSpec(project)?.services[service]?.["x-slipway"].schedule?.cron,
     backups: async (project) => {
-      if (!specs.spec(project)) return [];
-      const listing = await backups.list(project).catch(() => undefined);
+      const spec = specs.spec(project);
+      // A project without backups never loads the backup code (it is loaded on first use).
+      if (!spec || !Object.values(spec.services).some((s) => s["x-slipway"].backups)) return [];
+      const listing = await (await backups()).list(project).catch(() => undefined);
       return (listing?.backups ?? []).map((b) => ({
         service: b.service,
         createdAt: Date.parse(b.createdAt),

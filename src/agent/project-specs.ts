@@ -6,6 +6,7 @@ import { assignAddresses, renderHostsFile, type ServiceAddresses } from "../netw
 import { decodeRelease, type ReleaseContent } from "../release/content.js";
 import type { RoutableProject } from "../router/control/projects.js";
 import type { StateStore } from "../state/index.js";
+import { extraPortsOf } from "../state/instance-ports.js";
 import type { SlipwayPaths } from "../state/paths.js";
 
 /**
@@ -51,7 +52,11 @@ export class ProjectSpecs {
     this.current.set(spec.name, spec);
     // Deploying brings a project that was `down` back up.
     this.store.setMeta(`down:${spec.name}`, "");
-    const addresses = assignAddresses(spec.name, Object.keys(spec.services), this.addresses(spec.name));
+    const addresses = assignAddresses(
+      { home: this.paths.home, project: spec.name },
+      Object.keys(spec.services),
+      this.addresses(spec.name),
+    );
     this.store.setMeta(`addresses:${spec.name}`, JSON.stringify(addresses));
     const file = this.paths.hostsFile(spec.name);
     mkdirSync(dirname(file), { recursive: true });
@@ -74,17 +79,19 @@ export class ProjectSpecs {
     return JSON.parse(this.store.getMeta(`addresses:${project}`) ?? "{}") as ServiceAddresses;
   }
 
-  /** Every project with a spec, as the router control serves it. */
+  /** Every project with a spec that is not `down`, as the router control serves it. */
   routable(): RoutableProject[] {
     return this.projects().flatMap((project) => {
       const spec = this.spec(project);
-      if (!spec) return [];
+      if (!spec || this.isDown(project)) return [];
       const active = this.store.activeRelease(project);
       return [
         {
           spec,
           active: active ? this.release(project, active.id) : undefined,
-          instances: this.store.listInstances(project),
+          instances: this.store
+            .listInstances(project)
+            .map((instance) => ({ ...instance, ports: extraPortsOf(this.store, instance.id) })),
           addresses: this.addresses(project),
         },
       ];

@@ -6,10 +6,11 @@ import { decodeRelease } from "../release/content.js";
 import { redactSpec } from "../release/redact.js";
 import type { Agent } from "./agent.js";
 import { alertRoutes } from "./alert-routes.js";
-import { preMigrationBackups } from "./backups/pre-migrate.js";
+import { preMigrationBackups } from "./backups/pre-migrate-record.js";
 import { backupRoutes } from "./backups/routes.js";
 import { buildId } from "./client.js";
 import { type Handler, readJson, requireParam, sendError, sendJson, startStream } from "./http.js";
+import { projectStatus } from "./status.js";
 
 /** The agent's HTTP API on its unix socket (see api.ts for the shapes). */
 export function agentRoutes(agent: Agent, shutdown: () => void): Record<string, Handler> {
@@ -53,7 +54,8 @@ export function agentRoutes(agent: Agent, shutdown: () => void): Record<string, 
     },
     ...backupRoutes(agent),
     ...alertRoutes(agent),
-    "GET /v1/ps": async (_req, res, query) => sendJson(res, 200, agent.ps(requireParam(query, "project"))),
+    "GET /v1/ps": async (_req, res, query) =>
+      sendJson(res, 200, projectStatus(agent.store, agent.specs, requireParam(query, "project"))),
     "GET /v1/releases": async (_req, res, query) => {
       const project = requireParam(query, "project");
       const withSpec = query.get("spec") === "1";

@@ -12,6 +12,7 @@ import { HealthMonitor } from "../health/monitor.js";
 import { runProbe } from "../health/run-probe.js";
 import type { ServiceSpec } from "../manifest/model.js";
 import type { Instance } from "../state/index.js";
+import { extraPortsOf } from "../state/instance-ports.js";
 import type { InstanceRequest } from "../targets/target.js";
 import type { ProjectSpecs } from "./project-specs.js";
 
@@ -167,6 +168,7 @@ export class Supervisor {
       instance.releaseId,
       instance.index,
       instance.port ?? 0,
+      extraPortsOf(this.rt.store, instance.id),
     );
   }
 

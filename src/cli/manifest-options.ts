@@ -1,8 +1,8 @@
 import type { Command } from "commander";
 import { InputError } from "../errors.js";
-import { type LoadResult, loadManifest } from "../manifest/load.js";
+import type { LoadResult } from "../manifest/load.js";
 import type { AppSpec } from "../manifest/model.js";
-import { planStartOrder, type StartPlan } from "../plan/start-order.js";
+import type { StartPlan } from "../plan/start-order.js";
 import { type Output, printWarnings } from "./report.js";
 
 /** The Compose flags every command that reads the manifest accepts (same names as `docker compose`). */
@@ -43,7 +43,12 @@ export interface LoadedProject {
   readonly warnings: readonly import("../errors.js").Problem[];
 }
 
-export function loadProject(flags: ManifestFlags, output: Output): LoadedProject {
+/** Loads and checks the manifest; the loader (zod, yaml) is imported here, only by commands that read it. */
+export async function loadProject(flags: ManifestFlags, output: Output): Promise<LoadedProject> {
+  const [{ loadManifest }, { planStartOrder }] = await Promise.all([
+    import("../manifest/load.js"),
+    import("../plan/start-order.js"),
+  ]);
   const result = loadManifest({
     files: flags.file ?? [],
     envFiles: flags.envFile ?? [],

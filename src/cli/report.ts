@@ -60,12 +60,15 @@ export function printWarnings(problems: readonly Problem[], output: Output): voi
   for (const problem of sortProblems(problems)) output.stderr(formatProblem(problem));
 }
 
-/** Prints errors: to stderr for a person, or `{"error": …, "errors": […]}` on stdout with --json. */
+/**
+ * Prints errors: to stderr for a person, or `{"error": …, "errors": […]}` on stdout with --json, on
+ * one line, so a `--json` stream of events (a deploy) stays one JSON value per line to its end.
+ */
 export function printErrors(problems: readonly Problem[], json: boolean, output: Output): void {
   const sorted = sortProblems(problems);
   if (json) {
     const errors = sorted.map(problemJson);
-    output.stdout(`${JSON.stringify({ error: errors[0], errors }, null, 2)}\n`);
+    output.stdout(`${JSON.stringify({ error: errors[0], errors })}\n`);
     return;
   }
   for (const problem of sorted) output.stderr(formatProblem(problem));

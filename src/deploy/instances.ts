@@ -5,6 +5,7 @@ import type { AppSpec, ServiceSpec } from "../manifest/model.js";
 import { primaryPort } from "../network/ports.js";
 import type { ServiceArtifact } from "../release/build.js";
 import type { Instance } from "../state/index.js";
+import { recordExtraPorts } from "../state/instance-ports.js";
 import type { InstanceHandle, InstanceRequest } from "../targets/target.js";
 import type { DeployRuntime } from "./runtime.js";
 import { stopPolicy } from "./stop-policy.js";
@@ -26,6 +27,7 @@ export function instanceRequest(
   release: string,
   index: number,
   port: number,
+  extraPorts: Readonly<Record<string, number>> = {},
 ): InstanceRequest {
   return {
     id: instanceId(app.name, service, release, index),
@@ -38,6 +40,7 @@ export function instanceRequest(
     artifact,
     projectDirectory: app.projectDirectory,
     port,
+    extraPorts,
   };
 }
 
@@ -56,6 +59,7 @@ export async function startInstance(
   restarts = 0,
 ): Promise<LiveInstance> {
   const handle = await rt.target.start(request);
+  recordExtraPorts(rt.store, request.id, request.extraPorts ?? {});
   rt.store.upsertInstance({
     id: request.id,
     project: request.project,

@@ -67,6 +67,12 @@ export async function resumeProject(
     if (!alive.has(instance.id) && instance.state !== "exited" && instance.state !== "crashloop")
       rt.store.setInstanceState(instance.id, "exited", { lastExitCode: null });
   }
+  for (const deploy of interrupted) {
+    // A release whose deploy was cut before it went live never served: it failed, it is not `ready`.
+    const release = rt.store.getRelease(project, deploy.releaseId);
+    if (release && (release.status === "ready" || release.status === "building"))
+      rt.store.setReleaseStatus(project, release.id, "failed");
+  }
   if (interrupted.length > 0)
     await recoverInterruptedDeploy(
       rt,

@@ -1,5 +1,5 @@
 import type { AppSpec } from "../manifest/model.js";
-import { freePort } from "../network/ports.js";
+import { allocateExtraPorts, freePort } from "../network/ports.js";
 import type { ServiceArtifact } from "../release/build.js";
 import type { Instance } from "../state/index.js";
 import { DeployFailure } from "./failure.js";
@@ -23,7 +23,9 @@ export async function launchReady(
   index: number,
 ): Promise<LiveInstance> {
   const port = await freePort();
-  const request = instanceRequest(change.app, change.service, change.artifact, change.release, index, port);
+  const extraPorts = await allocateExtraPorts(change.app.services[change.service]!);
+  const { app, service, artifact, release } = change;
+  const request = instanceRequest(app, service, artifact, release, index, port, extraPorts);
   rt.emit({ type: "service", service: change.service, phase: "starting", detail: `instance ${index + 1}` });
   const live = await startInstance(rt, request, change.artifact.hash);
   rt.emit({ type: "service", service: change.service, phase: "health", detail: `instance ${index + 1}` });

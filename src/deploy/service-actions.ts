@@ -54,8 +54,16 @@ async function rollOut(rt: DeployRuntime, step: ServiceStep, service: ServiceSpe
     old = old.filter((i) => i.state !== "standby");
   }
   // Instances of this very release are repaired in place: a rollout would start new instances under their ids.
-  if (old.some((i) => i.releaseId === release && i.state !== "standby"))
+  // That is how a paused rolling update resumes (its release is reused): what it replaced stays.
+  const already = old.filter((i) => i.releaseId === release && i.state !== "standby");
+  if (already.length > 0) {
+    rt.emit({
+      type: "log",
+      level: "info",
+      message: `resuming the rollout of ${service.name}: ${already.length} of ${service.deploy.replicas} instances already run ${release}`,
+    });
     return reconcileService(rt, app, service.name, release, artifact);
+  }
   const change: ServiceChange = { app, service: service.name, release, artifact, old };
   await strategyFor(strategy, rt).rollOut(rt, change, service.deploy.replicas);
 }

@@ -1,6 +1,6 @@
-import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Problem } from "../errors.js";
+import { describeReadError, readManifestText } from "./bounded-read.js";
 import { parseEnvFile } from "./env-file.js";
 
 /** Why an env file could not be read, in words; undefined when the error is no reason to stop. */
@@ -9,13 +9,13 @@ function unreadable(file: string, code: string | undefined, explicit: boolean): 
   if (!explicit && (code === "ENOENT" || code === "EISDIR")) return undefined;
   if (code === "ENOENT") return `env file ${file} does not exist`;
   if (code === "EISDIR") return `env file ${file} is a directory, not a file`;
-  return `cannot read env file ${file} (${code ?? "error"})`;
+  return `env file ${file} ${describeReadError(code)}`;
 }
 
 /** The text of an env file, or the problem that stops it being read. */
 function readEnvFile(file: string, explicit: boolean): { text?: string; problem?: Problem } {
   try {
-    return { text: readFileSync(file, "utf8") };
+    return { text: readManifestText(file) };
   } catch (error) {
     const message = unreadable(file, (error as NodeJS.ErrnoException).code, explicit);
     if (message === undefined) return {};

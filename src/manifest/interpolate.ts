@@ -9,7 +9,12 @@ interface Scan {
   readonly source: string;
   readonly lookup: Lookup;
   readonly unset: string[];
+  /** How many defaults/alternatives are being expanded inside each other right now. */
+  depth: number;
 }
+
+/** Nesting past this is refused (deeper input would overflow the stack; no real file comes near it). */
+const MAX_NESTING = 64;
 
 /** Thrown inside the scanner and turned into an `ok: false` result at the top, so helpers stay simple. */
 class InterpolationError extends Error {
@@ -27,7 +32,7 @@ type Operator = (typeof OPERATORS)[number];
 
 /** Expands variable references in `text` the way Docker Compose v2 (compose-go `template`) does. */
 export function interpolate(text: string, lookup: Lookup): Interpolated {
-  const scan: Scan = { source: text, lookup, unset: [] };
+  const scan: Scan = { source: text, lookup, unset: [], depth: 0 };
   try {
     const value = expand(text, scan);
     return { ok: true, value, unset: [...new Set(scan.unset)] };
@@ -38,6 +43,20 @@ export function interpolate(text: string, lookup: Lookup): Interpolated {
 }
 
 function expand(text: string, scan: Scan): string {
+  if (++scan.depth > MAX_NESTING)
+    throw new InterpolationError(
+      `variable references are nested more than ${MAX_NESTING} levels deep in "${scan.source.slice(0, 40)}…"`,
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Compose interpolation syntax, shown to the user
+      "nest fewer ${VAR:-${OTHER}} defaults inside each other",
+    );
+  try {
+    return expandFlat(text, scan);
+  } finally {
+    scan.depth--;
+  }
+}
+
+function expandFlat(text: string, scan: Scan): string {
   let out = "";
   let position = 0;
   for (let dollar = text.indexOf("$"); dollar !== -1; dollar = text.indexOf("$", position)) {

@@ -3,6 +3,7 @@ import { projectNameFromDirectory } from "./discover.js";
 import { locate } from "./located.js";
 import type { AppSpec, ServiceSpec } from "./model.js";
 import { normalizeService } from "./normalize-service.js";
+import { PROJECT_NAME } from "./project-name.js";
 import { resolveHostPath } from "./rebase-paths.js";
 import type { ComposeFile, ServiceFile } from "./schema/compose.js";
 import type { ProjectSlipway } from "./schema/slipway.js";
@@ -17,8 +18,6 @@ interface NormalizeOptions {
   readonly profiles: readonly string[];
   readonly lookup: (name: string) => string | undefined;
 }
-
-const PROJECT_NAME = /^[a-z0-9][a-z0-9_-]*$/;
 
 function isActive(service: ServiceFile, profiles: ReadonlySet<string>): boolean {
   return service.profiles.length === 0 || profiles.has("*") || service.profiles.some((p) => profiles.has(p));

@@ -1,5 +1,6 @@
-import { readFileSync } from "node:fs";
-import { projectNameFromDirectory } from "./discover.js";
+import { readManifestText } from "./bounded-read.js";
+import { defaultProjectDirectory, discoverFiles, projectNameFromDirectory } from "./discover.js";
+import { interpolationEnvironment } from "./environment.js";
 import { interpolate } from "./interpolate.js";
 import { isMapping } from "./located.js";
 import { parseYaml } from "./parse-yaml.js";
@@ -12,7 +13,7 @@ function nameFromFiles(files: readonly string[], lookup: Lookup): string | undef
   for (const file of files) {
     let text: string;
     try {
-      text = readFileSync(file, "utf8");
+      text = readManifestText(file);
     } catch {
       continue; // reported when the file is loaded
     }
@@ -50,4 +51,28 @@ export function withProjectName(
     projectName ??= resolveName();
     return projectName;
   };
+}
+
+/** What `loadManifest` accepts as a project name (normalize.ts checks the same). */
+export const PROJECT_NAME = /^[a-z0-9][a-z0-9_-]*$/;
+
+/**
+ * The project name `loadManifest` gives the files found here, read from the files' `name:` alone
+ * (no schema, no merge): for commands that only need to know which project (`ps`, `logs`). Undefined
+ * when no file is found or the name is not valid — the full load then reports why.
+ */
+export function quickProjectName(options: {
+  readonly files: readonly string[];
+  readonly envFiles: readonly string[];
+  readonly projectDirectory?: string | undefined;
+}): string | undefined {
+  const cwd = process.cwd();
+  const discovered = discoverFiles(options.files, cwd, options.projectDirectory);
+  if (discovered.files.length === 0 || discovered.problems.length > 0) return undefined;
+  const projectDirectory = defaultProjectDirectory(discovered.files, cwd, options.projectDirectory);
+  const environment = interpolationEnvironment(process.env, options.envFiles, cwd, projectDirectory);
+  const name = withProjectName(environment.lookup, { files: discovered.files, projectDirectory })(
+    "COMPOSE_PROJECT_NAME",
+  );
+  return name !== undefined && PROJECT_NAME.test(name) ? name : undefined;
 }

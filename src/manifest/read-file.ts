@@ -1,14 +1,9 @@
-import { readFileSync } from "node:fs";
 import type { Problem, SourceLocation } from "../errors.js";
+import { describeReadError, readManifestText } from "./bounded-read.js";
 import { interpolateTree } from "./interpolate-tree.js";
 import { isMapping, type LocatedMap } from "./located.js";
 import { mergeMappings } from "./merge.js";
 import { parseYaml } from "./parse-yaml.js";
-
-const READ_ERRORS: Record<string, string> = {
-  ENOENT: "does not exist",
-  EISDIR: "is a directory, not a file",
-};
 
 /**
  * Reads one Compose file: YAML with positions, then interpolation. Undefined value when it cannot
@@ -27,7 +22,7 @@ export function readComposeFile(
 } {
   let text: string;
   try {
-    text = readFileSync(file, "utf8");
+    text = readManifestText(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     return {
@@ -35,7 +30,7 @@ export function readComposeFile(
       problems: [
         {
           code: "E_MANIFEST_NOT_FOUND",
-          message: `${file} ${READ_ERRORS[code ?? ""] ?? `cannot be read (${code ?? "error"})`}`,
+          message: `${file} ${describeReadError(code)}`,
           hint: "check the path given with -f, extends.file or include",
           location: referencedAt ?? { file, line: 1, column: 1 },
         },

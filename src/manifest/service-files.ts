@@ -1,5 +1,5 @@
-import { readFileSync, statSync } from "node:fs";
 import type { Problem } from "../errors.js";
+import { describeReadError, readManifestText } from "./bounded-read.js";
 import { parseEnvFile } from "./env-file.js";
 import { resolveHostPath } from "./rebase-paths.js";
 import type { ServiceFile } from "./schema/compose.js";
@@ -32,23 +32,13 @@ export function readServiceFiles(service: ServiceFile, base: string, lookup: Loo
     const file = resolveHostPath(path, base);
     let text: string;
     try {
-      // A FIFO or a device would block the reader: only regular files are read.
-      if (!statSync(file).isFile()) {
-        problems.push({
-          code: "E_MANIFEST_ENV_FILE",
-          message: `${field} ${file} is not a regular file`,
-          hint: "point it at a plain file",
-          at: [field, index],
-        });
-        return;
-      }
-      text = readFileSync(file, "utf8");
+      text = readManifestText(file);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (!required && code === "ENOENT") return;
       problems.push({
         code: "E_MANIFEST_NOT_FOUND",
-        message: `${field} ${file} ${code === "ENOENT" ? "does not exist" : `cannot be read (${code ?? "error"})`}`,
+        message: `${field} ${file} ${describeReadError(code)}`,
         hint:
           field === "env_file"
             ? "create the file, fix the path, or mark the entry `required: false`"

@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { assignAddresses, renderHostsFile } from "./addresses.js";
 
+const SHOP = { home: "/h", project: "shop" };
+
 describe("assignAddresses", () => {
   it("gives each service its own loopback address outside 127.0.x.x", () => {
-    const addresses = assignAddresses("shop", ["api", "db", "cache"]);
+    const addresses = assignAddresses(SHOP, ["api", "db", "cache"]);
     const values = Object.values(addresses);
     expect(new Set(values).size).toBe(3);
     for (const address of values) {
@@ -13,16 +15,23 @@ describe("assignAddresses", () => {
   });
 
   it("keeps earlier assignments and reuses no address", () => {
-    const first = assignAddresses("shop", ["api", "db"]);
-    const second = assignAddresses("shop", ["api", "db", "aaa"], first);
+    const first = assignAddresses(SHOP, ["api", "db"]);
+    const second = assignAddresses(SHOP, ["api", "db", "aaa"], first);
     expect(second.api).toBe(first.api);
     expect(second.db).toBe(first.db);
     expect(Object.values(second)).not.toContain(undefined);
     expect(new Set(Object.values(second)).size).toBe(3);
   });
 
+  it("differs between homes deploying a project of the same name", () => {
+    const a = assignAddresses({ home: "/tmp/home-a", project: "shop" }, ["api"]).api;
+    expect(a).not.toBe(assignAddresses({ home: "/tmp/home-b", project: "shop" }, ["api"]).api);
+  });
+
   it("differs between projects", () => {
-    expect(assignAddresses("shop", ["api"]).api).not.toBe(assignAddresses("blog", ["api"]).api);
+    expect(assignAddresses(SHOP, ["api"]).api).not.toBe(
+      assignAddresses({ home: "/h", project: "blog" }, ["api"]).api,
+    );
   });
 });
 

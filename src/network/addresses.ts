@@ -3,17 +3,19 @@ import { createHash } from "node:crypto";
 /**
  * Each service of a project gets its own loopback address (127.X.Y.Z; the whole 127/8 range reaches
  * the loopback interface on Linux without any setup), so `db:5432` and `cache:5432` never collide
- * and several projects can run on one machine. X.Y comes from the project name, Z from the service.
+ * and several projects can run on one machine. X.Y comes from the home and the project name (two
+ * homes deploying a project of the same name must not collide), Z from the service.
  */
 export type ServiceAddresses = Readonly<Record<string, string>>;
 
 /** Keeps earlier assignments (addresses must not move while instances use them) and adds new services. */
 export function assignAddresses(
-  project: string,
+  owner: { readonly home: string; readonly project: string },
   services: readonly string[],
   previous: ServiceAddresses = {},
 ): ServiceAddresses {
-  const digest = createHash("sha256").update(project).digest();
+  const { home, project } = owner;
+  const digest = createHash("sha256").update(`${home}\0${project}`).digest();
   // 127.0.0.0/16 is left alone (127.0.0.1 is "localhost" for everyone).
   const second = 1 + (digest[0]! % 254);
   const third = digest[1]! % 256;

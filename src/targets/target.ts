@@ -29,6 +29,8 @@ export interface InstanceRequest {
   readonly projectDirectory: string;
   /** The port the instance listens on; slipway's proxy and router reach it there on loopback. */
   readonly port: number;
+  /** Loopback port for each other declared port, keyed by the Compose port (`PORT_<port>`). Default none. */
+  readonly extraPorts?: Readonly<Record<string, number>> | undefined;
   /** Replaces the service's own command (a migration, `slipway run -- CMD`). */
   readonly command?: readonly string[] | undefined;
 }

@@ -8,6 +8,8 @@ export interface AppAnswer {
   readonly pid: number;
   readonly boots: number;
   readonly upstream?: AppAnswer;
+  /** The Compose port that answered, when it was not the primary one (`PORT_<n>`). */
+  readonly port?: number;
 }
 
 export interface HttpResult {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { openTestState, sampleRelease } from "../../state/test-support.js";
-import { backupsToRestore, preMigrationBackups } from "./pre-migrate.js";
+import { backupsToRestore } from "./pre-migrate.js";
+import { preMigrationBackups } from "./pre-migrate-record.js";
 
 describe("which backups rollback --restore-data restores", () => {
   it("takes, per service, the backup before the first migration after the rollback target", () => {

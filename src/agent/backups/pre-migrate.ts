@@ -2,24 +2,8 @@ import { SlipwayError } from "../../errors.js";
 import type { AppSpec } from "../../manifest/model.js";
 import type { StateStore } from "../../state/index.js";
 import type { AgentBackups } from "./backups.js";
+import { metaKey, type PreMigrationBackup, preMigrationBackups } from "./pre-migrate-record.js";
 import { type RestoreRequest, restoreServiceBackup, type ServiceControl } from "./restore.js";
-
-/** A backup taken before a release's migrations ran. */
-export interface PreMigrationBackup {
-  readonly service: string;
-  readonly id: string;
-}
-
-const metaKey = (project: string, release: string) => `backups.pre-migrate:${project}:${release}`;
-
-/** The backups taken before the migrations of `release` (none when it ran none). */
-export function preMigrationBackups(
-  store: StateStore,
-  project: string,
-  release: string,
-): PreMigrationBackup[] {
-  return JSON.parse(store.getMeta(metaKey(project, release)) ?? "[]") as PreMigrationBackup[];
-}
 
 /**
  * Before the first migration of a deploy: backs up every running service with

@@ -22,17 +22,21 @@ const required = (body: BackupBody, field: "project" | "id"): string => {
 export function backupRoutes(agent: Agent): Record<string, Handler> {
   return {
     "GET /v1/backups": async (_req, res, query) =>
-      sendJson(res, 200, await agent.backups.list(requireParam(query, "project"))),
+      sendJson(res, 200, await (await agent.backups()).list(requireParam(query, "project"))),
     "POST /v1/backups/run": async (req, res) => {
       const body = (await readJson(req)) as BackupBody;
-      sendJson(res, 200, await agent.backups.runAll(required(body, "project"), body.service));
+      sendJson(res, 200, await (await agent.backups()).runAll(required(body, "project"), body.service));
     },
     "POST /v1/backups/verify": async (req, res) => {
       const body = (await readJson(req)) as BackupBody;
       sendJson(
         res,
         200,
-        await agent.backups.verify(required(body, "project"), required(body, "id"), body.identities ?? []),
+        await (await agent.backups()).verify(
+          required(body, "project"),
+          required(body, "id"),
+          body.identities ?? [],
+        ),
       );
     },
     "POST /v1/backups/restore": async (req, res) => {
@@ -50,7 +54,7 @@ export function backupRoutes(agent: Agent): Record<string, Handler> {
       const body = (await readJson(req)) as BackupBody;
       sendJson(res, 200, {
         dryRun: body.dryRun ?? false,
-        services: await agent.backups.prune(required(body, "project"), body.dryRun ?? false),
+        services: await (await agent.backups()).prune(required(body, "project"), body.dryRun ?? false),
       });
     },
   };

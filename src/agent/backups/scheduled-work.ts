@@ -8,8 +8,14 @@ import type { ScheduledWork } from "./schedules.js";
  * service's retention, in one turn. A service that is busy (a manual backup or a restore runs) skips
  * this turn with a warning. Failures are already events of level error; nothing is thrown into croner.
  */
-export function scheduledWork(backups: AgentBackups, store: StateStore): ScheduledWork {
-  const turn = async (app: AppSpec, service: string, what: string, work: () => Promise<unknown>) => {
+export function scheduledWork(load: () => Promise<AgentBackups>, store: StateStore): ScheduledWork {
+  const turn = async (
+    app: AppSpec,
+    service: string,
+    what: string,
+    work: (backups: AgentBackups) => Promise<unknown>,
+  ) => {
+    const backups = await load();
     if (backups.isBusy(app.name, service)) {
       const message = `scheduled ${what} of ${service} skipped: another backup operation of it is running`;
       backups.event(app.name, service, "backup.skipped", "warning", message);
@@ -17,7 +23,7 @@ export function scheduledWork(backups: AgentBackups, store: StateStore): Schedul
     }
     await backups.exclusive(app.name, service, async () => {
       try {
-        await work();
+        await work(backups);
       } catch {
         return; // recorded as an event where it failed
       }
@@ -28,9 +34,10 @@ export function scheduledWork(backups: AgentBackups, store: StateStore): Schedul
   };
   return {
     backUp: (app, service) =>
-      turn(app, service, "backup", () =>
+      turn(app, service, "backup", (backups) =>
         backups.backUpNow(app, service, "schedule", store.activeRelease(app.name)?.id),
       ),
-    verify: (app, service) => turn(app, service, "verification", () => backups.verifyNewestNow(app, service)),
+    verify: (app, service) =>
+      turn(app, service, "verification", (backups) => backups.verifyNewestNow(app, service)),
   };
 }

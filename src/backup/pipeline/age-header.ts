@@ -1,5 +1,4 @@
 import { hkdfSync } from "node:crypto";
-import { Decrypter, Encrypter, identityToRecipient } from "age-encryption";
 import { BackupError, messageOf } from "../errors.js";
 
 /** Bytes of the per-file nonce that follows the age header. */
@@ -20,6 +19,8 @@ export interface SealedHeader {
  */
 export async function sealAgeHeader(recipients: readonly string[]): Promise<SealedHeader> {
   let fileKey: Uint8Array | undefined;
+  // age loads when a backup is encrypted or opened, not with the agent.
+  const { Encrypter } = await import("age-encryption");
   const encrypter = new Encrypter();
   encrypter.addRecipient({
     wrapFileKey: (key) => {
@@ -72,6 +73,7 @@ export async function openAgeHeader(
   what: string,
   recipients: readonly string[] = [],
 ): Promise<Uint8Array> {
+  const { Decrypter, identityToRecipient } = await import("age-encryption");
   const decrypter = new Decrypter();
   const ours: string[] = [];
   for (const identity of identities) {

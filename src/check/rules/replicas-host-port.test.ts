@@ -7,6 +7,7 @@ describe("E_CHECK_REPLICAS_HOST_PORT", () => {
     const findings = check(
       replicasHostPort,
       `
+      x-slipway: { target: docker }
       services:
         game:
           image: acme/game:1
@@ -32,5 +33,13 @@ describe("E_CHECK_REPLICAS_HOST_PORT", () => {
       `,
     );
     expect([...single, ...range, ...swarm]).toEqual([]);
+  });
+
+  it("on the process target, flags only UDP: slipway's proxy spreads a published TCP port over the replicas", () => {
+    const findings = check(
+      replicasHostPort,
+      `services: { game: { image: acme/game:1, ports: ["7777:7777/udp", "8080:8080"], deploy: { replicas: 3 } } }`,
+    );
+    expect(hitsOf(findings)).toEqual(["E_CHECK_REPLICAS_HOST_PORT services.game.ports[0]"]);
   });
 });

@@ -1,11 +1,13 @@
 import { existsSync, readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { AgentClient, startAgentDaemon } from "../../agent/client.js";
-import { runAgentForeground } from "../../agent/foreground.js";
 import { SlipwayError } from "../../errors.js";
-import { runProxyProcess } from "../../router/l4/process.js";
+import { type DataPlaneProcess, runningDataPlanes } from "../../router/control/data-planes.js";
 import { slipwayPaths } from "../../state/paths.js";
 import type { Output } from "../report.js";
+
+const describeDataPlane = (plane: DataPlaneProcess) =>
+  `${plane.name} ${plane.pid} running; listening on ${plane.listening.join(", ") || "nothing"}\n`;
 
 export function registerAgent(program: Command, output: Output): void {
   const agent = program
@@ -16,7 +18,8 @@ export function registerAgent(program: Command, output: Output): void {
     .action(async (action: string | undefined, flags: { json?: boolean }) => {
       const paths = slipwayPaths();
       const client = new AgentClient(paths);
-      if (action === undefined) return runAgentForeground(output.stderr);
+      if (action === undefined)
+        return (await import("../../agent/foreground.js")).runAgentForeground(output.stderr);
       if (action === "start") {
         await startAgentDaemon(paths);
         output.stdout(`agent running (${paths.socket})\n`);
@@ -32,12 +35,14 @@ export function registerAgent(program: Command, output: Output): void {
         const status = up
           ? await client.call<{ pid: number; projects: string[] }>("GET", "/v1/status")
           : undefined;
-        if (flags.json) output.stdout(`${JSON.stringify({ running: up, ...status })}\n`);
+        // The proxy and router outlive the agent on purpose (traffic flows through its restarts).
+        const dataPlanes = runningDataPlanes(paths);
+        if (flags.json) output.stdout(`${JSON.stringify({ running: up, ...status, dataPlanes })}\n`);
         else
           output.stdout(
-            up
+            (up
               ? `agent ${status!.pid} running; projects: ${status!.projects.join(", ") || "none"}\n`
-              : "agent is not running\n",
+              : "agent is not running\n") + dataPlanes.map(describeDataPlane).join(""),
           );
       } else {
         throw new SlipwayError({
@@ -51,5 +56,7 @@ export function registerAgent(program: Command, output: Output): void {
   program
     .command("proxy", { hidden: true })
     .description("internal: the service-to-service proxy process the agent starts")
-    .action(async () => runProxyProcess(slipwayPaths().proxyConfig));
+    .action(async () =>
+      (await import("../../router/l4/process.js")).runProxyProcess(slipwayPaths().proxyConfig),
+    );
 }

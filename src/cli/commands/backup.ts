@@ -1,12 +1,12 @@
 import type { Command } from "commander";
 import type { BackupListing } from "../../agent/backups/catalog.js";
-import { readIdentities } from "../../agent/backups/identities.js";
 import type { RestoreReport } from "../../agent/backups/restore.js";
 import type { BackupRow, PrunePlanView } from "../../agent/backups/views.js";
 import type { VerifyResult } from "../../backup/index.js";
 import { SlipwayError } from "../../errors.js";
 import { connectAgent, projectName } from "../agent-connection.js";
 import { confirmOrRefuse } from "../confirm.js";
+import { identitiesFrom } from "../identities.js";
 import { addManifestOptions, type ManifestFlags } from "../manifest-options.js";
 import type { Output } from "../report.js";
 
@@ -28,7 +28,7 @@ export function registerBackup(program: Command, output: Output, setExitCode: (c
   addManifestOptions(
     backup.command("run [service]").description("back up every service with x-slipway.backups (or one) now"),
   ).action(async (service: string | undefined, flags: ManifestFlags) => {
-    const project = projectName(flags, output);
+    const project = await projectName(flags, output);
     const result = await (await connectAgent()).call<{
       backups: BackupRow[];
       failures: { service: string; code: string; message: string }[];
@@ -49,7 +49,7 @@ export function registerBackup(program: Command, output: Output, setExitCode: (c
   addManifestOptions(
     backup.command("list").description("backups of the project, newest first, and recent failures"),
   ).action(async (flags: ManifestFlags) => {
-    const project = projectName(flags, output);
+    const project = await projectName(flags, output);
     const result = await (await connectAgent()).call<BackupListing>(
       "GET",
       `/v1/backups?project=${encodeURIComponent(project)}`,
@@ -72,8 +72,8 @@ export function registerBackup(program: Command, output: Output, setExitCode: (c
   )
     .option("--identity <file>", IDENTITY_HELP)
     .action(async (id: string, flags: IdentityFlags) => {
-      const project = projectName(flags, output);
-      const identities = readIdentities(flags.identity);
+      const project = await projectName(flags, output);
+      const identities = await identitiesFrom(flags.identity);
       const result = await (await connectAgent()).call<VerifyResult & { id: string; service: string }>(
         "POST",
         "/v1/backups/verify",
@@ -104,8 +104,8 @@ export function registerBackup(program: Command, output: Output, setExitCode: (c
     .option("--yes", "do not ask for confirmation (required without a terminal)")
     .option("--identity <file>", IDENTITY_HELP)
     .action(async (id: string, flags: IdentityFlags & { to?: string; yes?: boolean }) => {
-      const project = projectName(flags, output);
-      const identities = readIdentities(flags.identity);
+      const project = await projectName(flags, output);
+      const identities = await identitiesFrom(flags.identity);
       await confirmOrRefuse(
         flags.to
           ? `restore backup ${id} of ${project} into ${flags.to}?`
@@ -131,7 +131,7 @@ export function registerBackup(program: Command, output: Output, setExitCode: (c
   )
     .option("--dry-run", "say what would be deleted; delete nothing")
     .action(async (flags: ManifestFlags & { dryRun?: boolean }) => {
-      const project = projectName(flags, output);
+      const project = await projectName(flags, output);
       const result = await (await connectAgent()).call<{ dryRun: boolean; services: PrunePlanView[] }>(
         "POST",
         "/v1/backups/prune",

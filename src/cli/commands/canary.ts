@@ -16,7 +16,7 @@ export function registerCanaryDecisions(program: Command, output: Output): void 
             : "stop a canary and send all traffic back to the stable version",
         ),
     ).action(async (flags: ManifestFlags) => {
-      const project = projectName(flags, output);
+      const project = await projectName(flags, output);
       const { decided } = await (await connectAgent()).call<{ decided: boolean }>("POST", `/v1/${decision}`, {
         project,
       });

@@ -1,5 +1,4 @@
 import type { Command } from "commander";
-import { runChecks } from "../../check/run.js";
 import { addManifestOptions, loadProject, type ManifestFlags } from "../manifest-options.js";
 import { formatProblem, type Output } from "../report.js";
 
@@ -8,8 +7,9 @@ export function registerCheck(program: Command, output: Output, setExitCode: (co
     program
       .command("check")
       .description("lint the application for risky settings; exit 1 when an error-level finding exists"),
-  ).action((flags: ManifestFlags) => {
-    const { spec, source } = loadProject(flags, output);
+  ).action(async (flags: ManifestFlags) => {
+    const { spec, source } = await loadProject(flags, output);
+    const { runChecks } = await import("../../check/run.js");
     const findings = runChecks(spec, source);
     const errors = findings.filter((f) => f.severity === "error").length;
     if (flags.json) {

@@ -1,5 +1,4 @@
 import type { Command } from "commander";
-import { stringify } from "yaml";
 import { InputError } from "../../errors.js";
 import type { AppSpec } from "../../manifest/model.js";
 import { addManifestOptions, loadProject, type ManifestFlags } from "../manifest-options.js";
@@ -43,7 +42,7 @@ export function registerConfig(program: Command, output: Output): void {
       .command("config")
       .description("print the normalized application model (like `docker compose config`)")
       .option("--format <format>", "yaml or json", "yaml"),
-  ).action((flags: ManifestFlags & { format: string }) => {
+  ).action(async (flags: ManifestFlags & { format: string }) => {
     if (flags.format !== "yaml" && flags.format !== "json") {
       throw new InputError({
         code: "E_CLI_USAGE",
@@ -51,8 +50,9 @@ export function registerConfig(program: Command, output: Output): void {
         hint: "use --format yaml or --format json",
       });
     }
-    const { spec } = loadProject(flags, output);
+    const { spec } = await loadProject(flags, output);
     const document = configDocument(spec);
+    const { stringify } = await import("yaml");
     output.stdout(
       flags.format === "json" || flags.json
         ? `${JSON.stringify(document, null, 2)}\n`

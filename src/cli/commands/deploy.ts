@@ -1,11 +1,10 @@
 import type { Command } from "commander";
-import { readIdentities } from "../../agent/backups/identities.js";
 import type { DeployEvent } from "../../deploy/events.js";
 import { SlipwayError } from "../../errors.js";
-import { serializeAppSpec } from "../../manifest/serialize.js";
-import { freezeApp } from "../../release/freeze.js";
+import type { AppSpec } from "../../manifest/model.js";
 import { connectAgent, projectName } from "../agent-connection.js";
 import { confirmOrRefuse } from "../confirm.js";
+import { identitiesFrom } from "../identities.js";
 import { addManifestOptions, loadProject, type ManifestFlags } from "../manifest-options.js";
 import type { Output } from "../report.js";
 
@@ -22,6 +21,18 @@ const PHASE_MARK: Record<string, string> = {
   failed: "✗",
   "rolled-back": "↩",
 };
+
+/**
+ * The spec as the agent receives it: `env_file`s and config files read here, with the user's own
+ * permissions, into the release's frozen value.
+ */
+export async function frozenSpec(spec: AppSpec): Promise<string> {
+  const [{ freezeApp }, { serializeAppSpec }] = await Promise.all([
+    import("../../release/freeze.js"),
+    import("../../manifest/serialize.js"),
+  ]);
+  return serializeAppSpec(freezeApp(spec));
+}
 
 /** One line per event for a person; the raw event for --json. */
 export function formatDeployEvent(event: DeployEvent): string | undefined {
@@ -88,11 +99,11 @@ export function registerDeploy(program: Command, output: Output, setExitCode: (c
             : "build a release and roll it out (health-gated, rolls back on failure)",
         ),
     ).action(async (flags: ManifestFlags) => {
-      const { spec } = loadProject(flags, output);
+      const { spec } = await loadProject(flags, output);
       const client = await connectAgent();
       setExitCode(
         await followDeploy(
-          client.stream<DeployEvent>("POST", "/v1/deploy", { spec: serializeAppSpec(freezeApp(spec)) }),
+          client.stream<DeployEvent>("POST", "/v1/deploy", { spec: await frozenSpec(spec) }),
           flags.json ?? false,
           output,
         ),
@@ -111,8 +122,8 @@ export function registerDeploy(program: Command, output: Output, setExitCode: (c
       "age identity file for encrypted backups (default: $SLIPWAY_BACKUP_IDENTITY)",
     )
     .action(async (release: string | undefined, flags: RollbackFlags) => {
-      const project = projectName(flags, output);
-      const identities = flags.restoreData ? readIdentities(flags.identity) : [];
+      const project = await projectName(flags, output);
+      const identities = flags.restoreData ? await identitiesFrom(flags.identity) : [];
       if (flags.restoreData)
         await confirmOrRefuse(
           `roll ${project} back and replace its data with the backups taken before its migrations?`,

@@ -7,7 +7,7 @@ export function registerDown(program: Command, output: Output): void {
   addManifestOptions(
     program.command("down").description("stop every service of the project (data and releases are kept)"),
   ).action(async (flags: ManifestFlags) => {
-    const project = projectName(flags, output);
+    const project = await projectName(flags, output);
     const { stopped } = await (await connectAgent()).call<{ stopped: number }>("POST", "/v1/down", {
       project,
     });

@@ -12,8 +12,8 @@ import {
 import { type Instance, openState } from "../../state/index.js";
 import { type SlipwayPaths, slipwayPaths } from "../../state/paths.js";
 import { LogFollower } from "../../targets/process/log-tail.js";
-import { projectName } from "../agent-connection.js";
 import { addManifestOptions, type ManifestFlags } from "../manifest-options.js";
+import { chosenProject } from "../project-choice.js";
 import type { Output } from "../report.js";
 
 interface LogFlags extends ManifestFlags {
@@ -65,7 +65,7 @@ export function registerLogs(program: Command, output: Output): void {
       .option("--grep <regexp>", "only lines matching this regular expression"),
     { shortFile: false },
   ).action(async (service: string | undefined, flags: LogFlags) => {
-    const project = projectName(flags, output);
+    const project = await chosenProject(flags, output);
     const paths = slipwayPaths();
     const filter: LineFilter = {
       since: flags.since ? parseTime(flags.since, "--since") : undefined,

@@ -1,14 +1,11 @@
 import { existsSync } from "node:fs";
 import type { Command } from "commander";
-import { serializeAppSpec } from "../../manifest/serialize.js";
-import { NOTHING_RUNS, type Plan, type ServicePlan } from "../../plan/model.js";
-import { planDeploy } from "../../plan/plan.js";
-import { draftRelease } from "../../release/create.js";
-import { freezeApp } from "../../release/freeze.js";
+import type { Plan, ServicePlan } from "../../plan/model.js";
 import { slipwayPaths } from "../../state/paths.js";
 import { connectAgent } from "../agent-connection.js";
 import { addManifestOptions, loadProject, type ManifestFlags } from "../manifest-options.js";
 import type { Output } from "../report.js";
+import { frozenSpec } from "./deploy.js";
 
 const ACTION_MARK: Record<ServicePlan["action"], string> = {
   "roll-out": "~",
@@ -58,17 +55,23 @@ export function registerPlan(program: Command, output: Output): void {
         "show what `deploy` would do: per service its action (roll-out, repair, run-job, schedule, skip), why, and its steps, in start order",
       ),
   ).action(async (flags: ManifestFlags) => {
-    const { spec, warnings } = loadProject(flags, output);
-    const frozen = freezeApp(spec);
+    const { spec, warnings } = await loadProject(flags, output);
     const paths = slipwayPaths();
     // With state on this machine, the agent plans against what runs; without, against nothing.
-    const plan = existsSync(paths.stateDb)
-      ? (
-          await (
-            await connectAgent()
-          ).call<{ plan: Plan }>("POST", "/v1/plan", { spec: serializeAppSpec(frozen) })
-        ).plan
-      : planDeploy(draftRelease(frozen, paths.artifacts(frozen.name)), NOTHING_RUNS);
+    let plan: Plan;
+    if (existsSync(paths.stateDb)) {
+      const request = { spec: await frozenSpec(spec) };
+      plan = (await (await connectAgent()).call<{ plan: Plan }>("POST", "/v1/plan", request)).plan;
+    } else {
+      const [{ freezeApp }, { draftRelease }, { planDeploy }, { NOTHING_RUNS }] = await Promise.all([
+        import("../../release/freeze.js"),
+        import("../../release/create.js"),
+        import("../../plan/plan.js"),
+        import("../../plan/model.js"),
+      ]);
+      const frozen = freezeApp(spec);
+      plan = planDeploy(draftRelease(frozen, paths.artifacts(frozen.name)), NOTHING_RUNS);
+    }
     output.stdout(flags.json ? `${JSON.stringify({ ...plan, warnings }, null, 2)}\n` : formatPlan(plan));
   });
 }

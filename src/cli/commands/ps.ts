@@ -1,7 +1,8 @@
 import type { Command } from "commander";
 import type { PsResult } from "../../agent/api.js";
-import { connectAgent, projectName } from "../agent-connection.js";
+import { connectAgent } from "../agent-connection.js";
 import { addManifestOptions, type ManifestFlags } from "../manifest-options.js";
+import { chosenProject } from "../project-choice.js";
 import type { Output } from "../report.js";
 
 const age = (startedAt: number) => {
@@ -45,7 +46,7 @@ export function registerPs(program: Command, output: Output): void {
   addManifestOptions(
     program.command("ps").description("list the project's instances with their state"),
   ).action(async (flags: ManifestFlags) => {
-    const project = projectName(flags, output);
+    const project = await chosenProject(flags, output);
     const ps = await (await connectAgent()).call<PsResult>(
       "GET",
       `/v1/ps?project=${encodeURIComponent(project)}`,

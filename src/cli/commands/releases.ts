@@ -1,7 +1,8 @@
 import type { Command } from "commander";
 import type { Deploy, Release } from "../../state/index.js";
-import { connectAgent, projectName } from "../agent-connection.js";
+import { connectAgent } from "../agent-connection.js";
 import { addManifestOptions, type ManifestFlags } from "../manifest-options.js";
+import { chosenProject } from "../project-choice.js";
 import type { Output } from "../report.js";
 
 export function registerReleases(program: Command, output: Output): void {
@@ -12,7 +13,7 @@ export function registerReleases(program: Command, output: Output): void {
         "list releases (newest first) and recent deploys; --json includes each release's frozen spec, secrets redacted",
       ),
   ).action(async (flags: ManifestFlags) => {
-    const project = projectName(flags, output);
+    const project = await chosenProject(flags, output);
     const result = await (await connectAgent()).call<{
       releases: Omit<Release, "spec">[];
       deploys: Deploy[];

@@ -9,7 +9,7 @@ export function registerRestart(program: Command, output: Output): void {
       .command("restart [service]")
       .description("restart a service's instances (or all services), health-gated"),
   ).action(async (service: string | undefined, flags: ManifestFlags) => {
-    const project = projectName(flags, output);
+    const project = await projectName(flags, output);
     await (await connectAgent()).call("POST", "/v1/restart", { project, service });
     output.stdout(
       flags.json

@@ -12,7 +12,7 @@ export function registerRun(program: Command, output: Output, setExitCode: (code
         "run a one-off command with the service's environment (`slipway run api -- node script.js`)",
       ),
   ).action(async (service: string, command: string[], flags: ManifestFlags) => {
-    const project = projectName(flags, output);
+    const project = await projectName(flags, output);
     const result = await (await connectAgent()).call<ExecResult>("POST", "/v1/run", {
       project,
       service,

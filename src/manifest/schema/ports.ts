@@ -22,6 +22,13 @@ const SHORT_PORT =
   /^(?:(?:(?<ip>\[[0-9a-fA-F:.]+\]|[0-9.]+|[0-9a-fA-F:]*::[0-9a-fA-F:]*)?:)?(?<published>\d+(?:-\d+)?)?:)?(?<target>\d+(?:-\d+)?)(?:\/(?<protocol>tcp|udp|sctp))?$/;
 
 type PortRange = readonly [number, number];
+
+/**
+ * Bounds on how far ranges expand: each port is a listener of slipway's proxy, and
+ * `"1-65535:1-65535"` × 20 would otherwise make `config` expand a million entries and hang.
+ */
+export const MAX_PORTS_PER_ENTRY = 1024;
+export const MAX_PORTS_PER_SERVICE = 4096;
 const RANGE = /^\d+(?:-\d+)?$/;
 
 /** `PORT` or `START-END`; a container port is 1-65535, a host port 0-65535 (0: any free port). */
@@ -60,6 +67,8 @@ export function parseShortPort(spec: string): Port[] | string {
     host_ip: hostIp,
   };
   const targetCount = target[1] - target[0] + 1;
+  if (targetCount > MAX_PORTS_PER_ENTRY)
+    return `"${spec}" is a range of ${targetCount} ports; one entry may have at most ${MAX_PORTS_PER_ENTRY}`;
   if (host && targetCount > 1 && host[1] - host[0] + 1 !== targetCount) {
     return `"${spec}" maps ${host[1] - host[0] + 1} host ports to ${targetCount} ports; the ranges must be the same size`;
   }
@@ -105,4 +114,12 @@ export const ports = z
       return parsed;
     }),
   )
-  .transform((lists) => lists.flat());
+  .transform((lists, ctx) => {
+    const all = lists.flat();
+    if (all.length > MAX_PORTS_PER_SERVICE)
+      ctx.addIssue({
+        code: "custom",
+        message: `${all.length} ports in all; a service may have at most ${MAX_PORTS_PER_SERVICE}`,
+      });
+    return all;
+  });

@@ -6,6 +6,7 @@ import { ProxyController } from "../l4/controller.js";
 import { RouteCertificates } from "../tls/route-certificates.js";
 import type { CanaryDecision, TrafficControl, VersionMeasure } from "../traffic-control.js";
 import { coalesced } from "./coalesce.js";
+import { runningDataPlanes } from "./data-planes.js";
 import { CanaryDecisions } from "./decisions.js";
 import { projectListeners } from "./listeners.js";
 import { MAINTENANCE_KEY, type MaintenanceMode, maintenanceOf, storedMaintenance } from "./maintenance.js";
@@ -41,7 +42,10 @@ export class RouterControl implements TrafficControl {
   private readonly weights = new Map<string, Record<string, Record<string, number>>>();
 
   constructor(private readonly options: RouterControlOptions) {
-    this.proxy = new ProxyController(options.paths, options.commands.proxy);
+    // A proxy that dies is started again at once, not at the agent's next revival round.
+    this.proxy = new ProxyController(options.paths, options.commands.proxy, () => {
+      setTimeout(() => void this.revive().catch(() => undefined), 50);
+    });
     this.certificates = new RouteCertificates({
       dir: options.paths.tlsDir,
       publish: () => this.publish(),
@@ -72,7 +76,7 @@ export class RouterControl implements TrafficControl {
     const routed = projects.filter((p) =>
       Object.values(p.spec.services).some((s) => s["x-slipway"].routes.length > 0),
     );
-    if (routed.length === 0) return;
+    if (routed.length === 0) return this.stopRouter();
     const host = process.env.SLIPWAY_ROUTER_HOST ?? routerHostOf(routed);
     checkRouterPorts(routed, host);
     const config = routerConfig(
@@ -99,6 +103,35 @@ export class RouterControl implements TrafficControl {
     await this.driver?.stop();
     this.driver = next;
     return next;
+  }
+
+  /**
+   * Stops the router no project routes through any more, also one a previous agent started (found
+   * by its pid file), so no process is left holding the router's ports.
+   */
+  private async stopRouter(): Promise<void> {
+    const running = runningDataPlanes(this.options.paths).map((plane) => plane.name);
+    const names = new Set<RouterDriver["name"]>(this.driver ? [this.driver.name] : []);
+    if (running.includes("router")) names.add("builtin");
+    if (running.includes("nginx")) names.add("nginx");
+    for (const name of names) {
+      const driver =
+        this.driver?.name === name
+          ? this.driver
+          : await routerDrivers[name]({
+              paths: this.options.paths,
+              routerCommand: this.options.commands.router,
+            });
+      await driver.stop();
+    }
+    this.driver = undefined;
+  }
+
+  /** `agent stop`: with no project left to serve, the proxy and the router stop too. */
+  async stopIfUnused(): Promise<void> {
+    if (this.options.projects().length > 0) return;
+    await this.proxy.stop();
+    await this.stopRouter();
   }
 
   /** Turns maintenance mode on (with the page and Retry-After) or off, and waits until the router serves it. */

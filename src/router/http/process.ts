@@ -1,8 +1,10 @@
 import { chmodSync, unlinkSync } from "node:fs";
 import type { Server } from "node:http";
 import { connect } from "node:net";
+import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { collectDefaultMetrics } from "prom-client";
+import { whenHomeGone } from "../../host/home-watch.js";
 import { createAdminServer } from "./admin-api.js";
 import { readConfigFile, writeConfigFile } from "./config-file.js";
 import { RouterError } from "./errors.js";
@@ -80,4 +82,9 @@ export async function runRouterProcess(configFile: string, adminSocket: string):
   };
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
+  whenHomeGone(dirname(adminSocket), () => {
+    log(`${dirname(adminSocket)} is gone; exiting`);
+    stop();
+    setTimeout(() => process.exit(0), 5000).unref();
+  });
 }

@@ -1,5 +1,7 @@
-import { readFileSync, writeFileSync } from "node:fs";
-import type { L4Config } from "./config.js";
+import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { whenHomeGone } from "../../host/home-watch.js";
+import type { L4Applied, L4Config } from "./config.js";
 import { L4Proxy } from "./proxy.js";
 
 /**
@@ -12,8 +14,10 @@ export async function runProxyProcess(configFile: string): Promise<void> {
   const load = async () => {
     try {
       const config = JSON.parse(readFileSync(configFile, "utf8")) as L4Config;
-      await proxy.apply(config);
-      writeFileSync(appliedFile, String(config.generation));
+      const applied: L4Applied = { generation: config.generation, failures: await proxy.apply(config) };
+      // The agent reads this to learn that the generation is served, and which listeners could not bind.
+      writeFileSync(`${appliedFile}.tmp`, JSON.stringify(applied));
+      renameSync(`${appliedFile}.tmp`, appliedFile);
     } catch (error) {
       console.error(`proxy: cannot apply ${configFile}: ${(error as Error).message}`);
     }
@@ -25,6 +29,10 @@ export async function runProxyProcess(configFile: string): Promise<void> {
   };
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
+  whenHomeGone(dirname(configFile), () => {
+    console.error(`proxy: ${dirname(configFile)} is gone; exiting`);
+    stop();
+  });
   // Signal handlers do not keep Node's event loop alive; with no listeners yet, this timer does.
   setInterval(() => {}, 1 << 30);
 }

@@ -1,11 +1,12 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { nodeSignal } from "../../host/signals.js";
 import { parseEnvFile } from "../../manifest/env-file.js";
 import type { ServiceSpec } from "../../manifest/model.js";
 import type { SlipwayPaths } from "../../state/paths.js";
 import type { InstanceRequest } from "../target.js";
-import type { ProcessLaunchSpec } from "./launch-spec.js";
+import type { InstanceMount, ProcessLaunchSpec } from "./launch-spec.js";
+import { runApp } from "./native/app.js";
 import { nativeRunnerFor } from "./native/resolve.js";
 import type { NativeRunPlan } from "./native/runner.js";
 
@@ -40,6 +41,20 @@ function volumeDirs(paths: SlipwayPaths, request: InstanceRequest): Record<strin
   return dirs;
 }
 
+/**
+ * Volumes and bind mounts of an app service, to be bound at their Compose target path. Databases
+ * get theirs through the native runner (their data directory), so they need none.
+ */
+function appMounts(paths: SlipwayPaths, request: InstanceRequest): InstanceMount[] {
+  if (nativeRunnerFor(request.spec) !== runApp) return [];
+  return request.spec.volumes.flatMap((mount) => {
+    if (!mount.source || (mount.type !== "volume" && mount.type !== "bind")) return [];
+    const source = mount.type === "volume" ? paths.volume(request.project, mount.source) : mount.source;
+    if (mount.type === "volume") mkdirSync(source, { recursive: true });
+    return [{ source, target: mount.target, readOnly: mount.read_only }];
+  });
+}
+
 /** The argv launch of one instance: command from the native runner, environment, user, limits, logs, hosts. */
 export function launchFor(paths: SlipwayPaths, request: InstanceRequest): ProcessLaunch {
   const { spec: service, project, port } = request;
@@ -61,6 +76,9 @@ export function launchFor(paths: SlipwayPaths, request: InstanceRequest): Proces
     ...serviceEnvironment(service),
     ...plan.env,
     PORT: String(port),
+    ...Object.fromEntries(
+      Object.entries(request.extraPorts ?? {}).map(([p, at]) => [`PORT_${p}`, String(at)]),
+    ),
     HOST: "127.0.0.1",
     SLIPWAY_PROJECT: project,
     SLIPWAY_SERVICE: request.service,
@@ -90,6 +108,7 @@ export function launchFor(paths: SlipwayPaths, request: InstanceRequest): Proces
           : undefined,
       // Written by the agent before a project's first instance starts; absent, names are not mapped.
       hostsFile: existsSync(paths.hostsFile(project)) ? paths.hostsFile(project) : undefined,
+      mounts: appMounts(paths, request),
     },
   };
 }

@@ -54,4 +54,22 @@ describe("buildLaunchCommand", () => {
     );
     expect(command.args.slice(7)).toEqual(["slipway-launch", "/usr/bin/server", "--port", "80"]);
   });
+
+  it("binds volumes at their target path in the private namespace, skipping one that fails with a warning", () => {
+    const command = buildLaunchCommand({
+      ...base,
+      mounts: [
+        { source: "/home/v/data", target: "/data", readOnly: false },
+        { source: "/srv/conf", target: "/etc/app", readOnly: true },
+      ],
+    });
+    expect(command.file).toBe("/usr/bin/unshare");
+    const script = command.args[6]!;
+    expect(script).toContain(
+      `{ mkdir -p '/data' && '/usr/bin/mount' --bind '/home/v/data' '/data'; } 2>/dev/null || echo 'slipway: warning: cannot mount /home/v/data at /data; the volume is not at its Compose path' >&2`,
+    );
+    expect(script).toContain(
+      `'/usr/bin/mount' --bind '/srv/conf' '/etc/app' && '/usr/bin/mount' -o remount,bind,ro '/etc/app'; }`,
+    );
+  });
 });

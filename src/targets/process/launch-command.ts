@@ -1,4 +1,5 @@
 import type { UnixIdentity } from "../../host/users.js";
+import type { InstanceMount } from "./launch-spec.js";
 
 /** Absolute paths of the host tools the launch wrapper uses. */
 export interface HostTools {
@@ -17,6 +18,8 @@ export interface LaunchRequest {
   readonly cgroupProcsFiles: readonly string[];
   /** Bind-mounted over /etc/hosts in a private mount namespace. */
   readonly hostsFile?: string | undefined;
+  /** Bound at their target path in the same namespace; one that fails is reported on stderr and skipped. */
+  readonly mounts?: readonly InstanceMount[] | undefined;
   readonly user?: UnixIdentity | undefined;
   /** Keep `PWD` in the env (only when the spec's env sets it; sh would otherwise add it). */
   readonly keepPwd: boolean;
@@ -34,29 +37,42 @@ export interface LaunchCommand {
 
 const quote = (value: string) => `'${value.replaceAll("'", `'\\''`)}'`;
 
+/** One volume: create the target, bind the source there (read-only when asked), else say why on stderr. */
+function mountStep(mountTool: string, source: string, target: string, readOnly: boolean): string {
+  const bind = `mkdir -p ${quote(target)} && ${mountTool} --bind ${quote(source)} ${quote(target)}`;
+  const ro = readOnly ? ` && ${mountTool} -o remount,bind,ro ${quote(target)}` : "";
+  const warning = `slipway: warning: cannot mount ${source} at ${target}; the volume is not at its Compose path`;
+  return `{ ${bind}${ro}; } 2>/dev/null || echo ${quote(warning)} >&2`;
+}
+
 /**
  * Pure: the argv that runs `request.argv` with its isolation. Without cgroups or a hosts file the
  * program is spawned directly (as `user` via spawn's uid/gid). Otherwise it goes through
  * `[unshare --mount --propagation private --] /bin/sh -c SCRIPT` where SCRIPT joins the cgroups,
- * bind-mounts the hosts file, drops to `user` with setpriv and execs the program. unshare, sh and
+ * bind-mounts the hosts file and the volumes (a volume whose target cannot be created or bound is
+ * skipped with a warning on stderr), drops to `user` with setpriv and execs the program. unshare, sh and
  * setpriv all exec, so the program keeps the PID that was spawned and is limited from its first
  * instruction. The privileged steps need root, so the privilege drop happens last, inside the script.
  */
 export function buildLaunchCommand(request: LaunchRequest): LaunchCommand {
   const { executable, argv, cgroupProcsFiles, hostsFile, user, tools } = request;
   const argv0 = argv[0] ?? executable;
-  const needsWrapper = cgroupProcsFiles.length > 0 || hostsFile !== undefined;
+  const mounts = request.mounts ?? [];
+  const privateMounts = hostsFile !== undefined || mounts.length > 0;
+  const needsWrapper = cgroupProcsFiles.length > 0 || privateMounts;
   if (!needsWrapper) return { file: executable, args: argv.slice(1), argv0, uid: user?.uid, gid: user?.gid };
   const steps = cgroupProcsFiles.map((file) => `echo $$ > ${quote(file)} || exit 125`);
-  if (hostsFile !== undefined)
-    steps.push(`${quote(tools.mount ?? "mount")} --bind ${quote(hostsFile)} /etc/hosts || exit 125`);
+  const mountTool = quote(tools.mount ?? "mount");
+  if (hostsFile !== undefined) steps.push(`${mountTool} --bind ${quote(hostsFile)} /etc/hosts || exit 125`);
+  for (const { source, target, readOnly } of mounts)
+    steps.push(mountStep(mountTool, source, target, readOnly));
   if (!request.keepPwd) steps.push("unset PWD");
   const drop = user
     ? `${quote(tools.setpriv ?? "setpriv")} --reuid=${user.uid} --regid=${user.gid} --clear-groups -- `
     : "";
   steps.push(`exec ${drop}"$@"`);
   const shell = ["/bin/sh", "-c", steps.join("; "), "slipway-launch", executable, ...argv.slice(1)];
-  if (hostsFile === undefined) return { file: "/bin/sh", args: shell.slice(1), argv0: "/bin/sh" };
+  if (!privateMounts) return { file: "/bin/sh", args: shell.slice(1), argv0: "/bin/sh" };
   const unshare = tools.unshare ?? "unshare";
   return { file: unshare, args: ["--mount", "--propagation", "private", "--", ...shell], argv0: unshare };
 }

@@ -31,4 +31,13 @@ export interface ProcessLaunchSpec {
     | undefined;
   /** A hosts file the instance sees as /etc/hosts, so service names resolve as in Compose. */
   readonly hostsFile?: string | undefined;
+  /** Volumes and bind mounts the instance sees at their Compose target path (app services). Default none. */
+  readonly mounts?: readonly InstanceMount[] | undefined;
+}
+
+/** A host directory bound at `target` in the instance's private mount namespace. */
+export interface InstanceMount {
+  readonly source: string;
+  readonly target: string;
+  readonly readOnly: boolean;
 }

@@ -42,13 +42,14 @@ function userFor(
   return resolveUser(spec.user) ?? { reason: `unknown user: ${spec.user}` };
 }
 
-function hostsFileFor(
+/** The hosts file and volumes to bind in a private mount namespace, where the agent can (root, tools). */
+function privateMountsFor(
   spec: ProcessLaunchSpec,
   context: LaunchContext,
   identity: UnixIdentity | undefined,
   warnings: string[],
 ) {
-  if (spec.hostsFile === undefined) return undefined;
+  if (spec.hostsFile === undefined && (spec.mounts ?? []).length === 0) return {};
   const { unshare, mount, setpriv } = context.tools;
   const missing = !context.isRoot
     ? "the agent does not run as root"
@@ -57,9 +58,11 @@ function hostsFileFor(
       : identity && !setpriv
         ? "setpriv not found"
         : undefined;
-  if (missing === undefined) return spec.hostsFile;
-  warnings.push(`hosts file not applied: ${missing}`);
-  return undefined;
+  if (missing === undefined) return { hostsFile: spec.hostsFile, mounts: spec.mounts };
+  if (spec.hostsFile !== undefined) warnings.push(`hosts file not applied: ${missing}`);
+  for (const { source, target } of spec.mounts ?? [])
+    warnings.push(`volume not mounted at ${target}: ${missing}; its data is in ${source}`);
+  return {};
 }
 
 /** `create`: make cgroups with the spec's limits (start, runJob); `join`: enter the instance's existing ones (exec). */
@@ -111,13 +114,14 @@ export function prepareLaunch(
   const warnings: string[] = [];
   const identity = userFor(spec, context, warnings);
   if (identity && "reason" in identity) return identity;
-  const hostsFile = hostsFileFor(spec, context, identity, warnings);
+  const { hostsFile, mounts } = privateMountsFor(spec, context, identity, warnings);
   const { procsFiles, created } = cgroupsFor(spec, context, identity, cgroups, warnings);
   const command = buildLaunchCommand({
     executable: executable.path,
     argv,
     cgroupProcsFiles: procsFiles,
     hostsFile,
+    mounts,
     user: identity,
     keepPwd: spec.env.PWD !== undefined,
     tools: context.tools,

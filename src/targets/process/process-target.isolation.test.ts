@@ -1,4 +1,4 @@
-import { writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { processFixtures, sh } from "./process-fixtures.js";
@@ -60,6 +60,29 @@ describe("ProcessRunner isolation", () => {
     await h.target.waitForExit(await h.start(spec));
     expect(await h.readLog(spec, "stdout")).toMatch(/^postgres\n10\.9\.8\.7\s+somename/);
   });
+
+  it.skipIf(!isRoot)(
+    "binds a volume at its target path for the instance only, and warns for one it cannot",
+    async () => {
+      const data = join(h.dir, "volume");
+      await mkdir(data);
+      const target = join(h.dir, "mnt", "data");
+      const unmountable = "/proc/slipway-no-such-dir/data";
+      const spec = h.spec(sh(`echo written > ${target}/file; cat ${target}/file`), {
+        mounts: [
+          { source: data, target, readOnly: false },
+          { source: data, target: unmountable, readOnly: false },
+        ],
+      });
+      const result = await h.target.runJob(spec, 10_000);
+      expect(result).toMatchObject({ exitCode: 0 });
+      expect(result.output).toContain("written");
+      expect(result.output).toContain(`slipway: warning: cannot mount ${data} at ${unmountable}`);
+      // The data is in the volume; outside the instance's namespace the target is an empty directory.
+      expect(await readFile(join(data, "file"), "utf8")).toBe("written\n");
+      expect(await readdir(target)).toEqual([]);
+    },
+  );
 
   it.skipIf(!isRoot)("rejects an unknown user with E_TARGET_START", async () => {
     const start = h.target.start(h.spec(["true"], { user: "slipway-no-such-user" }));

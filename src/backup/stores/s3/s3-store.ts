@@ -1,13 +1,5 @@
 import type { Readable } from "node:stream";
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  S3Client,
-  type S3ClientConfig,
-} from "@aws-sdk/client-s3";
-import { Upload } from "@aws-sdk/lib-storage";
+import type { S3Client, S3ClientConfig } from "@aws-sdk/client-s3";
 import { asBackupError, BackupError } from "../../errors.js";
 import { type BackupStore, checkKey, checkPrefix, type StoredObject } from "../../store.js";
 
@@ -37,14 +29,16 @@ export interface S3StoreOptions {
 /** Backups in an S3 bucket; uploads stream as multipart uploads, aborted (not left behind) on failure. */
 export class S3Store implements BackupStore {
   readonly description: string;
-  private readonly client: S3Client;
+  private readonly config: S3ClientConfig;
+  /** The SDK (tens of MB) loads on first use: an agent whose projects never touch S3 never pays for it. */
+  private connection: Promise<{ sdk: typeof import("@aws-sdk/client-s3"); client: S3Client }> | undefined;
   private readonly prefix: string;
 
   constructor(private readonly options: S3StoreOptions) {
     if (options.bucket === "") throw new BackupError("E_BACKUP_CONFIG", "an S3 store needs a bucket");
     this.prefix = options.prefix ? `${options.prefix.replace(/^\/+|\/+$/g, "")}/` : "";
     this.description = `s3://${options.bucket}/${this.prefix}`;
-    const config: S3ClientConfig = {
+    this.config = {
       region: options.region ?? "us-east-1",
       forcePathStyle: options.forcePathStyle ?? false,
       ...(options.endpoint ? { endpoint: options.endpoint } : {}),
@@ -57,12 +51,20 @@ export class S3Store implements BackupStore {
     // slipway supports Node 20 (package.json engines); the SDK's notice about its own future Node
     // support would otherwise print on every command that touches S3.
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-    this.client = new S3Client(config);
+  }
+
+  private s3() {
+    this.connection ??= import("@aws-sdk/client-s3").then((sdk) => ({
+      sdk,
+      client: new sdk.S3Client(this.config),
+    }));
+    return this.connection;
   }
 
   async put(key: string, body: Readable): Promise<void> {
+    const [{ client }, { Upload }] = await Promise.all([this.s3(), import("@aws-sdk/lib-storage")]);
     const upload = new Upload({
-      client: this.client,
+      client,
       params: { Bucket: this.options.bucket, Key: this.fullKey(key), Body: body },
       partSize: this.options.partSize ?? 8 * 1024 * 1024,
       queueSize: this.options.queueSize ?? 4,
@@ -78,8 +80,9 @@ export class S3Store implements BackupStore {
 
   async get(key: string): Promise<Readable> {
     try {
-      const result = await this.client.send(
-        new GetObjectCommand({ Bucket: this.options.bucket, Key: this.fullKey(key) }),
+      const { sdk, client } = await this.s3();
+      const result = await client.send(
+        new sdk.GetObjectCommand({ Bucket: this.options.bucket, Key: this.fullKey(key) }),
       );
       if (!result.Body)
         throw new BackupError("E_BACKUP_STORE", `${this.description} returned no body for ${key}`);
@@ -93,8 +96,9 @@ export class S3Store implements BackupStore {
 
   async head(key: string): Promise<StoredObject | undefined> {
     try {
-      const result = await this.client.send(
-        new HeadObjectCommand({ Bucket: this.options.bucket, Key: this.fullKey(key) }),
+      const { sdk, client } = await this.s3();
+      const result = await client.send(
+        new sdk.HeadObjectCommand({ Bucket: this.options.bucket, Key: this.fullKey(key) }),
       );
       return { key, size: result.ContentLength ?? 0, modifiedAt: result.LastModified ?? new Date(0) };
     } catch (error) {
@@ -109,8 +113,9 @@ export class S3Store implements BackupStore {
     let token: string | undefined;
     try {
       do {
-        const page = await this.client.send(
-          new ListObjectsV2Command({
+        const { sdk, client } = await this.s3();
+        const page = await client.send(
+          new sdk.ListObjectsV2Command({
             Bucket: this.options.bucket,
             Prefix: this.prefix + prefix,
             ContinuationToken: token,
@@ -134,17 +139,16 @@ export class S3Store implements BackupStore {
 
   async delete(key: string): Promise<void> {
     try {
-      await this.client.send(
-        new DeleteObjectCommand({ Bucket: this.options.bucket, Key: this.fullKey(key) }),
-      );
+      const { sdk, client } = await this.s3();
+      await client.send(new sdk.DeleteObjectCommand({ Bucket: this.options.bucket, Key: this.fullKey(key) }));
     } catch (error) {
       throw asBackupError(error, "E_BACKUP_STORE", `deleting ${key} from ${this.description} failed`);
     }
   }
 
-  /** Closes the SDK's sockets. */
+  /** Closes the SDK's sockets (if it was ever loaded). */
   close(): void {
-    this.client.destroy();
+    void this.connection?.then(({ client }) => client.destroy());
   }
 
   private fullKey(key: string): string {
