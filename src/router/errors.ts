@@ -8,7 +8,8 @@ export const ROUTER_ERRORS = {
   E_ROUTER_ADMIN: "an admin call to the builtin router failed",
   E_ROUTER_ADMIN_UNREACHABLE: "the builtin router's admin socket does not answer",
   E_ROUTER_INTERNAL: "the builtin router met an error it did not expect",
-  E_PROXY_BIND: "the service proxy cannot listen on a service address or published port (the holder's PID is named when it can be found)",
+  E_PROXY_BIND:
+    "the service proxy cannot listen on a service address or published port (the holder's PID is named when it can be found)",
   E_ROUTER_PORT_CONFLICT: "the router's port is a port a service listens on or publishes",
   E_NGINX_CONFIG: "a route value nginx cannot take (a domain, path, token …); nothing was written",
   E_NGINX_CONFIG_INVALID:
