@@ -41,7 +41,9 @@ try {
   const times: Record<string, number[]> = { "node -e 0": [] };
   for (let round = 0; round < ROUNDS; round++) {
     times["node -e 0"]!.push(run(["-e", "0"]));
-    for (const [name, argv] of Object.entries(COMMANDS)) (times[name] ??= []).push(run(argv));
+    for (const [name, argv] of Object.entries(COMMANDS)) {
+      times[name] = [...(times[name] ?? []), run(argv)];
+    }
   }
   const node = median(times["node -e 0"]!);
   console.log(`node -e 0       median ${node.toFixed(3)} s (${ROUNDS} runs)`);

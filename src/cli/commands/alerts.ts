@@ -3,6 +3,7 @@ import { InputError } from "../../errors.js";
 import { formatDuration, parseDuration } from "../../manifest/duration.js";
 import type { AlertsView } from "../../observe/alerts/view.js";
 import { connectAgent } from "../agent-connection.js";
+import { addManifestOptions } from "../manifest-options.js";
 import type { Output } from "../report.js";
 
 const time = (ms: number | null | undefined) =>
@@ -33,37 +34,40 @@ export function formatAlerts(view: AlertsView, now = Date.now()): string {
 
 /** `slipway alerts [--json]` and `slipway alerts silence RULE --for 2h`. */
 export function registerAlerts(program: Command, output: Output): void {
-  const alerts = program
-    .command("alerts")
-    .description("list alert rules, firing and recently resolved alerts, and the health of alert channels")
-    .option("--json", "print them as JSON")
-    .action(async (flags: { json?: boolean }) => {
-      const view = await (await connectAgent()).call<AlertsView>("GET", "/v1/alerts");
-      output.stdout(flags.json ? `${JSON.stringify(view, null, 2)}\n` : formatAlerts(view));
-    });
-  alerts
-    .command("silence <rule>")
-    .description("send no notices of RULE for a while (it is still evaluated and listed); --for 0 lifts it")
-    .requiredOption("--for <duration>", "how long, e.g. 30m, 2h")
-    .option("--json", "print the alerts as JSON")
-    .action(async (rule: string, flags: { for: string; json?: boolean }) => {
-      const forMs = flags.for === "0" ? 0 : parseDuration(flags.for);
-      if (forMs === undefined)
-        throw new InputError({
-          code: "E_CLI_USAGE",
-          message: `--for takes a duration such as 30m or 2h, not "${flags.for}"`,
-          hint: "slipway alerts silence backup_stale --for 2h",
-        });
-      const view = await (await connectAgent()).call<AlertsView>("POST", "/v1/alerts/silence", {
-        rule,
-        forMs,
+  // The manifest flags are taken like every command's; the listing covers every project of the agent.
+  const alerts = addManifestOptions(
+    program
+      .command("alerts")
+      .description(
+        "list alert rules, firing and recently resolved alerts (every project), and alert channels' health",
+      ),
+  ).action(async (flags: { json?: boolean }) => {
+    const view = await (await connectAgent()).call<AlertsView>("GET", "/v1/alerts");
+    output.stdout(flags.json ? `${JSON.stringify(view, null, 2)}\n` : formatAlerts(view));
+  });
+  addManifestOptions(
+    alerts
+      .command("silence <rule>")
+      .description("send no notices of RULE for a while (it is still evaluated and listed); --for 0 lifts it")
+      .requiredOption("--for <duration>", "how long, e.g. 30m, 2h"),
+  ).action(async (rule: string, flags: { for: string; json?: boolean }) => {
+    const forMs = flags.for === "0" ? 0 : parseDuration(flags.for);
+    if (forMs === undefined)
+      throw new InputError({
+        code: "E_CLI_USAGE",
+        message: `--for takes a duration such as 30m or 2h, not "${flags.for}"`,
+        hint: "slipway alerts silence backup_stale --for 2h",
       });
-      output.stdout(
-        flags.json
-          ? `${JSON.stringify(view, null, 2)}\n`
-          : forMs > 0
-            ? `${rule} silenced for ${formatDuration(forMs)}\n`
-            : `${rule} no longer silenced\n`,
-      );
+    const view = await (await connectAgent()).call<AlertsView>("POST", "/v1/alerts/silence", {
+      rule,
+      forMs,
     });
+    output.stdout(
+      flags.json
+        ? `${JSON.stringify(view, null, 2)}\n`
+        : forMs > 0
+          ? `${rule} silenced for ${formatDuration(forMs)}\n`
+          : `${rule} no longer silenced\n`,
+    );
+  });
 }

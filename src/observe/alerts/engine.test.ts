@@ -96,7 +96,8 @@ describe("alerts", () => {
   it("fire once to every channel, repeat after `repeat`, resolve with a notice, and stay quiet while silenced", async () => {
     const { engine, hook, telegram, slack, smtp, instance, store } = await setup();
     instance("exited");
-    const t0 = Date.now();
+    // A minute on: the exit is past the grace a restart policy gets.
+    const t0 = Date.now() + 60_000;
     await engine.evaluate(t0);
     await engine.evaluate(t0 + 1000);
     await engine.idle();
@@ -149,6 +150,7 @@ describe("alerts", () => {
     expect(store.listEvents("shop").map((e) => e.kind)).toEqual([
       "alert.firing",
       "alert.resolved",
+      "alert.silenced",
       "alert.firing",
     ]);
   });
@@ -158,7 +160,7 @@ describe("alerts", () => {
     hook.status = 500;
     telegram.status = 401;
     instance("exited");
-    await engine.evaluate();
+    await engine.evaluate(Date.now() + 60_000);
     await engine.idle();
     expect(hook.received).toHaveLength(3);
     const channels = engine.view().channels;
@@ -191,7 +193,7 @@ describe("alerts", () => {
   it("name a missing credential instead of sending", async () => {
     const { engine, instance } = await setup(false);
     instance("exited");
-    await engine.evaluate();
+    await engine.evaluate(Date.now() + 60_000);
     await engine.idle();
     expect(engine.view().channels.find((c) => c.channel === "chat")).toMatchObject({
       lastError: "slack: environment variable SLACK_URL is not set in the agent's environment",

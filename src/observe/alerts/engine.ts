@@ -46,6 +46,7 @@ export class AlertEngine {
   private timer: NodeJS.Timeout | undefined;
   private evaluatedAt: number | undefined;
   private intervalMs = DEFAULT_INTERVAL_MS;
+  private saved: string | undefined;
 
   constructor(private readonly options: AlertEngineOptions) {
     this.ledger = readLedger(options.ledgerFile);
@@ -189,6 +190,9 @@ export class AlertEngine {
       silences: forMs > 0 ? [...others, { rule, until: now + forMs }] : others,
     };
     this.save(now);
+    // An operator's action: kept in every project's event log (until an audit log exists).
+    const what = forMs > 0 ? `silenced until ${new Date(now + forMs).toISOString()}` : "no longer silenced";
+    this.record("", "alert.silenced", "info", `alert rule ${rule} ${what}`);
   }
 
   view(now = Date.now()): AlertsView {
@@ -200,7 +204,11 @@ export class AlertEngine {
     for (const p of projects) this.options.source.store.addEvent({ project: p, kind, level, message });
   }
 
+  /** Writes the ledger when it changed (an evaluation that changes nothing writes nothing). */
   private save(now: number): void {
+    const text = JSON.stringify(this.ledger);
+    if (text === this.saved) return;
     writeLedger(this.options.ledgerFile, this.ledger, now);
+    this.saved = text;
   }
 }

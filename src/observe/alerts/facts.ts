@@ -4,8 +4,14 @@ import type { Deploy, Instance } from "../../state/index.js";
 import type { CertificateFigure, MetricsSource } from "../metrics/source.js";
 import { alertsOf } from "./config.js";
 
-/** Event kinds the backup rules read: the newest of each per service. */
-const DIGESTED = ["backup.created", "backup.failed", "backup.verified", "backup.verify-failed"] as const;
+/** Event kinds the rules read: the newest of each per service. */
+const DIGESTED = [
+  "backup.created",
+  "backup.failed",
+  "backup.verified",
+  "backup.verify-failed",
+  "instance.crashloop",
+] as const;
 type DigestedKind = (typeof DIGESTED)[number];
 
 export interface NewestEvent {

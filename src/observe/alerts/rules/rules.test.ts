@@ -60,8 +60,16 @@ function facts(
   };
 }
 
-const instance = (service: string, state: Instance["state"]): Instance =>
-  ({ id: `shop.${service}.r1.0`, project: "shop", service, state, restarts: 7, lastExitCode: 2 }) as Instance;
+const instance = (service: string, state: Instance["state"], secondsAgo = 60): Instance =>
+  ({
+    id: `shop.${service}.r1.0`,
+    project: "shop",
+    service,
+    state,
+    restarts: 7,
+    lastExitCode: 2,
+    updatedAt: NOW - secondsAgo * 1000,
+  }) as Instance;
 const rules = (f: AlertFacts) => evaluateRules(f).map((c) => `${c.rule} ${c.key}`);
 
 describe("the built-in alert rules", () => {
@@ -70,6 +78,18 @@ describe("the built-in alert rules", () => {
       instances: [instance("api", "crashloop"), instance("db", "exited"), instance("report", "exited")],
     });
     expect(rules(f)).toEqual(["crash_loop crash_loop:shop/api", "instance_down instance_down:shop/db"]);
+    // An exit its restart policy is about to answer is not "down".
+    expect(rules(facts({ instances: [instance("db", "exited", 3)] }))).toEqual([]);
+  });
+
+  it("hold a crash loop while its instance restarts between crashes, and let it go 5 minutes after", () => {
+    const looped = (minutesAgo: number) => ({
+      "api instance.crashloop": { ts: NOW - minutesAgo * 60_000, message: "" },
+    });
+    expect(rules(facts({ instances: [instance("api", "running")], events: looped(2) }))).toEqual([
+      "crash_loop crash_loop:shop/api",
+    ]);
+    expect(rules(facts({ instances: [instance("api", "healthy")], events: looped(6) }))).toEqual([]);
   });
 
   it("find a failed or rolled-back newest deploy, and nothing once one succeeded", () => {
