@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { hostname } from "node:os";
 import { readRegularFile } from "../../host/read-regular-file.js";
 import { nodeSignal } from "../../host/signals.js";
