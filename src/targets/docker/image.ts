@@ -99,7 +99,12 @@ const KEEP_BUILT_IMAGES = 5;
 /** Removes a service's built images beyond the newest few; an image a container still uses stays. */
 async function pruneBuilt(docker: Dockerode, repository: string): Promise<void> {
   const images = await docker.listImages({ filters: { reference: [repository] } });
-  const old = images.sort((a, b) => b.Created - a.Created).slice(KEEP_BUILT_IMAGES);
+  // Newest first; images built within one second (Created has second resolution) by their release number.
+  const releaseOf = (image: { RepoTags?: string[] | null }) =>
+    Math.max(0, ...(image.RepoTags ?? []).map((tag) => Number(/:r(\d+)$/.exec(tag)?.[1] ?? 0)));
+  const old = images
+    .sort((a, b) => b.Created - a.Created || releaseOf(b) - releaseOf(a))
+    .slice(KEEP_BUILT_IMAGES);
   // By tag: the last tag's removal deletes the image, unless a container still uses it (then it stays).
   const tags = old.flatMap((image) =>
     (image.RepoTags ?? []).filter((tag) => tag.startsWith(`${repository}:`)),
