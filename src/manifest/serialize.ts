@@ -15,6 +15,9 @@ const DURATION_KEYS = new Set([
   "pause",
   "drain_timeout",
   "queue_timeout",
+  "headers_timeout",
+  "idle_timeout",
+  "request_timeout",
   "max_p95_latency",
 ]);
 
