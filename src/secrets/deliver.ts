@@ -1,7 +1,6 @@
 import { chownSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import type { ServiceSpec } from "../manifest/model.js";
-import { SecretError } from "./errors.js";
 import { fileVariable } from "./names.js";
 import { mapRefs } from "./refs.js";
 import type { SecretStore } from "./store.js";
@@ -47,12 +46,8 @@ export async function deliverSecrets(
   for (const entry of service.secrets) {
     const grant: { source: string; target?: string; uid?: string; gid?: string; mode?: number } = entry;
     const pinned = PINNED_SOURCE.exec(grant.source);
-    if (!pinned)
-      throw new SecretError(
-        "E_SECRET_NOT_FOUND",
-        `service ${service.name}: secret ${grant.source} was not sealed into the release`,
-        "declare it under the top-level `secrets:` (file, environment, or external: true for `slipway secret set`)",
-      );
+    // Releases made before secrets were sealed never had them delivered: they start as they did.
+    if (!pinned) continue;
     const name = basename(grant.target ?? pinned[1]!);
     const path = join(dir, name);
     if (write)

@@ -1,7 +1,15 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: Compose interpolation and secret references
 import { spawnSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { copyFileSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  copyFileSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { REPO } from "./cli.js";
@@ -143,6 +151,44 @@ describe("secrets that stay secret", PATIENT, () => {
         "deploy:failed",
       ]),
     );
+  });
+});
+
+describe("a service that runs as another user", PATIENT, () => {
+  it("reads its own secret file and nothing else of the home", async () => {
+    if (process.getuid?.() !== 0) return;
+    const port = await freePort();
+    const value = planted("nobody");
+    const s = sandbox({
+      "compose.yaml": `name: \${E2E_PROJECT}
+services:
+  web:
+    build: ./app
+    command: ["node", "server.mjs"]
+    user: "65534"
+    ports: ["127.0.0.1:${port}:3000"]
+    secrets: [{ source: token, mode: 0o400 }]
+secrets:
+  token:
+    file: ./token.txt
+`,
+      "token.txt": value,
+    });
+    // The sandbox's temporary root is 0700; a real home's parent (/var/lib) lets users pass.
+    chmodSync(s.root, 0o711);
+    const deploy = await s.cli(["deploy"]);
+    expect(deploy.code, deploy.stdout + deploy.stderr).toBe(0);
+    const script = 'id -u; sha256sum < "$TOKEN_FILE"; cat "$SLIPWAY_HOME_PROBE" 2>&1 | head -c 40';
+    const run = await s.cli(["run", "web", "--", "sh", "-c", script], {});
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toContain("65534");
+    expect(run.stdout).toContain(sha(value));
+    const probe = spawnSync(
+      "setpriv",
+      ["--reuid=65534", "--regid=65534", "--clear-groups", "cat", join(s.home, "state.db")],
+      { encoding: "utf8" },
+    );
+    expect(probe.status).not.toBe(0);
   });
 });
 

@@ -50,6 +50,10 @@ describe("routerLimits", () => {
     expect(trustedProxies).toEqual(["10.0.0.0/8", "fd00::/8"]);
   });
 
+  it("reads a release stored before these keys existed as the defaults", () => {
+    expect(routerLimits([{ http_port: 80 } as never], 10_000)).toEqual(routerLimits([router()], 10_000));
+  });
+
   it("gives a rate without a burst one second's worth", () => {
     expect(
       routerLimits([router({ rate_limit: { requests_per_second: 2.5 } })], 1).limits.rateLimitBurst,

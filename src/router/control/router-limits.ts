@@ -3,6 +3,9 @@ import type { RouterConfig } from "../model.js";
 
 type RouterSettings = AppSpec["x-slipway"]["router"];
 
+/** Releases stored before these keys existed lack them: read as "not set". */
+type MaybeSet<T> = { readonly [K in keyof T]?: T[K] | undefined };
+
 /** The smaller of two limits where 0 means none. */
 const stricter = (a: number, b: number) => (a === 0 ? b : b === 0 ? a : Math.min(a, b));
 
@@ -21,17 +24,17 @@ export function routerLimits(
   let idleTimeoutMs = 0;
   let requestTimeoutMs = 0;
   const trusted = new Set<string>();
-  for (const router of settings) {
+  for (const router of settings as readonly MaybeSet<RouterSettings>[]) {
     const perSecond = router.rate_limit?.requests_per_second ?? 0;
     if (perSecond > 0 && (rate === 0 || perSecond < rate)) {
       rate = perSecond;
       burst = router.rate_limit?.burst ?? Math.max(1, Math.ceil(perSecond));
     }
-    maxBodyBytes = stricter(maxBodyBytes, router.max_body_size);
-    headersTimeoutMs = stricter(headersTimeoutMs, router.headers_timeout.ms);
-    idleTimeoutMs = stricter(idleTimeoutMs, router.idle_timeout.ms);
-    requestTimeoutMs = stricter(requestTimeoutMs, router.request_timeout.ms);
-    for (const proxy of router.trusted_proxies) trusted.add(proxy);
+    maxBodyBytes = stricter(maxBodyBytes, router.max_body_size ?? 0);
+    headersTimeoutMs = stricter(headersTimeoutMs, router.headers_timeout?.ms ?? 0);
+    idleTimeoutMs = stricter(idleTimeoutMs, router.idle_timeout?.ms ?? 0);
+    requestTimeoutMs = stricter(requestTimeoutMs, router.request_timeout?.ms ?? 0);
+    for (const proxy of router.trusted_proxies ?? []) trusted.add(proxy);
   }
   return {
     limits: {

@@ -15,8 +15,10 @@ import type { NativeRunPlan } from "./native/runner.js";
 export interface ProcessLaunch {
   readonly spec: ProcessLaunchSpec;
   readonly plan: NativeRunPlan;
-  /** Directories the instance works in (volumes, run directory, app): a service user must reach them. */
+  /** Directories the instance works in (volumes, app): a service user must reach them. */
   readonly ownDirs: readonly string[];
+  /** Its run directory: a service user also enters it (sockets, data, secrets below it). */
+  readonly runDir: string;
 }
 
 /**
@@ -96,11 +98,8 @@ export function launchFor(paths: SlipwayPaths, request: InstanceRequest): Proces
   };
   return {
     plan,
-    ownDirs: [
-      ...Object.values(volumes),
-      paths.run(project, request.service),
-      request.artifact.appDir ?? plan.cwd,
-    ],
+    ownDirs: [...Object.values(volumes), request.artifact.appDir ?? plan.cwd],
+    runDir: paths.run(project, request.service),
     spec: {
       id: request.id,
       project,

@@ -95,19 +95,23 @@ export class ProcessTarget implements Target {
     this.letReachOwnDirs(launch);
     const owner =
       launch.spec.user !== undefined && process.getuid?.() === 0 ? resolveUser(launch.spec.user) : undefined;
-    if (owner && writeFiles) handOver(delivered, dir, owner);
+    if (owner && writeFiles && delivered.files.length > 0) {
+      handOver(delivered, dir, owner);
+      grantTraverse(this.options.paths.home, dir);
+    }
     return launch;
   }
 
   /**
    * The home is private (0700); an instance that runs as another user gets passage (o+x, no listing)
-   * to its own directories — data, run, logs, app — and nothing else in it.
+   * through the directories above its own — data, run, logs, app — whose modes stay as they are
+   * (PostgreSQL refuses a data directory others may enter).
    */
   private letReachOwnDirs(launch: ReturnType<typeof launchFor>): void {
     if (launch.spec.user === undefined || process.getuid?.() !== 0) return;
     const { home } = this.options.paths;
-    for (const dir of [launch.spec.cwd, launch.spec.logDir, ...launch.ownDirs])
-      grantTraverse(home, join(dir, "x"));
+    for (const dir of [launch.spec.cwd, launch.spec.logDir, ...launch.ownDirs]) grantTraverse(home, dir);
+    grantTraverse(home, join(launch.runDir, "x"));
   }
 
   adopt(handles: readonly InstanceHandle[]): Promise<readonly InstanceHandle[]> {
