@@ -179,9 +179,14 @@ try {
     const answered = await versionAt(http);
     if (answered !== serving && answered !== `v${n}`) problems.push(`deploy ${n}: serves ${answered}`);
     serving = answered ?? serving;
-    // A few supervisor rounds, then one of each process and no instance twice.
+    // A few supervisor rounds, then one of each process and no instance twice. An agent that lost the
+    // start-up race exits within moments: only a count that stays wrong over 3 s is a problem.
     await sleep(1500);
-    const planes = dataPlaneCounts(install.home);
+    let planes = dataPlaneCounts(install.home);
+    for (let i = 0; i < 6 && Object.values(planes).some((pids) => pids.length !== 1); i++) {
+      await sleep(500);
+      planes = dataPlaneCounts(install.home);
+    }
     for (const [role, pids] of Object.entries(planes))
       if (pids.length !== 1)
         problems.push(`deploy ${n}: ${pids.length} ${role} processes (${pids.join(", ")})`);

@@ -26,6 +26,7 @@ describe.concurrent("under faults", PATIENT, () => {
     for (const loser of exited) {
       expect(loser.code).not.toBe(0);
       expect(loser.stderr).toContain("E_AGENT_RUNNING");
+      expect(loser.stderr).not.toMatch(/^\s+at /m);
     }
     const winner = await eventually("the running agent to write its PID", () => s.agentPid());
     expect(isAlive(winner)).toBe(true);
