@@ -8,7 +8,8 @@ export const MANIFEST_ERRORS = {
   E_MANIFEST_TYPE: "a value has the wrong type (a string where a list belongs …)",
   E_MANIFEST_VALUE: "a value is out of range or malformed (a port, a duration, a size …)",
   E_MANIFEST_UNKNOWN_KEY: "a key Compose does not know, with a “did you mean”",
-  E_MANIFEST_INTERPOLATION: "a variable reference that cannot be interpolated (`$VAR:?err` unset, bad syntax)",
+  E_MANIFEST_INTERPOLATION:
+    "a variable reference that cannot be interpolated (`$VAR:?err` unset, bad syntax)",
   E_MANIFEST_ENV_FILE: "an `.env` or `env_file` line that cannot be read",
   E_MANIFEST_EXTENDS: "`extends` names a service or file that is not there",
   E_MANIFEST_EXTENDS_CYCLE: "services extend each other in a loop",

@@ -11,7 +11,8 @@ export const TARGET_ERRORS = {
     "a built service has no command to run (no `command`, `start` script or `x-slipway.process.run`)",
   E_NATIVE_CONFIG: "a setting of a natively run database the process target cannot honour",
   E_NATIVE_PREPARE: "preparing a native database (initdb) failed",
-  E_DOCKER_UNAVAILABLE: "no Docker engine answers where `DOCKER_HOST` (or the default socket) points; the hint says how to start one",
+  E_DOCKER_UNAVAILABLE:
+    "no Docker engine answers where `DOCKER_HOST` (or the default socket) points; the hint says how to start one",
   E_DOCKER_PULL: "pulling an image failed (it names the image); nothing was changed",
   E_DOCKER_IMAGE_MISSING: "an image is not on the engine and `pull_policy: never` forbids pulling it",
 } as const satisfies ErrorCatalogue;

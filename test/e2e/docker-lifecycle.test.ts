@@ -102,7 +102,7 @@ describe
       expect(first.code, first.stdout + first.stderr).toBe(0);
       expect((await answer(port)).boots).toBe(1);
       const logs = await s.cli(["logs", "web"], env);
-      expect(logs.stdout).toMatch(/web\.r\d+\.0 \| web v1 listening on \d+/);
+      expect(logs.stdout).toMatch(/web-1 \| web v1 listening on \d+/);
 
       const down = await s.cli(["down"], env);
       expect(down.code, down.stdout + down.stderr).toBe(0);

@@ -31,7 +31,7 @@ volumes:
 
     const logs = await s.cli(["logs", "web", "--tail", "5"]);
     expect(logs.code, logs.stderr).toBe(0);
-    expect(logs.stdout).toMatch(/^web\.r1\.[01] +\| web v1 listening on/m);
+    expect(logs.stdout).toMatch(/^web-[12] +\| web v1 listening on/m);
 
     const run = await s.cli(["run", "web", "--", "node", "-e", "console.log(process.env.APP_VERSION)"]);
     expect(run.code, run.stderr).toBe(0);

@@ -42,7 +42,7 @@ services:
 
     // Following: lines of both services arrive interleaved, each prefixed by its instance.
     const followed = (await s.cli(["logs", "-f", "-n", "0"], {}, 4000)).stdout.split("\n").filter(Boolean);
-    const services = followed.map((l) => /^(ping|pong)\.r1\.0 \| /.exec(l)?.[1]);
+    const services = followed.map((l) => /^(ping|pong)-1 \| /.exec(l)?.[1]);
     expect(
       services.every((x) => x !== undefined),
       followed.join("\n"),
@@ -53,12 +53,7 @@ services:
     // History: every line of both services and streams, one time order, each service's lines in order.
     const all = parse((await s.cli(["logs", "--tail", "all", "--json"])).stdout);
     expect(new Set(all.map((l) => `${l.service} ${l.instance} ${l.stream}`))).toEqual(
-      new Set([
-        "ping ping.r1.0 stdout",
-        "ping ping.r1.0 stderr",
-        "pong pong.r1.0 stdout",
-        "pong pong.r1.0 stderr",
-      ]),
+      new Set(["ping ping-1 stdout", "ping ping-1 stderr", "pong pong-1 stdout", "pong pong-1 stderr"]),
     );
     const times = all.map((l) => Date.parse(l.ts));
     expect(times).toEqual([...times].sort((a, b) => a - b));
@@ -86,7 +81,7 @@ services:
     );
     expect(until.every((l) => Date.parse(l.ts) <= middle)).toBe(true);
     const pong = (await s.cli(["logs", "pong", "-n", "3"])).stdout.split("\n").filter(Boolean);
-    expect(pong.every((l) => l.startsWith("pong.r1.0 | pong "))).toBe(true);
+    expect(pong.every((l) => l.startsWith("pong-1 | pong "))).toBe(true);
     const bad = await s.cli(["logs", "--since", "yesterday-ish"]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("E_CLI_USAGE");

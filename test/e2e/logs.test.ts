@@ -19,7 +19,7 @@ setInterval(() => {
 const numbers = (stdout: string) =>
   stdout
     .split("\n")
-    .map((line) => /^chatter\.r\d+\.\d+ +\| line (\d+) /.exec(line)?.[1])
+    .map((line) => /^chatter-\d+ +\| line (\d+) /.exec(line)?.[1])
     .filter((n) => n !== undefined)
     .map(Number);
 

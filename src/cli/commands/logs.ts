@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { InputError } from "../../errors.js";
 import { readStreamFiles } from "../../observe/logs/files.js";
 import { LogPrinter } from "../../observe/logs/format.js";
+import { type LogSource, logSources } from "../../observe/logs/sources.js";
 import {
   estimateTimes,
   keepLine,
@@ -9,7 +10,7 @@ import {
   mergeByTime,
   type TimedLine,
 } from "../../observe/logs/timeline.js";
-import { type Instance, openState } from "../../state/index.js";
+import { openState } from "../../state/index.js";
 import { type SlipwayPaths, slipwayPaths } from "../../state/paths.js";
 import { LogFollower } from "../../targets/process/log-tail.js";
 import { addManifestOptions, type ManifestFlags } from "../manifest-options.js";
@@ -74,22 +75,23 @@ export function registerLogs(program: Command, output: Output): void {
     };
     const tail = flags.tail === "all" ? undefined : Number(flags.tail ?? 100);
     const store = openState(paths.stateDb);
-    const instancesNow = () => store.listInstances(project, service ? { service } : undefined);
+    // Instances, and the latest run of each job (its output has no instance to find it by).
+    const instancesNow = () => logSources(store, paths, project, service, 0);
     let instances = instancesNow();
     const printer = new LogPrinter({
       json: flags.json === true,
       colour: process.stdout.isTTY === true && !process.env.NO_COLOR,
-      width: Math.max(0, ...instances.map((i) => shortId(i).length)),
+      width: Math.max(0, ...instances.map((i) => i.label.length)),
     });
     const history: TimedLine[][] = [];
     const followed: Followed[] = [];
     for (const instance of instances) {
       for (const stream of STREAMS) {
-        const { lines, follower } = await readHistory(paths, instance, stream, tail);
+        const { lines, follower } = await readHistory(instance, stream, tail);
         history.push(lines);
         followed.push({
           follower,
-          label: { service: instance.service, instance: shortId(instance), stream },
+          label: { service: instance.service, instance: instance.label, stream },
         });
       }
     }
@@ -104,11 +106,11 @@ export function registerLogs(program: Command, output: Output): void {
           known.add(instance.id);
           for (const stream of STREAMS)
             followed.push({
-              follower: new LogFollower(paths.logs(project, instance.id), stream, {
+              follower: new LogFollower(instance.dir, stream, {
                 offset: 0,
                 rotatedInode: undefined,
               }),
-              label: { service: instance.service, instance: shortId(instance), stream },
+              label: { service: instance.service, instance: instance.label, stream },
             });
         }
       }
@@ -122,24 +124,16 @@ export function registerLogs(program: Command, output: Output): void {
   });
 }
 
-/** `api.r7.0` for `shop.api.r7.0`. */
-function shortId(instance: Pick<Instance, "id" | "project">): string {
-  return instance.id.startsWith(`${instance.project}.`)
-    ? instance.id.slice(instance.project.length + 1)
-    : instance.id;
-}
-
 async function readHistory(
-  paths: SlipwayPaths,
-  instance: Instance,
+  instance: LogSource,
   stream: "stdout" | "stderr",
   tail: number | undefined,
 ): Promise<{ lines: TimedLine[]; follower: LogFollower }> {
-  const dir = paths.logs(instance.project, instance.id);
+  const { dir } = instance;
   const { files, currentLength, rotatedInode } = await readStreamFiles(dir, stream);
   let timed = estimateTimes(files, instance.startedAt);
   if (tail !== undefined) timed = tail <= 0 ? [] : timed.slice(-tail);
-  const label = { service: instance.service, instance: shortId(instance), stream };
+  const label = { service: instance.service, instance: instance.label, stream };
   return {
     lines: timed.map(({ ts, line }) => ({ ...label, ts, line })),
     follower: new LogFollower(dir, stream, { offset: currentLength, rotatedInode }),

@@ -90,6 +90,8 @@ export function containerConfig(
   request: InstanceRequest,
   image: string,
   hosts: readonly string[],
+  /** The host directory of the instance's delivered secret files, mounted read-only at the same path. */
+  secretsDir?: string,
 ): Dockerode.ContainerCreateOptions {
   const { spec } = request;
   const limits = spec.deploy.resources?.limits;
@@ -116,9 +118,10 @@ export function containerConfig(
       ExtraHosts: [...hosts],
       RestartPolicy: { Name: "no" },
       Init: spec.init,
-      Mounts: spec.volumes.flatMap(
-        (mount) => engineMount(request.project, mount) ?? [],
-      ) as Dockerode.MountConfig,
+      Mounts: [
+        ...spec.volumes.flatMap((mount) => engineMount(request.project, mount) ?? []),
+        ...(secretsDir ? [{ Type: "bind", Source: secretsDir, Target: secretsDir, ReadOnly: true }] : []),
+      ] as Dockerode.MountConfig,
       Memory: memory !== undefined ? Number(memory) : undefined,
       NanoCpus: cpus !== undefined ? Math.round(Number(cpus) * 1e9) : undefined,
       PidsLimit: limits?.pids ?? spec.pids_limit,

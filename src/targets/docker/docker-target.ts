@@ -3,6 +3,8 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type Dockerode from "dockerode";
 import { SlipwayError } from "../../errors.js";
+import { deliverSecrets } from "../../secrets/deliver.js";
+import { secretStoreIn } from "../../secrets/store.js";
 import type { SlipwayPaths } from "../../state/paths.js";
 import type {
   ExecResult,
@@ -55,8 +57,22 @@ export class DockerTarget implements Target {
     this.pumps = new LogPumps(docker);
   }
 
-  async start(request: InstanceRequest): Promise<InstanceHandle> {
+  async start(unresolved: InstanceRequest): Promise<InstanceHandle> {
     await requireEngine(this.docker);
+    // Secret references become values in the container's environment, and `secrets:` files are
+    // written on the host and mounted read-only at the path their `<NAME>_FILE` variable names.
+    const secretsDir = join(
+      this.options.paths.run(unresolved.project, unresolved.service),
+      "secrets",
+      unresolved.id,
+    );
+    const delivered = await deliverSecrets(
+      secretStoreIn(this.options.paths.home),
+      unresolved.project,
+      unresolved.spec,
+      secretsDir,
+    );
+    const request: InstanceRequest = { ...unresolved, spec: delivered.spec };
     const image = await this.image(request);
     await this.prepareMounts(request);
     const name = containerName(request.id);
@@ -76,7 +92,9 @@ export class DockerTarget implements Target {
     );
     let container: Dockerode.Container | undefined;
     try {
-      container = await this.docker.createContainer(containerConfig(request, image, hosts));
+      container = await this.docker.createContainer(
+        containerConfig(request, image, hosts, delivered.files.length > 0 ? secretsDir : undefined),
+      );
       await container.start();
     } catch (cause) {
       await container?.remove({ force: true }).catch(() => {});
