@@ -11,7 +11,7 @@ import {
   type TimedLine,
 } from "../../observe/logs/timeline.js";
 import { openState } from "../../state/index.js";
-import { type SlipwayPaths, slipwayPaths } from "../../state/paths.js";
+import { slipwayPaths } from "../../state/paths.js";
 import { LogFollower } from "../../targets/process/log-tail.js";
 import { addManifestOptions, type ManifestFlags } from "../manifest-options.js";
 import { chosenProject } from "../project-choice.js";
