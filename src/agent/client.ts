@@ -176,13 +176,13 @@ export async function startAgentDaemon(paths: SlipwayPaths, timeoutMs = 60_000):
     if (child.exitCode !== null && livingAgentPid(paths) === undefined) break;
     await new Promise((r) => setTimeout(r, 100));
   }
-  // The agent's own refusal (`error E_STATE_EMPTY: …` in its log) says more than "did not start".
+  // The agent's own refusal (`E_STATE_EMPTY …` in its log, as bin/slipway prints it) says more than "did not start".
   const reason = readFileSync(paths.agentLog, "utf8")
     .split("\n")
-    .findLast((line) => line.startsWith("error E_"));
+    .findLast((line) => /^E_[A-Z0-9_]+ /.test(line));
   throw new SlipwayError({
     code: "E_AGENT_START",
-    message: `the slipway agent did not start${reason ? `: ${reason.slice(6)}` : ""} (see ${paths.agentLog})`,
+    message: `the slipway agent did not start${reason ? `: ${reason}` : ""} (see ${paths.agentLog})`,
     hint: "run `slipway agent` in the foreground to see why",
   });
 }
