@@ -81,6 +81,9 @@ describe("example bot platform on the process target", () => {
     expect((await json(http, "/api/players")).body).toEqual(
       expect.arrayContaining([expect.objectContaining({ name: player })]),
     );
+    // Health through the router is the API's own answer, not the mini-app's index.html.
+    expect((await json(http, "/health")).body).toEqual({ status: "ok" });
+    expect((await send(http, { path: "/ready" })).body).not.toContain("<html");
 
     // The bot: the secret header is required, and a /stats update is answered through the fake API.
     const update = (id: number) =>
