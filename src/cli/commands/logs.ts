@@ -1,8 +1,16 @@
+import { existsSync } from "node:fs";
 import type { Command } from "commander";
+import type { PsResult } from "../../agent/api.js";
+import { AgentClient } from "../../agent/client.js";
 import { InputError } from "../../errors.js";
 import { readStreamFiles } from "../../observe/logs/files.js";
 import { LogPrinter } from "../../observe/logs/format.js";
-import { type LogSource, logSources } from "../../observe/logs/sources.js";
+import {
+  type KnownInstances,
+  knownFromState,
+  type LogSource,
+  logSources,
+} from "../../observe/logs/sources.js";
 import {
   estimateTimes,
   keepLine,
@@ -10,8 +18,7 @@ import {
   mergeByTime,
   type TimedLine,
 } from "../../observe/logs/timeline.js";
-import { openState } from "../../state/index.js";
-import { slipwayPaths } from "../../state/paths.js";
+import { type SlipwayPaths, slipwayPaths } from "../../state/paths.js";
 import { LogFollower } from "../../targets/process/log-tail.js";
 import { addManifestOptions, type ManifestFlags } from "../manifest-options.js";
 import { chosenProject } from "../project-choice.js";
@@ -74,10 +81,10 @@ export function registerLogs(program: Command, output: Output): void {
       grep: flags.grep === undefined ? undefined : parseGrep(flags.grep),
     };
     const tail = flags.tail === "all" ? undefined : Number(flags.tail ?? 100);
-    const store = openState(paths.stateDb);
     // Instances, and the latest run of each job (its output has no instance to find it by).
-    const instancesNow = () => logSources(store, paths, project, service, 0);
-    let instances = instancesNow();
+    const instancesNow = async () =>
+      logSources(await knownInstances(paths, project), paths, project, service, 0);
+    let instances = await instancesNow();
     const printer = new LogPrinter({
       json: flags.json === true,
       colour: process.stdout.isTTY === true && !process.env.NO_COLOR,
@@ -96,12 +103,12 @@ export function registerLogs(program: Command, output: Output): void {
       }
     }
     for (const line of mergeByTime(history)) if (keepLine(line, filter)) output.stdout(printer.format(line));
-    if (!flags.follow) return store.close();
+    if (!flags.follow) return;
     const known = new Set(instances.map((i) => i.id));
     for (let round = 1; ; round++) {
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
       if (round % (RESCAN_MS / POLL_MS) === 0) {
-        instances = instancesNow();
+        instances = await instancesNow();
         for (const instance of instances.filter((i) => !known.has(i.id))) {
           known.add(instance.id);
           for (const stream of STREAMS)
@@ -163,5 +170,25 @@ function parseGrep(pattern: string): RegExp {
       message: `--grep ${pattern}: ${(error as Error).message}`,
       hint: "a JavaScript regular expression, e.g. --grep 'error|warn'",
     });
+  }
+}
+
+/**
+ * What runs: asked of the agent when one answers (no SQLite to open, so `logs` starts fast), else
+ * read from state, so `logs` also works while the agent is down.
+ */
+async function knownInstances(paths: SlipwayPaths, project: string): Promise<KnownInstances> {
+  if (existsSync(paths.socket)) {
+    const ps = await new AgentClient(paths)
+      .call<PsResult>("GET", `/v1/ps?project=${encodeURIComponent(project)}`)
+      .catch(() => undefined);
+    if (ps) return { instances: ps.instances, services: ps.services.map((s) => s.name) };
+  }
+  const { openState } = await import("../../state/index.js");
+  const store = openState(paths.stateDb);
+  try {
+    return knownFromState(store, project);
+  } finally {
+    store.close();
   }
 }

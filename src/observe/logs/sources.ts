@@ -28,19 +28,39 @@ function parseLogDirName(project: string, name: string) {
 export const labelOf = (project: string, dirName: string) =>
   parseLogDirName(project, dirName)?.label ?? dirName;
 
+/** What runs for a project (from the agent, or from state while it is down), and its services. */
+export interface KnownInstances {
+  readonly instances: readonly {
+    readonly id: string;
+    readonly service: string;
+    readonly startedAt: number;
+  }[];
+  readonly services: readonly string[];
+}
+
+/** What state says runs, and the active release's services: for when no agent answers. */
+export function knownFromState(store: StateStore, project: string): KnownInstances {
+  const active = store.activeRelease(project);
+  return {
+    instances: store.listInstances(project),
+    services: active ? Object.keys(decodeRelease(active.spec).spec.services) : [],
+  };
+}
+
 /**
  * What `logs` prints: the service's current instances, and the latest run of each of its jobs
  * (migrations, scheduled runs, `slipway run`), whose output has no instance record to find it by.
  * An unknown service is an error that lists the known ones.
  */
 export function logSources(
-  store: StateStore,
+  known: KnownInstances,
   paths: SlipwayPaths,
   project: string,
   service: string | undefined,
   since: number,
 ): LogSource[] {
-  const sources: LogSource[] = store.listInstances(project, service ? { service } : undefined).map((i) => ({
+  const current = known.instances.filter((i) => !service || i.service === service);
+  const sources: LogSource[] = current.map((i) => ({
     id: i.id,
     service: i.service,
     label: labelOf(project, i.id),
@@ -62,13 +82,12 @@ export function logSources(
   }
   sources.push(...latestJob.values());
   if (service && sources.length === 0) {
-    const active = store.activeRelease(project);
-    const known = active ? Object.keys(decodeRelease(active.spec).spec.services) : [];
-    if (!known.includes(service))
+    const services = known.services;
+    if (!services.includes(service))
       throw new InputError({
         code: "E_SERVICE_NOT_FOUND",
         message: `${project} has no service ${service}`,
-        hint: known.length > 0 ? `services: ${known.join(", ")}` : "deploy the project first",
+        hint: services.length > 0 ? `services: ${services.join(", ")}` : "deploy the project first",
       });
   }
   return sources.filter((s) => s.startedAt >= since);
