@@ -95,17 +95,17 @@ function runLogged(
 }
 
 /**
- * Builds a service once per hash: the context is copied (without node_modules) and built in a
+ * Builds a service once per build hash (the draft's: the context is hashed once per deploy): the context is copied (without node_modules) and built in a
  * scratch directory that is renamed into place only when the build succeeded, so a half-built
  * artifact never exists. An artifact already built for this hash is reused (rollback needs no rebuild).
  */
 export async function buildService(
   service: ServiceSpec,
+  hashes: { readonly revision: string; readonly buildHash: string },
   artifactsRoot: string,
   onProgress: (line: string) => void = () => {},
 ): Promise<ServiceArtifact> {
-  const buildHash = artifactHash(service);
-  const hash = serviceRevision(service, buildHash);
+  const { revision: hash, buildHash } = hashes;
   if (!service.build) return { hash, buildHash };
   const finalDir = artifactDir(artifactsRoot, service.name, buildHash);
   const appDir = join(finalDir, "app");

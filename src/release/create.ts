@@ -49,7 +49,7 @@ export function draftRelease(app: AppSpec, artifactsRoot: string): ReleaseDraft 
   return { spec, services, hash };
 }
 
-/** Builds every artifact the draft still lacks (in order), reusing the others; the release's content. */
+/** Builds every artifact the draft still lacks (in order, by the draft's hashes), reusing the others; the release's content. */
 export async function buildRelease(
   draft: ReleaseDraft,
   artifactsRoot: string,
@@ -58,10 +58,15 @@ export async function buildRelease(
   const artifacts: Record<string, ServiceArtifact> = {};
   for (const service of Object.values(draft.spec.services)) {
     let built = false;
-    artifacts[service.name] = await buildService(service, artifactsRoot, (line) => {
-      built = true;
-      onProgress(service.name, line);
-    });
+    artifacts[service.name] = await buildService(
+      service,
+      draft.services[service.name]!,
+      artifactsRoot,
+      (line) => {
+        built = true;
+        onProgress(service.name, line);
+      },
+    );
     if (built) onProgress(service.name, undefined);
   }
   return { spec: draft.spec, artifacts };
