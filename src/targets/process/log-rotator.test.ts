@@ -1,10 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { once } from "node:events";
-import { writeFile } from "node:fs/promises";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { InstanceHandle } from "../target.js";
 import { readStreamTail } from "./log-tail.js";
 import { largestSizesDuring, lineNumber, stdoutSizes, steadyWriter } from "./log-writer-fixture.js";
 import { processFixtures } from "./process-fixtures.js";
@@ -14,9 +8,6 @@ import { RunnerHarness } from "./runner-harness.js";
 const KB = 1024;
 /** What the writer (~100 KB/s) adds within one 100 ms check, with room for a slow machine. */
 const SLACK = 32 * KB;
-
-const repoRoot = fileURLToPath(new URL("../../..", import.meta.url));
-const targetModule = fileURLToPath(new URL("./process-runner.ts", import.meta.url));
 
 describe("log rotation of a running instance", () => {
   let h: RunnerHarness;
@@ -43,42 +34,16 @@ describe("log rotation of a running instance", () => {
   });
 });
 
-/** A stand-in agent: starts the instance, prints its handle, then idles until killed. */
-const agentScript = `
-import { ProcessRunner } from ${JSON.stringify(targetModule)};
-const handle = await new ProcessRunner().start(JSON.parse(process.argv[2]));
-console.log(JSON.stringify(handle));
-setInterval(() => {}, 60_000);
-`;
-
 describe("log rotation after an agent restart", () => {
   let h: RunnerHarness;
-  let agent: ChildProcess | undefined;
-  let handle: InstanceHandle | undefined;
   beforeEach(async () => {
     h = await RunnerHarness.create(new ProcessRunner(), processFixtures);
   });
-  afterEach(async () => {
-    agent?.kill("SIGKILL"); // A no-op once Node saw it exit, so never a reused PID.
-    if (handle !== undefined) await h.target.stop(handle, "SIGKILL", 0);
-    agent = handle = undefined;
-    await h.cleanup();
-  });
+  afterEach(() => h.cleanup());
 
   it("bounds an adopted instance's logs by the limits it was started with", { timeout: 20_000 }, async () => {
-    const script = join(h.dir, "agent.mts");
-    await writeFile(script, agentScript);
     const spec = h.spec(steadyWriter, { logs: { maxBytes: 64 * KB, maxFiles: 2 } });
-    const child = spawn(process.execPath, ["--import", "tsx", script, JSON.stringify(spec)], {
-      cwd: repoRoot,
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    agent = child;
-    const [firstLine] = (await once(child.stdout, "data")) as [Buffer];
-    handle = JSON.parse(firstLine.toString()) as InstanceHandle;
-    const exited = once(child, "exit");
-    child.kill("SIGKILL");
-    await exited;
+    const handle = await h.startFromKilledAgent(spec);
 
     // Nobody rotates while no agent runs.
     await vi.waitFor(() => expect(stdoutSizes(spec.logDir)[0]).toBeGreaterThan(64 * KB + SLACK), {
