@@ -11,6 +11,8 @@ import type {
   InstanceHandle,
   InstanceRequest,
   InstanceState,
+  KnownInstances,
+  Orphan,
   Target,
   TargetCapabilities,
 } from "../target.js";
@@ -29,6 +31,7 @@ import { ensureImage } from "./image.js";
 import { containerName, LABEL, volumeLabels, volumeName } from "./labels.js";
 import { LogPumps } from "./log-pump.js";
 import { demuxLogs, lastLines } from "./logs.js";
+import { findOrphans, removeOrphans } from "./orphans.js";
 
 export interface DockerTargetOptions {
   /** The agent's home: each project's hosts file (its services' names) is read from there. */
@@ -202,6 +205,16 @@ export class DockerTarget implements Target {
     const read = (name: string) =>
       existsSync(join(dir, name)) ? readFileSync(join(dir, name), "utf8").split("\n").filter(Boolean) : [];
     return [...read("stderr.log"), ...read("stdout.log")].slice(-lines).join("\n");
+  }
+
+  async orphans(project: string, known: KnownInstances): Promise<readonly Orphan[]> {
+    await requireEngine(this.docker);
+    return findOrphans(this.docker, project, known);
+  }
+
+  async removeOrphans(project: string, known: KnownInstances): Promise<readonly Orphan[]> {
+    await requireEngine(this.docker);
+    return removeOrphans(this.docker, project, known);
   }
 
   /** One build per image tag at a time, however many instances ask for it together. */
