@@ -1,5 +1,6 @@
 import type { ServiceSpec } from "../manifest/model.js";
 import type { ServiceArtifact } from "../release/build.js";
+import type { ConfigFile } from "../release/config-files.js";
 
 /**
  * The one interface every place services run implements. Instance-level drivers (process, docker)
@@ -33,6 +34,8 @@ export interface InstanceRequest {
   readonly extraPorts?: Readonly<Record<string, number>> | undefined;
   /** Replaces the service's own command (a migration, `slipway run -- CMD`). */
   readonly command?: readonly string[] | undefined;
+  /** The service's `configs:` with the release's content, each a read-only file at its target. Default none. */
+  readonly configs?: readonly ConfigFile[] | undefined;
 }
 
 /** How to find a started instance again, also after the agent restarted (PID + start time, never PID alone). */

@@ -6,6 +6,7 @@ import { SlipwayError } from "../../errors.js";
 import { deliverSecrets } from "../../secrets/deliver.js";
 import { secretStoreIn } from "../../secrets/store.js";
 import type { SlipwayPaths } from "../../state/paths.js";
+import { deliverConfigs } from "../config-delivery.js";
 import type {
   ExecResult,
   InstanceHandle,
@@ -93,10 +94,14 @@ export class DockerTarget implements Target {
       existsSync(hostsFile) ? readFileSync(hostsFile, "utf8") : undefined,
       request.spec.extra_hosts ?? {},
     );
+    const configs = deliverConfigs(
+      join(this.options.paths.run(request.project, request.service), "configs", request.id),
+      request.configs ?? [],
+    );
     let container: Dockerode.Container | undefined;
     try {
       container = await this.docker.createContainer(
-        containerConfig(request, image, hosts, delivered.files.length > 0 ? secretsDir : undefined),
+        containerConfig(request, image, hosts, delivered.files.length > 0 ? secretsDir : undefined, configs),
       );
       await container.start();
     } catch (cause) {
