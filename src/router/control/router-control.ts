@@ -1,3 +1,5 @@
+import type { ServiceSpec } from "../../manifest/model.js";
+import { publishedHttpPorts } from "../../network/published-http.js";
 import type { StateStore } from "../../state/index.js";
 import type { SlipwayPaths } from "../../state/paths.js";
 import type { RouterDriver } from "../driver.js";
@@ -11,7 +13,15 @@ import { CanaryDecisions } from "./decisions.js";
 import { projectListeners } from "./listeners.js";
 import { MAINTENANCE_KEY, type MaintenanceMode, maintenanceOf, storedMaintenance } from "./maintenance.js";
 import { checkRouterPorts, driverNameOf, type RoutableProject, routerHostOf } from "./projects.js";
-import { routerConfig } from "./router-config.js";
+import { publishedRouteId, routerConfig } from "./router-config.js";
+
+/** The router serves this service: an HTTP route, a TCP route or a published HTTP port. */
+const usesRouter = (service: ServiceSpec) =>
+  service["x-slipway"].routes.length > 0 || publishedHttpPorts(service).length > 0;
+
+/** Requests to this service pass the router, which drains its instances before they stop. */
+const proxiedByRouter = (service: ServiceSpec) =>
+  service["x-slipway"].routes.some((route) => !route.static) || publishedHttpPorts(service).length > 0;
 
 export interface RouterControlOptions {
   readonly paths: SlipwayPaths;
@@ -73,9 +83,7 @@ export class RouterControl implements TrafficControl {
         projectListeners(p.spec.name, Object.values(p.spec.services), p.addresses, p.instances),
       ),
     );
-    const routed = projects.filter((p) =>
-      Object.values(p.spec.services).some((s) => s["x-slipway"].routes.length > 0),
-    );
+    const routed = projects.filter((p) => Object.values(p.spec.services).some(usesRouter));
     if (routed.length === 0) return this.stopRouter();
     const host = process.env.SLIPWAY_ROUTER_HOST ?? routerHostOf(routed);
     checkRouterPorts(routed, host);
@@ -170,12 +178,16 @@ export class RouterControl implements TrafficControl {
     await this.publish();
   }
 
-  /** Ids of the service's proxied HTTP routes (what the router measures per version). */
+  /** Ids of the service's proxied HTTP routes and published HTTP ports (what the router measures per version). */
   private httpRouteIds(project: string, service: string): string[] {
     const spec = this.options.projects().find((p) => p.spec.name === project)?.spec.services[service];
-    return (spec?.["x-slipway"].routes ?? []).flatMap((route, index) =>
-      route.static || route.protocol === "tcp" ? [] : [`${project}/${service}/${index}`],
-    );
+    if (!spec) return [];
+    return [
+      ...spec["x-slipway"].routes.flatMap((route, index) =>
+        route.static || route.protocol === "tcp" ? [] : [`${project}/${service}/${index}`],
+      ),
+      ...publishedHttpPorts(spec).map((published) => publishedRouteId(project, service, published)),
+    ];
   }
 
   async measure(project: string, service: string): Promise<Record<string, VersionMeasure>> {
@@ -203,11 +215,10 @@ export class RouterControl implements TrafficControl {
     const instance = this.options.store.getInstance(instanceId);
     const driver = this.driver;
     if (!instance || instance.port == null || !driver) return;
-    const routed = this.options
-      .projects()
-      .find((p) => p.spec.name === instance.project)
-      ?.spec.services[instance.service]?.["x-slipway"].routes.some((route) => !route.static);
-    if (!routed) return;
+    const service = this.options.projects().find((p) => p.spec.name === instance.project)?.spec.services[
+      instance.service
+    ];
+    if (!service || !proxiedByRouter(service)) return;
     const upstream = { id: instance.id, host: "127.0.0.1", port: instance.port };
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline && (await driver.inFlight(upstream)) > 0) {
