@@ -16,12 +16,15 @@
  * (test/docker/engine.ts) and stops by PID at the end.
  * Paths: `routed` (an `x-slipway.routes` route, load through the router's HTTP port) and `published`
  * (no route; `ports: ["127.0.0.1:P:3000"]`, start-first, served by the router as an HTTP port since the
- * healthcheck is HTTP; load through P) — rolling and blue-green. `pm2` adds the baseline row: the same
- * app and load under PM2 in cluster mode (×2), each deploy a `pm2 reload` (PM2 from devDependencies,
- * its own PM2_HOME). A published row on the builtin router also misses when a keep-alive GET had to
- * be resent (a client that does not resend would have failed it); nginx's reloads close idle client
- * connections, so its resends are reported, as on routed rows.
- * Run: npm run bench -- zero-downtime [strategy…] [driver…] [routed|published] [pm2] [docker]
+ * healthcheck is HTTP; load through P) — rolling and blue-green; `l4`, the published port as it was
+ * served before (`app_protocol: tcp`: the layer-4 proxy), as a reference without a target. `pm2`
+ * adds the baseline row: the same app and load under PM2 in cluster mode (×2), each deploy a
+ * `pm2 reload` (PM2 from devDependencies, its own PM2_HOME). On published, l4 and pm2 rows the
+ * keep-alive clients send back to back (the issue's load), not ≤ 100 requests/s. A published row on
+ * the builtin router also misses when a keep-alive GET had to be resent (a client that does not
+ * resend would have failed it); nginx's reloads close idle client connections, so its resends are
+ * reported, as on routed rows.
+ * Run: npm run bench -- zero-downtime [strategy…] [driver…] [routed|published|l4] [pm2] [docker]
  * (no path named: both paths and the pm2 row; loopback only; every loop is bounded)
  */
 import { join } from "node:path";
@@ -41,7 +44,7 @@ import {
 
 const STRATEGIES = ["rolling", "blue-green", "canary"] as const;
 const DRIVERS = ["builtin", "nginx"] as const;
-const PATHS = ["routed", "published"] as const;
+const PATHS = ["routed", "published", "l4"] as const;
 const APP = join(import.meta.dirname, "..", "test", "e2e", "apps", "live", "server.cjs");
 const NODE_MODULES = join(import.meta.dirname, "..", "node_modules");
 
@@ -62,8 +65,12 @@ function compose(
   driver: Driver,
   ports: { http: number; https: number; published: number | undefined },
   target: TargetName,
+  layer4 = false,
 ): string {
   const { http, https, published } = ports;
+  const publishedPort = layer4
+    ? `ports: [{ target: 3000, published: "${published}", host_ip: 127.0.0.1, app_protocol: tcp }]`
+    : `ports: ["127.0.0.1:${published}:3000"]`;
   return `name: ${name}
 x-slipway:
   target: ${target}
@@ -72,7 +79,7 @@ services:
   web:
     build: ./app
     command: ["node", "server.cjs"]
-    ${published === undefined ? 'expose: ["3000"]' : `ports: ["127.0.0.1:${published}:3000"]`}
+    ${published === undefined ? 'expose: ["3000"]' : publishedPort}
 ${target === "docker" ? `    volumes: ["${NODE_MODULES}:${NODE_MODULES}:ro"]\n` : ""}    environment:
       APP_VERSION: \${APP_VERSION:-v0}
       NODE_PATH: ${NODE_MODULES}
@@ -114,10 +121,10 @@ async function runCombination(
   const ports = {
     http: await freePort(),
     https: await freePort(),
-    published: path === "published" ? await freePort() : undefined,
+    published: path === "routed" ? undefined : await freePort(),
   };
-  const name = `zdt${path === "published" ? "p" : ""}${strategy.replace("-", "")}${driver}${target === "docker" ? "docker" : ""}${process.pid}`;
-  const install = new Installation(APP, compose(name, strategy, driver, ports, target), {
+  const name = `zdt${path === "routed" ? "" : path[0]}${strategy.replace("-", "")}${driver}${target === "docker" ? "docker" : ""}${process.pid}`;
+  const install = new Installation(APP, compose(name, strategy, driver, ports, target, path === "l4"), {
     appFiles: target === "docker" ? { Dockerfile: DOCKERFILE } : {},
     env,
   });
@@ -125,16 +132,20 @@ async function runCombination(
   try {
     const first = await install.cli(["deploy"], { APP_VERSION: "v0" });
     if (first.code !== 0) throw new Error(`first deploy failed:\n${first.stdout}${first.stderr}`);
-    const outcome = await deploysUnderLoad(ports.published ?? ports.http, async (n) => {
-      const deploy = await install.cli(["deploy", "--json"], { APP_VERSION: `v${n}` }, 120_000, (line) => {
-        const verdict = analysisVerdict(line);
-        if (verdict) verdicts[verdict] = (verdicts[verdict] ?? 0) + 1;
-        // A step that was not a pass pauses for a person: counted as a miss, promoted to go on.
-        if (line.includes('"phase":"paused"')) void install.cli(["promote"]);
-      });
-      if (deploy.code === 0) return undefined;
-      return (deploy.stderr || deploy.stdout).trim().split("\n").slice(-2).join(" ");
-    });
+    const outcome = await deploysUnderLoad(
+      ports.published ?? ports.http,
+      async (n) => {
+        const deploy = await install.cli(["deploy", "--json"], { APP_VERSION: `v${n}` }, 120_000, (line) => {
+          const verdict = analysisVerdict(line);
+          if (verdict) verdicts[verdict] = (verdicts[verdict] ?? 0) + 1;
+          // A step that was not a pass pauses for a person: counted as a miss, promoted to go on.
+          if (line.includes('"phase":"paused"')) void install.cli(["promote"]);
+        });
+        if (deploy.code === 0) return undefined;
+        return (deploy.stderr || deploy.stdout).trim().split("\n").slice(-2).join(" ");
+      },
+      path !== "routed",
+    );
     return { ...outcome, verdicts };
   } finally {
     await install.cleanup();
@@ -145,7 +156,7 @@ async function runCombination(
 function printRow(
   label: string,
   outcome: Outcome,
-  strategy: Strategy | "pm2",
+  strategy: Strategy | "reference",
   strictResend: boolean,
 ): boolean {
   const { record, verdicts, deploysOk, deployErrors, seconds } = outcome;
@@ -163,7 +174,7 @@ function printRow(
   console.log(row);
   for (const example of record.examples) console.log(`    e.g. ${example}`);
   for (const error of deployErrors) console.log(`    deploy ${error}`);
-  if (strategy === "pm2") return false; // the baseline: no target of its own
+  if (strategy === "reference") return false; // a baseline: no target of its own
   const unanalysed =
     strategy === "canary" && (verdicts.pass ?? 0) !== Object.values(verdicts).reduce((a, b) => a + b, 0);
   const noAnalysis = strategy === "canary" && !verdicts.pass;
@@ -203,15 +214,19 @@ try {
   for (const path of paths) {
     for (const strategy of strategies) {
       // Canary analysis is the routed rows' subject; published rows run rolling and blue-green.
-      if (path === "published" && strategy === "canary") continue;
+      if (path !== "routed" && strategy === "canary") continue;
       for (const driver of drivers) {
+        // The layer-4 proxy serves the l4 rows whatever the driver: one row per strategy.
+        if (path === "l4" && driver !== drivers[0]) continue;
         const outcome = await runCombination(strategy, driver, path, target, env);
-        const label = `${strategy}/${driver}${path === "published" ? "/published" : ""}${target === "docker" ? "/docker" : ""}`;
-        if (printRow(label, outcome, strategy, path === "published" && driver === "builtin")) missed = true;
+        const via = path === "routed" ? driver : path === "l4" ? "published/l4 proxy" : `${driver}/published`;
+        const label = `${strategy}/${via}${target === "docker" ? "/docker" : ""}`;
+        const kind = path === "l4" ? "reference" : strategy;
+        if (printRow(label, outcome, kind, path === "published" && driver === "builtin")) missed = true;
       }
     }
   }
-  if (withPm2) printRow("pm2 reload (cluster ×2)", await pm2ReloadRow(APP, NODE_MODULES), "pm2", false);
+  if (withPm2) printRow("pm2 reload (cluster ×2)", await pm2ReloadRow(APP, NODE_MODULES), "reference", false);
 } finally {
   // The engine this bench started, stopped by its PID also when a row failed.
   await stopEngine?.();

@@ -16,10 +16,14 @@ export async function pm2ReloadRow(app: string, nodeModules: string): Promise<Ou
       [{ name: "zdt", script: app, instances: 2, exec_mode: "cluster", kill_timeout: 5000 }],
       env,
     );
-    const outcome = await deploysUnderLoad(port, async (n) => {
-      const reload = await pm2.run(["reload", "zdt", "--update-env"], { ...env, APP_VERSION: `v${n}` });
-      return reload.code === 0 ? undefined : reload.output.trim().split("\n").slice(-2).join(" ");
-    });
+    const outcome = await deploysUnderLoad(
+      port,
+      async (n) => {
+        const reload = await pm2.run(["reload", "zdt", "--update-env"], { ...env, APP_VERSION: `v${n}` });
+        return reload.code === 0 ? undefined : reload.output.trim().split("\n").slice(-2).join(" ");
+      },
+      true,
+    );
     return { ...outcome, verdicts: {} };
   } finally {
     await pm2.stop();

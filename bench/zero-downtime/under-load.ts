@@ -24,6 +24,8 @@ export interface Outcome {
 export async function deploysUnderLoad(
   port: number,
   deploy: (n: number) => Promise<string | undefined>,
+  /** Keep-alive clients send back to back (as the load did) instead of ≤ 100 requests/s. */
+  unpacedKeepAlive = false,
 ): Promise<Omit<Outcome, "verdicts">> {
   const record = new LoadRecord();
   const deployErrors: string[] = [];
@@ -37,7 +39,9 @@ export async function deploysUnderLoad(
     maxRequests: 200_000,
   };
   const load = Promise.all([
-    ...Array.from({ length: KEEP_ALIVE_CLIENTS }, () => httpClient(port, true, record, bounds)),
+    ...Array.from({ length: KEEP_ALIVE_CLIENTS }, () =>
+      httpClient(port, true, record, bounds, !unpacedKeepAlive),
+    ),
     ...Array.from({ length: FRESH_CLIENTS }, () => httpClient(port, false, record, bounds)),
     ...Array.from({ length: WS_CLIENTS }, () => wsClient(port, record, bounds)),
   ]);

@@ -209,7 +209,8 @@ export class RouterControl implements TrafficControl {
 
   /**
    * Waits until the router has no request, WebSocket or TCP connection left on a routed instance
-   * (or the timeout passes). Instances of services without routes have nothing to drain here.
+   * (or the timeout passes). Instances of services the router does not proxy (no route, no published
+   * HTTP port) have nothing to drain here.
    */
   async waitDrained(instanceId: string, timeoutMs: number): Promise<void> {
     const instance = this.options.store.getInstance(instanceId);
