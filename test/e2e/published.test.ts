@@ -2,6 +2,7 @@ import { Agent, request } from "node:http";
 import { describe, expect, it } from "vitest";
 import { freePort } from "../../src/network/ports.js";
 import { REPO } from "./cli.js";
+import { get } from "./http.js";
 import { LOOPBACK } from "./router-support.js";
 import { PATIENT, sandboxPerTest } from "./sandbox.js";
 
@@ -12,9 +13,9 @@ const sandbox = sandboxPerTest();
  * a published port, 2 replicas, start-first, an HTTP healthcheck (so the port is served by the
  * router) and no route.
  */
-function publishedApp(port: number): string {
+function publishedApp(port: number, top = "", service = ""): string {
   return `name: \${E2E_PROJECT}
-services:
+${top}services:
   web:
     build: ./live
     command: ["node", "server.cjs"]
@@ -33,7 +34,7 @@ services:
     x-slipway:
       drain_timeout: 1s
       process: { build: "true" }
-`;
+${service}`;
 }
 
 /** A client that sends GETs one after another on one keep-alive connection, and notes every failure. */
@@ -75,25 +76,30 @@ async function keepAliveClient(port: number, stop: () => boolean, maxRequests: n
   return { sent, failures, versions, viaRouter: headers.router };
 }
 
-describe("published HTTP ports through slipway", PATIENT, () => {
+/** Deploys, then 3 more deploys while 3 keep-alive clients send GETs through the published port. */
+async function deploysUnderKeepAliveLoad(compose: string, port: number) {
+  const s = sandbox({ "compose.yaml": compose });
+  s.copyApp("live", "live");
+  const first = await s.cli(["deploy"], LOOPBACK);
+  expect(first.code, first.stdout + first.stderr).toBe(0);
+
+  let done = false;
+  const clients = Promise.all([1, 2, 3].map(() => keepAliveClient(port, () => done, 20_000)));
+  try {
+    for (const version of ["v2", "v3", "v4"]) {
+      const deploy = await s.cli(["deploy"], { ...LOOPBACK, APP_VERSION: version });
+      expect(deploy.code, deploy.stdout + deploy.stderr).toBe(0);
+    }
+  } finally {
+    done = true;
+  }
+  return { s, reports: await clients };
+}
+
+describe.concurrent("published HTTP ports through slipway", PATIENT, () => {
   it("fails no keep-alive request during deploys of an app that closes its server on SIGTERM", async () => {
     const port = await freePort();
-    const s = sandbox({ "compose.yaml": publishedApp(port) });
-    s.copyApp("live", "live");
-    const first = await s.cli(["deploy"], LOOPBACK);
-    expect(first.code, first.stdout + first.stderr).toBe(0);
-
-    let done = false;
-    const clients = Promise.all([1, 2, 3].map(() => keepAliveClient(port, () => done, 20_000)));
-    try {
-      for (const version of ["v2", "v3", "v4"]) {
-        const deploy = await s.cli(["deploy"], { ...LOOPBACK, APP_VERSION: version });
-        expect(deploy.code, deploy.stdout + deploy.stderr).toBe(0);
-      }
-    } finally {
-      done = true;
-    }
-    const reports = await clients;
+    const { reports } = await deploysUnderKeepAliveLoad(publishedApp(port), port);
     const failures = reports.flatMap((r) => r.failures);
     const versions = reports.map((r) => r.versions);
     expect(failures).toEqual([]);
@@ -101,5 +107,27 @@ describe("published HTTP ports through slipway", PATIENT, () => {
     for (const seen of versions) expect(seen.v4).toBeGreaterThan(0);
     // The router answered (it adds X-Request-Id), not the layer-4 proxy.
     for (const report of reports) expect(report.viaRouter).toBe(report.sent);
+  });
+
+  it("is served by a builtin router beside nginx when the project's driver is nginx", async () => {
+    const [port, http, https] = [await freePort(), await freePort(), await freePort()];
+    const compose = publishedApp(
+      port,
+      `x-slipway:\n  router: { driver: nginx, http_port: ${http}, https_port: ${https} }\n`,
+      "      routes: [{ path: / }]\n",
+    );
+    const { s, reports } = await deploysUnderKeepAliveLoad(compose, port);
+    expect(reports.flatMap((r) => r.failures)).toEqual([]);
+    for (const report of reports) expect(report.viaRouter).toBe(report.sent);
+    // nginx serves the route, the builtin router the published port.
+    const routed = await get(http);
+    expect(JSON.parse(routed.body)).toMatchObject({ version: "v4" });
+    const status = await s.cli(["agent", "status"], LOOPBACK);
+    expect(status.stdout).toMatch(
+      new RegExp(`router \\d+ running; listening on [^\\n]*127\\.0\\.0\\.1:${port}`),
+    );
+    expect(status.stdout).toMatch(
+      new RegExp(`nginx \\d+ running; listening on [^\\n]*127\\.0\\.0\\.1:${http}`),
+    );
   });
 });
