@@ -56,5 +56,6 @@ describe("publishedHttpPorts", () => {
       httpPorts(`ports: ["127.0.0.1:8080:3000", { target: 9000, published: "9000", app_protocol: http }]`),
     ).toEqual([]);
     expect(httpPorts(`ports: [{ target: 3000, published: "8080-8081", app_protocol: http }]`)).toEqual([]);
+    expect(httpPorts(`ports: [{ target: 3000, published: "0", app_protocol: http }]`)).toEqual([]);
   });
 });

@@ -33,10 +33,11 @@ function probedPorts(service: ServiceSpec): number[] {
  * 2. otherwise an `x-slipway.routes` HTTP route to the port, or an HTTP healthcheck probing it
  *    (a `http://…` URL at the port, `$PORT`, or no port for 80), makes it HTTP;
  * 3. anything else stays layer 4. Only the service's primary port (the one at `$PORT`) and TCP
- *    ports with a single host port can go through the router.
+ *    ports with a single, fixed host port can go through the router.
  */
 export function publishedProtocol(service: ServiceSpec, port: PublishedPort): PublishedProtocol {
-  if (port.protocol !== "tcp" || !/^\d+$/.test(port.published ?? "")) return "tcp";
+  // A range, or 0 (any free port), stays on layer 4 as well.
+  if (port.protocol !== "tcp" || !/^[1-9]\d*$/.test(port.published ?? "")) return "tcp";
   if (port.target !== primaryPort(service)) return "tcp";
   const declared = port.app_protocol?.trim().toLowerCase();
   if (declared) return declared === "http" ? "http" : "tcp";
