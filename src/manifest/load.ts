@@ -122,7 +122,8 @@ export function loadManifest(options: LoadOptions = {}): LoadResult {
     projectDirectory,
     // like any variable, these come from the environment or else from .env / --env-file
     projectName: options.projectName ?? (environment.lookup("COMPOSE_PROJECT_NAME") || undefined),
-    lookup: environment.lookup,
+    // env_file values and bare `environment` keys see COMPOSE_PROJECT_NAME too, as in Compose
+    lookup,
     profiles: options.profiles?.length
       ? options.profiles
       : (environment.lookup("COMPOSE_PROFILES")?.split(",").filter(Boolean) ?? []),

@@ -36,9 +36,12 @@ export function normalizeService(
   // env_file values first, `environment` on top, as `docker compose config` shows them
   const environment: Record<string, string | null> = Object.fromEntries(files.environment);
   for (const [key, value] of Object.entries(service.environment)) {
-    // A bare `KEY` takes its value from the environment slipway runs in, as Compose does.
+    // A bare `KEY` takes its value from the environment slipway runs in, as Compose does. When
+    // that does not set it either, KEY is left out; over an env_file value it is null, as in
+    // `docker compose config`: the service does not get the env_file's value.
     const resolved = value ?? lookup(key);
     if (resolved !== undefined) environment[key] = resolved;
+    else if (Object.hasOwn(environment, key)) environment[key] = null;
   }
   // label_file values first, `labels` on top; an empty label is "", not null
   const labelEntries = [...files.labels, ...Object.entries(service.labels ?? {})];

@@ -45,7 +45,10 @@ function frozenEnvironment(service: ServiceSpec): Record<string, string | null> 
     if (text === undefined) continue;
     for (const [key, value] of parseEnvFile(text, () => undefined).vars) env[key] = value;
   }
-  for (const [key, value] of Object.entries(service.environment)) if (value !== null) env[key] = value;
+  // null: `environment` unsets a variable an env_file sets (a bare KEY the shell does not set)
+  for (const [key, value] of Object.entries(service.environment))
+    if (value === null) delete env[key];
+    else env[key] = value;
   return env;
 }
 
