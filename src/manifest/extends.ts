@@ -97,7 +97,9 @@ export function resolveExtends(
     }
     const baseCopy = cloneLocated(base);
     const fromOtherFile = target.file !== inFile;
-    const rebased = fromOtherFile ? rebaseServicePaths(baseCopy, dirname(target.file)) : baseCopy;
+    const rebased = fromOtherFile
+      ? rebaseServicePaths(baseCopy, dirname(target.file), { defaultContext: false })
+      : baseCopy;
     const own = mergeMappings({}, service);
     delete own.extends;
     const result = mergeMappings(rebased, own);

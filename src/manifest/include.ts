@@ -5,7 +5,7 @@ import { type ReadFile, resolveExtends } from "./extends.js";
 import { isMapping, type LocatedMap, locate } from "./located.js";
 import { mergeMappings } from "./merge.js";
 import { readComposeFile } from "./read-file.js";
-import { rebaseFileObjects, rebaseServicePaths } from "./rebase-paths.js";
+import { rebaseFileObjects, rebaseServicePaths, rebaseVolumeDevices } from "./rebase-paths.js";
 
 const SECTIONS = ["services", "networks", "volumes", "secrets", "configs"] as const;
 
@@ -98,10 +98,11 @@ export function resolveIncludes(
       const extended = resolveExtends(nested.root, path, context.readFile);
       problems.push(...extended.problems);
       for (const service of Object.values(extended.services)) {
-        if (isMapping(service)) rebaseServicePaths(service, projectDirectory);
+        if (isMapping(service)) rebaseServicePaths(service, projectDirectory, { defaultContext: true });
       }
       rebaseFileObjects(nested.root.secrets, projectDirectory);
       rebaseFileObjects(nested.root.configs, projectDirectory);
+      rebaseVolumeDevices(nested.root.volumes, projectDirectory);
       included = mergeMappings(included, { ...nested.root, services: extended.services });
     }
     for (const section of SECTIONS) {

@@ -1,6 +1,6 @@
 import { databaseKind } from "./images.js";
 import type { ServiceSpec } from "./model.js";
-import { resolveHostPath } from "./rebase-paths.js";
+import { isLocalContext, resolveHostPath } from "./rebase-paths.js";
 import type { ComposeFile, ServiceFile } from "./schema/compose.js";
 import type { ServiceSlipway, StrategyName } from "./schema/slipway.js";
 import type { ServiceFileValues } from "./service-files.js";
@@ -99,15 +99,13 @@ export function normalizeService(
 }
 
 const REMOTE_CONTEXT = /^(https?:|git@|git:|ssh:)/;
-/** `additional_contexts` values that name an image, a URL or another service rather than a directory. */
-const NOT_A_DIRECTORY = /^([a-z][a-z0-9+.-]*:\/\/|service:|git@)/;
 
 type Build = NonNullable<ServiceFile["build"]>;
 
 /** Build paths made absolute as the reference does: the context, local additional contexts, ssh keys. */
 function resolveBuildPaths(build: Build, base: string): Build {
   const local = (value: string | null) =>
-    value === null || NOT_A_DIRECTORY.test(value) ? value : resolveHostPath(value, base);
+    value === null || !isLocalContext(value) ? value : resolveHostPath(value, base);
   const mapValues = (record: Record<string, string | null> | undefined) =>
     record && Object.fromEntries(Object.entries(record).map(([key, value]) => [key, local(value)]));
   return {
