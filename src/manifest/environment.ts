@@ -29,19 +29,28 @@ function readEnvFile(file: string, explicit: boolean): { text?: string; problem?
   }
 }
 
+type Lookup = (name: string) => string | undefined;
+
 /**
  * Variables for interpolation, as Compose resolves them: the process environment wins over
  * `--env-file` files (later files over earlier), which replace the project's default `.env`.
+ * Inside a file, `${VAR}` sees the process environment, then the earlier files, then the file's
+ * own earlier lines (compose-go's `GetEnvFromFile`). An included project passes its including
+ * project's variables as `processEnv`: they win over its own `.env` the same way.
  */
 export function interpolationEnvironment(
-  processEnv: Readonly<Record<string, string | undefined>>,
+  processEnv: Readonly<Record<string, string | undefined>> | Lookup,
   envFiles: readonly string[],
   cwd: string,
   projectDirectory: string,
-): { readonly lookup: (name: string) => string | undefined; readonly problems: readonly Problem[] } {
+): { readonly lookup: Lookup; readonly problems: readonly Problem[] } {
   const problems: Problem[] = [];
   const fromFiles = new Map<string, string>();
-  const lookup = (name: string): string | undefined => processEnv[name] ?? fromFiles.get(name);
+  const outer: Lookup =
+    typeof processEnv === "function"
+      ? processEnv
+      : (name) => (Object.hasOwn(processEnv, name) ? processEnv[name] : undefined);
+  const lookup = (name: string): string | undefined => outer(name) ?? fromFiles.get(name);
   const explicit = envFiles.length > 0;
   const files = explicit ? envFiles.map((f) => resolve(cwd, f)) : [resolve(projectDirectory, ".env")];
   for (const file of files) {

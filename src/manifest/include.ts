@@ -11,7 +11,8 @@ const SECTIONS = ["services", "networks", "volumes", "secrets", "configs"] as co
 
 interface IncludeContext {
   readonly cwd: string;
-  readonly env: Readonly<Record<string, string | undefined>>;
+  /** The including project's variables; they win over the included project's `.env`, as in compose-go. */
+  readonly lookup: (name: string) => string | undefined;
   readonly readFile: ReadFile;
   /** The files whose `include` led here, outermost first (to report a cycle with its path). */
   readonly chain?: readonly string[];
@@ -73,7 +74,12 @@ export function resolveIncludes(
       return;
     }
     const projectDirectory = entry.projectDirectory ?? dirname(entry.paths[0] ?? file);
-    const environment = interpolationEnvironment(context.env, entry.envFiles, context.cwd, projectDirectory);
+    const environment = interpolationEnvironment(
+      context.lookup,
+      entry.envFiles,
+      context.cwd,
+      projectDirectory,
+    );
     // an env file that cannot be read is reported at the include entry that names it
     problems.push(...environment.problems.map((p) => (p.location ? p : { ...p, location: at })));
     let included: LocatedMap = {};
@@ -93,7 +99,7 @@ export function resolveIncludes(
       const read = readComposeFile(path, environment.lookup, pathAt);
       problems.push(...read.problems);
       if (!read.value) continue;
-      const nested = resolveIncludes(read.value, path, { ...context, chain });
+      const nested = resolveIncludes(read.value, path, { ...context, lookup: environment.lookup, chain });
       problems.push(...nested.problems);
       const extended = resolveExtends(nested.root, path, context.readFile);
       problems.push(...extended.problems);
