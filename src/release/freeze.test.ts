@@ -39,6 +39,13 @@ configs:
     expect(frozen.services.api!.environment.A).toBe("from-file");
   });
 
+  it("leaves out an env file's variable that `environment` unsets (a bare KEY nothing sets: null in the spec)", () => {
+    writeFileSync(join(dir, "unset.env"), "GONE=from-file\nKEPT=from-file\n");
+    const app = load("services:\n  api: { image: shop/api:1, env_file: [unset.env], environment: [GONE] }\n");
+    expect(app.services.api!.environment).toEqual({ GONE: null, KEPT: "from-file" });
+    expect(freezeApp(app).services.api!.environment).toEqual({ KEPT: "from-file" });
+  });
+
   it("refuses an env file that is not a regular file (a FIFO would block the agent)", () => {
     writeFileSync(join(dir, "ok.env"), "A=1\n");
     const app = load("services:\n  api: { image: shop/api:1, env_file: [ok.env] }\n");
