@@ -16,6 +16,11 @@ interface IncludeContext {
   readonly readFile: ReadFile;
   /** The files whose `include` led here, outermost first (to report a cycle with its path). */
   readonly chain?: readonly string[];
+  /**
+   * What relative `path`, `project_directory` and `env_file` of an entry are relative to, as in
+   * compose-go: the project directory (for every `-f` file), or the including project's directory.
+   */
+  readonly workingDir: string;
 }
 
 interface IncludeEntry {
@@ -63,7 +68,7 @@ export function resolveIncludes(
   const chain = [...(context.chain ?? []), file];
   entries.forEach((raw, index) => {
     const at = locate(root, ["include", index]);
-    const entry = parseEntry(raw, dirname(file));
+    const entry = parseEntry(raw, context.workingDir);
     if (!entry) {
       problems.push({
         code: "E_MANIFEST_INCLUDE",
@@ -99,7 +104,12 @@ export function resolveIncludes(
       const read = readComposeFile(path, environment.lookup, pathAt);
       problems.push(...read.problems);
       if (!read.value) continue;
-      const nested = resolveIncludes(read.value, path, { ...context, lookup: environment.lookup, chain });
+      const nested = resolveIncludes(read.value, path, {
+        ...context,
+        lookup: environment.lookup,
+        chain,
+        workingDir: projectDirectory,
+      });
       problems.push(...nested.problems);
       const extended = resolveExtends(nested.root, path, context.readFile);
       problems.push(...extended.problems);

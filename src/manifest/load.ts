@@ -81,7 +81,7 @@ export function loadManifest(options: LoadOptions = {}): LoadResult {
   for (const file of discovered.files) {
     const root = readFile(file);
     if (!root) continue;
-    const included = resolveIncludes(root, file, { cwd, lookup, readFile });
+    const included = resolveIncludes(root, file, { cwd, lookup, readFile, workingDir: projectDirectory });
     problems.push(...included.problems);
     const extended = resolveExtends(included.root, file, readFile);
     problems.push(...extended.problems);
