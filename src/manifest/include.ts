@@ -111,7 +111,7 @@ export function resolveIncludes(
         workingDir: projectDirectory,
       });
       problems.push(...nested.problems);
-      const extended = resolveExtends(nested.root, path, context.readFile);
+      const extended = resolveExtends(nested.root, path, context.readFile, projectDirectory);
       problems.push(...extended.problems);
       for (const service of Object.values(extended.services)) {
         if (isMapping(service)) rebaseServicePaths(service, projectDirectory, { defaultContext: true });

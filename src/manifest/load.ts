@@ -83,7 +83,7 @@ export function loadManifest(options: LoadOptions = {}): LoadResult {
     if (!root) continue;
     const included = resolveIncludes(root, file, { cwd, lookup, readFile, workingDir: projectDirectory });
     problems.push(...included.problems);
-    const extended = resolveExtends(included.root, file, readFile);
+    const extended = resolveExtends(included.root, file, readFile, projectDirectory);
     problems.push(...extended.problems);
     if (isMapping(included.root.services)) included.root.services = extended.services;
     merged = merged ? mergeMappings(merged, included.root) : included.root;
