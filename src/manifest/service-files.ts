@@ -1,6 +1,7 @@
 import type { Problem } from "../errors.js";
 import { describeReadError, readManifestText } from "./bounded-read.js";
 import { parseEnvFile } from "./env-file.js";
+import { parseRawEnvFile } from "./env-file-raw.js";
 import { resolveHostPath } from "./rebase-paths.js";
 import type { ServiceFile } from "./schema/compose.js";
 
@@ -74,7 +75,19 @@ export function readServiceFiles(service: ServiceFile, base: string, lookup: Loo
     const text = read("env_file", index, entry.path, entry.required);
     if (text === undefined) continue;
     const lookupFirst = (name: string) => lookup(name) ?? ownEnvironment(name);
-    report("env_file", index, entry.path, parseEnvFile(text, lookupFirst, environment).problems);
+    // `format` is judged only for a file that is read, as docker compose does
+    const format = entry.format ?? "";
+    if (format === "")
+      report("env_file", index, entry.path, parseEnvFile(text, lookupFirst, environment).problems);
+    else if (format === "raw")
+      report("env_file", index, entry.path, parseRawEnvFile(text, lookupFirst, environment).problems);
+    else
+      problems.push({
+        code: "E_MANIFEST_ENV_FILE",
+        message: `unsupported env_file format ${JSON.stringify(format)}`,
+        hint: "write `format: raw` (values as written, as `docker run --env-file` reads them), or leave `format` out",
+        at: ["env_file", index, "format"],
+      });
   }
   const labels = new Map<string, string>();
   for (const [index, path] of (service.label_file ?? []).entries()) {

@@ -46,6 +46,12 @@ configs:
     expect(freezeApp(app).services.api!.environment).toEqual({ KEPT: "from-file" });
   });
 
+  it("keeps a `format: raw` env file's values as written (not read again by dotenv rules)", () => {
+    writeFileSync(join(dir, "raw.env"), 'PW="a" B=2\n');
+    const app = load("services:\n  api: { image: shop/api:1, env_file: [{ path: raw.env, format: raw }] }\n");
+    expect(freezeApp(app).services.api!.environment).toEqual({ PW: '"a" B=2' });
+  });
+
   it("refuses an env file that is not a regular file (a FIFO would block the agent)", () => {
     writeFileSync(join(dir, "ok.env"), "A=1\n");
     const app = load("services:\n  api: { image: shop/api:1, env_file: [ok.env] }\n");
