@@ -14,6 +14,8 @@ function unreadable(file: string, code: string | undefined, explicit: boolean): 
 
 /** The text of an env file, or the problem that stops it being read. */
 function readEnvFile(file: string, explicit: boolean): { text?: string; problem?: Problem } {
+  // `--env-file /dev/null` (or an include's) means "no variables", as in Compose; not a device to refuse
+  if (file === "/dev/null") return { text: "" };
   try {
     return { text: readManifestText(file) };
   } catch (error) {
