@@ -14,7 +14,7 @@ function varsOf(...lines: string[]): Record<string, string> {
 
 describe("parseEnvFile: statements", () => {
   it("returns nothing for an empty file", () => {
-    expect(parseEnvFile("", lookup)).toEqual({ vars: new Map(), problems: [] });
+    expect(parseEnvFile("", lookup)).toEqual({ vars: new Map(), problems: [], unset: [] });
   });
 
   it("reads KEY=VALUE lines in order", () => {
@@ -168,6 +168,20 @@ describe("parseEnvFile: unquoted values", () => {
 
   it("turns $$ into a literal $", () => {
     expect(varsOf("A=$$HOME")).toEqual({ A: "$HOME" });
+  });
+});
+
+describe("parseEnvFile: variables nothing sets", () => {
+  it("become empty and are listed with where they are used, once per use", () => {
+    const { vars, unset } = parseEnvFile(
+      "A=1\nB=$NOPE-${NOPE}\nC=\"${ALSO}\"\nD=${NOPE:-d}\nE='$NOPE'\n",
+      lookup,
+    );
+    expect(Object.fromEntries(vars)).toEqual({ A: "1", B: "-", C: "", D: "d", E: "$NOPE" });
+    expect(unset).toEqual([
+      { name: "NOPE", line: 2, column: 3 },
+      { name: "ALSO", line: 3, column: 3 },
+    ]);
   });
 });
 

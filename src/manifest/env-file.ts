@@ -1,3 +1,4 @@
+import type { Problem } from "../errors.js";
 import { interpolate } from "./interpolate.js";
 
 /** Something wrong in an env file, with its 1-based position. */
@@ -8,10 +9,18 @@ export interface EnvFileProblem {
   readonly hint: string;
 }
 
+/** Where a value refers to a variable that nothing sets (it becomes empty; Compose warns). */
+export interface EnvFileUnset {
+  readonly name: string;
+  readonly line: number;
+  readonly column: number;
+}
+
 /** Variables an env file defines, plus every problem found (a bad statement defines nothing). */
 interface ParsedEnvFile {
   readonly vars: ReadonlyMap<string, string>;
   readonly problems: readonly EnvFileProblem[];
+  readonly unset: readonly EnvFileUnset[];
 }
 
 type Lookup = (name: string) => string | undefined;
@@ -21,6 +30,7 @@ interface Parse {
   readonly lookup: Lookup;
   readonly vars: Map<string, string>;
   readonly problems: EnvFileProblem[];
+  readonly unset: EnvFileUnset[];
 }
 
 /** Go's `unicode.IsSpace`: what compose-go skips between statements and trims from values. */
@@ -56,10 +66,10 @@ export function parseEnvFile(
   into: Map<string, string> = new Map(),
 ): ParsedEnvFile {
   const source = text.startsWith("\uFEFF") ? text.slice(1) : text;
-  const parse: Parse = { source, lookup, vars: into, problems: [] };
+  const parse: Parse = { source, lookup, vars: into, problems: [], unset: [] };
   for (let at = statementStart(source, 0); at < source.length; at = statementStart(source, at))
     at = parseStatement(parse, at);
-  return { vars: parse.vars, problems: parse.problems };
+  return { vars: parse.vars, problems: parse.problems, unset: parse.unset };
 }
 
 /** Skips whitespace (line breaks included) and `#` comment lines; the file's length at its end. */
@@ -188,8 +198,12 @@ function unquoteCharacter(sequence: string): string | undefined {
 /** Interpolates `text` (lookup first, then the file's own variables) and sets `key`, or reports why not. */
 function setInterpolated(parse: Parse, key: string, text: string, at: number): void {
   const result = interpolate(text, (name) => parse.lookup(name) ?? parse.vars.get(name));
-  if (result.ok) parse.vars.set(key, result.value);
-  else report(parse, at, result.message, result.hint);
+  if (!result.ok) {
+    report(parse, at, result.message, result.hint);
+    return;
+  }
+  parse.vars.set(key, result.value);
+  for (const name of result.unset) parse.unset.push({ name, ...position(parse.source, at) });
 }
 
 function trimEndSpace(text: string): string {
@@ -215,7 +229,28 @@ function skipBlanks(source: string, from: number): number {
 }
 
 function report(parse: Parse, index: number, message: string, hint: string): void {
-  const lineStart = parse.source.lastIndexOf("\n", index - 1) + 1;
-  const line = parse.source.slice(0, lineStart).split("\n").length;
-  parse.problems.push({ line, column: index - lineStart + 1, message, hint });
+  parse.problems.push({ ...position(parse.source, index), message, hint });
+}
+
+function position(source: string, index: number): { line: number; column: number } {
+  const lineStart = source.lastIndexOf("\n", index - 1) + 1;
+  return { line: source.slice(0, lineStart).split("\n").length, column: index - lineStart + 1 };
+}
+
+/** The warning Compose gives for each variable an env file refers to but nothing sets (once per name). */
+export function unsetVariableWarnings(file: string, unset: readonly EnvFileUnset[]): Problem[] {
+  const seen = new Set<string>();
+  return unset.flatMap(({ name, line, column }) => {
+    if (seen.has(name)) return [];
+    seen.add(name);
+    return [
+      {
+        code: "W_MANIFEST_UNSET_VARIABLE",
+        severity: "warning" as const,
+        message: `variable ${name} is not set; using an empty string`,
+        hint: `set ${name} in the environment or an earlier line, or write \${${name}:-default}`,
+        location: { file, line, column },
+      },
+    ];
+  });
 }

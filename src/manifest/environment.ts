@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import type { Problem } from "../errors.js";
 import { describeReadError, readManifestText } from "./bounded-read.js";
-import { parseEnvFile } from "./env-file.js";
+import { parseEnvFile, unsetVariableWarnings } from "./env-file.js";
 
 /** Why an env file could not be read, in words; undefined when the error is no reason to stop. */
 function unreadable(file: string, code: string | undefined, explicit: boolean): string | undefined {
@@ -68,6 +68,7 @@ export function interpolationEnvironment(
         location: { file, line: found.line, column: found.column },
       });
     }
+    problems.push(...unsetVariableWarnings(file, parsed.unset));
     for (const [name, value] of parsed.vars) fromFiles.set(name, value);
   }
   return { lookup, problems };

@@ -1,6 +1,6 @@
 import type { Problem } from "../errors.js";
 import { describeReadError, readManifestText } from "./bounded-read.js";
-import { parseEnvFile } from "./env-file.js";
+import { parseEnvFile, unsetVariableWarnings } from "./env-file.js";
 import { parseRawEnvFile } from "./env-file-raw.js";
 import { resolveHostPath } from "./rebase-paths.js";
 import type { ServiceFile } from "./schema/compose.js";
@@ -17,6 +17,7 @@ export interface ServiceFileValues {
 
 type Lookup = (name: string) => string | undefined;
 type ParsedProblems = ReturnType<typeof parseEnvFile>["problems"];
+type Unset = ReturnType<typeof parseEnvFile>["unset"];
 
 /**
  * Reads `env_file` and `label_file` as Compose does when it loads a project: a missing required
@@ -68,6 +69,10 @@ export function readServiceFiles(service: ServiceFile, base: string, lookup: Loo
         at: [field, index],
       });
   };
+  const warn = (field: "env_file" | "label_file", index: number, path: string, unset: Unset) => {
+    for (const warning of unsetVariableWarnings(resolveHostPath(path, base), unset))
+      problems.push({ ...warning, at: [field, index] });
+  };
   const ownEnvironment = (name: string) =>
     Object.hasOwn(service.environment, name) ? (service.environment[name] ?? undefined) : undefined;
   const environment = new Map<string, string>();
@@ -77,9 +82,11 @@ export function readServiceFiles(service: ServiceFile, base: string, lookup: Loo
     const lookupFirst = (name: string) => lookup(name) ?? ownEnvironment(name);
     // `format` is judged only for a file that is read, as docker compose does
     const format = entry.format ?? "";
-    if (format === "")
-      report("env_file", index, entry.path, parseEnvFile(text, lookupFirst, environment).problems);
-    else if (format === "raw")
+    if (format === "") {
+      const parsed = parseEnvFile(text, lookupFirst, environment);
+      report("env_file", index, entry.path, parsed.problems);
+      warn("env_file", index, entry.path, parsed.unset);
+    } else if (format === "raw")
       report("env_file", index, entry.path, parseRawEnvFile(text, lookupFirst, environment).problems);
     else
       problems.push({
@@ -95,6 +102,7 @@ export function readServiceFiles(service: ServiceFile, base: string, lookup: Loo
     if (text === undefined) continue;
     const parsed = parseEnvFile(text, (name) => labels.get(name));
     report("label_file", index, path, parsed.problems);
+    warn("label_file", index, path, parsed.unset);
     for (const [key, value] of parsed.vars) labels.set(key, value);
   }
   return { environment, labels, problems };
