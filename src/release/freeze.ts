@@ -42,10 +42,14 @@ function frozenEnvironment(service: ServiceSpec): Record<string, string | null> 
   const env: Record<string, string | null> = {};
   for (const file of service.env_file) {
     const text = readEnvFile(`service ${service.name}: env_file`, file.path, file.required !== false);
-    if (text === undefined) continue;
+    // a `format: raw` file's values, as written, are in `environment` already (dotenv rules would misread it)
+    if (text === undefined || (file.format ?? "") !== "") continue;
     for (const [key, value] of parseEnvFile(text, () => undefined).vars) env[key] = value;
   }
-  for (const [key, value] of Object.entries(service.environment)) if (value !== null) env[key] = value;
+  // null: `environment` unsets a variable an env_file sets (a bare KEY the shell does not set)
+  for (const [key, value] of Object.entries(service.environment))
+    if (value === null) delete env[key];
+    else env[key] = value;
   return env;
 }
 
