@@ -1,20 +1,27 @@
 import type { Command } from "commander";
 import { connectAgent, projectName } from "../agent-connection.js";
-import { addManifestOptions, type ManifestFlags } from "../manifest-options.js";
+import { addContextOption, type ContextFlags, kubernetesDown, kubernetesSpec } from "../kubernetes.js";
+import { addManifestOptions } from "../manifest-options.js";
 import type { Output } from "../report.js";
 
 export function registerDown(program: Command, output: Output): void {
-  addManifestOptions(
-    program.command("down").description("stop every service of the project (data and releases are kept)"),
-  ).action(async (flags: ManifestFlags) => {
-    const project = await projectName(flags, output);
-    const { stopped } = await (await connectAgent()).call<{ stopped: number }>("POST", "/v1/down", {
-      project,
+  addContextOption(
+    addManifestOptions(
+      program.command("down").description("stop every service of the project (data and releases are kept)"),
+    ),
+  )
+    .option("--volumes", "kubernetes target: also delete the project's PersistentVolumeClaims (its data)")
+    .action(async (flags: ContextFlags & { volumes?: boolean }) => {
+      const kubernetes = await kubernetesSpec(flags, output);
+      if (kubernetes) return kubernetesDown(kubernetes, flags, output);
+      const project = await projectName(flags, output);
+      const { stopped } = await (await connectAgent()).call<{ stopped: number }>("POST", "/v1/down", {
+        project,
+      });
+      output.stdout(
+        flags.json
+          ? `${JSON.stringify({ project, stopped })}\n`
+          : `stopped ${stopped} instances of ${project}; data is kept\n`,
+      );
     });
-    output.stdout(
-      flags.json
-        ? `${JSON.stringify({ project, stopped })}\n`
-        : `stopped ${stopped} instances of ${project}; data is kept\n`,
-    );
-  });
 }

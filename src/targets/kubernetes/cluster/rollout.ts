@@ -1,0 +1,149 @@
+import { SlipwayError } from "../../../errors.js";
+import { ROLE_ANNOTATION } from "../render/jobs.js";
+import type { KubeObject, KubernetesSettings } from "../render/model.js";
+import type { ClusterClient } from "./connect.js";
+import type { Emit } from "./events.js";
+import { activeRecord, listRecords, type ReleaseRecord, saveRecord } from "./history.js";
+import { applyObject } from "./objects.js";
+import { prune, rollOutAll, runMigration } from "./steps.js";
+
+/** A release to make live: its id, its objects, and whether it is a rollback (no migrations run again). */
+export interface ReleaseToRollOut {
+  readonly id: string;
+  /** The project's name as a label value. */
+  readonly project: string;
+  readonly settings: KubernetesSettings;
+  readonly objects: readonly KubeObject[];
+  readonly kind: "deploy" | "rollback";
+}
+
+export interface RolloutOutcome {
+  readonly status: "succeeded" | "rolled-back";
+  readonly release: string;
+  readonly error?: SlipwayError | undefined;
+}
+
+const SUPPORTING = new Set(["ConfigMap", "Secret", "Service", "NetworkPolicy"]);
+const WORKLOADS = new Set(["Deployment", "StatefulSet"]);
+const AFTER = new Set(["HorizontalPodAutoscaler", "PodDisruptionBudget", "CronJob", "Ingress"]);
+const isMigration = (o: KubeObject) =>
+  o.kind === "Job" && o.metadata.annotations?.[ROLE_ANNOTATION] === "migration";
+const now = () => new Date().toISOString();
+
+/**
+ * Makes a release live: namespace, supporting objects (config, Services, NetworkPolicies), then the
+ * migration Jobs, waited for; then the Deployments and StatefulSets, each rollout watched to its end;
+ * then autoscalers, budgets, CronJobs and Ingresses; then what the release no longer has is removed.
+ * Any failure puts the previous release's objects back (and removes what this one added), watches
+ * them return, and marks this release failed in the cluster's history.
+ */
+export async function rollOutRelease(
+  client: ClusterClient,
+  release: ReleaseToRollOut,
+  emit: Emit,
+): Promise<RolloutOutcome> {
+  const { project, settings, objects } = release;
+  const { namespace } = settings;
+  for (const object of objects.filter((o) => o.kind === "Namespace")) await applyObject(client, object);
+  const records = await listRecords(client, project, namespace);
+  const active = activeRecord(records);
+  const previous = active && active.id !== release.id ? active : undefined;
+  const created = records.find((r) => r.id === release.id)?.created ?? now();
+  emit({ type: "deploy.started", deployId: 0, release: release.id, from: previous?.id });
+  const record = (status: ReleaseRecord["status"], deployed?: string): ReleaseRecord => ({
+    id: release.id,
+    status,
+    created,
+    deployed,
+    objects,
+  });
+  if (release.kind === "deploy") await saveRecord(client, project, namespace, record("pending"));
+  const of = (kinds: Set<string>) => objects.filter((o) => kinds.has(o.kind));
+  try {
+    for (const object of of(SUPPORTING)) await applyObject(client, object);
+    if (release.kind === "deploy")
+      for (const job of objects.filter(isMigration)) await runMigration(client, job, emit);
+    await rollOutAll(client, of(WORKLOADS), settings.progressDeadlineSeconds, emit);
+    for (const object of of(AFTER)) await applyObject(client, object);
+    await prune(client, project, namespace, objects, emit);
+    await saveRecord(client, project, namespace, record("deployed", now()));
+    if (previous) await saveRecord(client, project, namespace, { ...previous, status: "superseded" });
+    emit({ type: "deploy.finished", status: "succeeded", release: release.id });
+    return { status: "succeeded", release: release.id };
+  } catch (cause) {
+    const error =
+      cause instanceof SlipwayError
+        ? cause
+        : new SlipwayError(
+            { code: "E_K8S_API", message: String((cause as Error)?.message ?? cause) },
+            { cause },
+          );
+    emit({ type: "log", level: "error", message: error.message });
+    await restore(client, release, previous, emit);
+    if (release.kind === "deploy")
+      await saveRecord(client, project, namespace, record("failed")).catch(() => undefined);
+    emit({
+      type: "deploy.finished",
+      status: "rolled-back",
+      release: release.id,
+      error: { code: error.code, message: error.message, hint: error.hint },
+    });
+    return { status: "rolled-back", release: release.id, error };
+  }
+}
+
+/**
+ * Puts the previous release's objects back (not its Jobs: its migrations ran once) and removes what
+ * the failed release added; with no previous release, removes the failed release's objects.
+ */
+async function restore(
+  client: ClusterClient,
+  failed: ReleaseToRollOut,
+  previous: ReleaseRecord | undefined,
+  emit: Emit,
+): Promise<void> {
+  const { project, settings } = failed;
+  const objects = (previous?.objects ?? []).filter((o) => o.kind !== "Job" && o.kind !== "Namespace");
+  try {
+    for (const object of objects.filter((o) => !WORKLOADS.has(o.kind))) await applyObject(client, object);
+    await prune(client, project, settings.namespace, objects, emit);
+    await rollOutAll(
+      client,
+      objects.filter((o) => WORKLOADS.has(o.kind)),
+      settings.progressDeadlineSeconds,
+      (event) => {
+        if (event.type === "service" && event.phase === "healthy")
+          emit({ ...event, phase: "rolled-back", detail: `back on ${previous?.id}` });
+      },
+    );
+    if (!previous)
+      emit({
+        type: "log",
+        level: "warning",
+        message: "no earlier release: the failed release's objects were removed",
+      });
+  } catch (error) {
+    emit({
+      type: "log",
+      level: "error",
+      message: `putting release ${previous?.id ?? "(none)"} back failed: ${(error as Error).message}`,
+    });
+  }
+}
+
+/** The release `rollback` goes back to: the one named, else the newest one before the live one. */
+export function rollbackTarget(records: readonly ReleaseRecord[], named: string | undefined): ReleaseRecord {
+  const active = activeRecord(records);
+  const target = named
+    ? records.find((r) => r.id === named || r.id.startsWith(named))
+    : records.find((r) => r.id !== active?.id && (r.status === "superseded" || r.status === "deployed"));
+  if (!target)
+    throw new SlipwayError({
+      code: "E_K8S_NO_RELEASE",
+      message: named
+        ? `the cluster has no release ${named} of this project`
+        : "the cluster has no earlier release of this project to go back to",
+      hint: `releases in the cluster: ${records.map((r) => `${r.id} (${r.status})`).join(", ") || "none"}`,
+    });
+  return target;
+}

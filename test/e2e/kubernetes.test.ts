@@ -1,0 +1,178 @@
+/**
+ * The kubernetes target end to end through bin/slipway, against a FAKE Kubernetes API server on
+ * loopback (no API server can run on this machine): it stores what slipway applies and plays scripted
+ * status transitions (a rollout that completes, one that stalls past its deadline, a failing Job).
+ */
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FakeKubernetesApiServer } from "../../src/targets/kubernetes/testing/fake-api-server.js";
+import { project, REPO } from "./cli.js";
+
+const COMPOSE = `
+name: shop
+x-slipway:
+  target: kubernetes
+  kubernetes:
+    progress_deadline: 2s
+services:
+  db:
+    image: postgres:16
+    environment:
+      POSTGRES_PASSWORD: \${DB_PASSWORD:-not-a-real-password}
+    volumes: [pgdata:/var/lib/postgresql/data]
+  migrate:
+    image: shop/api:\${VERSION:-1}
+    command: ["node", "migrate.js"]
+    depends_on:
+      db: { condition: service_started }
+  api:
+    image: shop/api:\${VERSION:-1}
+    command: ["node", "server.js"]
+    expose: ["3000"]
+    depends_on:
+      migrate: { condition: service_completed_successfully }
+    deploy:
+      replicas: 2
+    x-slipway:
+      routes:
+        - { domains: [shop.example.com], path: /, port: 3000 }
+volumes:
+  pgdata: {}
+`;
+
+interface Run {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+let fake: FakeKubernetesApiServer;
+const app = project({ "compose.yaml": COMPOSE });
+const kubeconfig = join(app.dir, "kubeconfig");
+
+/** bin/slipway, run without blocking this process (the fake answers from this event loop). */
+function slipway(args: readonly string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(REPO, "bin/slipway"), ...args], {
+      cwd: app.dir,
+      env: {
+        PATH: process.env.PATH ?? "",
+        HOME: app.dir,
+        KUBECONFIG: kubeconfig,
+        SLIPWAY_HOME: join(app.dir, "home"),
+        ...env,
+      },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 90_000);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+const apiImage = () =>
+  fake.objects("Deployment", "shop").find((d) => d.metadata.name === "api")?.spec.template.spec.containers[0]
+    .image;
+
+beforeAll(async () => {
+  fake = await FakeKubernetesApiServer.start();
+  fake.writeKubeconfig(kubeconfig);
+});
+afterAll(async () => {
+  await fake?.stop();
+  app.cleanup();
+});
+
+describe("the kubernetes target against a FAKE API server", { timeout: 120_000 }, () => {
+  it("refuses an unreachable cluster before changing anything", async () => {
+    const run = await slipway(["deploy", "--context", "unreachable"]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("E_K8S_UNREACHABLE");
+    expect(fake.requests.filter((r) => r.method === "PATCH")).toEqual([]);
+  });
+
+  it("deploys: applies every object server-side as `slipway`, runs the migration, watches the rollouts", async () => {
+    const run = await slipway(["deploy"]);
+    expect(run.stderr).not.toContain("E_");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/migrate\s+completed/);
+    expect(run.stdout).toMatch(/api\s+healthy/);
+    expect(run.stdout).toMatch(/release \w{12} is live/);
+    const applies = fake.requests.filter((r) => r.method === "PATCH");
+    expect(applies.length).toBeGreaterThan(8);
+    for (const apply of applies) {
+      expect(apply.fieldManager).toBe("slipway");
+      expect(apply.contentType).toBe("application/apply-patch+yaml");
+    }
+    expect(apiImage()).toBe("shop/api:1");
+    expect(fake.objects("Job", "shop")).toHaveLength(1);
+    expect(fake.objects("Ingress", "shop")[0]?.metadata.annotations["cert-manager.io/cluster-issuer"]).toBe(
+      "letsencrypt",
+    );
+    // The password is referenced from a Secret, never applied as a value.
+    expect(JSON.stringify(fake.objects("StatefulSet", "shop"))).not.toContain("not-a-real-password");
+  });
+
+  it("ps lists pods per service and logs reads them", async () => {
+    const ps = await slipway(["ps", "--json"]);
+    expect(ps.code).toBe(0);
+    const { pods, release } = JSON.parse(ps.stdout) as {
+      pods: { service: string; state: string }[];
+      release: string;
+    };
+    expect(release).toMatch(/^\w{12}$/);
+    expect(pods.filter((p) => p.service === "api").map((p) => p.state)).toEqual(["Running", "Running"]);
+    const logs = await slipway(["logs", "api", "-n", "1"]);
+    expect(logs.code).toBe(0);
+    expect(logs.stdout).toMatch(/api-\w+-0 \| api 0: ready/);
+  });
+
+  it("deploys a new release, then rolls back to the previous one", async () => {
+    expect((await slipway(["deploy"], { VERSION: "2" })).code).toBe(0);
+    expect(apiImage()).toBe("shop/api:2");
+    expect(fake.objects("Job", "shop")).toHaveLength(2);
+    const rollback = await slipway(["rollback"]);
+    expect(rollback.code).toBe(0);
+    expect(apiImage()).toBe("shop/api:1");
+    // A rollback re-applies objects; migrations do not run again.
+    expect(fake.objects("Job", "shop")).toHaveLength(2);
+  });
+
+  it("a rollout that stalls past its deadline is rolled back and reported with the pod's reason and logs", async () => {
+    fake.script("Deployment", "api", "stall");
+    const run = await slipway(["deploy"], { VERSION: "3" });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("E_K8S_ROLLOUT_FAILED");
+    expect(run.stderr).toContain("CrashLoopBackOff");
+    expect(run.stderr).toContain("ECONNREFUSED");
+    expect(run.stdout).toMatch(/api\s+rolled-back/);
+    expect(apiImage()).toBe("shop/api:1");
+  });
+
+  it("a failing migration stops the deploy before any Deployment changes", async () => {
+    fake.script("Job", "migrate", "fail");
+    const run = await slipway(["deploy"], { VERSION: "4" });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("E_K8S_MIGRATION_FAILED");
+    expect(run.stderr).toContain('relation "players" already exists');
+    expect(apiImage()).toBe("shop/api:1");
+  });
+
+  it("down deletes what the project owns but keeps its volume claims unless asked", async () => {
+    const down = await slipway(["down"]);
+    expect(down.code).toBe(0);
+    expect(fake.objects("Deployment", "shop")).toEqual([]);
+    expect(fake.objects("StatefulSet", "shop")).toEqual([]);
+    expect(fake.objects("PersistentVolumeClaim", "shop").map((c) => c.metadata.name)).toEqual([
+      "pgdata-db-0",
+    ]);
+    expect((await slipway(["down", "--volumes"])).code).toBe(0);
+    expect(fake.objects("PersistentVolumeClaim", "shop")).toEqual([]);
+  });
+});
