@@ -97,3 +97,19 @@ export async function kubernetesDown(
       : `deleted ${deleted} objects of ${spec.name}; ${flags.volumes ? "its volume claims too" : "volume claims (data) are kept"}\n`,
   );
 }
+
+/** `releases` of a kubernetes project: the history kept in the cluster, newest first. */
+export async function kubernetesReleases(spec: AppSpec, flags: ContextFlags, output: Output): Promise<void> {
+  const { releasesKubernetes } = await import("../targets/kubernetes/kubernetes.js");
+  const releases = await releasesKubernetes(spec, flags.context);
+  if (flags.json)
+    return void output.stdout(
+      `${JSON.stringify({ project: spec.name, target: "kubernetes", releases }, null, 2)}\n`,
+    );
+  const lines = [`releases of ${spec.name} in the cluster:`];
+  for (const r of releases)
+    lines.push(
+      `  ${r.id}  ${r.status.padEnd(10)} created ${r.created}${r.deployed ? `, live since ${r.deployed}` : ""}`,
+    );
+  output.stdout(`${lines.join("\n")}\n`);
+}

@@ -4,8 +4,10 @@
  * status transitions (a rollout that completes, one that stalls past its deadline, a failing Job).
  */
 import { spawn } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseAllDocuments } from "yaml";
 import { FakeKubernetesApiServer } from "../../src/targets/kubernetes/testing/fake-api-server.js";
 import { project, REPO } from "./cli.js";
 
@@ -164,6 +166,13 @@ describe("the kubernetes target against a FAKE API server", { timeout: 120_000 }
     expect(apiImage()).toBe("shop/api:1");
   });
 
+  it("releases lists the history the cluster keeps", async () => {
+    const run = await slipway(["releases", "--json"]);
+    expect(run.code).toBe(0);
+    const { releases } = JSON.parse(run.stdout) as { releases: { id: string; status: string }[] };
+    expect(releases.map((r) => r.status)).toEqual(["failed", "failed", "superseded", "deployed"]);
+  });
+
   it("down deletes what the project owns but keeps its volume claims unless asked", async () => {
     const down = await slipway(["down"]);
     expect(down.code).toBe(0);
@@ -174,5 +183,47 @@ describe("the kubernetes target against a FAKE API server", { timeout: 120_000 }
     ]);
     expect((await slipway(["down", "--volumes"])).code).toBe(0);
     expect(fake.objects("PersistentVolumeClaim", "shop")).toEqual([]);
+  });
+});
+
+describe("slipway render --target kubernetes", { timeout: 60_000 }, () => {
+  it("prints kubectl-appliable YAML without secret values, and with them only when asked", async () => {
+    const run = await slipway(["render"], { DB_PASSWORD: "s3cret-value" });
+    expect(run.code).toBe(0);
+    const kinds = parseAllDocuments(run.stdout).map((d) => (d.toJS() as { kind: string }).kind);
+    expect(kinds[0]).toBe("Namespace");
+    expect(kinds).toEqual(
+      expect.arrayContaining([
+        "StatefulSet",
+        "Deployment",
+        "Job",
+        "Service",
+        "Ingress",
+        "NetworkPolicy",
+        "PodDisruptionBudget",
+      ]),
+    );
+    expect(run.stdout).not.toContain("s3cret-value");
+    expect(run.stderr).toContain('the Secret "db-env"');
+    const withValues = await slipway(["render", "--include-secret-values"], { DB_PASSWORD: "s3cret-value" });
+    expect(withValues.stdout).toContain("s3cret-value");
+  });
+
+  it("-o DIR writes one file per object, numbered in apply order", async () => {
+    const out = join(app.dir, "manifests");
+    const run = await slipway(["render", "-o", out]);
+    expect(run.code).toBe(0);
+    const files = readdirSync(out).sort();
+    expect(files[0]).toBe("000-namespace-shop.yaml");
+    expect(files).toContain("007-statefulset-db.yaml");
+    expect(readFileSync(join(out, files.find((f) => f.includes("deployment-api"))!), "utf8")).toContain(
+      "kind: Deployment",
+    );
+  });
+
+  it("refuses another target with a coded error", async () => {
+    const run = await slipway(["render", "--target", "swarm"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("E_K8S_NOT_KUBERNETES");
   });
 });

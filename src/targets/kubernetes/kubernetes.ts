@@ -91,3 +91,10 @@ export async function downKubernetes(
   const client = await connect(app, context);
   return takeDown(client, kubeName(app.name), settingsOf(app).namespace, volumes, emit);
 }
+
+/** The project's releases in the cluster, newest first (without their objects). */
+export async function releasesKubernetes(app: AppSpec, context: string | undefined) {
+  const client = await connect(app, context);
+  const records = await listRecords(client, kubeName(app.name), settingsOf(app).namespace);
+  return records.map(({ objects: _objects, ...record }) => record);
+}

@@ -1,14 +1,20 @@
+import { isLiteralSecret, isSecretName, secretValueKind } from "../../../check/rules/secret-patterns.js";
 import type { ServiceSpec } from "../../../manifest/model.js";
-import { looksSecret, secretRefs } from "../../../secrets/refs.js";
+import { secretRefs } from "../../../secrets/refs.js";
 import type { KubeObject, RenderContext } from "./model.js";
 import { metadata, suffixed } from "./names.js";
 
 /** The Secret that holds a service's secret environment variables: `<service>-env`. */
 export const envSecretName = (service: ServiceSpec): string => suffixed(service.name, "env");
 
-/** Is this variable's value a secret (by its name, a password in a URL, or a `${secret:…}` reference)? */
+/**
+ * Is this variable's value a secret, as `slipway check` judges it (a secret-named variable with a
+ * literal value, a value shaped like a token, key or URL with a password), or a `${secret:…}` reference?
+ */
 const isSecretVariable = (name: string, value: string): boolean =>
-  looksSecret(name, value) || secretRefs(value).length > 0;
+  secretRefs(value).length > 0 ||
+  (isSecretName(name) && isLiteralSecret(value)) ||
+  secretValueKind(value) !== undefined;
 
 /** The service's variables that are set (Compose leaves a variable without value unset). */
 function setVariables(service: ServiceSpec): [string, string][] {

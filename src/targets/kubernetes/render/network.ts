@@ -108,6 +108,15 @@ export function ingressOf(ctx: RenderContext, service: ServiceSpec): KubeObject 
  */
 export function networkPolicyOf(ctx: RenderContext, service: ServiceSpec): KubeObject {
   const project = ctx.release.spec.name;
+  if (service.network_mode)
+    ctx.warn(`${service.name}: network_mode ${service.network_mode} is not mapped; it joins the pod network`);
+  const aliases = Object.values(service.networks).flatMap(
+    (n) => (n as { aliases?: string[] } | null)?.aliases ?? [],
+  );
+  if (aliases.length > 0)
+    ctx.warn(
+      `${service.name}: network aliases (${aliases.join(", ")}) are not mapped; only "${kubeName(service.name)}" resolves`,
+    );
   const fromNetworks = Object.keys(service.networks).map((network) => ({
     podSelector: { matchLabels: { [LABEL.instance]: kubeName(project), [networkLabel(network)]: "true" } },
   }));
