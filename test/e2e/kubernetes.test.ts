@@ -173,11 +173,28 @@ describe("the kubernetes target against a FAKE API server", { timeout: 120_000 }
     expect(releases.map((r) => r.status)).toEqual(["failed", "failed", "superseded", "deployed"]);
   });
 
+  it("writes Secrets only when asked, and never records their values in the cluster's history", async () => {
+    const run = await slipway(["deploy", "--include-secret-values"], { DB_PASSWORD: "s3cret-value" });
+    expect(run.code).toBe(0);
+    const secret = fake.objects("Secret", "shop").find((o) => o.metadata.name === "db-env");
+    expect(secret?.stringData).toEqual({ POSTGRES_PASSWORD: "s3cret-value" });
+    const records = fake
+      .objects("ConfigMap", "shop")
+      .filter((o) => o.metadata.name.startsWith("slipway-release-"));
+    expect(records.length).toBe(5);
+    expect(JSON.stringify(records)).not.toContain("s3cret-value");
+    expect(run.stdout + run.stderr).not.toContain("s3cret-value");
+    // A later deploy that references the Secret keeps it.
+    expect((await slipway(["deploy"])).code).toBe(0);
+    expect(fake.objects("Secret", "shop").map((o) => o.metadata.name)).toEqual(["db-env"]);
+  });
+
   it("down deletes what the project owns but keeps its volume claims unless asked", async () => {
     const down = await slipway(["down"]);
     expect(down.code).toBe(0);
     expect(fake.objects("Deployment", "shop")).toEqual([]);
     expect(fake.objects("StatefulSet", "shop")).toEqual([]);
+    expect(fake.objects("Secret", "shop")).toEqual([]);
     expect(fake.objects("PersistentVolumeClaim", "shop").map((c) => c.metadata.name)).toEqual([
       "pgdata-db-0",
     ]);

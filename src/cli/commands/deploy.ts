@@ -103,24 +103,29 @@ export function registerDeploy(program: Command, output: Output, setExitCode: (c
             : "build a release and roll it out (health-gated, rolls back on failure)",
         ),
     );
-    addContextOption(command).action(async (flags: ContextFlags) => {
-      const { spec } = await loadProject(flags, output);
-      if (spec["x-slipway"].target === "kubernetes") {
-        // The cluster runs and rolls out the services: no agent is involved.
-        const { deployKubernetes } = await import("../../targets/kubernetes/kubernetes.js");
-        const print = (event: DeployEvent) => printDeployEvent(event, flags.json ?? false, output);
-        const outcome = await deployKubernetes(spec, flags.context, print);
-        return setExitCode(outcome.status === "succeeded" ? 0 : 1);
-      }
-      const client = await connectAgent();
-      setExitCode(
-        await followDeploy(
-          client.stream<DeployEvent>("POST", "/v1/deploy", { spec: await frozenSpec(spec) }),
-          flags.json ?? false,
-          output,
-        ),
-      );
-    });
+    addContextOption(command)
+      .option(
+        "--include-secret-values",
+        "kubernetes target: write Secrets from the secrets' sources (default: reference existing Secrets)",
+      )
+      .action(async (flags: ContextFlags & { includeSecretValues?: boolean }) => {
+        const { spec } = await loadProject(flags, output);
+        if (spec["x-slipway"].target === "kubernetes") {
+          // The cluster runs and rolls out the services: no agent is involved.
+          const { deployKubernetes } = await import("../../targets/kubernetes/kubernetes.js");
+          const print = (event: DeployEvent) => printDeployEvent(event, flags.json ?? false, output);
+          const outcome = await deployKubernetes(spec, flags, print);
+          return setExitCode(outcome.status === "succeeded" ? 0 : 1);
+        }
+        const client = await connectAgent();
+        setExitCode(
+          await followDeploy(
+            client.stream<DeployEvent>("POST", "/v1/deploy", { spec: await frozenSpec(spec) }),
+            flags.json ?? false,
+            output,
+          ),
+        );
+      });
   }
   const rollback = addManifestOptions(
     program

@@ -19,13 +19,17 @@ import { validateObjects } from "./validate.js";
 const connect = (app: AppSpec, context: string | undefined) =>
   connectCluster(context ?? settingsOf(app).context);
 
-/** Renders, validates and rolls out the project's release; a failure puts the previous release back. */
+/**
+ * Renders, validates and rolls out the project's release; a failure puts the previous release back.
+ * `includeSecretValues` writes the Secrets from the secrets' sources (default: they must exist).
+ */
 export async function deployKubernetes(
   app: AppSpec,
-  context: string | undefined,
+  options: { readonly context?: string | undefined; readonly includeSecretValues?: boolean | undefined },
   emit: Emit,
 ): Promise<RolloutOutcome> {
-  const { release, settings, objects, warnings } = renderKubernetes(app);
+  const { context, includeSecretValues } = options;
+  const { release, settings, objects, warnings } = renderKubernetes(app, { includeSecretValues });
   for (const message of warnings) emit({ type: "log", level: "warning", message });
   await validateObjects(objects);
   const client = await connect(app, context);

@@ -1,7 +1,7 @@
 import type { KubeObject } from "../render/model.js";
 import { LABEL, MANAGED_BY, suffixed } from "../render/names.js";
 import type { ClusterClient } from "./connect.js";
-import { applyObject, type LiveObject, listObjects } from "./objects.js";
+import { applyObject, deleteObject, type LiveObject, listObjects } from "./objects.js";
 
 /** Label that marks a ConfigMap as a release record (never pruned, never applied as part of a release). */
 const RECORD_LABEL = "slipway.dev/record";
@@ -14,7 +14,7 @@ export type RecordStatus = "pending" | "deployed" | "superseded" | "failed";
 /**
  * A release as the cluster remembers it, in a ConfigMap of the project's namespace (as Helm keeps its
  * releases there): its id, status and the objects it applied, so `rollback` works from any machine.
- * Secret values are never part of it: a deploy references Secrets, it does not write them.
+ * Secret values are never part of it: a Secret a deploy wrote (`--include-secret-values`) is recorded by name only.
  */
 export interface ReleaseRecord {
   readonly id: string;
@@ -26,6 +26,17 @@ export interface ReleaseRecord {
 }
 
 const recordName = (id: string) => suffixed("slipway-release", id);
+
+/** A Secret as a record keeps it: its name, never its values (a rollback leaves the live Secret as it is). */
+export const withoutValues = (object: KubeObject): KubeObject => {
+  if (object.kind !== "Secret") return object;
+  const { stringData: _stringData, data: _data, ...reference } = object;
+  return reference;
+};
+
+/** Does this object carry what to write (a Secret recorded without its values does not)? */
+export const isApplicable = (object: KubeObject): boolean =>
+  object.kind !== "Secret" || object.stringData !== undefined || object.data !== undefined;
 
 function recordObject(project: string, namespace: string, record: ReleaseRecord): KubeObject {
   return {
@@ -46,7 +57,7 @@ function recordObject(project: string, namespace: string, record: ReleaseRecord)
         ...(record.deployed ? { [DEPLOYED]: record.deployed } : {}),
       },
     },
-    data: { "objects.json": JSON.stringify(record.objects) },
+    data: { "objects.json": JSON.stringify(record.objects.map(withoutValues)) },
   };
 }
 
@@ -93,4 +104,19 @@ export function activeRecord(records: readonly ReleaseRecord[]): ReleaseRecord |
   return records
     .filter((r) => r.status === "deployed")
     .sort((a, b) => (b.deployed ?? "").localeCompare(a.deployed ?? ""))[0];
+}
+
+/** How many releases the cluster remembers (as Helm's default history). */
+const HISTORY = 10;
+
+/** Forgets the oldest releases beyond the last ten (never the live one). */
+export async function trimHistory(client: ClusterClient, project: string, namespace: string): Promise<void> {
+  const records = await listRecords(client, project, namespace);
+  const active = activeRecord(records);
+  for (const old of records.slice(HISTORY).filter((r) => r.id !== active?.id))
+    await deleteObject(client, {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: recordName(old.id), namespace },
+    });
 }

@@ -64,7 +64,8 @@ export async function projectLogs(
 }
 
 /**
- * Deletes what the project owns in the cluster: its workloads, Services, Ingresses, config and Jobs.
+ * Deletes what the project owns in the cluster: its workloads, Services, Ingresses, config, the
+ * Secrets slipway wrote, and Jobs.
  * Its PersistentVolumeClaims (the data) only with `volumes`; its namespace and release history stay.
  */
 export async function takeDown(
@@ -74,7 +75,7 @@ export async function takeDown(
   volumes: boolean,
   emit: Emit,
 ): Promise<number> {
-  let deleted = await prune(client, project, namespace, [], emit);
+  let deleted = await prune(client, project, namespace, [], emit, true);
   for (const job of await listObjects(client, "batch/v1", "Job", namespace, projectSelector(project))) {
     await deleteObject(client, refOf(job));
     deleted++;

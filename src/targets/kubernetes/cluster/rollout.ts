@@ -3,7 +3,14 @@ import { ROLE_ANNOTATION } from "../render/jobs.js";
 import type { KubeObject, KubernetesSettings } from "../render/model.js";
 import type { ClusterClient } from "./connect.js";
 import type { Emit } from "./events.js";
-import { activeRecord, listRecords, type ReleaseRecord, saveRecord } from "./history.js";
+import {
+  activeRecord,
+  isApplicable,
+  listRecords,
+  type ReleaseRecord,
+  saveRecord,
+  trimHistory,
+} from "./history.js";
 import { applyObject } from "./objects.js";
 import { prune, rollOutAll, runMigration } from "./steps.js";
 
@@ -58,7 +65,7 @@ export async function rollOutRelease(
     objects,
   });
   if (release.kind === "deploy") await saveRecord(client, project, namespace, record("pending"));
-  const of = (kinds: Set<string>) => objects.filter((o) => kinds.has(o.kind));
+  const of = (kinds: Set<string>) => objects.filter((o) => kinds.has(o.kind) && isApplicable(o));
   try {
     for (const object of of(SUPPORTING)) await applyObject(client, object);
     if (release.kind === "deploy")
@@ -68,6 +75,7 @@ export async function rollOutRelease(
     await prune(client, project, namespace, objects, emit);
     await saveRecord(client, project, namespace, record("deployed", now()));
     if (previous) await saveRecord(client, project, namespace, { ...previous, status: "superseded" });
+    await trimHistory(client, project, namespace);
     emit({ type: "deploy.finished", status: "succeeded", release: release.id });
     return { status: "succeeded", release: release.id };
   } catch (cause) {
@@ -105,7 +113,8 @@ async function restore(
   const { project, settings } = failed;
   const objects = (previous?.objects ?? []).filter((o) => o.kind !== "Job" && o.kind !== "Namespace");
   try {
-    for (const object of objects.filter((o) => !WORKLOADS.has(o.kind))) await applyObject(client, object);
+    for (const object of objects.filter((o) => !WORKLOADS.has(o.kind) && isApplicable(o)))
+      await applyObject(client, object);
     await prune(client, project, settings.namespace, objects, emit);
     await rollOutAll(
       client,

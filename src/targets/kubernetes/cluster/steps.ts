@@ -118,7 +118,9 @@ export async function rollOutAll(
 
 /**
  * Deletes the project's objects that `keep` does not name (a removed service, a failed release's
- * additions): every owned kind, never Namespaces, PersistentVolumeClaims, Jobs or release records.
+ * additions): every owned kind, never Namespaces, PersistentVolumeClaims, Jobs or release records,
+ * and Secrets only when `secrets` (a later release that references a Secret rather than writing it
+ * still needs it; `down` takes them).
  */
 export async function prune(
   client: ClusterClient,
@@ -126,10 +128,12 @@ export async function prune(
   namespace: string,
   keep: readonly KubeObject[],
   emit: Emit,
+  secrets = false,
 ): Promise<number> {
   const kept = new Set(keep.map((o) => `${o.kind}/${o.metadata.name}`));
   let deleted = 0;
   for (const [apiVersion, kind] of OWNED_KINDS) {
+    if (kind === "Secret" && !secrets) continue;
     for (const live of await listObjects(client, apiVersion, kind, namespace, projectSelector(project))) {
       if (kept.has(`${kind}/${live.metadata.name}`) || isRecord(live)) continue;
       await deleteObject(client, refOf(live));
