@@ -99,6 +99,16 @@ describe("the kubernetes target against a FAKE API server", { timeout: 120_000 }
     expect(fake.requests.filter((r) => r.method === "PATCH")).toEqual([]);
   });
 
+  it("names the contexts when the one asked for is not in the kubeconfig, and has no release to roll back to", async () => {
+    const run = await slipway(["deploy", "--context", "prod"]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('E_K8S_NO_CONFIG the kubeconfig has no context "prod"');
+    expect(run.stderr).toContain("contexts: fake, unreachable");
+    const rollback = await slipway(["rollback"]);
+    expect(rollback.code).toBe(1);
+    expect(rollback.stderr).toContain("E_K8S_NO_RELEASE");
+  });
+
   it("deploys: applies every object server-side as `slipway`, runs the migration, watches the rollouts", async () => {
     const run = await slipway(["deploy"]);
     expect(run.stderr).not.toContain("E_");

@@ -59,12 +59,44 @@ export async function schemaProblems(object: KubeObject): Promise<string[]> {
   }
 }
 
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+/** Kinds whose names must be DNS labels; a CronJob's at most 52 characters (its Jobs add 11). */
+const LABEL_NAMED: Readonly<Record<string, number>> = { Namespace: 63, Service: 63, CronJob: 52 };
+
+/**
+ * What the OpenAPI schema leaves to the API server's own validation: object names (DNS subdomains,
+ * DNS labels for some kinds) and label values (63 characters, alphanumeric ends).
+ */
+export function nameProblems(object: KubeObject): string[] {
+  const { name, labels = {} } = object.metadata;
+  const where = `${object.kind} ${name}`;
+  const problems: string[] = [];
+  const labelMax = LABEL_NAMED[object.kind];
+  if (
+    labelMax !== undefined
+      ? !DNS_LABEL.test(name) || name.length > labelMax
+      : !DNS_SUBDOMAIN.test(name) || name.length > 253
+  )
+    problems.push(
+      `${where}: the name is not a valid ${labelMax ? `DNS label of at most ${labelMax} characters` : "DNS subdomain"}`,
+    );
+  for (const [key, value] of Object.entries(labels))
+    if (value.length > 63 || !LABEL_VALUE.test(value))
+      problems.push(`${where}: label ${key}="${value}" is not a valid label value`);
+  return problems;
+}
+
 /**
  * Checks every object against the Kubernetes OpenAPI schema; throws E_K8S_INVALID_OBJECT naming each
  * mismatch. Rendering refuses to write, and deploying to apply, anything the API server would reject by schema.
  */
 export async function validateObjects(objects: readonly KubeObject[]): Promise<void> {
-  const problems = (await Promise.all(objects.map(schemaProblems))).flat();
+  const problems = [
+    ...objects.flatMap(nameProblems),
+    ...(await Promise.all(objects.map(schemaProblems))).flat(),
+  ];
   if (problems.length > 0)
     throw new SlipwayError(
       problems.map((message) => ({

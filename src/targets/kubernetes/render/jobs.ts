@@ -60,7 +60,8 @@ export function cronJobOf(ctx: RenderContext, service: ServiceSpec): KubeObject 
   return {
     apiVersion: "batch/v1",
     kind: "CronJob",
-    metadata: metadata(ctx, kubeName(service.name), service),
+    // A CronJob's name has at most 52 characters: its Jobs append 11.
+    metadata: metadata(ctx, kubeName(service.name).slice(0, 52).replace(/-+$/, ""), service),
     spec: {
       schedule: schedule.cron,
       concurrencyPolicy: "Forbid",
