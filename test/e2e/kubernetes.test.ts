@@ -124,6 +124,10 @@ describe("the kubernetes target against a FAKE API server", { timeout: 120_000 }
     }
     expect(apiImage()).toBe("shop/api:1");
     expect(fake.objects("Job", "shop")).toHaveLength(1);
+    // In start order: the database the migration needs, then the migration, then the API.
+    const at = (resource: string) => applies.findIndex((r) => r.path.includes(`/${resource}`));
+    expect(at("statefulsets/db")).toBeLessThan(at("jobs/migrate-"));
+    expect(at("jobs/migrate-")).toBeLessThan(at("deployments/api"));
     expect(fake.objects("Ingress", "shop")[0]?.metadata.annotations["cert-manager.io/cluster-issuer"]).toBe(
       "letsencrypt",
     );

@@ -6,6 +6,7 @@ import { type PodRow, projectLogs, projectPods, takeDown } from "./cluster/inspe
 import { type RolloutOutcome, rollbackTarget, rollOutRelease } from "./cluster/rollout.js";
 import { settingsOf } from "./render/model.js";
 import { kubeName } from "./render/names.js";
+import { startLevels } from "./render/order.js";
 import { renderKubernetes } from "./render/render.js";
 import { validateObjects } from "./validate.js";
 
@@ -35,7 +36,14 @@ export async function deployKubernetes(
   const client = await connect(app, context);
   return rollOutRelease(
     client,
-    { id: release.id, project: kubeName(app.name), settings, objects, kind: "deploy" },
+    {
+      id: release.id,
+      project: kubeName(app.name),
+      settings,
+      objects,
+      kind: "deploy",
+      levels: startLevels(release.spec),
+    },
     emit,
   );
 }

@@ -1,6 +1,7 @@
 import { SlipwayError } from "../../../errors.js";
 import { ROLE_ANNOTATION } from "../render/jobs.js";
 import type { KubeObject, KubernetesSettings } from "../render/model.js";
+import { LABEL } from "../render/names.js";
 import type { ClusterClient } from "./connect.js";
 import type { Emit } from "./events.js";
 import {
@@ -22,6 +23,8 @@ export interface ReleaseToRollOut {
   readonly settings: KubernetesSettings;
   readonly objects: readonly KubeObject[];
   readonly kind: "deploy" | "rollback";
+  /** Service names (`app.kubernetes.io/name`) in start order; default: all at once (a rollback). */
+  readonly levels?: readonly (readonly string[])[] | undefined;
 }
 
 export interface RolloutOutcome {
@@ -68,9 +71,12 @@ export async function rollOutRelease(
   const of = (kinds: Set<string>) => objects.filter((o) => kinds.has(o.kind) && isApplicable(o));
   try {
     for (const object of of(SUPPORTING)) await applyObject(client, object);
-    if (release.kind === "deploy")
-      for (const job of objects.filter(isMigration)) await runMigration(client, job, emit);
-    await rollOutAll(client, of(WORKLOADS), settings.progressDeadlineSeconds, emit);
+    for (const level of inLevels(objects, release.levels)) {
+      if (release.kind === "deploy")
+        for (const job of level.filter(isMigration)) await runMigration(client, job, emit);
+      const workloads = level.filter((o) => WORKLOADS.has(o.kind) && isApplicable(o));
+      await rollOutAll(client, workloads, settings.progressDeadlineSeconds, emit);
+    }
     for (const object of of(AFTER)) await applyObject(client, object);
     await prune(client, project, namespace, objects, emit);
     await saveRecord(client, project, namespace, record("deployed", now()));
@@ -138,6 +144,20 @@ async function restore(
       message: `putting release ${previous?.id ?? "(none)"} back failed: ${(error as Error).message}`,
     });
   }
+}
+
+/** The release's Jobs and workloads by start level (what no level names comes last). */
+function inLevels(
+  objects: readonly KubeObject[],
+  levels: readonly (readonly string[])[] = [],
+): KubeObject[][] {
+  const steps = objects.filter((o) => WORKLOADS.has(o.kind) || isMigration(o));
+  const service = (o: KubeObject) => o.metadata.labels?.[LABEL.name] ?? o.metadata.name;
+  const placed = new Set(levels.flat());
+  return [
+    ...levels.map((names) => steps.filter((o) => names.includes(service(o)))),
+    steps.filter((o) => !placed.has(service(o))),
+  ].filter((level) => level.length > 0);
 }
 
 /** The release `rollback` goes back to: the one named, else the newest one before the live one. */

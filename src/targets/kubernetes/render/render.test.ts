@@ -132,3 +132,15 @@ describe("rendering for Kubernetes, validated against the OpenAPI schema", () =>
     }
   });
 });
+
+describe("start levels of a kubernetes deploy", () => {
+  it("orders the example as the deploy engine does: a migration after its database, services after it", async () => {
+    const { startLevels } = await import("./order.js");
+    expect(startLevels(examplePlatform())).toEqual([
+      ["cache", "db", "fake-telegram", "frontend"],
+      ["migrate"],
+      ["analytics", "api", "runtime"],
+      ["bot"],
+    ]);
+  });
+});
