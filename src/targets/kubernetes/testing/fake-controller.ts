@@ -77,17 +77,24 @@ export function playRollout(cluster: FakeCluster, workload: FakeObject, behaviou
     currentRevision: revision,
     updateRevision: revision,
   };
+  // Mid-rollout: a Deployment has surged one new pod next to the old ones; a StatefulSet has
+  // replaced its last pod in place, which is not ready yet, and still reports the old revision.
+  const previousRevision: string = current()?.status?.updateRevision ?? "none";
   cluster.later(100, () =>
-    setStatus({
-      ...base,
-      replicas: replicas + 1,
-      updatedReplicas: 1,
-      readyReplicas: replicas,
-      availableReplicas: replicas,
-      conditions: [
-        { type: "Progressing", status: "True", reason: "ReplicaSetUpdated", lastUpdateTime: now() },
-      ],
-    }),
+    setStatus(
+      workload.kind === "StatefulSet"
+        ? { ...base, currentRevision: previousRevision, updatedReplicas: 1, readyReplicas: replicas - 1 }
+        : {
+            ...base,
+            replicas: replicas + 1,
+            updatedReplicas: 1,
+            readyReplicas: replicas,
+            availableReplicas: replicas,
+            conditions: [
+              { type: "Progressing", status: "True", reason: "ReplicaSetUpdated", lastUpdateTime: now() },
+            ],
+          },
+    ),
   );
   if (behaviour === "complete") {
     cluster.later(300, () => {
