@@ -203,6 +203,19 @@ describe("the kubernetes target against a FAKE API server", { timeout: 120_000 }
     expect(fake.objects("Secret", "shop").map((o) => o.metadata.name)).toEqual(["db-env"]);
   });
 
+  it("a failed first deploy removes its own objects and nothing of another project", async () => {
+    fake.script("Deployment", "api", "stall");
+    const before = fake.objects("Deployment", "shop").length;
+    const run = await slipway(["deploy", "-p", "fresh"]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("E_K8S_ROLLOUT_FAILED");
+    expect(fake.objects("Deployment", "fresh")).toEqual([]);
+    expect(fake.objects("StatefulSet", "fresh")).toEqual([]);
+    expect(fake.objects("Service", "fresh")).toEqual([]);
+    expect(fake.objects("Job", "fresh")).toHaveLength(1); // kept for its logs
+    expect(fake.objects("Deployment", "shop")).toHaveLength(before);
+  });
+
   it("down deletes what the project owns but keeps its volume claims unless asked", async () => {
     const down = await slipway(["down"]);
     expect(down.code).toBe(0);

@@ -12,7 +12,7 @@ import {
   saveRecord,
   trimHistory,
 } from "./history.js";
-import { applyObject } from "./objects.js";
+import { applyObject, deleteObject } from "./objects.js";
 import { prune, rollOutAll, runMigration } from "./steps.js";
 
 /** A release to make live: its id, its objects, and whether it is a rollback (no migrations run again). */
@@ -93,7 +93,8 @@ export async function rollOutRelease(
             { cause },
           );
     emit({ type: "log", level: "error", message: error.message });
-    await restore(client, release, previous, emit);
+    // Back to the live release (itself, when this deploy re-applied it); with none, this one's objects go.
+    await restore(client, release, active, emit);
     if (release.kind === "deploy")
       await saveRecord(client, project, namespace, record("failed")).catch(() => undefined);
     emit({
@@ -107,18 +108,29 @@ export async function rollOutRelease(
 }
 
 /**
- * Puts the previous release's objects back (not its Jobs: its migrations ran once) and removes what
- * the failed release added; with no previous release, removes the failed release's objects.
+ * Puts the live release's objects back (not its Jobs: its migrations ran once) and removes what the
+ * failed release added. With no live release (a first deploy), deletes the failed release's own
+ * objects (never Secrets, claims or Jobs), nothing else of the project.
  */
 async function restore(
   client: ClusterClient,
   failed: ReleaseToRollOut,
-  previous: ReleaseRecord | undefined,
+  live: ReleaseRecord | undefined,
   emit: Emit,
 ): Promise<void> {
   const { project, settings } = failed;
-  const objects = (previous?.objects ?? []).filter((o) => o.kind !== "Job" && o.kind !== "Namespace");
   try {
+    if (!live) {
+      for (const object of failed.objects.filter((o) => !["Job", "Namespace", "Secret"].includes(o.kind)))
+        await deleteObject(client, object);
+      emit({
+        type: "log",
+        level: "warning",
+        message: "no earlier release: the failed release's objects were removed",
+      });
+      return;
+    }
+    const objects = live.objects.filter((o) => o.kind !== "Job" && o.kind !== "Namespace");
     for (const object of objects.filter((o) => !WORKLOADS.has(o.kind) && isApplicable(o)))
       await applyObject(client, object);
     await prune(client, project, settings.namespace, objects, emit);
@@ -128,20 +140,14 @@ async function restore(
       settings.progressDeadlineSeconds,
       (event) => {
         if (event.type === "service" && event.phase === "healthy")
-          emit({ ...event, phase: "rolled-back", detail: `back on ${previous?.id}` });
+          emit({ ...event, phase: "rolled-back", detail: `back on ${live.id}` });
       },
     );
-    if (!previous)
-      emit({
-        type: "log",
-        level: "warning",
-        message: "no earlier release: the failed release's objects were removed",
-      });
   } catch (error) {
     emit({
       type: "log",
       level: "error",
-      message: `putting release ${previous?.id ?? "(none)"} back failed: ${(error as Error).message}`,
+      message: `putting release ${live?.id ?? "(none)"} back failed: ${(error as Error).message}`,
     });
   }
 }
