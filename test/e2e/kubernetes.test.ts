@@ -158,6 +158,12 @@ describe("the kubernetes target against a FAKE API server", { timeout: 120_000 }
     expect(apiImage()).toBe("shop/api:1");
     // A rollback re-applies objects; migrations do not run again.
     expect(fake.objects("Job", "shop")).toHaveLength(2);
+    // Deploying the live release again converges to it without running its migration twice.
+    const seen = fake.requests.length;
+    expect((await slipway(["deploy"])).code).toBe(0);
+    const again = fake.requests.slice(seen).filter((r) => r.method === "PATCH");
+    expect(again.length).toBeGreaterThan(0);
+    expect(again.filter((r) => r.path.includes("/jobs/"))).toEqual([]);
   });
 
   it("a rollout that stalls past its deadline is rolled back and reported with the pod's reason and logs", async () => {

@@ -58,7 +58,11 @@ export async function rollOutRelease(
   const records = await listRecords(client, project, namespace);
   const active = activeRecord(records);
   const previous = active && active.id !== release.id ? active : undefined;
-  const created = records.find((r) => r.id === release.id)?.created ?? now();
+  const earlier = records.find((r) => r.id === release.id);
+  const created = earlier?.created ?? now();
+  // A release that was live before ran its migrations then: deploying it again does not run them twice.
+  const migrate =
+    release.kind === "deploy" && earlier?.status !== "deployed" && earlier?.status !== "superseded";
   emit({ type: "deploy.started", deployId: 0, release: release.id, from: previous?.id });
   const record = (status: ReleaseRecord["status"], deployed?: string): ReleaseRecord => ({
     id: release.id,
@@ -72,8 +76,7 @@ export async function rollOutRelease(
   try {
     for (const object of of(SUPPORTING)) await applyObject(client, object);
     for (const level of inLevels(objects, release.levels)) {
-      if (release.kind === "deploy")
-        for (const job of level.filter(isMigration)) await runMigration(client, job, emit);
+      if (migrate) for (const job of level.filter(isMigration)) await runMigration(client, job, emit);
       const workloads = level.filter((o) => WORKLOADS.has(o.kind) && isApplicable(o));
       await rollOutAll(client, workloads, settings.progressDeadlineSeconds, emit);
     }
