@@ -1,4 +1,5 @@
 import { type KubernetesObject, PatchStrategy } from "@kubernetes/client-node";
+import { SlipwayError } from "../../../errors.js";
 import type { KubeObject } from "../render/model.js";
 import { LABEL, MANAGED_BY } from "../render/names.js";
 import { type ClusterClient, request, statusOf } from "./connect.js";
@@ -19,18 +20,36 @@ export type LiveObject = Record<string, any>;
 const describe = (ref: ObjectRef) =>
   `${ref.kind} ${ref.metadata.namespace ? `${ref.metadata.namespace}/` : ""}${ref.metadata.name}`;
 
-/** Server-side apply (`fieldManager=slipway`, conflicts forced: slipway owns what it renders). */
-export function applyObject(client: ClusterClient, object: KubeObject): Promise<LiveObject> {
-  return request(`applying ${describe(object)}`, () =>
-    client.objects.patch(
-      structuredClone(object) as KubernetesObject,
-      undefined,
-      undefined,
-      FIELD_MANAGER,
-      true,
-      PatchStrategy.ServerSideApply,
-    ),
-  ) as Promise<LiveObject>;
+/** The values a Secret carries, which no error message may repeat. */
+const secretValues = (object: KubeObject): string[] =>
+  object.kind === "Secret"
+    ? Object.values({ ...(object.stringData as object), ...(object.data as object) }).filter(
+        (v): v is string => typeof v === "string" && v.length > 0,
+      )
+    : [];
+
+/**
+ * Server-side apply (`fieldManager=slipway`, conflicts forced: slipway owns what it renders). A
+ * refusal's message never repeats a Secret's values, should the server quote them.
+ */
+export async function applyObject(client: ClusterClient, object: KubeObject): Promise<LiveObject> {
+  try {
+    return (await request(`applying ${describe(object)}`, () =>
+      client.objects.patch(
+        structuredClone(object) as KubernetesObject,
+        undefined,
+        undefined,
+        FIELD_MANAGER,
+        true,
+        PatchStrategy.ServerSideApply,
+      ),
+    )) as LiveObject;
+  } catch (error) {
+    const values = secretValues(object);
+    if (values.length === 0 || !(error instanceof SlipwayError)) throw error;
+    const redact = (text: string) => values.reduce((out, value) => out.replaceAll(value, "[redacted]"), text);
+    throw new SlipwayError(error.problems.map((p) => ({ ...p, message: redact(p.message) })));
+  }
 }
 
 /** The object as the cluster has it now, or undefined when it does not exist. */

@@ -6,6 +6,7 @@ import type { KubeObject } from "../render/model.js";
 import { FakeKubernetesApiServer } from "../testing/fake-api-server.js";
 import { type ClusterClient, connectCluster } from "./connect.js";
 import type { KubernetesDeployEvent } from "./events.js";
+import { applyObject } from "./objects.js";
 import { rollOut } from "./steps.js";
 
 // Against the FAKE API server (no Kubernetes API server runs here): a StatefulSet has no progress
@@ -61,5 +62,23 @@ describe("watching a StatefulSet rollout", () => {
     expect(message).toContain("CrashLoopBackOff");
     expect(message).toContain("ECONNREFUSED");
     expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+  });
+});
+
+describe("applying", () => {
+  it("never repeats a Secret's values in the error when the server refuses it", async () => {
+    fake.refuseApply("Secret", "db-env");
+    const secret: KubeObject = {
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: { name: "db-env", namespace: "shop" },
+      stringData: { POSTGRES_PASSWORD: "hunter2-secret" },
+    };
+    const failure = applyObject(client, secret);
+    await expect(failure).rejects.toMatchObject({ code: "E_K8S_API" });
+    const message = await failure.catch((error: Error) => error.message);
+    expect(message).toContain("422 Invalid");
+    expect(message).toContain("[redacted]");
+    expect(message).not.toContain("hunter2-secret");
   });
 });

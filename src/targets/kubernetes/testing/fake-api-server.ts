@@ -36,6 +36,7 @@ export class FakeKubernetesApiServer implements FakeCluster {
   private readonly store = new Map<string, FakeObject>();
   private readonly logLines = new Map<string, readonly string[]>();
   private readonly scripts = new Map<string, FakeBehaviour>();
+  private readonly refusals = new Set<string>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private revision = 1;
 
@@ -64,6 +65,11 @@ export class FakeKubernetesApiServer implements FakeCluster {
   /** The next rollout or run of `service`'s object of `kind` plays `behaviour` (once; then `complete` again). */
   script(kind: "Deployment" | "StatefulSet" | "Job", service: string, behaviour: FakeBehaviour): void {
     this.scripts.set(`${kind}/${service}`, behaviour);
+  }
+
+  /** The next apply of this object is refused (422), its message quoting the whole applied body. */
+  refuseApply(kind: string, name: string): void {
+    this.refusals.add(`${kind}/${name}`);
   }
 
   /** A kubeconfig with context `fake` (this server) and `unreachable` (a closed port), current `current`. */
@@ -167,6 +173,8 @@ export class FakeKubernetesApiServer implements FakeCluster {
         return status(415, "UnsupportedMediaType", "the fake accepts only server-side apply patches");
       const manager = url.searchParams.get("fieldManager");
       if (!manager) return status(400, "BadRequest", "fieldManager is required for apply requests");
+      if (this.refusals.delete(`${resource.kind}/${name}`))
+        return status(422, "Invalid", `${resource.kind} "${name}" is invalid: ${body}`);
       return send(200, this.apply(resource, namespace, name!, JSON.parse(body) as FakeObject, manager));
     }
     return status(405, "MethodNotAllowed", `the fake does not serve ${req.method} here`);
