@@ -99,6 +99,12 @@ describe("the kubernetes target against a FAKE API server", { timeout: 120_000 }
     expect(fake.requests.filter((r) => r.method === "PATCH")).toEqual([]);
   });
 
+  it("says so when there is no kubeconfig at all", async () => {
+    const run = await slipway(["ps"], { KUBECONFIG: "" });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("E_K8S_NO_CONFIG no kubeconfig");
+  });
+
   it("names the contexts when the one asked for is not in the kubeconfig, and has no release to roll back to", async () => {
     const run = await slipway(["deploy", "--context", "prod"]);
     expect(run.code).toBe(1);

@@ -1,3 +1,6 @@
+import { existsSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
 import { CoreV1Api, KubeConfig, KubernetesObjectApi, VersionApi } from "@kubernetes/client-node";
 import { SlipwayError } from "../../../errors.js";
 
@@ -47,11 +50,30 @@ export async function request<T>(doing: string, run: () => Promise<T>): Promise<
 }
 
 /**
+ * Is there a kubeconfig where kubectl looks? (Without one the client library would quietly aim at
+ * http://localhost:8080.)
+ */
+function hasKubeconfig(env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.KUBECONFIG) return true;
+  if (existsSync(join(env.HOME ?? homedir(), ".kube", "config"))) return true;
+  return (
+    Boolean(env.KUBERNETES_SERVICE_HOST) && existsSync("/var/run/secrets/kubernetes.io/serviceaccount/token")
+  );
+}
+
+/**
  * Connects to the cluster of a kubeconfig context, found as kubectl finds it (`KUBECONFIG`,
  * `~/.kube/config`, the in-cluster service account), then asks its version, so a deploy changes
  * nothing unless the server answers. `context` overrides the kubeconfig's current context.
  */
 export async function connectCluster(context: string | undefined): Promise<ClusterClient> {
+  if (!hasKubeconfig())
+    throw new SlipwayError({
+      code: "E_K8S_NO_CONFIG",
+      message:
+        "no kubeconfig: KUBECONFIG is not set, ~/.kube/config does not exist, and this is not a pod in a cluster",
+      hint: "set KUBECONFIG, or create ~/.kube/config (e.g. your provider's `get-credentials` command)",
+    });
   const config = new KubeConfig();
   try {
     config.loadFromDefault();
