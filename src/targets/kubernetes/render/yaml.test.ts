@@ -22,6 +22,19 @@ describe("writing rendered objects", () => {
     expect(docs.map((d) => (d.toJS() as KubeObject).metadata.name)).toEqual(["one", "two"]);
   });
 
+  it("reads back the same under YAML 1.1 (kubectl), without anchors", () => {
+    const probe = { exec: { command: ["redis-cli", "ping"] } };
+    const object: KubeObject = {
+      ...configMap("args"),
+      data: { a: "yes", b: "on", c: "0755" },
+      probe,
+      again: probe,
+    };
+    const text = objectsYaml([object]);
+    expect(text).not.toMatch(/[&*]a1/);
+    expect(parseAllDocuments(text, { version: "1.1" })[0]!.toJS()).toEqual(object);
+  });
+
   it("writes a numbered file per object and replaces an earlier render's files, leaving others", () => {
     const out = join(dir, "out");
     expect(writeObjectFiles(out, [configMap("one"), configMap("two")])).toEqual([

@@ -4,11 +4,17 @@ import { stringify } from "yaml";
 import { SlipwayError } from "../../../errors.js";
 import type { KubeObject } from "./model.js";
 
+/**
+ * Written for YAML 1.1 readers (kubectl and most GitOps tools read 1.1, where an unquoted `yes` is
+ * a boolean): such strings are quoted. No anchors or aliases, even for objects used twice.
+ */
+const OPTIONS = { lineWidth: 0, version: "1.1", aliasDuplicateObjects: false } as const;
+
 const RENDERED_FILE = /^\d{3}-[a-z]+-[a-z0-9.-]+\.yaml$/;
 
 /** One YAML document per object, separated by `---`: what `kubectl apply -f -` reads. */
 export function objectsYaml(objects: readonly KubeObject[]): string {
-  return objects.map((object) => stringify(object, { lineWidth: 0 })).join("---\n");
+  return objects.map((object) => stringify(object, OPTIONS)).join("---\n");
 }
 
 /** `NNN-kind-name.yaml`: numbered in apply order, since `kubectl apply -f DIR` reads files by name. */
@@ -28,7 +34,7 @@ export function writeObjectFiles(dir: string, objects: readonly KubeObject[]): s
     return objects.map((object, index) => {
       const name = objectFileName(object, index);
       const temporary = join(dir, `.${name}.tmp`);
-      writeFileSync(temporary, stringify(object, { lineWidth: 0 }), { mode: 0o644 });
+      writeFileSync(temporary, stringify(object, OPTIONS), { mode: 0o644 });
       renameSync(temporary, join(dir, name));
       return name;
     });
