@@ -242,7 +242,10 @@ export const projectSlipway = composeObject({
     /** StorageClass of volume claims. Default: the cluster's default class. */
     storage_class: z.string().optional(),
     /** Size each named volume's claim asks for. Default `1Gi`. */
-    volume_size: z.string().default("1Gi"),
+    volume_size: z
+      .string()
+      .regex(/^\d+(\.\d+)?([KMGTPE]i|[kMGTPE])?$/, "must be a Kubernetes quantity such as 1Gi or 500Mi")
+      .default("1Gi"),
     /** A rollout that makes no progress this long fails (Deployment `progressDeadlineSeconds`). Default 10m. */
     progress_deadline: duration.default(new Duration(600_000)),
   }).optional(),
