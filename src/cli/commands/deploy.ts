@@ -7,6 +7,7 @@ import { confirmOrRefuse } from "../confirm.js";
 import { identitiesFrom } from "../identities.js";
 import { addContextOption, type ContextFlags, kubernetesSpec } from "../kubernetes.js";
 import { addManifestOptions, loadProject } from "../manifest-options.js";
+import { REMOVE_ORPHANS_FLAG, REMOVE_ORPHANS_HELP, removeOrphans } from "../orphans.js";
 import type { Output } from "../report.js";
 
 interface RollbackFlags extends ContextFlags {
@@ -104,11 +105,12 @@ export function registerDeploy(program: Command, output: Output, setExitCode: (c
         ),
     );
     addContextOption(command)
+      .option(REMOVE_ORPHANS_FLAG, `${REMOVE_ORPHANS_HELP}, once the release is live`)
       .option(
         "--include-secret-values",
         "kubernetes target: write Secrets from the secrets' sources (default: reference existing Secrets)",
       )
-      .action(async (flags: ContextFlags & { includeSecretValues?: boolean }) => {
+      .action(async (flags: ContextFlags & { removeOrphans?: boolean; includeSecretValues?: boolean }) => {
         const { spec } = await loadProject(flags, output);
         if (spec["x-slipway"].target === "kubernetes") {
           // The cluster runs and rolls out the services: no agent is involved.
@@ -118,13 +120,14 @@ export function registerDeploy(program: Command, output: Output, setExitCode: (c
           return setExitCode(outcome.status === "succeeded" ? 0 : 1);
         }
         const client = await connectAgent();
-        setExitCode(
-          await followDeploy(
-            client.stream<DeployEvent>("POST", "/v1/deploy", { spec: await frozenSpec(spec) }),
-            flags.json ?? false,
-            output,
-          ),
+        const code = await followDeploy(
+          client.stream<DeployEvent>("POST", "/v1/deploy", { spec: await frozenSpec(spec) }),
+          flags.json ?? false,
+          output,
         );
+        if (code === 0 && flags.removeOrphans)
+          await removeOrphans(client, spec.name, output, flags.json ?? false);
+        setExitCode(code);
       });
   }
   const rollback = addManifestOptions(
