@@ -1,7 +1,8 @@
 import type { Command } from "commander";
 import type { PsResult } from "../../agent/api.js";
 import { connectAgent } from "../agent-connection.js";
-import { addManifestOptions, type ManifestFlags } from "../manifest-options.js";
+import { addContextOption, type ContextFlags, kubernetesPs, kubernetesSpec } from "../kubernetes.js";
+import { addManifestOptions } from "../manifest-options.js";
 import { orphanLines } from "../orphans.js";
 import { chosenProject } from "../project-choice.js";
 import type { Output } from "../report.js";
@@ -45,9 +46,11 @@ export function formatPs(ps: PsResult): string {
 }
 
 export function registerPs(program: Command, output: Output): void {
-  addManifestOptions(
-    program.command("ps").description("list the project's instances with their state"),
-  ).action(async (flags: ManifestFlags) => {
+  addContextOption(
+    addManifestOptions(program.command("ps").description("list the project's instances with their state")),
+  ).action(async (flags: ContextFlags) => {
+    const kubernetes = await kubernetesSpec(flags, output);
+    if (kubernetes) return kubernetesPs(kubernetes, flags, output);
     const project = await chosenProject(flags, output);
     const ps = await (await connectAgent()).call<PsResult>(
       "GET",
