@@ -6,6 +6,7 @@ import type { AlertSource } from "../observe/alerts/facts.js";
 import { metricsAddress, Observer } from "../observe/observer.js";
 import { certificateFacts, parseCertificate } from "../router/tls/inspect.js";
 import { CertificateStore } from "../router/tls/store.js";
+import { LATENCY_BUCKETS_MS } from "../router/version-stats.js";
 import type { AgentBackups } from "./backups/backups.js";
 import type { ProjectSpecs } from "./project-specs.js";
 
@@ -89,6 +90,10 @@ function sourceOf(rt: DeployRuntime, specs: ProjectSpecs, backups: () => Promise
         errors: versions.reduce((sum, v) => sum + v.errors, 0),
       };
     },
+    routeLatencies: async (project, service) => ({
+      bounds: LATENCY_BUCKETS_MS,
+      routes: (await rt.traffic?.measureRoutes(project, service)) ?? {},
+    }),
     diskPaths: () => [
       { path: rt.paths.home, project: "" },
       ...specs.projects().map((project) => ({ path: dirname(rt.paths.volume(project, "v")), project })),

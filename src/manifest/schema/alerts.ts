@@ -54,6 +54,7 @@ export const ALERT_RULES = [
   "certificate_expiring",
   "disk_full",
   "error_rate",
+  "latency_p95",
 ] as const;
 export type AlertRuleName = (typeof ALERT_RULES)[number];
 
@@ -78,6 +79,15 @@ export const alerts = composeObject({
     /** Default 5m. */
     window: duration.default(new Duration(300_000)),
     /** Fewer requests in the window decide nothing. Default 20. */
+    min_requests: int.pipe(z.number().int().min(1)).default(20),
+  }).prefault({}),
+  /** `latency_p95`: the 95th percentile of a routed HTTP route's request durations through the router over `window`. */
+  latency_p95: composeObject({
+    /** Fires above this many milliseconds. Default 1000. */
+    ms: num.pipe(z.number().min(0)).default(1000),
+    /** Default 5m. */
+    window: duration.default(new Duration(300_000)),
+    /** Fewer completed requests in the window decide nothing. Default 20. */
     min_requests: int.pipe(z.number().int().min(1)).default(20),
   }).prefault({}),
   /** Built-in rules turned off. Default none. */

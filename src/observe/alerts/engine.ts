@@ -6,8 +6,7 @@ import { backoff, deliver } from "./deliver.js";
 import { type AlertSource, FactReader } from "./facts.js";
 import { readLedger, writeLedger } from "./ledger.js";
 import type { AlertLedger, AlertNotice, AlertRecord } from "./model.js";
-import { ErrorRateRule } from "./rules/error-rate.js";
-import { evaluateRules } from "./rules/index.js";
+import { evaluateRules, windowedRules } from "./rules/index.js";
 import { type AlertsView, alertsView } from "./view.js";
 
 const DEFAULT_INTERVAL_MS = 15_000;
@@ -40,7 +39,7 @@ interface NamedChannel {
 export class AlertEngine {
   private ledger: AlertLedger;
   private readonly facts: FactReader;
-  private readonly errorRate = new ErrorRateRule();
+  private readonly windowed = windowedRules();
   private readonly inflight = new Set<Promise<void>>();
   private readonly abort = new AbortController();
   private timer: NodeJS.Timeout | undefined;
@@ -104,7 +103,7 @@ export class AlertEngine {
         }),
       ),
     );
-    const conditions = evaluateRules(facts, this.errorRate);
+    const conditions = evaluateRules(facts, this.windowed);
     const alerts = { ...this.ledger.alerts };
     const current = new Set(conditions.map((c) => c.key));
     for (const condition of conditions) {
