@@ -189,7 +189,7 @@ export class RouterControl implements TrafficControl {
       const versions = Object.values((await this.driver?.measure([id])) ?? {});
       const buckets: number[] = [];
       for (const v of versions)
-        (v.latencyBuckets ?? []).forEach((n, i) => (buckets[i] = (buckets[i] ?? 0) + n));
+        for (const [i, n] of (v.latencyBuckets ?? []).entries()) buckets[i] = (buckets[i] ?? 0) + n;
       if (versions.length > 0) out[id] = buckets;
     }
     return out;
