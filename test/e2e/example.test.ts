@@ -104,7 +104,7 @@ describe("example bot platform on the process target", () => {
     const metrics = await (await fetch(`http://127.0.0.1:${env.METRICS_PORT}/metrics`)).text();
     expect(metrics).toContain(`slipway_deploys_total{project="${name}",kind="deploy",outcome="succeeded"} `);
     const alerts = JSON.parse(run(["alerts", "--json"]).stdout) as { rules: unknown[]; firing: unknown[] };
-    expect([alerts.rules.length, alerts.firing]).toEqual([9, []]);
+    expect([alerts.rules.length, alerts.firing]).toEqual([10, []]);
 
     // A new API version: only the services that use APP_VERSION change; the data stays.
     const second = run(["deploy", "--json"], { APP_VERSION: "2" });

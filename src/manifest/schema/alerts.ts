@@ -11,19 +11,45 @@ const envName = z
     "must be the name of an environment variable, such as SLACK_WEBHOOK_URL",
   );
 
+/** A secret of the project's store (`slipway secret set NAME`), read by the agent when it sends. */
+const secretName = z
+  .string()
+  .regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]*$/, "must be the name of a project secret, such as slack_webhook");
+
+/** Exactly one of `<key>_env` and `<key>_secret` (or at most one, when the credential is optional). */
+const oneSource =
+  (key: string, required: boolean) =>
+  (value: Record<string, unknown>, ctx: z.RefinementCtx): void => {
+    const given = [`${key}_env`, `${key}_secret`].filter((k) => value[k] !== undefined);
+    if (given.length > 1 || (required && given.length === 0))
+      ctx.addIssue({
+        code: "custom",
+        path: [given.length > 1 ? `${key}_secret` : `${key}_env`],
+        message:
+          given.length > 1
+            ? `give ${key}_env or ${key}_secret, not both`
+            : `needs ${key}_env (an environment variable of the agent) or ${key}_secret (a project secret); a credential is never written inline`,
+      });
+  };
+
 const channel = z.discriminatedUnion("type", [
   /** POSTs each notice as JSON. */
   composeObject({ type: z.literal("webhook"), url: z.url() }),
-  /** A Slack incoming webhook; its URL is a credential, so it comes from the environment. */
-  composeObject({ type: z.literal("slack"), url_env: envName }),
-  /** The Telegram Bot API's sendMessage. */
+  /** A Slack incoming webhook; its URL is a credential: from the environment or a project secret. */
+  composeObject({
+    type: z.literal("slack"),
+    url_env: envName.optional(),
+    url_secret: secretName.optional(),
+  }).superRefine(oneSource("url", true)),
+  /** The Telegram Bot API's sendMessage; the bot token from the environment or a project secret. */
   composeObject({
     type: z.literal("telegram"),
-    token_env: envName,
+    token_env: envName.optional(),
+    token_secret: secretName.optional(),
     chat_id: z.union([z.string(), int]).transform(String),
     /** Default https://api.telegram.org. */
     api_url: z.url().default("https://api.telegram.org"),
-  }),
+  }).superRefine(oneSource("token", true)),
   /** An existing Alertmanager (v2 API), e.g. http://127.0.0.1:9093. */
   composeObject({ type: z.literal("alertmanager"), url: z.url() }),
   /** E-mail over SMTP; STARTTLS is required unless `starttls: false`. */
@@ -36,11 +62,12 @@ const channel = z.discriminatedUnion("type", [
     starttls: bool.default(true),
     username: z.string().optional(),
     password_env: envName.optional(),
+    password_secret: secretName.optional(),
     from: z.string(),
     to: z.array(z.string()).min(1),
     /** PEM file of a private server's CA, trusted besides the system's. Default none. */
     ca_file: z.string().optional(),
-  }),
+  }).superRefine(oneSource("password", false)),
 ]);
 
 /** The built-in rules: they run with no configuration beyond a channel. */

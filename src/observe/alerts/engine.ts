@@ -1,5 +1,6 @@
 import type { AlertRuleName } from "../../manifest/schema/alerts.js";
 import type { AlertChannel } from "./channels/channel.js";
+import { credentialsOf } from "./channels/channel.js";
 import { createChannel } from "./channels/registry.js";
 import { alertsOf } from "./config.js";
 import { backoff, deliver } from "./deliver.js";
@@ -18,6 +19,8 @@ export interface AlertEngineOptions {
   readonly ledgerFile: string;
   /** Where channel credentials (`*_env`) are read. Default `process.env`. */
   readonly env?: NodeJS.ProcessEnv | undefined;
+  /** Reads a project's secret (`*_secret` credentials): the agent's secret store. Default: none. */
+  readonly secret?: ((project: string, name: string) => Promise<string>) | undefined;
   /** Waits between delivery attempts. Default: from `alerts.retry_backoff` (2 s, 8 s, 32 s). */
   readonly backoffMs?: readonly number[] | undefined;
 }
@@ -97,7 +100,11 @@ export class AlertEngine {
         ([name, config]): NamedChannel => ({
           project: spec.name,
           name,
-          channel: createChannel(config, this.options.env ?? process.env, alertsOf(spec).repeat.ms),
+          channel: createChannel(
+            config,
+            credentialsOf(this.options.env ?? process.env, spec.name, this.options.secret),
+            alertsOf(spec).repeat.ms,
+          ),
           repeatMs: alertsOf(spec).repeat.ms,
           backoffMs: this.options.backoffMs ?? backoff(alertsOf(spec).retry_backoff.ms),
         }),
