@@ -14,7 +14,7 @@ async function failure(response: Response): Promise<ApiError> {
   const body = (await response.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
   return new ApiError(
     response.status,
-    body.error?.code ?? "E_HTTP",
+    body.error?.code ?? `HTTP ${response.status}`,
     body.error?.message ?? response.statusText,
   );
 }

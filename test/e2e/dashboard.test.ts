@@ -4,6 +4,7 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useBrowser } from "./browser.js";
 import { answer } from "./http.js";
+import { LOOPBACK, liveApp } from "./router-support.js";
 import { eventually, freePort, PATIENT, type Sandbox, sandboxPerTest, webCompose } from "./sandbox.js";
 
 const sandbox = sandboxPerTest();
@@ -143,5 +144,64 @@ describe("the web dashboard in Debian's Chromium", PATIENT, () => {
     await page.goto(`${origin}/#/p/${s.project}/s/web`);
     await page.locator("pre.logs").getByText("web-1").first().waitFor({ timeout: 15_000 });
     await shot("phone-service");
+  });
+
+  it("shows why a deploy failed with the process's output, then a canary's traffic split, promoted from the page", async () => {
+    const http = await freePort();
+    const c = sandbox({
+      "compose.yaml": liveApp({
+        http,
+        https: await freePort(),
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: Compose interpolation, read by slipway
+        environment: "      EXIT_AT_START: ${EXIT_AT_START:-}\n",
+        service: `      strategy: canary
+      canary:
+        steps: [{ weight: 25, pause: 1s }]
+        analysis: { min_requests: 1000000, on_inconclusive: pause }
+      routes: [{ path: / }]
+`,
+      }),
+    });
+    c.copyApp("live", "live");
+    const first = await c.cli(["deploy"], LOOPBACK);
+    expect(first.code, first.stdout + first.stderr).toBe(0);
+    const { loginUrl } = await dashboardLink(c, await freePort());
+    await page.setViewportSize({ width: 1100, height: 800 });
+    await page.goto(loginUrl);
+    await page.getByRole("link", { name: "web", exact: true }).waitFor();
+    await page.goto(`${new URL(loginUrl).origin}/#/p/${c.project}/releases`);
+    await page.getByText("live", { exact: true }).waitFor();
+
+    // A release that cannot start: the page says why, with what the process printed.
+    const broken = await c.cli(["deploy"], {
+      ...LOOPBACK,
+      APP_VERSION: "v2",
+      EXIT_AT_START: "broken on purpose",
+    });
+    expect(broken.code).toBe(1);
+    await page.getByTestId("failure").getByText("broken on purpose").waitFor({ timeout: 30_000 });
+    await expect.poll(() => page.getByTestId("live-status").textContent()).toBe("rolled-back");
+    await shot("deploy-failed");
+
+    // A canary with no traffic to judge pauses at 25%: the split shows, and Promote finishes it.
+    const canary = c.start(["deploy", "--json"], { ...LOOPBACK, APP_VERSION: "v3" });
+    await canary.waitForEvent((e) => e.type === "service" && e.phase === "paused", 90_000);
+    const split = page.getByTestId("traffic-split");
+    await split.getByText("25%").waitFor({ timeout: 30_000 });
+    expect(await split.textContent()).toMatch(/r3 25%.*r1 75%/);
+    await shot("canary-paused");
+    await page.getByRole("button", { name: "Promote" }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "Confirm" }).click();
+    const done = await canary.done;
+    expect(done.code, done.stdout + done.stderr).toBe(0);
+    await expect
+      .poll(() => page.getByTestId("live-status").textContent(), { timeout: 30_000 })
+      .toBe("succeeded");
+    await expect.poll(() => page.getByTestId("active-release").textContent(), { timeout: 15_000 }).toBe("r3");
+    await shot("canary-promoted");
+    const audit = JSON.parse((await c.cli(["audit", "--json"])).stdout) as {
+      entries: { actor: string; action: string; outcome: string }[];
+    };
+    expect(audit.entries).toContainEqual(expect.objectContaining({ actor: "dashboard", action: "promote" }));
   });
 });

@@ -63,7 +63,7 @@ export function ReleasesPage({ project }: { project: string }) {
                     <Pill state={r.status} />
                   </td>
                   <td>
-                    {r.status !== "active" && (
+                    {r.status === "superseded" && (
                       <ActionButton
                         label={`Roll back to ${r.id}`}
                         question={`Deploy ${r.id} again (no rebuild)?`}
