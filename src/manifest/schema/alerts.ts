@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ALERT_RULES } from "./alert-rules.js";
 import { Duration, duration } from "./duration.js";
 import { composeObject } from "./object.js";
 import { bool, int, num } from "./scalars.js";
@@ -69,21 +70,6 @@ const channel = z.discriminatedUnion("type", [
     ca_file: z.string().optional(),
   }).superRefine(oneSource("password", false)),
 ]);
-
-/** The built-in rules: they run with no configuration beyond a channel. */
-export const ALERT_RULES = [
-  "instance_down",
-  "crash_loop",
-  "deploy_failed",
-  "backup_failed",
-  "backup_stale",
-  "verification_failed",
-  "certificate_expiring",
-  "disk_full",
-  "error_rate",
-  "latency_p95",
-] as const;
-export type AlertRuleName = (typeof ALERT_RULES)[number];
 
 /** Top-level `x-slipway.alerts`. */
 export const alerts = composeObject({

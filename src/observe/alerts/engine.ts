@@ -1,7 +1,6 @@
-import type { AlertRuleName } from "../../manifest/schema/alerts.js";
+import type { AppSpec } from "../../manifest/model.js";
+import type { AlertRuleName } from "../../manifest/schema/alert-rules.js";
 import type { AlertChannel } from "./channels/channel.js";
-import { credentialsOf } from "./channels/channel.js";
-import { createChannel } from "./channels/registry.js";
 import { alertsOf } from "./config.js";
 import { backoff, deliver } from "./deliver.js";
 import { type AlertSource, FactReader } from "./facts.js";
@@ -95,21 +94,7 @@ export class AlertEngine {
     const specs = facts.projects.flatMap((p) => (p.spec ? [p.spec] : []));
     const intervals = specs.map((s) => alertsOf(s).interval.ms);
     this.intervalMs = intervals.length > 0 ? Math.min(...intervals) : DEFAULT_INTERVAL_MS;
-    const channels = specs.flatMap((spec) =>
-      Object.entries(alertsOf(spec).channels).map(
-        ([name, config]): NamedChannel => ({
-          project: spec.name,
-          name,
-          channel: createChannel(
-            config,
-            credentialsOf(this.options.env ?? process.env, spec.name, this.options.secret),
-            alertsOf(spec).repeat.ms,
-          ),
-          repeatMs: alertsOf(spec).repeat.ms,
-          backoffMs: this.options.backoffMs ?? backoff(alertsOf(spec).retry_backoff.ms),
-        }),
-      ),
-    );
+    const channels = await this.channelsOf(specs);
     const conditions = evaluateRules(facts, this.windowed);
     const alerts = { ...this.ledger.alerts };
     const current = new Set(conditions.map((c) => c.key));
@@ -132,6 +117,27 @@ export class AlertEngine {
     this.ledger = { ...this.ledger, alerts };
     this.evaluatedAt = now;
     this.save(now);
+  }
+
+  /** The channels the manifests name; their code (the Bot API's, nodemailer, …) loads once one does. */
+  private async channelsOf(specs: readonly AppSpec[]): Promise<NamedChannel[]> {
+    if (!specs.some((spec) => Object.keys(alertsOf(spec).channels).length > 0)) return [];
+    const { createChannel, credentialsOf } = await import("./channels/create.js");
+    return specs.flatMap((spec) =>
+      Object.entries(alertsOf(spec).channels).map(
+        ([name, config]): NamedChannel => ({
+          project: spec.name,
+          name,
+          channel: createChannel(
+            config,
+            credentialsOf(this.options.env ?? process.env, spec.name, this.options.secret),
+            alertsOf(spec).repeat.ms,
+          ),
+          repeatMs: alertsOf(spec).repeat.ms,
+          backoffMs: this.options.backoffMs ?? backoff(alertsOf(spec).retry_backoff.ms),
+        }),
+      ),
+    );
   }
 
   /** Sends the first notice of a firing alert, or a repeat once `repeat` has passed (unless silenced). */

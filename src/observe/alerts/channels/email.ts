@@ -1,5 +1,4 @@
 import { readFile } from "node:fs/promises";
-import { createTransport } from "nodemailer";
 import { SlipwayError } from "../../../errors.js";
 import { noticeText, noticeTitle } from "../format.js";
 import type { AlertChannel, Credentials } from "./channel.js";
@@ -28,6 +27,8 @@ export function emailChannel(config: EmailChannelConfig, credentials: Credential
       const ref = { env: config.password_env, secret: config.password_secret };
       const pass = ref.env || ref.secret ? await credentials(ref, "email") : undefined;
       const ca = config.ca_file ? await readFile(config.ca_file, "utf8") : undefined;
+      // nodemailer loads with the first e-mail, not with the agent.
+      const { createTransport } = await import("nodemailer");
       const transport = createTransport({
         host: config.host,
         port: config.port,
