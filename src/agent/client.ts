@@ -166,7 +166,7 @@ export async function startAgentDaemon(paths: SlipwayPaths, timeoutMs = 60_000):
   // little once running, and its hot paths are I/O.
   const child = spawn(
     process.execPath,
-    ["--max-semi-space-size=1", "--optimize-for-size", SLIPWAY_BIN, "agent"],
+    ["--max-semi-space-size=1", "--optimize-for-size", "--expose-gc", SLIPWAY_BIN, "agent"],
     {
       detached: true,
       stdio: ["ignore", log, log],
