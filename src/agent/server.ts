@@ -23,6 +23,7 @@ import {
   sendJson,
   startStream,
 } from "./http.js";
+import { orphanRoutes, orphansOf } from "./orphan-routes.js";
 import { secretRoutes } from "./secret-routes.js";
 import { projectStatus } from "./status.js";
 
@@ -77,6 +78,7 @@ export function agentRoutes(
     },
     ...backupRoutes(agent),
     ...alertRoutes(agent),
+    ...orphanRoutes(agent),
     ...secretRoutes(agent, secrets, stream),
     "GET /v1/audit": async (_req, res, query) =>
       sendJson(res, 200, {
@@ -85,8 +87,13 @@ export function agentRoutes(
           project: query.get("project") ?? undefined,
         }),
       }),
-    "GET /v1/ps": async (_req, res, query) =>
-      sendJson(res, 200, projectStatus(agent.store, agent.specs, requireParam(query, "project"))),
+    "GET /v1/ps": async (_req, res, query) => {
+      const project = requireParam(query, "project");
+      sendJson(res, 200, {
+        ...projectStatus(agent.store, agent.specs, project),
+        ...(await orphansOf(agent, project)),
+      });
+    },
     "GET /v1/releases": async (_req, res, query) => {
       const project = requireParam(query, "project");
       const withSpec = query.get("spec") === "1";
