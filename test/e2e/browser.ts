@@ -21,7 +21,9 @@ let users = 0;
 
 /**
  * The one Chromium of this test run, with a fresh profile (--user-data-dir in a temporary directory):
- * every dashboard test shares it, each in its own pages; the last to release it closes it.
+ * the tests that use it share it, each with its own pages; the last to release it closes it. Vitest
+ * loads this module once per test file, so the dashboard's tests stay in one file (dashboard.test.ts)
+ * to keep to one browser per run.
  */
 export async function useBrowser(): Promise<{ context: BrowserContext; release(): Promise<void> }> {
   users++;
