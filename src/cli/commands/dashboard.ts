@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { connectAgent } from "../agent-connection.js";
+import { addManifestOptions } from "../manifest-options.js";
 import type { Output } from "../report.js";
 
 interface DashboardFlags {
@@ -13,15 +14,17 @@ interface DashboardFlags {
  * that works once (its token is kept only as a hash); `--stop` stops serving it.
  */
 export function registerDashboard(program: Command, output: Output): void {
-  program
-    .command("dashboard")
-    .description("serve the web dashboard on loopback and print a one-time login link")
+  // The manifest flags are taken like every command's; the dashboard covers every project of the agent.
+  addManifestOptions(
+    program
+      .command("dashboard")
+      .description("serve the web dashboard on loopback and print a one-time login link"),
+  )
     .option(
       "--listen <host:port>",
       "loopback address to serve it on (default: as before, else x-slipway.observe.dashboard, else 127.0.0.1:9471)",
     )
     .option("--stop", "stop serving the dashboard")
-    .option("--json", "print the result as JSON")
     .action(async (flags: DashboardFlags) => {
       const agent = await connectAgent();
       if (flags.stop) {
