@@ -148,6 +148,14 @@ describe("the web dashboard in Debian's Chromium", PATIENT, () => {
 
   it("shows why a deploy failed with the process's output, then a canary's traffic split, promoted from the page", async () => {
     const http = await freePort();
+    // Alerts go to a channel nobody listens on: its failed deliveries must show on the alerts page.
+    const dead = await freePort();
+    const alerts = `x-slipway:
+  alerts:
+    interval: 300ms
+    retry_backoff: 100ms
+    channels: { nowhere: { type: webhook, url: "http://127.0.0.1:${dead}/hook" } }
+`;
     const c = sandbox({
       "compose.yaml": liveApp({
         http,
@@ -160,7 +168,7 @@ describe("the web dashboard in Debian's Chromium", PATIENT, () => {
         analysis: { min_requests: 1000000, on_inconclusive: pause }
       routes: [{ path: / }]
 `,
-      }),
+      }).replace("x-slipway:\n", alerts),
     });
     c.copyApp("live", "live");
     const first = await c.cli(["deploy"], LOOPBACK);
@@ -182,6 +190,15 @@ describe("the web dashboard in Debian's Chromium", PATIENT, () => {
     await page.getByTestId("failure").getByText("broken on purpose").waitFor({ timeout: 30_000 });
     await expect.poll(() => page.getByTestId("live-status").textContent()).toBe("rolled-back");
     await shot("deploy-failed");
+
+    // The failed deploy fires deploy_failed; the channel that cannot be reached is shown FAILING.
+    await page.goto(`${new URL(loginUrl).origin}/#/alerts`);
+    // (In the list of firing alerts, not only among the rules listed below it.)
+    await page.locator("ul.events li strong", { hasText: "deploy_failed" }).waitFor({ timeout: 30_000 });
+    await page.getByText(/nowhere \(webhook\): FAILING/).waitFor({ timeout: 30_000 });
+    await shot("alerts-failing-channel");
+    await page.goto(`${new URL(loginUrl).origin}/#/p/${c.project}/releases`);
+    await page.getByText("live", { exact: true }).waitFor();
 
     // A canary with no traffic to judge pauses at 25%: the split shows, and Promote finishes it.
     const canary = c.start(["deploy", "--json"], { ...LOOPBACK, APP_VERSION: "v3" });
