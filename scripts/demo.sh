@@ -22,8 +22,12 @@ echo "The mini-app's own server answers at http://127.0.0.1:$port/"
 echo "Try:  curl -X POST -H 'content-type: application/json' -d '{\"name\":\"alice\"}' http://127.0.0.1:$http/api/players"
 echo "      curl http://127.0.0.1:$http/api/players"
 echo "Metrics (Prometheus):         http://127.0.0.1:${METRICS_PORT:-9470}/metrics"
-echo "Alerts:                       ./bin/slipway alerts -f $compose   (notices: http://127.0.0.1:${HTTP_PORT:-8080}/fake-telegram/sent)"
+echo "Alerts:                       ./bin/slipway alerts -f $compose   (webhook inbox: http://127.0.0.1:$http/fake-telegram/alerts, Telegram: http://127.0.0.1:$http/fake-telegram/sent)"
 echo "Logs of every service:        ./bin/slipway logs -f --file $compose"
 echo "Stop it with:                 ./bin/slipway down -f $compose"
 echo "The same platform on Docker:  bash scripts/docker-base-images.sh && ./bin/slipway deploy -f $compose -f ${compose%compose.yaml}compose.docker.yaml"
 echo "  (needs a running Docker engine, found through DOCKER_HOST; the overlay only switches the target and the base images)"
+echo
+# The dashboard (served by the agent on loopback, x-slipway.observe.dashboard): its URL and a login
+# link that works once; `./bin/slipway dashboard` prints a new one.
+./bin/slipway dashboard

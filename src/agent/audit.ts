@@ -21,6 +21,7 @@ const ACTIONS: Readonly<Record<string, string>> = {
   "POST /v1/backups/restore": "backup.restore",
   "POST /v1/backups/prune": "backup.prune",
   "POST /v1/shutdown": "agent.stop",
+  "POST /v1/dashboard": "dashboard.login",
 };
 
 /** How a streamed action (a deploy) ended, set by the stream before it closes. */

@@ -15,4 +15,10 @@ export const AGENT_ERRORS = {
   E_BACKUP_INTERNAL: "a backup failed with an error that had no code of its own",
   E_BACKUP_TARGET: "a restore destination (`--to`) that cannot be used",
   E_ROLLBACK_NO_BACKUP: "`rollback --restore-data` found no backup taken before the migrations",
+  E_DASHBOARD_LISTEN: "the dashboard cannot listen on its address (not loopback, or taken)",
+  E_DASHBOARD_LOGIN: "a dashboard login link that is unknown, already used or expired",
+  E_DASHBOARD_SESSION: "a dashboard request without a valid session (log in again)",
+  E_DASHBOARD_ORIGIN: "a dashboard action that did not come from the dashboard's own pages",
+  E_DASHBOARD_UNCONFIRMED: "a dashboard action sent without the operator's confirmation",
+  E_DASHBOARD_ASSETS: "the dashboard's pages are missing from this build (run `npm run build`)",
 } as const satisfies ErrorCatalogue;

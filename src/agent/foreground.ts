@@ -34,5 +34,8 @@ export async function runAgentForeground(
   process.on("SIGTERM", shutdown);
   process.on("SIGINT", shutdown);
   log(`slipway agent ${process.pid} serving ${paths.socket}\n`);
+  // Start-up leaves garbage (state checks, first reads) that V8's memory reducer frees only some
+  // seconds later; an agent started with --expose-gc (as the CLI starts it) collects it at once.
+  setTimeout(() => (globalThis as { gc?: () => void }).gc?.(), 500).unref();
   setInterval(() => {}, 1 << 30);
 }

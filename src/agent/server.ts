@@ -12,6 +12,8 @@ import { audited, recordStreamOutcome } from "./audit.js";
 import { preMigrationBackups } from "./backups/pre-migrate-record.js";
 import { backupRoutes } from "./backups/routes.js";
 import { buildId } from "./client.js";
+import { DashboardHost } from "./dashboard-host.js";
+import { dashboardRoutes } from "./dashboard-routes.js";
 import {
   type Handler,
   readJson,
@@ -26,10 +28,14 @@ import { secretRoutes } from "./secret-routes.js";
 import { projectStatus } from "./status.js";
 
 /** The agent's HTTP API on its unix socket (see api.ts for the shapes). */
-export function agentRoutes(agent: Agent, shutdown: () => void): Record<string, Handler> {
+export function agentRoutes(
+  agent: Agent,
+  shutdown: () => void,
+): { routes: Record<string, Handler>; dashboard: DashboardHost } {
   const secrets = secretStoreIn(agent.paths.home);
   const stream: StreamDeploy = (res, run) => streamDeploy(res, run, (text) => agent.redactor.redact(text));
-  return {
+  // The dashboard calls these same routes (the CLI's code), so it needs the finished table.
+  const routes: Record<string, Handler> = {
     "GET /v1/status": async (_req, res) =>
       sendJson(res, 200, {
         pid: process.pid,
@@ -152,6 +158,12 @@ export function agentRoutes(agent: Agent, shutdown: () => void): Record<string, 
       shutdown();
     },
   };
+  const dashboard = new DashboardHost(agent, routes);
+  Object.assign(
+    routes,
+    dashboardRoutes(() => dashboard),
+  );
+  return { routes, dashboard };
 }
 
 /** A deploy answers with its events as JSON lines; the last line is `deploy.finished`. */
@@ -192,7 +204,12 @@ async function streamDeploy(
  * (and root) may connect: the socket is 0600 from the moment it is bound, in a 0700 home.
  */
 export function serveAgent(agent: Agent, socket: string, shutdown: () => void): Promise<Server> {
-  const routes = agentRoutes(agent, shutdown);
+  const { routes, dashboard } = agentRoutes(agent, shutdown);
+  // A dashboard that cannot listen (its port taken) must not keep the agent from serving its socket.
+  void dashboard.resume().catch((error: Error) => {
+    for (const project of agent.specs.projects())
+      agent.store.addEvent({ project, kind: "dashboard.error", level: "error", message: error.message });
+  });
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://agent");
     const route = `${req.method} ${url.pathname}`;

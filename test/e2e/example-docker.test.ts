@@ -72,6 +72,7 @@ describe.skipIf(!engine.available)("example bot platform on the docker target", 
       HTTP_PORT: String(http),
       HTTPS_PORT: String(await freePort()),
       METRICS_PORT: String(await freePort()),
+      DASHBOARD_PORT: String(await freePort()),
       ALERT_BOT_TOKEN: "123456:demo-token-not-real",
       SLIPWAY_ROUTER_HOST: "127.0.0.1",
     };

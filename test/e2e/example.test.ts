@@ -50,6 +50,7 @@ describe("example bot platform on the process target", () => {
       HTTP_PORT: String(http),
       HTTPS_PORT: String(await freePort()),
       METRICS_PORT: String(await freePort()),
+      DASHBOARD_PORT: String(await freePort()),
       ALERT_BOT_TOKEN: "123456:demo-token-not-real",
       SLIPWAY_ROUTER_HOST: "127.0.0.1",
     };
@@ -104,7 +105,12 @@ describe("example bot platform on the process target", () => {
     const metrics = await (await fetch(`http://127.0.0.1:${env.METRICS_PORT}/metrics`)).text();
     expect(metrics).toContain(`slipway_deploys_total{project="${name}",kind="deploy",outcome="succeeded"} `);
     const alerts = JSON.parse(run(["alerts", "--json"]).stdout) as { rules: unknown[]; firing: unknown[] };
-    expect([alerts.rules.length, alerts.firing]).toEqual([9, []]);
+    expect([alerts.rules.length, alerts.firing]).toEqual([10, []]);
+    // The dashboard where the example asks for it, with a login link; its API wants the login.
+    const dashboard = JSON.parse(run(["dashboard", "--json"]).stdout) as { url: string; loginUrl: string };
+    expect(dashboard.url).toBe(`http://127.0.0.1:${env.DASHBOARD_PORT}/`);
+    expect(dashboard.loginUrl).toMatch(/#login=[\w-]{40,}$/);
+    expect((await fetch(`${dashboard.url}api/overview`)).status).toBe(401);
 
     // A new API version: only the services that use APP_VERSION change; the data stays.
     const second = run(["deploy", "--json"], { APP_VERSION: "2" });

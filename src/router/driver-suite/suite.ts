@@ -130,6 +130,10 @@ export function describeRouterDriver(name: string, start: () => Promise<DriverUn
       const figures = await under.driver.measure([ROUTE]);
       expect(figures.v1).toMatchObject({ requests: 10, errors: 0 });
       expect(figures.v1!.p95Ms).toBeGreaterThanOrEqual(25);
+      // Every completed request is in a latency bucket (what the latency_p95 alert windows over):
+      // v1's answers took ≥ 30 ms, so none is in the buckets up to 25 ms.
+      expect(figures.v1!.latencyBuckets!.reduce((sum, n) => sum + n, 0)).toBe(10);
+      expect(figures.v1!.latencyBuckets!.slice(0, 3)).toEqual([0, 0, 0]);
       expect(figures.v2).toMatchObject({ requests: 10, errors: 10 });
       await under.driver.resetMeasure([ROUTE]);
       expect(await total()).toBe(0);
