@@ -1,7 +1,6 @@
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { request as httpRequest, type IncomingMessage } from "node:http";
-import { userInfo } from "node:os";
 import { resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { SlipwayError } from "../errors.js";
@@ -11,9 +10,6 @@ import { ensurePrivateHome, openPrivateAppend } from "../state/private-files.js"
 import type { ApiError } from "./api.js";
 
 /** The `slipway` executable, used to start the agent as a daemon. */
-/** Who calls, for the agent's audit log (the socket admits only the agent's owner and root). */
-const CALLER = `${userInfo().username} (uid ${process.getuid?.() ?? "?"})`;
-
 export const SLIPWAY_BIN = resolve(import.meta.dirname, "../../bin/slipway");
 
 /** Talks to the agent over its unix socket. */
@@ -27,7 +23,7 @@ export class AgentClient {
           socketPath: this.paths.socket,
           path,
           method,
-          headers: { "content-type": "application/json", "x-slipway-user": CALLER },
+          headers: { "content-type": "application/json" },
         },
         resolvePromise,
       );
@@ -95,11 +91,13 @@ export class AgentClient {
     }
   }
 
+  /** Whether an agent answers; a refusal of this caller (`E_API_FORBIDDEN`) is thrown, not "down". */
   async isUp(): Promise<boolean> {
     try {
       await this.call("GET", "/v1/status");
       return true;
-    } catch {
+    } catch (error) {
+      if (isRefusal(error)) throw error;
       return false;
     }
   }
@@ -123,8 +121,13 @@ export function buildId(): string {
   return BUILD_ID;
 }
 
+const isRefusal = (error: unknown) => error instanceof SlipwayError && error.code === "E_API_FORBIDDEN";
+
 async function replaceOutdatedAgent(client: AgentClient): Promise<boolean> {
-  const status = await client.call<{ build?: string }>("GET", "/v1/status").catch(() => undefined);
+  const status = await client.call<{ build?: string }>("GET", "/v1/status").catch((error: unknown) => {
+    if (isRefusal(error)) throw error;
+    return undefined;
+  });
   if (!status) return false;
   if (status.build === buildId()) return true;
   await client.call("POST", "/v1/shutdown").catch(() => undefined);

@@ -192,6 +192,14 @@ secrets:
   });
 });
 
+/** Runs a Node script as another user (setpriv options), e.g. a raw API call to the agent. */
+const asUser = (user: string[], script: string) =>
+  spawnSync("setpriv", [...user, process.execPath, "-e", script], { encoding: "utf8", timeout: 20_000 });
+
+/** A script printing `STATUS BODY` of one call to the agent's API (or the connection error's code). */
+const apiCall = (home: string, method: string, path: string) =>
+  `const r=require("http").request({socketPath:${JSON.stringify(join(home, "agent.sock"))},method:${JSON.stringify(method)},path:${JSON.stringify(path)}},res=>{let b="";res.on("data",c=>b+=c);res.on("end",()=>console.log(res.statusCode+" "+b.trim()))});r.on("error",e=>console.log(e.code));r.end("{}")`;
+
 describe("an agent no one else can drive", PATIENT, () => {
   it("started under umask 000: a private home, 0600 files and socket, nothing for another user", async () => {
     const s = sandbox({ "compose.yaml": `name: \${E2E_PROJECT}\nservices: {}\n`, "v.txt": "x" });
@@ -233,22 +241,68 @@ describe("an agent no one else can drive", PATIENT, () => {
     ])
       expect(modeOf(name), name).toBe(0o600);
     if (process.getuid?.() !== 0) return;
-    const asNobody = (script: string) =>
-      spawnSync(
-        "setpriv",
-        ["--reuid=65534", "--regid=65534", "--clear-groups", process.execPath, "-e", script],
-        {
-          encoding: "utf8",
-          timeout: 20_000,
-        },
-      );
-    const connect = asNobody(
+    const connect = asUser(
+      ["--reuid=65534", "--regid=65534", "--clear-groups"],
       `require("net").connect(${JSON.stringify(join(s.home, "agent.sock"))}).on("connect",()=>{console.log("CONNECTED");process.exit(0)}).on("error",e=>{console.log(e.code);process.exit(3)})`,
     );
     expect(connect.stdout.trim()).toBe("EACCES");
-    const read = asNobody(`require("fs").readFileSync(${JSON.stringify(join(s.home, "state.db"))})`);
+    const read = asUser(
+      ["--reuid=65534", "--regid=65534", "--clear-groups"],
+      `require("fs").readFileSync(${JSON.stringify(join(s.home, "state.db"))})`,
+    );
     expect(read.status).not.toBe(0);
     expect(read.stderr).toContain("EACCES");
+
+    // Even with modes an operator opened by mistake, the peer's credentials decide: refused, coded,
+    // and recorded with the caller's real name (not what a client could claim).
+    chmodSync(s.root, 0o711);
+    chmodSync(s.home, 0o711);
+    chmodSync(join(s.home, "agent.sock"), 0o666);
+    const down = asUser(
+      ["--reuid=65534", "--regid=65534", "--clear-groups"],
+      apiCall(s.home, "POST", "/v1/down"),
+    );
+    expect(down.stdout.trim()).toMatch(/^403 .*E_API_FORBIDDEN/);
+    const cli = spawnSync(
+      "setpriv",
+      ["--reuid=65534", "--regid=65534", "--clear-groups", process.execPath, BIN, "ps", "-p", s.project],
+      {
+        cwd: "/",
+        env: { PATH: process.env.PATH ?? "", SLIPWAY_HOME: s.home },
+        encoding: "utf8",
+        timeout: 30_000,
+      },
+    );
+    expect(cli.status).not.toBe(0);
+    expect(cli.stderr).toContain("E_API_FORBIDDEN");
+    expect(cli.stderr).not.toMatch(/\n\s+at /);
+    const audit = await s.cli(["audit", "--json"]);
+    const entries = (
+      JSON.parse(audit.stdout) as { entries: { actor: string; action: string; outcome: string }[] }
+    ).entries;
+    expect(entries).toContainEqual(
+      expect.objectContaining({ action: "down", outcome: "refused", actor: "nobody (uid 65534)" }),
+    );
+    expect(entries).toContainEqual(expect.objectContaining({ action: "secret.set", actor: "root (uid 0)" }));
+  });
+
+  it("with SLIPWAY_SOCKET_GROUP: a 0660 socket, members of the group admitted, other users refused", async () => {
+    if (process.getuid?.() !== 0) return;
+    const s = sandbox({ "compose.yaml": `name: \${E2E_PROJECT}\nservices: {}\n` });
+    chmodSync(s.root, 0o711);
+    // nogroup (gid 65534) is the agent's socket group.
+    expect((await s.cli(["ps"], { SLIPWAY_SOCKET_GROUP: "65534" })).code).toBe(0);
+    const socket = statSync(join(s.home, "agent.sock"));
+    expect([socket.mode & 0o777, socket.gid]).toEqual([0o660, 65534]);
+    expect(statSync(s.home).mode & 0o777).toBe(0o710);
+    const status = (user: string[]) => asUser(user, apiCall(s.home, "GET", "/v1/status")).stdout.trim();
+    expect(status(["--reuid=65533", "--regid=65534", "--clear-groups"])).toMatch(/^200 /);
+    expect(status(["--reuid=65533", "--regid=65533", "--groups=65534"])).toMatch(/^200 /);
+    // Another user cannot even reach the socket; with its mode opened, the peer check still refuses.
+    expect(status(["--reuid=65533", "--regid=65533", "--clear-groups"])).toMatch(/EACCES/);
+    chmodSync(join(s.home, "agent.sock"), 0o666);
+    chmodSync(s.home, 0o711);
+    expect(status(["--reuid=65533", "--regid=65533", "--clear-groups"])).toMatch(/^403 .*E_API_FORBIDDEN/);
   });
 
   it("refuses an empty state.db with a code, leaves running instances alone, and starts again from the backup", async () => {
