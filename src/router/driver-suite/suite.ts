@@ -8,6 +8,7 @@ import { config, httpRoute, send, set } from "../http/test-support.js";
 import type { HttpRoute, RouterConfig } from "../model.js";
 import { getTls, makeCertificate } from "../nginx/test-support.js";
 import { type Backend, openSocket, startBackend } from "./backends.js";
+import { describeRouterHardening } from "./hardening.js";
 
 /** A driver on its own state directory; `cleanup` stops its data plane and removes what it wrote. */
 export interface DriverUnderTest {
@@ -25,6 +26,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * on loopback: weights, drain, WebSockets, TLS, per-version figures. Run by one test file per driver.
  */
 export function describeRouterDriver(name: string, start: () => Promise<DriverUnderTest>): void {
+  describeRouterHardening(name, start);
   describe(`router driver suite: ${name}`, () => {
     let under: DriverUnderTest;
     const backends: Backend[] = [];
