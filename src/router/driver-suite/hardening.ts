@@ -4,7 +4,7 @@ import { freePort } from "../../network/ports.js";
 import { config, httpRoute, send, set } from "../http/test-support.js";
 import type { RouterConfig } from "../model.js";
 import { type Backend, startBackend } from "./backends.js";
-import type { DriverUnderTest } from "./suite.js";
+import type { DriverUnderTest } from "./under-test.js";
 
 /** Sends raw bytes and returns everything the router answered before it closed (or `timeoutMs` passed). */
 function raw(port: number, text: string, timeoutMs = 10_000): Promise<{ answer: string; closed: boolean }> {
