@@ -49,7 +49,7 @@ services:
     environment:
       AUTH_HEADER: "Bearer \${secret:bot_token}"
 ${environment}    secrets: [db_password]
-    x-slipway: { process: { build: "env > BUILD_ENV" } }
+    x-slipway: { process: { build: "env > BUILD_ENV; id -u > BUILD_UID" } }
 secrets:
   db_password:
     file: ./db_password.txt
@@ -140,6 +140,17 @@ describe("secrets that stay secret", PATIENT, () => {
     const buildEnvs = homeFiles(join(s.home, "artifacts")).filter((f) => f.path.endsWith("BUILD_ENV"));
     expect(buildEnvs.length).toBeGreaterThan(0);
     for (const file of buildEnvs) expect(file.content.toString()).not.toContain("AWS_SECRET_ACCESS_KEY");
+    // An agent running as root builds as the unprivileged slipway-build user; the artifact is its own.
+    if (process.getuid?.() === 0) {
+      const builtBy = homeFiles(join(s.home, "artifacts")).filter((f) => f.path.endsWith("BUILD_UID"));
+      expect(builtBy.length).toBeGreaterThan(0);
+      const buildUid = spawnSync("id", ["-u", "slipway-build"], { encoding: "utf8" }).stdout.trim();
+      for (const file of builtBy) {
+        expect(file.content.toString().trim()).toBe(buildUid);
+        expect(statSync(file.path).uid).toBe(0);
+      }
+      expect(buildUid).not.toBe("0");
+    }
 
     // Every action is in the audit log, without values.
     const audit = JSON.parse(outputs.at(-4)!) as { entries: { action: string; outcome: string }[] };
