@@ -129,12 +129,11 @@ function scratchFor(finalDir: string, user: SystemUser | undefined): string {
 
 /** Puts a finished build in place: the build user's files become the agent's, then move (or copy across filesystems). */
 function settle(scratch: string, finalDir: string, user: SystemUser | undefined): void {
-  if (user) {
-    chownTree(join(scratch, "app"), process.getuid?.() ?? 0, process.getgid?.() ?? 0);
-    chmodSync(scratch, 0o755);
-  }
+  if (user) chownTree(join(scratch, "app"), process.getuid?.() ?? 0, process.getgid?.() ?? 0);
+  // Private: a service running as another user is let through to its own artifact only.
+  chmodSync(scratch, 0o700);
   rmSync(finalDir, { recursive: true, force: true });
-  mkdirSync(dirname(finalDir), { recursive: true });
+  mkdirSync(dirname(finalDir), { recursive: true, mode: 0o700 });
   try {
     renameSync(scratch, finalDir);
   } catch (error) {

@@ -169,7 +169,7 @@ describe("a service that runs as another user", PATIENT, () => {
   it("reads its own secret file and nothing else of the home", async () => {
     if (process.getuid?.() !== 0) return;
     const port = await freePort();
-    const value = planted("nobody");
+    const [value, otherValue] = [planted("nobody"), planted("other")];
     const s = sandbox({
       "compose.yaml": `name: \${E2E_PROJECT}
 services:
@@ -178,28 +178,68 @@ services:
     command: ["node", "server.mjs"]
     user: "65534"
     ports: ["127.0.0.1:${port}:3000"]
+    volumes: ["webdata:/data"]
     secrets: [{ source: token, mode: 0o400 }]
+  other:
+    build: ./app
+    command: ["node", "server.mjs"]
+    ports: ["127.0.0.1:${await freePort()}:3000"]
+    environment: { OTHER_TOKEN: "\${secret:other_token}" }
+    secrets: [other_token]
 secrets:
   token:
     file: ./token.txt
+  other_token:
+    file: ./other.txt
+volumes:
+  webdata: {}
 `,
       "token.txt": value,
+      "other.txt": otherValue,
     });
     // The sandbox's temporary root is 0700; a real home's parent (/var/lib) lets users pass.
     chmodSync(s.root, 0o711);
     const deploy = await s.cli(["deploy"]);
     expect(deploy.code, deploy.stdout + deploy.stderr).toBe(0);
-    const script = 'id -u; sha256sum < "$TOKEN_FILE"; cat "$SLIPWAY_HOME_PROBE" 2>&1 | head -c 40';
+    const script = 'id -u; sha256sum < "$TOKEN_FILE"';
     const run = await s.cli(["run", "web", "--", "sh", "-c", script], {});
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(run.stdout).toContain("65534");
     expect(run.stdout).toContain(sha(value));
+
+    // Everything in the home, tried as the service's user: only its own files open.
+    const entries = readdirSync(s.home, { recursive: true, withFileTypes: true }).map((entry) => ({
+      path: join(entry.parentPath, entry.name),
+      dir: entry.isDirectory(),
+    }));
     const probe = spawnSync(
       "setpriv",
-      ["--reuid=65534", "--regid=65534", "--clear-groups", "cat", join(s.home, "state.db")],
-      { encoding: "utf8" },
+      [
+        "--reuid=65534",
+        "--regid=65534",
+        "--clear-groups",
+        process.execPath,
+        "-e",
+        `const fs=require("fs");for(const [p,d] of JSON.parse(process.argv[1])){try{d?fs.readdirSync(p):fs.closeSync(fs.openSync(p,"r"));console.log(p)}catch{}}`,
+        JSON.stringify([[s.home, true], ...entries.map((e) => [e.path, e.dir])]),
+      ],
+      { encoding: "utf8", timeout: 30_000 },
     );
-    expect(probe.status).not.toBe(0);
+    const readable = probe.stdout.split("\n").filter(Boolean);
+    const own = [
+      join(s.home, "run", s.project, "web", "secrets"),
+      join(s.home, "logs", s.project),
+      join(s.home, "volumes", s.project, "webdata"),
+      join(s.home, "artifacts", s.project, "web"),
+      // The project's names for its services, mounted as the instance's /etc/hosts.
+      join(s.home, "run", s.project, "hosts"),
+    ];
+    const foreign = readable.filter((path) => !own.some((dir) => path.startsWith(dir)));
+    expect(foreign).toEqual([]);
+    for (const path of readable.filter((p) => p.startsWith(join(s.home, "logs"))))
+      expect(path.startsWith(join(s.home, "logs", s.project, `${s.project}.web.`)), path).toBe(true);
+    expect(readable.some((path) => path.includes("/secrets/") && statSync(path).isFile())).toBe(true);
+    expect(readable.some((path) => path.startsWith(join(s.home, "volumes")))).toBe(true);
   });
 });
 
