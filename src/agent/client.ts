@@ -180,12 +180,14 @@ export async function startAgentDaemon(paths: SlipwayPaths, timeoutMs = 60_000):
     await new Promise((r) => setTimeout(r, 100));
   }
   // The agent's own refusal (`E_STATE_EMPTY …` in its log, as bin/slipway prints it) says more than "did not start".
-  const reason = readFileSync(paths.agentLog, "utf8")
-    .split("\n")
-    .findLast((line) => /^E_[A-Z0-9_]+ /.test(line));
+  const lines = readFileSync(paths.agentLog, "utf8").split("\n");
+  const at = lines.findLastIndex((line) => /^E_[A-Z0-9_]+ /.test(line));
+  const reason = at >= 0 ? lines[at] : undefined;
+  // Its hint (the next line) says what to do: e.g. which backup of the state to copy in place.
+  const hint = at >= 0 ? lines[at + 1]?.match(/^\s*hint: (.+)$/)?.[1] : undefined;
   throw new SlipwayError({
     code: "E_AGENT_START",
     message: `the slipway agent did not start${reason ? `: ${reason}` : ""} (see ${paths.agentLog})`,
-    hint: "run `slipway agent` in the foreground to see why",
+    hint: hint ?? "run `slipway agent` in the foreground to see why",
   });
 }
