@@ -108,7 +108,7 @@ describe("deliverSecrets", () => {
       store,
       app(
         [
-          service("api", { API_SECRET: "hunter2", PLAIN: "x" }, [
+          service("api", { API_SECRET: "hunter2", PLAIN: "x", TOKEN_PATH: "/run/secrets/bot_token" }, [
             { source: "bot_token", target: "/run/secrets/bot_token" },
           ]),
         ],
@@ -123,7 +123,10 @@ describe("deliverSecrets", () => {
       API_SECRET: "hunter2",
       PLAIN: "x",
       BOT_TOKEN_FILE: join(dir, "bot_token"),
+      // Where Docker would mount it, as the process target delivers it.
+      TOKEN_PATH: join(dir, "bot_token"),
     });
+    expect(delivered.contents.get(join(dir, "bot_token"))).toBe("123:abc");
     expect(readFileSync(join(dir, "bot_token"), "utf8")).toBe("123:abc");
     expect(statSync(join(dir, "bot_token")).mode & 0o777).toBe(0o400);
     expect(statSync(dir).mode & 0o777).toBe(0o700);

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { freePort } from "../../src/network/ports.js";
@@ -15,6 +15,7 @@ const COMPOSE = join(REPO, "examples/bot-platform/compose.yaml");
 const home = project({});
 const name = `bp${process.pid}`;
 const SECRET = "demo-webhook-secret";
+const DB_PASSWORD = `pw-${process.pid}-not-in-state`;
 
 let env: Record<string, string> = {};
 const run = (args: string[], extra: Record<string, string> = {}) =>
@@ -52,6 +53,9 @@ describe("example bot platform on the process target", () => {
       METRICS_PORT: String(await freePort()),
       ALERT_BOT_TOKEN: "123456:demo-token-not-real",
       SLIPWAY_ROUTER_HOST: "127.0.0.1",
+      // The example's Compose secrets (db_password, bot_token) come from these.
+      DB_PASSWORD: DB_PASSWORD,
+      BOT_TOKEN: "123456:demo-token-not-real",
     };
     // A retried attempt finds the previous attempt's players: names are unique per attempt.
     const player = `alice-${Date.now()}`;
@@ -125,5 +129,9 @@ describe("example bot platform on the process target", () => {
     expect((await json(web, "/api/players")).body).toEqual(
       expect.arrayContaining([expect.objectContaining({ name: player })]),
     );
+
+    // The database password reached PostgreSQL and the apps as a secret file: the state never holds it.
+    for (const file of ["state.db", "state.db-wal", "state.db.backup"].map((name) => join(home.dir, name)))
+      if (existsSync(file)) expect(readFileSync(file).includes(DB_PASSWORD), file).toBe(false);
   });
 });
