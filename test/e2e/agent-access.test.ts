@@ -197,6 +197,14 @@ describe("inputs that could block or escape", PATIENT, () => {
     const dotdot = await s.cli(["deploy"], {}, 30_000);
     expect(dotdot.code).toBe(2);
     expect(dotdot.stderr).toMatch(/start with a letter or digit/);
+    // A project named '..' and a backup id that climbs out of its store: refused with a code.
+    const project = await s.cli(["deploy", "-p", ".."], {}, 30_000);
+    expect(project.code).toBe(2);
+    expect(project.stderr).toMatch(/E_MANIFEST_\w+ .*\.\./);
+    const backupId = await s.cli(["backup", "restore", "../../../etc", "--yes"], {}, 30_000);
+    expect(backupId.code).not.toBe(0);
+    expect(backupId.stderr).toMatch(/E_BACKUP_(CONFIG|NOT_FOUND)/);
+    expect(backupId.stderr).not.toMatch(/\n\s+at /);
   });
 });
 

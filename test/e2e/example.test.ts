@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { freePort } from "../../src/network/ports.js";
-import { project, REPO, slipway } from "./cli.js";
+import { project, REPO, slipway, slipwayAsync } from "./cli.js";
 import { send } from "./http.js";
 
 /**
@@ -18,11 +18,16 @@ const SECRET = "demo-webhook-secret";
 const DB_PASSWORD = `pw-${process.pid}-not-in-state`;
 
 let env: Record<string, string> = {};
+const options = (extra: Record<string, string>) => ({
+  cwd: REPO,
+  env: { ...env, ...extra },
+  timeoutMs: 600_000,
+});
 const run = (args: string[], extra: Record<string, string> = {}) =>
-  slipway([...args, "-f", COMPOSE, "-p", name], { cwd: REPO, env: { ...env, ...extra }, timeoutMs: 600_000 });
+  slipwayAsync([...args, "-f", COMPOSE, "-p", name], options(extra));
 
 afterAll(() => {
-  run(["down"]);
+  slipway(["down", "-f", COMPOSE, "-p", name], options({}));
   slipway(["agent", "stop"], { cwd: REPO, env });
   for (const file of ["proxy.pid", "router.pid", "agent.pid"]) {
     try {
@@ -60,10 +65,10 @@ describe("example bot platform on the process target", () => {
     // A retried attempt finds the previous attempt's players: names are unique per attempt.
     const player = `alice-${Date.now()}`;
 
-    const first = run(["deploy"]);
+    const first = await run(["deploy"]);
     expect(first.stderr).toBe("");
     expect(first.code).toBe(0);
-    const ps = JSON.parse(run(["ps", "--json"]).stdout) as {
+    const ps = JSON.parse((await run(["ps", "--json"])).stdout) as {
       instances: { service: string; state: string }[];
     };
     expect(new Set(ps.instances.map((i) => i.service))).toEqual(
@@ -107,11 +112,14 @@ describe("example bot platform on the process target", () => {
     // The agent's metrics and alerts, as the example configures them.
     const metrics = await (await fetch(`http://127.0.0.1:${env.METRICS_PORT}/metrics`)).text();
     expect(metrics).toContain(`slipway_deploys_total{project="${name}",kind="deploy",outcome="succeeded"} `);
-    const alerts = JSON.parse(run(["alerts", "--json"]).stdout) as { rules: unknown[]; firing: unknown[] };
+    const alerts = JSON.parse((await run(["alerts", "--json"])).stdout) as {
+      rules: unknown[];
+      firing: unknown[];
+    };
     expect([alerts.rules.length, alerts.firing]).toEqual([9, []]);
 
     // A new API version: only the services that use APP_VERSION change; the data stays.
-    const second = run(["deploy", "--json"], { APP_VERSION: "2" });
+    const second = await run(["deploy", "--json"], { APP_VERSION: "2" });
     expect(second.code).toBe(0);
     const events = second.stdout
       .trim()
@@ -124,8 +132,8 @@ describe("example bot platform on the process target", () => {
       expect.arrayContaining([expect.objectContaining({ name: player })]),
     );
 
-    expect(run(["down"]).code).toBe(0);
-    expect(run(["deploy"], { APP_VERSION: "2" }).code).toBe(0);
+    expect((await run(["down"])).code).toBe(0);
+    expect((await run(["deploy"], { APP_VERSION: "2" })).code).toBe(0);
     expect((await json(web, "/api/players")).body).toEqual(
       expect.arrayContaining([expect.objectContaining({ name: player })]),
     );
