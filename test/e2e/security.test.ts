@@ -99,6 +99,12 @@ describe("secrets that stay secret", PATIENT, () => {
     expect(failed.code).not.toBe(0);
     expect(failed.stdout).toContain("[redacted]");
 
+    // `secret rm` removes every version (the failed release that named it stays failed); an unknown name is coded.
+    expect((await run(["secret", "rm", "crash"])).code).toBe(0);
+    const unknown = await run(["secret", "rm", "crash"]);
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.stderr).toContain("E_SECRET_NOT_FOUND");
+
     for (const args of [
       ["releases", "--json"],
       ["config"],
@@ -109,6 +115,7 @@ describe("secrets that stay secret", PATIENT, () => {
       expect((await run(args)).code, args.join(" ")).toBe(0);
     const ls = JSON.parse(outputs.at(-6)!) as { secrets: { name: string; latest: number }[] };
     expect(ls.secrets.find((x) => x.name === "bot_token")?.latest).toBe(2);
+    expect(ls.secrets.map((x) => x.name)).not.toContain("crash");
 
     const secretsDir = join(s.home, "run", s.project, "web", "secrets");
     for (const [label, value] of Object.entries(values)) {
@@ -147,6 +154,7 @@ describe("secrets that stay secret", PATIENT, () => {
         "deploy:succeeded",
         "secret.rotate:succeeded",
         "deploy:failed",
+        "secret.rm:succeeded",
       ]),
     );
   });
