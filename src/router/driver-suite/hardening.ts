@@ -1,4 +1,4 @@
-import { connect } from "node:net";
+import { connect, type Socket } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { freePort } from "../../network/ports.js";
 import { config, httpRoute, send, set } from "../http/test-support.js";
@@ -103,6 +103,28 @@ export function describeRouterHardening(name: string, start: () => Promise<Drive
       });
       expect([400, 431]).toContain(huge.status);
     });
+
+    it("lets another client's POSTs through while 600 slow request bodies from one client hang", async () => {
+      await apply();
+      const sockets: Socket[] = [];
+      try {
+        for (let i = 0; i < 600; i++)
+          sockets.push(
+            await new Promise<Socket>((resolve, reject) => {
+              const socket = connect({ port, host: "127.0.0.1", localAddress: "127.0.0.2" }, () => {
+                socket.write("POST /slow HTTP/1.1\r\nHost: a.example\r\nContent-Length: 100000\r\n\r\nfirst");
+                resolve(socket);
+              });
+              socket.on("error", reject);
+            }),
+          );
+        for (let i = 0; i < 5; i++)
+          expect((await send(port, "/normal", { method: "POST", body: "hello" })).status).toBe(200);
+        expect(seen).toBe(5);
+      } finally {
+        for (const socket of sockets) socket.destroy();
+      }
+    }, 60_000);
 
     it("cuts a client that is too slow with its headers (headers_timeout); the app sees nothing", async () => {
       await apply({ headersTimeoutMs: 1000 });
