@@ -39,6 +39,17 @@ configs:
     expect(frozen.services.api!.environment.A).toBe("from-file");
   });
 
+  it("reads a config's environment variable into content, and refuses an unset one with a code", () => {
+    const app = load(`services:
+  api: { image: shop/api:1, configs: [motd] }
+configs:
+  motd: { environment: MOTD }
+`);
+    expect(freezeApp(app, { MOTD: "hello" }).configs.motd).toMatchObject({ content: "hello" });
+    expect(freezeApp(app, { MOTD: "hello" }).configs.motd).not.toHaveProperty("environment");
+    expect(() => freezeApp(app, {})).toThrow(expect.objectContaining({ code: "E_CONFIG_SOURCE_MISSING" }));
+  });
+
   it("refuses an env file that is not a regular file (a FIFO would block the agent)", () => {
     writeFileSync(join(dir, "ok.env"), "A=1\n");
     const app = load("services:\n  api: { image: shop/api:1, env_file: [ok.env] }\n");

@@ -1,4 +1,4 @@
-import { chownSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import type { ServiceSpec } from "../manifest/model.js";
 import { fileVariable } from "./names.js";
@@ -79,4 +79,15 @@ export function handOver(
   if (delivered.files.length === 0) return;
   chownSync(dir, owner.uid, owner.gid);
   for (const file of delivered.files) chownSync(file.path, file.uid ?? owner.uid, file.gid ?? owner.gid);
+}
+
+/**
+ * For a container whose user the agent does not know: files a grant gives a `uid`/`gid` (Compose's
+ * long syntax) become theirs, and the directory lets them through (`0711`, no listing). Needs root.
+ */
+export function ownByGrants(delivered: DeliveredSecrets, dir: string): void {
+  const owned = delivered.files.filter((file) => file.uid !== undefined || file.gid !== undefined);
+  if (owned.length === 0) return;
+  chmodSync(dir, 0o711);
+  for (const file of owned) chownSync(file.path, file.uid ?? 0, file.gid ?? file.uid ?? 0);
 }

@@ -6,6 +6,7 @@ import { connectAgent, projectName } from "../agent-connection.js";
 import { confirmOrRefuse } from "../confirm.js";
 import { identitiesFrom } from "../identities.js";
 import { addManifestOptions, loadProject, type ManifestFlags } from "../manifest-options.js";
+import { REMOVE_ORPHANS_FLAG, REMOVE_ORPHANS_HELP, removeOrphans } from "../orphans.js";
 import type { Output } from "../report.js";
 
 interface RollbackFlags extends ManifestFlags {
@@ -98,17 +99,20 @@ export function registerDeploy(program: Command, output: Output, setExitCode: (c
             ? "alias of deploy"
             : "build a release and roll it out (health-gated, rolls back on failure)",
         ),
-    ).action(async (flags: ManifestFlags) => {
-      const { spec } = await loadProject(flags, output);
-      const client = await connectAgent();
-      setExitCode(
-        await followDeploy(
+    )
+      .option(REMOVE_ORPHANS_FLAG, `${REMOVE_ORPHANS_HELP}, once the release is live`)
+      .action(async (flags: ManifestFlags & { removeOrphans?: boolean }) => {
+        const { spec } = await loadProject(flags, output);
+        const client = await connectAgent();
+        const code = await followDeploy(
           client.stream<DeployEvent>("POST", "/v1/deploy", { spec: await frozenSpec(spec) }),
           flags.json ?? false,
           output,
-        ),
-      );
-    });
+        );
+        if (code === 0 && flags.removeOrphans)
+          await removeOrphans(client, spec.name, output, flags.json ?? false);
+        setExitCode(code);
+      });
   }
   addManifestOptions(
     program

@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import type { PsResult } from "../../agent/api.js";
 import { connectAgent } from "../agent-connection.js";
 import { addManifestOptions, type ManifestFlags } from "../manifest-options.js";
+import { orphanLines } from "../orphans.js";
 import { chosenProject } from "../project-choice.js";
 import type { Output } from "../report.js";
 
@@ -39,6 +40,7 @@ export function formatPs(ps: PsResult): string {
     if (service.schedule) where.push(`schedule "${service.schedule}"`);
     if (where.length > 0) lines.push(`${service.name}: ${where.join(", ")}`);
   }
+  lines.push(...orphanLines(ps));
   return `${lines.join("\n")}\n`;
 }
 
