@@ -10,6 +10,10 @@ npm run build --silent
 compose=examples/bot-platform/compose.yaml
 # The example's alert channel reads its bot token from the agent's environment (the agent starts here).
 export ALERT_BOT_TOKEN="${ALERT_BOT_TOKEN:-123456:demo-token-not-real}"
+# The example's Compose secrets come from these variables (slipway seals them at deploy); demo values
+# unless you set your own. The fake token only works with the example's fake Bot API.
+export DB_PASSWORD="${DB_PASSWORD:-devpassword}"
+export BOT_TOKEN="${BOT_TOKEN:-123456:demo-token-not-real}"
 ./bin/slipway deploy -f "$compose"
 echo
 ./bin/slipway ps -f "$compose"

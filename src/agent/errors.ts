@@ -10,6 +10,10 @@ export const AGENT_ERRORS = {
   E_API_NOT_FOUND: "the API has no such route (a CLI and an agent of different builds)",
   E_API_BAD_REQUEST: "an API call without what it needs",
   E_API_TOO_LARGE: "an API request body over the size limit",
+  E_API_FORBIDDEN:
+    "the caller is not root, the agent's user or a member of its socket group (peer credentials)",
+  E_AGENT_PEER_CREDENTIALS: "the agent cannot read its callers' credentials (the native addon is not built)",
+  E_AGENT_SOCKET_GROUP: "SLIPWAY_SOCKET_GROUP names a group this machine does not have",
   E_PROJECT_NOT_DEPLOYED: "the project has no active release",
   E_BACKUP_IDENTITY: "the age identity file for encrypted backups cannot be read",
   E_BACKUP_INTERNAL: "a backup failed with an error that had no code of its own",

@@ -96,8 +96,12 @@ export function dashboardApi(
           message: `${agentPath.slice(4)} needs the operator's confirmation`,
           hint: "confirm the action in the dashboard",
         });
-      req.headers["x-slipway-user"] = "dashboard";
-      await audited(agent.store, `${req.method} ${agentPath}`, handler)(req, res, url.searchParams);
+      await audited(
+        agent.store,
+        `${req.method} ${agentPath}`,
+        handler,
+        () => "dashboard",
+      )(req, res, url.searchParams);
     } catch (error) {
       if (res.headersSent) res.end();
       else sendError(res, error);

@@ -3,19 +3,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { freePort } from "../../network/ports.js";
-import type { RouterDriver } from "../driver.js";
 import { config, httpRoute, send, set } from "../http/test-support.js";
 import type { HttpRoute, RouterConfig } from "../model.js";
 import { getTls, makeCertificate } from "../nginx/test-support.js";
 import { type Backend, openSocket, startBackend } from "./backends.js";
-
-/** A driver on its own state directory; `cleanup` stops its data plane and removes what it wrote. */
-export interface DriverUnderTest {
-  readonly driver: RouterDriver;
-  /** Kills its data plane's processes with SIGKILL, as a crash would. */
-  kill(): void;
-  cleanup(): Promise<void>;
-}
+import { describeRouterHardening } from "./hardening.js";
+import type { DriverUnderTest } from "./under-test.js";
 
 const ROUTE = "shop/api/0";
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -25,6 +18,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * on loopback: weights, drain, WebSockets, TLS, per-version figures. Run by one test file per driver.
  */
 export function describeRouterDriver(name: string, start: () => Promise<DriverUnderTest>): void {
+  describeRouterHardening(name, start);
   describe(`router driver suite: ${name}`, () => {
     let under: DriverUnderTest;
     const backends: Backend[] = [];
