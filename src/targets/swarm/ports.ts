@@ -1,5 +1,5 @@
-import { SlipwayError } from "../../errors.js";
 import { createServer } from "node:net";
+import { SlipwayError } from "../../errors.js";
 
 /**
  * Tasks run with host networking and find their port in `PORT`, which Swarm renders per task from a

@@ -31,7 +31,7 @@ export interface SwarmServiceInput {
   readonly release: string;
   /** The service revision (`ServiceArtifact.hash`): unchanged revision, unchanged spec. */
   readonly revision: string;
-  /** The service, its `${secret:…}` references already resolved into `environment`. */
+  /** The service, its `${secret:…}` references resolved into `environment` (and `<NAME>_FILE` set). */
   readonly service: ServiceSpec;
   /** The image reference tasks run: an image id on one node, `repo@sha256:…` from a registry. */
   readonly image: string;
@@ -44,7 +44,9 @@ export interface SwarmServiceInput {
   /** Host directory backing a named volume on this node (the local driver binds it). */
   readonly volumeDevice: (volume: string) => string;
   /** A one-off job (migration, `slipway run`): its own name, this command, replicated-job mode. */
-  readonly job?: { readonly name: string; readonly command: readonly string[] | undefined } | undefined;
+  readonly job?:
+    | { readonly name: string; readonly command: readonly string[] | undefined; readonly port: number }
+    | undefined;
 }
 
 /** The environment of every task: the service's own, then slipway's, with the per-slot `PORT`. */
@@ -52,9 +54,10 @@ export function taskEnv(input: SwarmServiceInput): string[] {
   const { service, project, release } = input;
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(service.environment)) if (value !== null) env[key] = value;
-  for (const ref of input.secrets) env[`${ref.name.toUpperCase().replace(/[^A-Z0-9]/g, "_")}_FILE`] ??= ref.target;
   Object.assign(env, {
-    PORT: portTemplate(input.portPrefix, service.deploy.mode === "global"),
+    PORT: input.job
+      ? String(input.job.port)
+      : portTemplate(input.portPrefix, service.deploy.mode === "global"),
     HOST: "127.0.0.1",
     SLIPWAY_PROJECT: project,
     SLIPWAY_SERVICE: service.name,
@@ -70,9 +73,13 @@ export function swarmMount(input: SwarmServiceInput, mount: Mount): Dockerode.Mo
   const base = { Target: mount.target, ReadOnly: mount.read_only };
   if (mount.type === "bind" && mount.source) return { ...base, Type: "bind", Source: mount.source };
   if (mount.type === "tmpfs")
-    return { ...base, Type: "tmpfs", TmpfsOptions: { SizeBytes: mount.tmpfs?.size, Mode: mount.tmpfs?.mode } };
+    return {
+      ...base,
+      Type: "tmpfs",
+      TmpfsOptions: { SizeBytes: mount.tmpfs?.size, Mode: mount.tmpfs?.mode },
+    } as Dockerode.MountSettings;
   if (mount.type !== "volume") return undefined;
-  if (!mount.source) return { ...base, Type: "volume" };
+  if (!mount.source) return { ...base, Type: "volume" } as Dockerode.MountSettings;
   return {
     ...base,
     Type: "volume",
@@ -138,7 +145,9 @@ export function swarmServiceSpec(input: SwarmServiceInput): Dockerode.CreateServ
     CapabilityAdd: service.cap_add ? [...service.cap_add] : undefined,
     CapabilityDrop: service.cap_drop ? [...service.cap_drop] : undefined,
     Ulimits: Object.entries(service.ulimits ?? {}).map(([Name, value]) =>
-      typeof value === "number" ? { Name, Soft: value, Hard: value } : { Name, Soft: value.soft, Hard: value.hard },
+      typeof value === "number"
+        ? { Name, Soft: value, Hard: value }
+        : { Name, Soft: value.soft, Hard: value.hard },
     ),
   };
   return {
