@@ -22,7 +22,7 @@ import {
   startStream,
 } from "./http.js";
 import { secretRoutes } from "./secret-routes.js";
-import { projectStatus } from "./status.js";
+import { engineLogs, projectStatus, withEngineTasks } from "./status.js";
 
 /** The agent's HTTP API on its unix socket (see api.ts for the shapes). */
 export function agentRoutes(agent: Agent, shutdown: () => void): Record<string, Handler> {
@@ -80,7 +80,22 @@ export function agentRoutes(agent: Agent, shutdown: () => void): Record<string, 
         }),
       }),
     "GET /v1/ps": async (_req, res, query) =>
-      sendJson(res, 200, projectStatus(agent.store, agent.specs, requireParam(query, "project"))),
+      sendJson(
+        res,
+        200,
+        await withEngineTasks(agent, projectStatus(agent.store, agent.specs, requireParam(query, "project"))),
+      ),
+    "GET /v1/engine-logs": async (_req, res, query) =>
+      sendJson(
+        res,
+        200,
+        await engineLogs(
+          agent,
+          requireParam(query, "project"),
+          query.get("service") ?? undefined,
+          Number(query.get("tail") ?? 100),
+        ),
+      ),
     "GET /v1/releases": async (_req, res, query) => {
       const project = requireParam(query, "project");
       const withSpec = query.get("spec") === "1";
@@ -103,8 +118,8 @@ export function agentRoutes(agent: Agent, shutdown: () => void): Record<string, 
       });
     },
     "POST /v1/down": async (req, res) => {
-      const { project } = (await readJson(req)) as { project?: string };
-      sendJson(res, 200, { stopped: await agent.down(project ?? "") });
+      const { project, purge } = (await readJson(req)) as { project?: string; purge?: boolean };
+      sendJson(res, 200, { stopped: await agent.down(project ?? "", purge === true) });
     },
     "POST /v1/restart": async (req, res) => {
       const { project, service } = (await readJson(req)) as { project?: string; service?: string };

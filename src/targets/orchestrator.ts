@@ -86,5 +86,7 @@ export interface OrchestratedTask {
 export interface OrchestratedService {
   readonly service: string;
   readonly release: string;
+  /** The service revision (`ServiceArtifact.hash`) its spec runs. */
+  readonly revision: string;
   readonly updateState?: string | undefined;
 }

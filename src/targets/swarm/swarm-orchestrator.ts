@@ -164,6 +164,7 @@ export class SwarmOrchestrator implements Orchestrator {
     return (await this.projectServices(project, "service")).map((service) => ({
       service: service.Spec?.Labels?.[SWARM_LABEL.service] ?? "",
       release: service.Spec?.Labels?.[SWARM_LABEL.release] ?? "",
+      revision: service.Spec?.Labels?.[SWARM_LABEL.revision] ?? "",
       updateState: service.UpdateStatus?.State,
     }));
   }
