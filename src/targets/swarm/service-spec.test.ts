@@ -218,7 +218,7 @@ describe("swarmServiceSpec", () => {
         StopGracePeriod: 20_000 * MS,
         Dir: "/app",
         User: "1000",
-        Hosts: ["db:127.3.4.2"],
+        Hosts: ["127.3.4.2 db"],
       },
     });
   });

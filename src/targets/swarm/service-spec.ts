@@ -130,7 +130,11 @@ export function swarmServiceSpec(input: SwarmServiceInput): Dockerode.CreateServ
     StopSignal: service.stop_signal,
     StopGracePeriod: graceMs * NS_PER_MS,
     HealthCheck: job ? undefined : healthCheck(service),
-    Hosts: [...input.hosts],
+    // Swarm takes hosts(5) lines (`address name`), not Docker's `name:address`.
+    Hosts: input.hosts.map((entry) => {
+      const colon = entry.indexOf(":");
+      return `${entry.slice(colon + 1)} ${entry.slice(0, colon)}`;
+    }),
     Mounts: service.volumes.flatMap((mount) => swarmMount(input, mount) ?? []),
     Secrets: input.secrets.map((ref) => ({
       SecretID: ref.id,
