@@ -15,7 +15,7 @@ export interface Orchestrator {
   preflight(): Promise<void>;
   /** Creates the service, or updates it to `release`; resolves once the engine accepted the spec. */
   apply(request: ServiceRelease): Promise<void>;
-  /** Watches the service's move to `release` until the engine settles (or `timeoutMs` passes). */
+  /** Watches the service's move to `release` until the engine settles (or `timeoutMs` passes); progress at every look. */
   watch(
     project: string,
     service: string,
@@ -45,6 +45,8 @@ export interface ServiceRelease {
   readonly service: string;
   readonly release: string;
   readonly artifact: ServiceArtifact;
+  /** Replace the tasks even when the spec is unchanged (finishing a rollback the engine paused). Default false. */
+  readonly force?: boolean | undefined;
 }
 
 /** A rollout as it goes: tasks of the new release running, out of the desired number, per node. */

@@ -22,12 +22,16 @@ export async function watchOnEngine(
   release: string,
 ): Promise<RolloutOutcome> {
   let mirroring = Promise.resolve();
+  let last = "";
   const outcome = await orchestrator.watch(
     project,
     service,
     release,
     (progress) => {
-      rt.emit({ type: "service", service, phase: "updating", detail: describeProgress(progress) });
+      const detail = describeProgress(progress);
+      if (detail !== last) rt.emit({ type: "service", service, phase: "updating", detail });
+      last = detail;
+      // Routes follow the tasks at every look: a task Swarm stops leaves rotation as soon as it is told to.
       mirroring = mirroring.then(() => mirrorTasks(rt, orchestrator, project).then(() => {}));
     },
     ROLLOUT_TIMEOUT_MS,
@@ -108,8 +112,19 @@ export async function revertOnEngine(
       const artifact = previous?.artifacts[name];
       if (!previous?.spec.services[name] || !artifact) {
         await orchestrator.remove(project, { service: name });
-      } else if (running.get(name)?.release !== previous.id) {
-        await orchestrator.apply({ app: previous.spec, service: name, release: previous.id, artifact });
+      } else if (
+        running.get(name)?.release !== previous.id ||
+        running.get(name)?.updateState === "rollback_paused"
+      ) {
+        // A rollback Swarm paused half-way is finished by replacing every task with the previous release's.
+        const force = running.get(name)?.updateState === "rollback_paused";
+        await orchestrator.apply({
+          app: previous.spec,
+          service: name,
+          release: previous.id,
+          artifact,
+          force,
+        });
         const outcome = await watchOnEngine(rt, orchestrator, project, name, previous.id);
         if (outcome.status !== "converged") throw failureOf(name, outcome);
       }

@@ -10,8 +10,8 @@ type UpdateSettings = NonNullable<ServiceSpec["deploy"]["update_config"]>;
 
 /**
  * Compose `update_config` / `rollback_config` as Swarm's UpdateConfig. Defaults where Compose leaves
- * them: parallelism 1, order stop-first; failure_action `rollback` for updates (slipway's default: a
- * failed update returns to the previous release) and `pause` for rollbacks (Swarm's own).
+ * them: parallelism 1, order stop-first; failure_action `rollback` for updates and `continue` for
+ * rollbacks (slipway's contract: a failed deploy ends with the previous release serving, not half-way).
  */
 export function updateConfig(
   settings: UpdateSettings | undefined,
@@ -20,7 +20,7 @@ export function updateConfig(
   return {
     Parallelism: settings?.parallelism ?? 1,
     Delay: ns(settings?.delay) ?? 0,
-    FailureAction: settings?.failure_action ?? (kind === "update" ? "rollback" : "pause"),
+    FailureAction: settings?.failure_action ?? (kind === "update" ? "rollback" : "continue"),
     // 0 lets Swarm use its own default (5 s).
     Monitor: ns(settings?.monitor) ?? 0,
     MaxFailureRatio: settings?.max_failure_ratio ?? 0,

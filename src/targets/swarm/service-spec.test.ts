@@ -88,7 +88,7 @@ describe("swarmServiceSpec", () => {
     });
   });
 
-  it("defaults: one replica, stop-first, parallelism 1, a failed update rolls back, a failed rollback pauses", () => {
+  it("defaults: one replica, stop-first, parallelism 1, a failed update rolls back, a rollback continues", () => {
     const spec = swarmServiceSpec(input(serviceOf({})));
     expect(spec.Mode).toEqual({ Replicated: { Replicas: 1 } });
     expect(spec.UpdateConfig).toMatchObject({
@@ -99,7 +99,7 @@ describe("swarmServiceSpec", () => {
     expect(spec.RollbackConfig).toMatchObject({
       Parallelism: 1,
       Order: "stop-first",
-      FailureAction: "pause",
+      FailureAction: "continue",
     });
     expect(spec.TaskTemplate).toMatchObject({ RestartPolicy: { Condition: "any" } });
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { settle } from "./settle.js";
+import { settle, updateTaskEnded } from "./settle.js";
 import type { EngineTask } from "./tasks.js";
 
 let serial = 0;
@@ -70,7 +70,7 @@ describe("settle", () => {
       settled: true,
       outcome: "rolled-back",
       message: "rollback completed: task: non-zero exit (1)",
-      failedTask: { ID: failed.ID },
+      failedTasks: [{ ID: failed.ID }],
     });
     expect(settle({ updateState: "paused", desired: 1, tasks: [failed] }, "r2")).toMatchObject({
       settled: true,
@@ -89,5 +89,33 @@ describe("settle", () => {
       outcome: "failed",
       message: "task: non-zero exit (2)",
     });
+  });
+});
+
+describe("updateTaskEnded", () => {
+  it("sees a task of this update that ended before it ran, but not one of an earlier run of the release", () => {
+    const ended = task("r2", "complete", "shutdown");
+    const since = Date.parse(ended.CreatedAt!);
+    expect(
+      updateTaskEnded({ updateState: "updating", updateStartedAt: since, desired: 2, tasks: [ended] }, "r2"),
+    ).toBe(true);
+    expect(
+      updateTaskEnded(
+        { updateState: "updating", updateStartedAt: since + 1, desired: 2, tasks: [ended] },
+        "r2",
+      ),
+    ).toBe(false);
+    expect(
+      updateTaskEnded(
+        { updateState: "rollback_started", updateStartedAt: since, desired: 2, tasks: [ended] },
+        "r2",
+      ),
+    ).toBe(false);
+    expect(
+      updateTaskEnded(
+        { updateState: "updating", updateStartedAt: since, desired: 2, tasks: [task("r2", "running")] },
+        "r2",
+      ),
+    ).toBe(false);
   });
 });

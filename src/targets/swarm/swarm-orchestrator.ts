@@ -100,6 +100,11 @@ export class SwarmOrchestrator implements Orchestrator {
         return device;
       },
     });
+    if (request.force && existing) {
+      const template = serviceSpec.TaskTemplate as { ForceUpdate?: number };
+      const before = (existing.Spec?.TaskTemplate as { ForceUpdate?: number } | undefined)?.ForceUpdate ?? 0;
+      template.ForceUpdate = before + 1;
+    }
     try {
       if (existing)
         await this.docker
