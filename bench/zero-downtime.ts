@@ -13,13 +13,17 @@
  * pauses, and the bench answers with `slipway promote` so the run goes on).
  * With `docker`, the rows run on the docker target instead (builtin router unless a driver is named):
  * the same app in an image built FROM slipway-local/node:20, on a dockerd the bench starts itself
- * (test/docker/engine.ts) and stops by PID at the end.
- * Run: npm run bench -- zero-downtime [strategy…] [driver…] [docker]   (loopback only; every loop is bounded)
+ * (test/docker/engine.ts) and stops by PID at the end. With `swarm`, the same image runs as a
+ * 2-replica Swarm service on a single-node swarm initialised on that engine (test/docker/swarm.ts):
+ * Swarm's own rolling update (stop-first, one task at a time), watched by slipway; the strategy
+ * named is only the row's label.
+ * Run: npm run bench -- zero-downtime [strategy…] [driver…] [docker|swarm]   (loopback only; every loop is bounded)
  */
 import { join } from "node:path";
 import { freePort } from "../src/network/ports.js";
 import { sharedDockerEngine } from "../test/docker/engine.js";
 import startEngineDirectory from "../test/docker/global-setup.js";
+import { sharedSwarm } from "../test/docker/swarm.js";
 import { Installation } from "./zero-downtime/installation.js";
 import { type Bounds, httpClient, LoadRecord, type Phase, wsClient } from "./zero-downtime/load.js";
 
@@ -35,7 +39,7 @@ const NODE_MODULES = join(import.meta.dirname, "..", "node_modules");
 
 type Strategy = (typeof STRATEGIES)[number];
 type Driver = (typeof DRIVERS)[number];
-type TargetName = "process" | "docker";
+type TargetName = "process" | "docker" | "swarm";
 
 /** The docker rows' image: the app on the local Node base; `ws` comes from the repository's node_modules, mounted read-only. */
 const DOCKERFILE =
@@ -60,12 +64,12 @@ services:
     build: ./app
     command: ["node", "server.cjs"]
     expose: ["3000"]
-${target === "docker" ? `    volumes: ["${NODE_MODULES}:${NODE_MODULES}:ro"]\n` : ""}    environment:
+${target !== "process" ? `    volumes: ["${NODE_MODULES}:${NODE_MODULES}:ro"]\n` : ""}    environment:
       APP_VERSION: \${APP_VERSION:-v0}
       NODE_PATH: ${NODE_MODULES}
-    deploy: { replicas: 2 }
+    deploy: { replicas: 2${target === "swarm" ? ", update_config: { parallelism: 1, order: stop-first }" : ""} }
     healthcheck:
-      test: ${target === "docker" ? NODE_PROBE : `["CMD-SHELL", "curl -fsS http://127.0.0.1:$$PORT/health"]`}
+      test: ${target !== "process" ? NODE_PROBE : `["CMD-SHELL", "curl -fsS http://127.0.0.1:$$PORT/health"]`}
       interval: 1s
       timeout: 2s
       retries: 3
@@ -108,9 +112,9 @@ async function runCombination(
   env: Record<string, string>,
 ): Promise<Outcome> {
   const http = await freePort();
-  const name = `zdt${strategy.replace("-", "")}${driver}${target === "docker" ? "docker" : ""}${process.pid}`;
+  const name = `zdt${strategy.replace("-", "")}${driver}${target === "process" ? "" : target}${process.pid}`;
   const install = new Installation(APP, compose(name, strategy, driver, http, await freePort(), target), {
-    appFiles: target === "docker" ? { Dockerfile: DOCKERFILE } : {},
+    appFiles: target !== "process" ? { Dockerfile: DOCKERFILE } : {},
     env,
   });
   const record = new LoadRecord();
@@ -165,19 +169,25 @@ const wanted = process.argv.slice(2);
 const strategies = STRATEGIES.filter(
   (s) => wanted.includes(s) || !wanted.some((w) => (STRATEGIES as readonly string[]).includes(w)),
 );
-const target: TargetName = wanted.includes("docker") ? "docker" : "process";
+const target: TargetName = wanted.includes("swarm")
+  ? "swarm"
+  : wanted.includes("docker")
+    ? "docker"
+    : "process";
 const namesDriver = wanted.some((w) => (DRIVERS as readonly string[]).includes(w));
 const drivers = DRIVERS.filter(
   (d) => wanted.includes(d) || (!namesDriver && (target === "process" || d === "builtin")),
 );
-const stopEngine = target === "docker" ? startEngineDirectory() : undefined;
+const stopEngine = target !== "process" ? startEngineDirectory() : undefined;
 console.log(
   `${DEPLOYS} deploys of a 2-replica app per row; load: ${KEEP_ALIVE_CLIENTS} keep-alive + ${FRESH_CLIENTS} new-connection HTTP clients (each ≤ 100 req/s), ${WS_CLIENTS} WebSocket clients (ping every 200 ms); drain_timeout 1s`,
 );
 let missed = false;
 try {
-  const engine = target === "docker" ? await sharedDockerEngine() : undefined;
-  if (engine && !engine.available) throw new Error(`no Docker engine for the docker rows: ${engine.reason}`);
+  const engine =
+    target === "swarm" ? await sharedSwarm() : target === "docker" ? await sharedDockerEngine() : undefined;
+  if (engine && !engine.available)
+    throw new Error(`no Docker engine for the ${target} rows: ${engine.reason}`);
   const env: Record<string, string> = engine?.available ? { DOCKER_HOST: engine.host } : {};
   for (const strategy of strategies) {
     for (const driver of drivers) {
@@ -190,7 +200,9 @@ try {
       const analysed = Object.entries(verdicts).map(([verdict, count]) => `${count} ${verdict}`);
       const failed = record.failed.steady + record.failed.deploys;
       const row = [
-        `${strategy}/${driver}${target === "docker" ? "/docker" : ""}`.padEnd(target === "docker" ? 25 : 18),
+        `${strategy}/${driver}${target === "process" ? "" : `/${target}`}`.padEnd(
+          target === "process" ? 18 : 25,
+        ),
         `deploys ${deploysOk}/${DEPLOYS} in ${seconds.toFixed(0)} s`,
         `requests ${record.sent.steady + record.sent.deploys} (${record.sent.deploys} during deploys)`,
         `failed ${failed} (resent ${record.resent})`,

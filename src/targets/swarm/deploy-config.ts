@@ -3,6 +3,8 @@ import type { ServiceSpec } from "../../manifest/model.js";
 
 /** The Engine API counts durations in nanoseconds. */
 const NS_PER_MS = 1_000_000;
+/** slipway's default pause between update batches (Compose's is 0; see updateConfig). */
+const UPDATE_DELAY_MS = 3000;
 const ns = (duration: { readonly ms: number } | undefined): number | undefined =>
   duration === undefined ? undefined : Math.round(duration.ms * NS_PER_MS);
 
@@ -11,7 +13,9 @@ type UpdateSettings = NonNullable<ServiceSpec["deploy"]["update_config"]>;
 /**
  * Compose `update_config` / `rollback_config` as Swarm's UpdateConfig. Defaults where Compose leaves
  * them: parallelism 1, order stop-first; failure_action `rollback` for updates and `continue` for
- * rollbacks (slipway's contract: a failed deploy ends with the previous release serving, not half-way).
+ * rollbacks (slipway's contract: a failed deploy ends with the previous release serving, not half-way);
+ * an update waits 3 s between batches: Swarm misses a task that fails before it counts as running and
+ * moves on to stop the next replica at once, and the pause lets slipway's watcher see it and roll back.
  */
 export function updateConfig(
   settings: UpdateSettings | undefined,
@@ -19,7 +23,7 @@ export function updateConfig(
 ): Dockerode.UpdateConfig {
   return {
     Parallelism: settings?.parallelism ?? 1,
-    Delay: ns(settings?.delay) ?? 0,
+    Delay: ns(settings?.delay) ?? (kind === "update" ? UPDATE_DELAY_MS * NS_PER_MS : 0),
     FailureAction: settings?.failure_action ?? (kind === "update" ? "rollback" : "continue"),
     // 0 lets Swarm use its own default (5 s).
     Monitor: ns(settings?.monitor) ?? 0,
