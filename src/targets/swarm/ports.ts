@@ -10,9 +10,12 @@ import { SlipwayError } from "../../errors.js";
  */
 export const MAX_SLOTS = 9;
 
+/** Swarm's placeholder for a task's slot number. */
+export const SLOT_TEMPLATE = "{{.Task.Slot}}";
+
 /** The `PORT` template of a service's tasks. */
 export const portTemplate = (prefix: number, global: boolean): string =>
-  global ? `${prefix}0` : `${prefix}{{.Task.Slot}}`;
+  global ? `${prefix}0` : `${prefix}${SLOT_TEMPLATE}`;
 
 /** The port of slot `slot` (0 for a global service's task). */
 export const slotPort = (prefix: number, slot: number): number => prefix * 10 + slot;

@@ -118,7 +118,14 @@ export function swarmServiceSpec(input: SwarmServiceInput): Dockerode.CreateServ
   const command = job ? (job.command ?? service.command) : service.command;
   const containerSpec: Dockerode.ContainerSpec = {
     Image: input.image,
-    Labels: { ...own(service.labels), ...projectLabels(project), [SWARM_LABEL.service]: service.name },
+    // Release and revision on the task's own spec too: during an update the service's labels already name the new one.
+    Labels: {
+      ...own(service.labels),
+      ...projectLabels(project),
+      [SWARM_LABEL.service]: service.name,
+      [SWARM_LABEL.release]: release,
+      [SWARM_LABEL.revision]: input.revision,
+    },
     // Compose `entrypoint` replaces the image's entrypoint (Swarm: Command); `command` its CMD (Args).
     Command: service.entrypoint ? [...service.entrypoint] : undefined,
     Args: command ? [...command] : undefined,

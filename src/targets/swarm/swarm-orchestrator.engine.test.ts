@@ -40,7 +40,19 @@ function app(version: string, healthcheck?: unknown): AppSpec {
   return spec;
 }
 
-const answer = (port: number) =>
+/** One GET to the task's port; tasks without a healthcheck count as running before they listen, so it retries for a while. */
+async function answer(port: number): Promise<string> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await answerOnce(port);
+    } catch (error) {
+      if (attempt >= 100) throw error;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
+const answerOnce = (port: number) =>
   new Promise<string>((resolve, reject) => {
     get({ host: "127.0.0.1", port, agent: false }, (response) => {
       let text = "";

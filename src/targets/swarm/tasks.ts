@@ -1,7 +1,7 @@
 import type Dockerode from "dockerode";
 import type { OrchestratedTask } from "../orchestrator.js";
 import { SWARM_LABEL } from "./names.js";
-import { slotPort } from "./ports.js";
+import { SLOT_TEMPLATE, slotPort } from "./ports.js";
 
 /** A task as the Engine API lists it (the fields slipway reads). */
 export interface EngineTask {
@@ -11,7 +11,12 @@ export interface EngineTask {
   readonly Slot?: number;
   readonly CreatedAt?: string;
   readonly DesiredState?: string;
-  readonly Spec?: { readonly ContainerSpec?: { readonly Env?: readonly string[] } };
+  readonly Spec?: {
+    readonly ContainerSpec?: {
+      readonly Env?: readonly string[];
+      readonly Labels?: Readonly<Record<string, string>>;
+    };
+  };
   readonly Status?: {
     readonly State?: string;
     readonly Err?: string;
@@ -20,9 +25,24 @@ export interface EngineTask {
   };
 }
 
+const envOf = (task: EngineTask, name: string): string | undefined =>
+  task.Spec?.ContainerSpec?.Env?.find((line) => line.startsWith(`${name}=`))?.slice(name.length + 1);
+
 /** The release a task runs, from its environment (`SLIPWAY_RELEASE`). */
-export const releaseOfTask = (task: EngineTask): string | undefined =>
-  task.Spec?.ContainerSpec?.Env?.find((line) => line.startsWith("SLIPWAY_RELEASE="))?.slice(16);
+export const releaseOfTask = (task: EngineTask): string | undefined => envOf(task, "SLIPWAY_RELEASE");
+
+/**
+ * The port a task listens on, from its own spec's `PORT` template (`<prefix>{{.Task.Slot}}`, or a
+ * global task's fixed port): each release has its own prefix, and during an update the service's
+ * labels already name the new one while the old release's tasks still run.
+ */
+export function portOfTask(task: EngineTask): number | null {
+  const template = envOf(task, "PORT");
+  if (!template) return null;
+  const prefix = template.endsWith(SLOT_TEMPLATE) ? template.slice(0, -SLOT_TEMPLATE.length) : undefined;
+  const port = Number(prefix === undefined ? template : slotPort(Number(prefix), task.Slot ?? 0));
+  return Number.isInteger(port) && port > 0 ? port : null;
+}
 
 /** Every task of one Swarm service (all states; Swarm keeps a few finished ones per slot). */
 export async function serviceTasks(docker: Dockerode, serviceId: string): Promise<EngineTask[]> {
@@ -41,19 +61,19 @@ export function taskView(
   service: { readonly name: string; readonly labels: Readonly<Record<string, string>> },
   nodes: ReadonlyMap<string, string>,
 ): OrchestratedTask {
-  const prefix = Number(service.labels[SWARM_LABEL.portPrefix] ?? 0);
   const slot = task.Slot ?? 0;
   return {
     id: task.ID,
     service: service.labels[SWARM_LABEL.service] ?? service.name,
     release: releaseOfTask(task) ?? service.labels[SWARM_LABEL.release] ?? "",
-    revision: service.labels[SWARM_LABEL.revision] ?? "",
+    revision:
+      task.Spec?.ContainerSpec?.Labels?.[SWARM_LABEL.revision] ?? service.labels[SWARM_LABEL.revision] ?? "",
     slot,
     node: nodes.get(task.NodeID ?? "") ?? task.NodeID ?? "",
     state: task.Status?.State ?? "unknown",
     desiredState: task.DesiredState ?? "unknown",
     error: task.Status?.Err || undefined,
-    port: prefix > 0 ? slotPort(prefix, slot) : null,
+    port: portOfTask(task),
     startedAt: task.CreatedAt ? Date.parse(task.CreatedAt) : 0,
     containerId: task.Status?.ContainerStatus?.ContainerID,
   };
