@@ -70,8 +70,8 @@ ${target !== "process" ? `    volumes: ["${NODE_MODULES}:${NODE_MODULES}:ro"]\n`
     deploy: { replicas: 2${target === "swarm" ? ", update_config: { parallelism: 1, order: stop-first }" : ""} }
     healthcheck:
       test: ${target !== "process" ? NODE_PROBE : `["CMD-SHELL", "curl -fsS http://127.0.0.1:$$PORT/health"]`}
-      interval: 1s
-      timeout: 2s
+      interval: ${target === "swarm" ? "2s" : "1s"}
+      timeout: ${target === "swarm" ? "10s" : "2s"}
       retries: 3
     x-slipway:
       strategy: ${strategy}
