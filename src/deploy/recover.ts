@@ -66,9 +66,15 @@ export async function resumeProject(
   const orchestrator = spec && rt.orchestrator?.(spec);
   if (orchestrator) {
     // The engine supervises its tasks and kept rolling out while no agent ran: follow it again.
-    if (running && running.ownerPid !== process.pid)
-      await resumeOnEngine(rt, orchestrator, project, running, active);
-    else await mirrorTasks(rt, orchestrator, project);
+    // An engine that does not answer must not keep the agent from starting (the router keeps serving);
+    // an interrupted deploy stays open and is resumed at the next start.
+    const follow =
+      running && running.ownerPid !== process.pid
+        ? resumeOnEngine(rt, orchestrator, project, running, active)
+        : mirrorTasks(rt, orchestrator, project).then(() => {});
+    await follow.catch((error: Error) =>
+      rt.store.addEvent({ project, kind: "deploy.recover-failed", level: "error", message: error.message }),
+    );
     closeInterruptedJobRuns(rt, project, services);
     return;
   }
