@@ -24,13 +24,17 @@
  * the builtin router also misses when a keep-alive GET had to be resent (a client that does not
  * resend would have failed it); nginx's reloads close idle client connections, so its resends are
  * reported, as on routed rows.
- * Run: npm run bench -- zero-downtime [strategy…] [driver…] [routed|published|l4] [pm2] [docker]
+ * With `swarm`, the same image runs as a 2-replica Swarm service on a single-node swarm initialised
+ * on that engine (test/docker/swarm.ts): Swarm's own rolling update (stop-first, one task at a
+ * time), watched by slipway; the strategy named is only the row's label (routed path only).
+ * Run: npm run bench -- zero-downtime [strategy…] [driver…] [routed|published|l4] [pm2] [docker|swarm]
  * (no path named: both paths and the pm2 row; loopback only; every loop is bounded)
  */
 import { join } from "node:path";
 import { freePort } from "../src/network/ports.js";
 import { sharedDockerEngine } from "../test/docker/engine.js";
 import startEngineDirectory from "../test/docker/global-setup.js";
+import { sharedSwarm } from "../test/docker/swarm.js";
 import { Installation } from "./zero-downtime/installation.js";
 import { pm2ReloadRow } from "./zero-downtime/pm2-reload.js";
 import {
@@ -51,7 +55,7 @@ const NODE_MODULES = join(import.meta.dirname, "..", "node_modules");
 type Strategy = (typeof STRATEGIES)[number];
 type Driver = (typeof DRIVERS)[number];
 type Path = (typeof PATHS)[number];
-type TargetName = "process" | "docker";
+type TargetName = "process" | "docker" | "swarm";
 
 /** The docker rows' image: the app on the local Node base; `ws` comes from the repository's node_modules, mounted read-only. */
 const DOCKERFILE =
@@ -80,14 +84,14 @@ services:
     build: ./app
     command: ["node", "server.cjs"]
     ${published === undefined ? 'expose: ["3000"]' : publishedPort}
-${target === "docker" ? `    volumes: ["${NODE_MODULES}:${NODE_MODULES}:ro"]\n` : ""}    environment:
+${target !== "process" ? `    volumes: ["${NODE_MODULES}:${NODE_MODULES}:ro"]\n` : ""}    environment:
       APP_VERSION: \${APP_VERSION:-v0}
       NODE_PATH: ${NODE_MODULES}
-    deploy: { replicas: 2${published === undefined ? "" : ", update_config: { order: start-first }"} }
+    deploy: { replicas: 2${target === "swarm" ? ", update_config: { parallelism: 1, order: stop-first }" : published === undefined ? "" : ", update_config: { order: start-first }"} }
     healthcheck:
-      test: ${target === "docker" ? NODE_PROBE : `["CMD-SHELL", "curl -fsS http://127.0.0.1:$$PORT/health"]`}
-      interval: 1s
-      timeout: 2s
+      test: ${target !== "process" ? NODE_PROBE : `["CMD-SHELL", "curl -fsS http://127.0.0.1:$$PORT/health"]`}
+      interval: ${target === "swarm" ? "2s" : "1s"}
+      timeout: ${target === "swarm" ? "10s" : "2s"}
       retries: 3
     x-slipway:
       strategy: ${strategy}
@@ -123,9 +127,9 @@ async function runCombination(
     https: await freePort(),
     published: path === "routed" ? undefined : await freePort(),
   };
-  const name = `zdt${path === "routed" ? "" : path[0]}${strategy.replace("-", "")}${driver}${target === "docker" ? "docker" : ""}${process.pid}`;
+  const name = `zdt${path === "routed" ? "" : path[0]}${strategy.replace("-", "")}${driver}${target === "process" ? "" : target}${process.pid}`;
   const install = new Installation(APP, compose(name, strategy, driver, ports, target, path === "l4"), {
-    appFiles: target === "docker" ? { Dockerfile: DOCKERFILE } : {},
+    appFiles: target !== "process" ? { Dockerfile: DOCKERFILE } : {},
     env,
   });
   const verdicts: Record<string, number> = {};
@@ -192,7 +196,11 @@ const wanted = process.argv.slice(2);
 const strategies = STRATEGIES.filter(
   (s) => wanted.includes(s) || !wanted.some((w) => (STRATEGIES as readonly string[]).includes(w)),
 );
-const target: TargetName = wanted.includes("docker") ? "docker" : "process";
+const target: TargetName = wanted.includes("swarm")
+  ? "swarm"
+  : wanted.includes("docker")
+    ? "docker"
+    : "process";
 const namesDriver = wanted.some((w) => (DRIVERS as readonly string[]).includes(w));
 const drivers = DRIVERS.filter(
   (d) => wanted.includes(d) || (!namesDriver && (target === "process" || d === "builtin")),
@@ -202,14 +210,16 @@ const paths = PATHS.filter(
   (p) => wanted.includes(p) || (!namesPath && (target === "process" || p === "routed")),
 );
 const withPm2 = wanted.includes("pm2") || (!namesPath && target === "process");
-const stopEngine = target === "docker" ? startEngineDirectory() : undefined;
+const stopEngine = target !== "process" ? startEngineDirectory() : undefined;
 console.log(
   `${DEPLOYS} deploys of a 2-replica app per row; load: ${KEEP_ALIVE_CLIENTS} keep-alive + ${FRESH_CLIENTS} new-connection HTTP clients (each ≤ 100 req/s), ${WS_CLIENTS} WebSocket clients (ping every 200 ms); drain_timeout 1s`,
 );
 let missed = false;
 try {
-  const engine = target === "docker" ? await sharedDockerEngine() : undefined;
-  if (engine && !engine.available) throw new Error(`no Docker engine for the docker rows: ${engine.reason}`);
+  const engine =
+    target === "swarm" ? await sharedSwarm() : target === "docker" ? await sharedDockerEngine() : undefined;
+  if (engine && !engine.available)
+    throw new Error(`no Docker engine for the ${target} rows: ${engine.reason}`);
   const env: Record<string, string> = engine?.available ? { DOCKER_HOST: engine.host } : {};
   for (const path of paths) {
     for (const strategy of strategies) {
@@ -220,7 +230,7 @@ try {
         if (path === "l4" && driver !== drivers[0]) continue;
         const outcome = await runCombination(strategy, driver, path, target, env);
         const via = path === "routed" ? driver : path === "l4" ? "published/l4 proxy" : `${driver}/published`;
-        const label = `${strategy}/${via}${target === "docker" ? "/docker" : ""}`;
+        const label = `${strategy}/${via}${target === "process" ? "" : `/${target}`}`;
         const kind = path === "l4" ? "reference" : strategy;
         if (printRow(label, outcome, kind, path === "published" && driver === "builtin")) missed = true;
       }

@@ -31,7 +31,7 @@ import { ProjectLocks } from "./project-locks.js";
 import { ProjectSpecs } from "./project-specs.js";
 import { Scheduler } from "./scheduler.js";
 import { Supervisor } from "./supervisor.js";
-import { agentTarget } from "./target.js";
+import { agentOrchestrator, agentTarget } from "./target.js";
 
 /**
  * The control plane: owns state, the target, the proxy, the supervisor and the scheduler; runs one
@@ -73,6 +73,7 @@ export class Agent {
       paths,
       store: this.store,
       target,
+      orchestrator: agentOrchestrator(paths),
       publish: (project) => this.publish(project),
       traffic: this.traffic,
       waitDrained: (id, ms) => this.traffic.waitDrained(id, ms),
@@ -249,9 +250,11 @@ export class Agent {
   }
 
   /** Stops every instance of a project (gracefully) and its schedules; data and releases stay. */
-  async down(project: string): Promise<number> {
+  async down(project: string, purge = false): Promise<number> {
     return this.locks.exclusive(project, async () => {
       const spec = this.specs.spec(project);
+      // An orchestrator's services go first (its tasks are not instances slipway stops one by one).
+      await (spec && this.runtime.orchestrator?.(spec))?.remove(project, { purge });
       const instances = this.store.listInstances(project);
       await Promise.all(
         instances.map((instance) => {

@@ -32,6 +32,8 @@ export interface PsResult {
   readonly orphans?: readonly OrphanView[];
   /** Why orphans could not be looked for (the target's engine did not answer). */
   readonly orphansUnknown?: string;
+  /** An orchestrated project's (swarm) tasks as the engine reports them: node, state, error. */
+  readonly tasks?: readonly TaskView[] | undefined;
 }
 
 export interface OrphanView {
@@ -40,6 +42,24 @@ export interface OrphanView {
   readonly service: string;
   readonly release: string | undefined;
   readonly state: string;
+}
+
+export interface TaskView {
+  readonly id: string;
+  readonly service: string;
+  readonly release: string;
+  readonly slot: number;
+  readonly node: string;
+  readonly state: string;
+  readonly desiredState: string;
+  readonly error?: string | undefined;
+  readonly port: number | null;
+}
+
+/** What `GET /v1/engine-logs` answers: the last lines of an orchestrated project's services, per service. */
+export interface EngineLogs {
+  readonly orchestrated: boolean;
+  readonly services: readonly { readonly service: string; readonly lines: readonly string[] }[];
 }
 
 export interface ApiError {

@@ -28,7 +28,7 @@ import {
 import { orphanRoutes, orphansOf } from "./orphan-routes.js";
 import { secretRoutes } from "./secret-routes.js";
 import { admits, applySocketMode, describePeer, forbidden, type SocketAccess } from "./socket-access.js";
-import { projectStatus } from "./status.js";
+import { engineLogs, projectStatus, withEngineTasks } from "./status.js";
 
 /** The agent's HTTP API on its unix socket (see api.ts for the shapes). */
 export function agentRoutes(
@@ -93,10 +93,21 @@ export function agentRoutes(
     "GET /v1/ps": async (_req, res, query) => {
       const project = requireParam(query, "project");
       sendJson(res, 200, {
-        ...projectStatus(agent.store, agent.specs, project),
+        ...(await withEngineTasks(agent, projectStatus(agent.store, agent.specs, project))),
         ...(await orphansOf(agent, project)),
       });
     },
+    "GET /v1/engine-logs": async (_req, res, query) =>
+      sendJson(
+        res,
+        200,
+        await engineLogs(
+          agent,
+          requireParam(query, "project"),
+          query.get("service") ?? undefined,
+          Number(query.get("tail") ?? 100),
+        ),
+      ),
     "GET /v1/releases": async (_req, res, query) => {
       const project = requireParam(query, "project");
       const withSpec = query.get("spec") === "1";
@@ -119,8 +130,8 @@ export function agentRoutes(
       });
     },
     "POST /v1/down": async (req, res) => {
-      const { project } = (await readJson(req)) as { project?: string };
-      sendJson(res, 200, { stopped: await agent.down(project ?? "") });
+      const { project, purge } = (await readJson(req)) as { project?: string; purge?: boolean };
+      sendJson(res, 200, { stopped: await agent.down(project ?? "", purge === true) });
     },
     "POST /v1/restart": async (req, res) => {
       const { project, service } = (await readJson(req)) as { project?: string; service?: string };

@@ -1,6 +1,7 @@
 import { primaryPort } from "../network/ports.js";
 import type { StateStore } from "../state/index.js";
-import type { PsResult } from "./api.js";
+import type { Agent } from "./agent.js";
+import type { EngineLogs, PsResult } from "./api.js";
 import type { ProjectSpecs } from "./project-specs.js";
 
 /** `slipway ps`: the project's services (names, addresses, published ports, schedules) and instances. */
@@ -36,4 +37,46 @@ export function projectStatus(store: StateStore, specs: ProjectSpecs, project: s
       lastExitCode: i.lastExitCode,
     })),
   };
+}
+
+/** An orchestrated project's `ps` also lists the engine's tasks (node, state, error), as the engine has them. */
+export async function withEngineTasks(agent: Agent, ps: PsResult): Promise<PsResult> {
+  const spec = agent.specs.spec(ps.project);
+  const orchestrator = spec && agent.runtime.orchestrator?.(spec);
+  if (!orchestrator) return ps;
+  const tasks = await orchestrator.tasks(ps.project);
+  return {
+    ...ps,
+    tasks: tasks.map(({ id, service, release, slot, node, state, desiredState, error, port }) => ({
+      id,
+      service,
+      release,
+      slot,
+      node,
+      state,
+      desiredState,
+      error,
+      port,
+    })),
+  };
+}
+
+/** The last lines an orchestrated project's services wrote, read through the engine (`slipway logs`). */
+export async function engineLogs(
+  agent: Agent,
+  project: string,
+  service: string | undefined,
+  tail: number,
+): Promise<EngineLogs> {
+  const spec = agent.specs.spec(project);
+  const orchestrator = spec && agent.runtime.orchestrator?.(spec);
+  if (!spec || !orchestrator) return { orchestrated: false, services: [] };
+  const names = service ? [service] : Object.keys(spec.services);
+  const services = await Promise.all(
+    names.map(async (name) => ({
+      service: name,
+      lines: (await orchestrator.logs(project, name, tail)).split("\n").filter(Boolean),
+    })),
+  );
+  return { orchestrated: true, services };
 }

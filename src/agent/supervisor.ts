@@ -1,3 +1,4 @@
+import { mirrorTasks } from "../deploy/engine/task-mirror.js";
 import {
   handleOf,
   instanceRequest,
@@ -13,6 +14,7 @@ import { runProbe } from "../health/run-probe.js";
 import type { ServiceSpec } from "../manifest/model.js";
 import type { Instance } from "../state/index.js";
 import { extraPortsOf } from "../state/instance-ports.js";
+import type { Orchestrator } from "../targets/orchestrator.js";
 import type { InstanceRequest } from "../targets/target.js";
 import type { ProjectSpecs } from "./project-specs.js";
 
@@ -76,6 +78,12 @@ export class Supervisor {
 
   async tick(): Promise<void> {
     for (const project of this.specs.projects()) {
+      const spec = this.specs.spec(project);
+      const orchestrator = spec && this.rt.orchestrator?.(spec);
+      if (orchestrator) {
+        await this.follow(project, orchestrator);
+        continue;
+      }
       for (const instance of this.rt.store.listInstances(project)) {
         if (this.busy.has(instance.id)) continue;
         this.busy.add(instance.id);
@@ -93,6 +101,27 @@ export class Supervisor {
           this.busy.delete(instance.id);
         }
       }
+    }
+  }
+
+  /**
+   * An orchestrated project's tasks are the engine's to restart: the supervisor only follows them
+   * into the routes (a deploy running for the project follows them itself).
+   */
+  private async follow(project: string, orchestrator: Orchestrator): Promise<void> {
+    if (this.busy.has(project) || this.rt.store.runningDeploy(project) || this.specs.isDown(project)) return;
+    this.busy.add(project);
+    try {
+      await mirrorTasks(this.rt, orchestrator, project);
+    } catch (error) {
+      this.rt.store.addEvent({
+        project,
+        kind: "supervisor.error",
+        level: "error",
+        message: (error as Error).message,
+      });
+    } finally {
+      this.busy.delete(project);
     }
   }
 

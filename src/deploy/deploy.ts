@@ -6,6 +6,7 @@ import { decodeRelease, type ReleaseContent } from "../release/content.js";
 import { buildRelease, draftRelease, type ReleaseDraft } from "../release/create.js";
 import { recordRelease } from "../release/record.js";
 import type { Release } from "../state/index.js";
+import { removeGoneServices, revertOnEngine } from "./engine/rollout.js";
 import { DeployFailure } from "./failure.js";
 import { handleOf } from "./instances.js";
 import { observe } from "./observe.js";
@@ -109,7 +110,9 @@ export async function deployApp(
       const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
       if (failed) throw failed.reason;
     }
-    await stopRemovedServices(rt, content.spec);
+    const orchestrator = rt.orchestrator?.(content.spec);
+    if (orchestrator) await removeGoneServices(rt, orchestrator, content.spec);
+    else await stopRemovedServices(rt, content.spec);
     rt.store.transaction(() => {
       rt.store.activateRelease(project, release.id);
       rt.store.finishDeploy(deploy.id, "succeeded");
@@ -128,7 +131,16 @@ export async function deployApp(
     rt.revertSpec?.(project);
     // A paused rolling update (failure_action: pause) stays where it stopped; anything else is undone.
     const paused = error.code === "E_DEPLOY_PAUSED";
-    if (!paused) await rollBackServices(rt, project, changed, previous, active?.id);
+    const orchestrator = rt.orchestrator?.(content.spec);
+    if (!paused && orchestrator)
+      await revertOnEngine(
+        rt,
+        orchestrator,
+        project,
+        changed,
+        previous && active && { id: active.id, ...previous },
+      );
+    else if (!paused) await rollBackServices(rt, project, changed, previous, active?.id);
     const status = paused ? "failed" : "rolled-back";
     rt.store.transaction(() => {
       if (!rollbackTo && !paused) rt.store.setReleaseStatus(project, release.id, "failed");

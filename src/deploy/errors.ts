@@ -9,6 +9,10 @@ export const DEPLOY_ERRORS = {
   E_DEPLOY_BACKUP_FAILED: "the backup before the first migration failed; no migration ran",
   E_DEPLOY_PAUSED:
     "a rolling update with `failure_action: pause` stopped; both versions serve until the next deploy or rollback",
+  E_DEPLOY_ENGINE_ROLLED_BACK:
+    "the cluster engine (Swarm) rolled the update back itself; the message has the failing task's error and last output",
+  E_DEPLOY_ENGINE_FAILED:
+    "the cluster engine's tasks of a service kept failing, or its rollout did not settle in time",
   E_DEPLOY_FAILED: "a deploy step failed for a reason without its own code (the message says which)",
   E_CANARY_FAILED:
     "the canary's error rate or latency crossed its threshold; all traffic went back to stable",

@@ -29,7 +29,9 @@ export type DeployEvent =
         | "rolled-back"
         | "traffic"
         | "analysis"
-        | "paused";
+        | "paused"
+        /** An orchestrator's rollout as it goes: tasks running of desired, per node. */
+        | "updating";
       readonly detail?: string | undefined;
     }
   /** The plan this deploy executes, before its first step. */

@@ -25,7 +25,8 @@ export async function runServiceJob(
   const run = rt.store.startJobRun({ project: app.name, service, releaseId: release, kind });
   let result: ExecResult;
   try {
-    result = await rt.target.runJob(request, options.timeoutMs ?? 30 * 60_000);
+    const runner = rt.orchestrator?.(app) ?? rt.target;
+    result = await runner.runJob(request, options.timeoutMs ?? 30 * 60_000);
   } catch (error) {
     rt.store.finishJobRun(run.id, { exitCode: null, outputTail: (error as Error).message });
     throw error;

@@ -1,5 +1,6 @@
 import type { ObservedState } from "../plan/model.js";
 import { decodeRelease } from "../release/content.js";
+import { mirrorTasks } from "./engine/task-mirror.js";
 import { handleOf } from "./instances.js";
 import type { DeployRuntime } from "./runtime.js";
 
@@ -7,8 +8,13 @@ import type { DeployRuntime } from "./runtime.js";
 export async function observe(rt: DeployRuntime, project: string): Promise<ObservedState> {
   const active = rt.store.activeRelease(project);
   const content = active ? decodeRelease(active.spec) : undefined;
+  const orchestrator = content && rt.orchestrator?.(content.spec);
+  // An orchestrator's tasks are read from the engine (what it runs now is what is alive).
+  if (orchestrator) await mirrorTasks(rt, orchestrator, project);
   const instances = rt.store.listInstances(project);
-  const alive = new Set((await rt.target.adopt(instances.map(handleOf))).map((h) => h.id));
+  const alive = orchestrator
+    ? new Set(instances.map((i) => i.id))
+    : new Set((await rt.target.adopt(instances.map(handleOf))).map((h) => h.id));
   const lastJobExit: Record<string, number | null> = {};
   for (const service of Object.keys(content?.spec.services ?? {})) {
     const last = rt.store.listJobRuns(project, { service, limit: 1 })[0];

@@ -1,4 +1,6 @@
-import type { ReleaseContent } from "../release/content.js";
+import { decodeRelease, type ReleaseContent } from "../release/content.js";
+import { resumeOnEngine } from "./engine/resume.js";
+import { mirrorTasks } from "./engine/task-mirror.js";
 import { handleOf } from "./instances.js";
 import { closeInterruptedJobRuns } from "./jobs.js";
 import { reconcileService } from "./reconcile.js";
@@ -59,6 +61,23 @@ export async function resumeProject(
   services: readonly string[],
 ): Promise<void> {
   const running = rt.store.runningDeploy(project);
+  const release = running && rt.store.getRelease(project, running.releaseId);
+  const spec = active?.content.spec ?? (release && decodeRelease(release.spec).spec);
+  const orchestrator = spec && rt.orchestrator?.(spec);
+  if (orchestrator) {
+    // The engine supervises its tasks and kept rolling out while no agent ran: follow it again.
+    // An engine that does not answer must not keep the agent from starting (the router keeps serving);
+    // an interrupted deploy stays open and is resumed at the next start.
+    const follow =
+      running && running.ownerPid !== process.pid
+        ? resumeOnEngine(rt, orchestrator, project, running, active)
+        : mirrorTasks(rt, orchestrator, project).then(() => {});
+    await follow.catch((error: Error) =>
+      rt.store.addEvent({ project, kind: "deploy.recover-failed", level: "error", message: error.message }),
+    );
+    closeInterruptedJobRuns(rt, project, services);
+    return;
+  }
   const interrupted =
     running && running.ownerPid !== process.pid ? [rt.store.finishDeploy(running.id, "interrupted")] : [];
   const instances = rt.store.listInstances(project);

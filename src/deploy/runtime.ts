@@ -2,6 +2,7 @@ import type { AppSpec } from "../manifest/model.js";
 import type { TrafficControl } from "../router/traffic-control.js";
 import type { SlipwayPaths } from "../state/paths.js";
 import type { StateStore } from "../state/store.js";
+import type { Orchestrator } from "../targets/orchestrator.js";
 import type { Target } from "../targets/target.js";
 import type { DeployEvent } from "./events.js";
 
@@ -22,6 +23,11 @@ export interface DeployRuntime {
   revertSpec?(project: string): void;
   /** Waits until no request or WebSocket is left on a draining instance (or the timeout passes). */
   waitDrained?(instanceId: string, timeoutMs: number): Promise<void>;
+  /**
+   * The orchestrator of an application whose target runs its own rollout (swarm): its services are
+   * handed to the engine whole and watched, instead of started instance by instance. Absent: none.
+   */
+  orchestrator?(app: AppSpec): Orchestrator | undefined;
   /** Backs up the databases that want it before the first migration of a deploy runs; absent: no backups. */
   backUpBeforeMigration?(app: AppSpec, release: string): Promise<void>;
 }

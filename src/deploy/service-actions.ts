@@ -1,6 +1,7 @@
 import type { AppSpec, ServiceSpec } from "../manifest/model.js";
 import type { ServicePlan } from "../plan/model.js";
 import type { ServiceArtifact } from "../release/build.js";
+import { rollOutOnEngine } from "./engine/rollout.js";
 import { DeployFailure } from "./failure.js";
 import { retireInstance } from "./instances.js";
 import { runServiceJob } from "./jobs.js";
@@ -88,6 +89,7 @@ async function runOneShot(rt: DeployRuntime, step: ServiceStep, service: Service
 export async function executeServicePlan(rt: DeployRuntime, step: ServiceStep): Promise<void> {
   const { planned } = step;
   const service = step.app.services[planned.name]!;
+  const orchestrator = rt.orchestrator?.(step.app);
   rt.emit({ type: "step", service: planned.name, action: planned.action, reasons: planned.reasons });
   switch (planned.action) {
     case "schedule":
@@ -105,11 +107,17 @@ export async function executeServicePlan(rt: DeployRuntime, step: ServiceStep): 
       return runOneShot(rt, step, service);
     case "repair":
       step.touched();
-      await reconcileService(rt, step.app, planned.name, step.release, step.artifact);
+      if (orchestrator)
+        await rollOutOnEngine(rt, orchestrator, step.app, planned.name, step.release, step.artifact);
+      else await reconcileService(rt, step.app, planned.name, step.release, step.artifact);
       break;
     case "roll-out":
       step.touched();
-      await rollOut(rt, step, service);
+      if (orchestrator) {
+        // The engine rolls the whole service out itself (swarm); slipway migrates first and watches it to the end.
+        await migrate(rt, step, service);
+        await rollOutOnEngine(rt, orchestrator, step.app, planned.name, step.release, step.artifact);
+      } else await rollOut(rt, step, service);
       break;
   }
   rt.emit({ type: "service", service: planned.name, phase: "healthy" });

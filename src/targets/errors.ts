@@ -15,4 +15,10 @@ export const TARGET_ERRORS = {
     "no Docker engine answers where `DOCKER_HOST` (or the default socket) points; the hint says how to start one",
   E_DOCKER_PULL: "pulling an image failed (it names the image); nothing was changed",
   E_DOCKER_IMAGE_MISSING: "an image is not on the engine and `pull_policy: never` forbids pulling it",
+  E_SWARM_INACTIVE:
+    "the Docker engine is not a manager of an active swarm (`docker swarm init` / `join`); nothing was changed",
+  E_SWARM_APPLY:
+    "Swarm refused a service or job spec (the message has the engine's reason); nothing new runs",
+  E_SWARM_REPLICAS:
+    "more replicas than the swarm target's per-slot loopback ports allow (9 per service), or no free port range",
 } as const satisfies ErrorCatalogue;

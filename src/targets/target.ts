@@ -3,9 +3,9 @@ import type { ServiceArtifact } from "../release/build.js";
 import type { ConfigFile } from "../release/config-files.js";
 
 /**
- * The one interface every place services run implements. Instance-level drivers (process, docker)
- * start and stop single instances while slipway's deployer and router shift traffic; orchestrator
- * drivers (swarm, kubernetes) declare `nativeRollout` and roll out a whole service themselves.
+ * The interface of instance-level drivers (process, docker): they start and stop single instances
+ * while slipway's deployer and router shift traffic. Targets whose engine rolls out a whole service
+ * itself (swarm; kubernetes next) implement `Orchestrator` (orchestrator.ts) instead.
  */
 
 /**
@@ -85,7 +85,7 @@ export interface Orphan {
 
 /** What a driver can do, so the deployer knows whether to roll out itself or hand over. */
 export interface TargetCapabilities {
-  /** The engine rolls services out itself (swarm, kubernetes); slipway only watches. */
+  /** The engine rolls services out itself; false for every instance-level driver (orchestrators: orchestrator.ts). */
   readonly nativeRollout: boolean;
   /** Resource limits are enforced, not just recorded. */
   readonly enforcesLimits: boolean;

@@ -3,7 +3,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import Dockerode from "dockerode";
 import { ENGINE_DIR_VAR, enginePaths } from "./engine.js";
+import { swarmPaths } from "./swarm.js";
 
 /** Mounts the engine leaves behind under `dir` (its network namespace file), deepest first. */
 const mountsUnder = (dir: string) =>
@@ -32,7 +34,10 @@ export default function setup(): () => Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "slipway-docker-"));
   process.env[ENGINE_DIR_VAR] = dir;
   return async () => {
-    const { pid: pidFile } = enginePaths(dir);
+    const { pid: pidFile, socket } = enginePaths(dir);
+    // The swarm the swarm tests made (swarm.ts): its services go, and the node leaves it.
+    if (existsSync(swarmPaths(dir).ready))
+      await new Dockerode({ socketPath: socket }).swarmLeave({ force: true }).catch(() => {});
     if (existsSync(pidFile)) {
       const pid = Number(readFileSync(pidFile, "utf8"));
       if (pid > 0 && alive(pid)) {

@@ -233,7 +233,9 @@ export class Sandbox {
     if (existsSync(this.home)) {
       const ps = await this.cli(["ps", "-p", this.project, "--json"], {}, 20_000);
       if (ps.code === 0)
-        for (const instance of (JSON.parse(ps.stdout) as PsResult).instances) pids.add(instance.pid);
+        // Swarm tasks have no PID on this machine (0): kill(0) would hit this test run's own group.
+        for (const instance of (JSON.parse(ps.stdout) as PsResult).instances)
+          if (instance.pid > 0) pids.add(instance.pid);
       await this.cli(["down", "-p", this.project], {}, 30_000);
       const agent = this.agentPid();
       if (agent) pids.add(agent);

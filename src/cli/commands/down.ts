@@ -13,19 +13,23 @@ export function registerDown(program: Command, output: Output): void {
   )
     .option(REMOVE_ORPHANS_FLAG, REMOVE_ORPHANS_HELP)
     .option("--volumes", "kubernetes target: also delete the project's PersistentVolumeClaims (its data)")
-    .action(async (flags: ContextFlags & { removeOrphans?: boolean; volumes?: boolean }) => {
-      const kubernetes = await kubernetesSpec(flags, output);
-      if (kubernetes) return kubernetesDown(kubernetes, flags, output);
-      const project = await projectName(flags, output);
-      const client = await connectAgent();
-      const { stopped } = await client.call<{ stopped: number }>("POST", "/v1/down", {
-        project,
-      });
-      output.stdout(
-        flags.json
-          ? `${JSON.stringify({ project, stopped })}\n`
-          : `stopped ${stopped} instances of ${project}; data is kept\n`,
-      );
-      if (flags.removeOrphans) await removeOrphans(client, project, output, flags.json ?? false);
-    });
+    .option("--secrets", "swarm target: also remove the project's Swarm secrets and configs")
+    .action(
+      async (flags: ContextFlags & { removeOrphans?: boolean; volumes?: boolean; secrets?: boolean }) => {
+        const kubernetes = await kubernetesSpec(flags, output);
+        if (kubernetes) return kubernetesDown(kubernetes, flags, output);
+        const project = await projectName(flags, output);
+        const client = await connectAgent();
+        const { stopped } = await client.call<{ stopped: number }>("POST", "/v1/down", {
+          project,
+          purge: flags.secrets === true,
+        });
+        output.stdout(
+          flags.json
+            ? `${JSON.stringify({ project, stopped })}\n`
+            : `stopped ${stopped} instances of ${project}; data is kept\n`,
+        );
+        if (flags.removeOrphans) await removeOrphans(client, project, output, flags.json ?? false);
+      },
+    );
 }

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import type { Command } from "commander";
-import type { PsResult } from "../../agent/api.js";
+import type { EngineLogs, PsResult } from "../../agent/api.js";
 import { AgentClient } from "../../agent/client.js";
 import { InputError } from "../../errors.js";
 import { readStreamFiles } from "../../observe/logs/files.js";
@@ -85,6 +85,8 @@ export function registerLogs(program: Command, output: Output): void {
       grep: flags.grep === undefined ? undefined : parseGrep(flags.grep),
     };
     const tail = flags.tail === "all" ? undefined : Number(flags.tail ?? 100);
+    // An orchestrated project's (swarm) services write to the engine: read through its API.
+    if (await printEngineLogs(paths, project, service, tail ?? 10_000, output)) return;
     // Instances, and the latest run of each job (its output has no instance to find it by).
     const instancesNow = async () =>
       logSources(await knownInstances(paths, project), paths, project, service, 0);
@@ -195,4 +197,23 @@ async function knownInstances(paths: SlipwayPaths, project: string): Promise<Kno
   } finally {
     store.close();
   }
+}
+
+/** Prints an orchestrated project's logs as the engine has them; false when the project is not orchestrated. */
+async function printEngineLogs(
+  paths: SlipwayPaths,
+  project: string,
+  service: string | undefined,
+  tail: number,
+  output: Output,
+): Promise<boolean> {
+  if (!existsSync(paths.socket)) return false;
+  const query = new URLSearchParams({ project, tail: String(tail), ...(service ? { service } : {}) });
+  const logs = await new AgentClient(paths)
+    .call<EngineLogs>("GET", `/v1/engine-logs?${query}`)
+    .catch(() => undefined);
+  if (!logs?.orchestrated) return false;
+  for (const entry of logs.services)
+    for (const line of entry.lines) output.stdout(`${entry.service} | ${line}\n`);
+  return true;
 }

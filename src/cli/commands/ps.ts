@@ -36,6 +36,30 @@ export function formatPs(ps: PsResult): string {
         .join("  ")
         .trimEnd(),
     );
+  if (ps.tasks && ps.tasks.length > 0) {
+    const table = [["TASK", "SERVICE", "SLOT", "NODE", "RELEASE", "STATE", "DESIRED", "ERROR"]];
+    for (const t of ps.tasks)
+      table.push([
+        t.id.slice(0, 12),
+        t.service,
+        String(t.slot),
+        t.node,
+        t.release,
+        t.state,
+        t.desiredState,
+        t.error ?? "",
+      ]);
+    const w = table[0]!.map((_, c) => Math.max(...table.map((r) => r[c]!.length)));
+    lines.push(
+      "",
+      ...table.map((row) =>
+        row
+          .map((cell, c) => cell.padEnd(w[c]!))
+          .join("  ")
+          .trimEnd(),
+      ),
+    );
+  }
   for (const service of ps.services) {
     const where = [...service.addresses, ...service.published.map((p) => `published ${p}`)];
     if (service.schedule) where.push(`schedule "${service.schedule}"`);
