@@ -60,11 +60,14 @@ describe("rendering for Kubernetes, validated against the OpenAPI schema", () =>
     expect(container.startupProbe.periodSeconds).toBe(1);
     expect(container.resources.limits).toEqual({ cpu: "1000m", memory: "256Mi" });
     expect(container.image).toBe(`botplatform-api:${release.buildHashes.api}`);
-    // DATABASE_URL holds a password: a reference to the service's Secret, never the value.
-    expect(container.env).toContainEqual({
-      name: "DATABASE_URL",
-      valueFrom: { secretKeyRef: { name: "api-env", key: "DATABASE_URL" } },
-    });
+    // The database password is a Compose secret: a file from the project's Secret, never a value.
+    expect(container.env).toContainEqual({ name: "DB_PASSWORD_FILE", value: "/run/secrets/db_password" });
+    expect(container.volumeMounts).toContainEqual(
+      expect.objectContaining({ mountPath: "/run/secrets/db_password", subPath: "db_password" }),
+    );
+    expect(api.spec.template.spec.volumes).toContainEqual(
+      expect.objectContaining({ secret: expect.objectContaining({ secretName: "db-password" }) }),
+    );
     expect(JSON.stringify(objects)).not.toContain("devpassword");
     expect(JSON.stringify(objects)).not.toContain("demo-token-not-real");
     const db = find(objects, "StatefulSet", "db")!;
@@ -90,8 +93,18 @@ describe("rendering for Kubernetes, validated against the OpenAPI schema", () =>
 
   it("writes secret values only when asked", () => {
     const app = examplePlatform();
-    const withValues = renderKubernetes(app, { includeSecretValues: true }).objects;
-    expect(find(withValues, "Secret", "api-env")!.stringData.DATABASE_URL).toContain("devpassword");
+    const saved = { DB_PASSWORD: process.env.DB_PASSWORD, BOT_TOKEN: process.env.BOT_TOKEN };
+    // Secret values are read where the objects are rendered, as Compose reads `environment:` secrets.
+    Object.assign(process.env, { DB_PASSWORD: "pw-only-when-asked", BOT_TOKEN: "1:token-only-when-asked" });
+    try {
+      const withValues = renderKubernetes(app, { includeSecretValues: true }).objects;
+      expect(find(withValues, "Secret", "db-password")!.stringData.db_password).toBe("pw-only-when-asked");
+      expect(JSON.stringify(renderKubernetes(app).objects)).not.toContain("pw-only-when-asked");
+    } finally {
+      for (const [key, value] of Object.entries(saved))
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+    }
   });
 
   it("a pod template changes only with its service's revision, not with the release", () => {
