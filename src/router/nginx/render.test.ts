@@ -46,7 +46,7 @@ describe("renderNginxConfig", () => {
     expect(conf).toContain("user nobody nogroup;");
     expect(conf).toContain('pid "/srv/nginx/nginx.pid";');
     expect(conf).toContain('error_log "/srv/nginx/logs/error.log" notice;');
-    expect(conf).toContain('access_log "/srv/nginx/logs/access.log" slipway;');
+    expect(conf).toContain('access_log "/srv/nginx/logs/access.log" slipway buffer=64k flush=100ms;');
     expect(conf).toContain('proxy_temp_path "/srv/nginx/temp/proxy";');
     expect(blocks(conf, "events")).toHaveLength(1);
     expect(render(routerConfig())).toContain("worker_processes 1;");
