@@ -8,6 +8,7 @@ import { type PgConnection, pgEnv, pgTool } from "./connection.js";
 import { missingRolesScript } from "./globals.js";
 import { psqlJson, psqlRun } from "./psql.js";
 import { maintenanceDatabase, scratchDatabaseName } from "./scratch.js";
+import { postDataJobs, restoreInSections } from "./sectioned-restore.js";
 import {
   allowConnectionsSql,
   createDatabaseLikeSql,
@@ -76,13 +77,10 @@ export async function restorePostgres(
     createDatabaseLikeSql(scratch, server.exists ? name : connection.database),
   );
   try {
-    await runPgRestore(
-      connection,
-      scratch,
-      dump,
-      false,
-      `restoring into scratch database ${scratch} failed; ${name} is unchanged`,
-    );
+    const failure = `restoring into scratch database ${scratch} failed; ${name} is unchanged`;
+    // Into an empty database, the indexes can be built in parallel after the data (sectioned-restore.ts).
+    if (postDataJobs() > 1) await restoreInSections(connection, scratch, dump, failure, context.tmpDir);
+    else await runPgRestore(connection, scratch, dump, false, failure);
     if (!server.exists) {
       await psqlRun(connection, admin, renameDatabaseSql(scratch, name));
       return { restoredTo: place, notes };
