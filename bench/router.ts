@@ -77,7 +77,12 @@ try {
     // Rotate the order, so no target always runs right after the same one.
     const order = targets.map((_, index) => targets[(index + round) % targets.length]!);
     for (const target of order) {
-      const figures = await load({ url: target.url, connections: CONNECTIONS, seconds: SECONDS, pids: target.pids() });
+      const figures = await load({
+        url: target.url,
+        connections: CONNECTIONS,
+        seconds: SECONDS,
+        pids: target.pids(),
+      });
       runs.get(target.name)!.push(figures);
       console.log(
         `  round ${round + 1} ${target.name.padEnd(7)} ${figures.rps.toFixed(0).padStart(6)} req/s  CPU ${figures.cpuPerThousand?.toFixed(0)} ms/1000`,
@@ -89,7 +94,13 @@ try {
   for (const target of targets)
     fixed.set(
       target.name,
-      await load({ url: target.url, connections: CONNECTIONS, seconds: FIXED_S, rate: FIXED_RATE, pids: target.pids() }),
+      await load({
+        url: target.url,
+        connections: CONNECTIONS,
+        seconds: FIXED_S,
+        rate: FIXED_RATE,
+        pids: target.pids(),
+      }),
     );
 
   const plainRps = median(runs.get("plain")!.map((f) => f.rps));

@@ -36,7 +36,8 @@ export interface LoadOptions {
 
 /** One load run on loopback, bounded in time (and in count: `seconds` × the rate the target manages). */
 export async function load(options: LoadOptions): Promise<Figures> {
-  if (!/^http:\/\/127\.0\.0\.1:\d+\//.test(options.url)) throw new Error(`not a loopback URL: ${options.url}`);
+  if (!/^http:\/\/127\.0\.0\.1:\d+\//.test(options.url))
+    throw new Error(`not a loopback URL: ${options.url}`);
   const pids = options.pids ?? [];
   const before = cpuMs(pids);
   const result = await autocannon({
@@ -52,7 +53,8 @@ export async function load(options: LoadOptions): Promise<Figures> {
     p99: result.latency.p99,
     errors: result.errors + result.non2xx + result.timeouts,
     requests: result.requests.total,
-    cpuPerThousand: pids.length > 0 && result.requests.total > 0 ? (used / result.requests.total) * 1000 : undefined,
+    cpuPerThousand:
+      pids.length > 0 && result.requests.total > 0 ? (used / result.requests.total) * 1000 : undefined,
   };
 }
 

@@ -9,7 +9,12 @@ import { workerPids } from "../../src/router/nginx/master.js";
  * (`workers` workers, keep-alive to the upstream, access log off, nothing else), in the foreground
  * (`daemon off`) so the bench owns its PID.
  */
-export function plainNginxConfig(prefix: string, port: number, upstreamPort: number, workers: number): string {
+export function plainNginxConfig(
+  prefix: string,
+  port: number,
+  upstreamPort: number,
+  workers: number,
+): string {
   return `worker_processes ${workers};
 pid ${join(prefix, "nginx.pid")};
 error_log ${join(prefix, "error.log")} warn;
@@ -44,7 +49,12 @@ export interface PlainNginx {
   workers(): number[];
 }
 
-export function startPlainNginx(prefix: string, port: number, upstreamPort: number, workers: number): PlainNginx {
+export function startPlainNginx(
+  prefix: string,
+  port: number,
+  upstreamPort: number,
+  workers: number,
+): PlainNginx {
   mkdirSync(join(prefix, "temp"), { recursive: true });
   const configFile = join(prefix, "nginx.conf");
   writeFileSync(configFile, plainNginxConfig(prefix, port, upstreamPort, workers));

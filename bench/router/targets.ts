@@ -1,6 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { SLIPWAY_BIN } from "../../src/agent/client.js";
 import { RouterAdminClient } from "../../src/router/builtin/admin-client.js";
 import type { RouterConfig } from "../../src/router/model.js";
@@ -58,7 +57,10 @@ export function benchConfig(port: number, upstreamPort: number, workers: number)
 export function startApp(port: number): ChildProcess {
   return spawn(
     process.execPath,
-    ["-e", `require("http").createServer((q, s) => s.end("hello from the app\\n")).listen(${port}, "127.0.0.1")`],
+    [
+      "-e",
+      `require("http").createServer((q, s) => s.end("hello from the app\\n")).listen(${port}, "127.0.0.1")`,
+    ],
     { stdio: "ignore" },
   );
 }
@@ -111,5 +113,3 @@ export async function answering(url: string): Promise<void> {
   }
   throw new Error(`${url} does not answer`);
 }
-
-export const pathIn = (dir: string, name: string) => join(dir, name);

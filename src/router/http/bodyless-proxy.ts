@@ -162,7 +162,8 @@ export class BodylessExchange {
     }
     attempt.responded = true;
     const lines: string[] = new Array(rawHeaders.length);
-    for (let index = 0; index < rawHeaders.length; index++) lines[index] = rawHeaders[index]!.toString("latin1");
+    for (let index = 0; index < rawHeaders.length; index++)
+      lines[index] = rawHeaders[index]!.toString("latin1");
     response.writeHead(
       statusCode,
       statusText,
@@ -205,7 +206,11 @@ export class BodylessExchange {
       // Nothing was sent: another upstream may take it at once.
       this.tried.add(upstream.id);
       context.ejection.eject(upstream.id);
-      context.metrics.upstreamError(labels, upstream.id, code === "UND_ERR_CONNECT_TIMEOUT" ? "timeout" : "connect");
+      context.metrics.upstreamError(
+        labels,
+        upstream.id,
+        code === "UND_ERR_CONNECT_TIMEOUT" ? "timeout" : "connect",
+      );
       context.stats.record(route.id, set.version, { error: true });
       this.start();
       return;
@@ -218,9 +223,14 @@ export class BodylessExchange {
     const timeout = TIMEOUT_ERRORS.has(code);
     if (!timeout && init.response.destroyed) return;
     context.metrics.upstreamError(labels, upstream.id, timeout ? "timeout" : "reset");
-    if (timeout) return init.reply(504, "the service did not answer in time\n");
-    if (!IDEMPOTENT_METHODS.has(init.request.method ?? "") || this.sends === MAX_SENDS)
-      return init.reply(502, "the service closed the connection without answering\n");
+    if (timeout) {
+      init.reply(504, "the service did not answer in time\n");
+      return;
+    }
+    if (!IDEMPOTENT_METHODS.has(init.request.method ?? "") || this.sends === MAX_SENDS) {
+      init.reply(502, "the service closed the connection without answering\n");
+      return;
+    }
     this.tried.add(upstream.id);
     this.sends++;
     this.start();

@@ -67,12 +67,13 @@ export class RouterFleet {
   private async replace(): Promise<void> {
     if (this.stopping || this.live().length >= this.workers) return;
     const worker = await this.fork().catch(() => undefined);
-    if (worker && this.config) await this.call(worker, { op: "apply", config: this.config }).catch(() => undefined);
+    if (worker && this.config)
+      await this.call(worker, { op: "apply", config: this.config }).catch(() => undefined);
   }
 
   private live(): Worker[] {
     return Object.values(cluster.workers ?? {}).filter(
-      (worker): worker is Worker => worker !== undefined && worker.isConnected() && !worker.isDead(),
+      (worker): worker is Worker => worker?.isConnected() === true && !worker.isDead(),
     );
   }
 

@@ -46,7 +46,15 @@ export function handleRequest(
     case "proxy": {
       const route = decision.route;
       if (!hasBody(request)) {
-        bodyless = new BodylessExchange(context, { request, response, route, snapshot, record, forwarding, reply });
+        bodyless = new BodylessExchange(context, {
+          request,
+          response,
+          route,
+          snapshot,
+          record,
+          forwarding,
+          reply,
+        });
         bodyless.start();
         return;
       }

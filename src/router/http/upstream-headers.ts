@@ -29,7 +29,8 @@ function forwardedElement(peer: string, proto: string, host: string): string {
   return `for=${memo.peerValue};proto=${proto}${memo.hostValue}`;
 }
 
-const joined = (before: string | undefined, value: string) => (before === undefined ? value : `${before}, ${value}`);
+const joined = (before: string | undefined, value: string) =>
+  before === undefined ? value : `${before}, ${value}`;
 
 /**
  * The request headers sent upstream, as the flat `[name, value, …]` list undici takes, built in one
@@ -42,7 +43,8 @@ export function upstreamHeaderList(rawHeaders: readonly string[], context: Forwa
   for (let index = 0; index < rawHeaders.length; index += 2) {
     const name = rawHeaders[index]!;
     if (name.length === 10 && name.toLowerCase() === "connection")
-      connection = connection === undefined ? rawHeaders[index + 1] : `${connection},${rawHeaders[index + 1]}`;
+      connection =
+        connection === undefined ? rawHeaders[index + 1] : `${connection},${rawHeaders[index + 1]}`;
   }
   const named = connectionTokens(connection);
   const lines: string[] = [];

@@ -46,7 +46,7 @@ export function forwardingSettings(trustedProxies: RouterConfig["trustedProxies"
     `proxy_set_header X-Forwarded-For ${kept ? "$slipway_x_forwarded_for" : "$realip_remote_addr"};`,
     `proxy_set_header X-Forwarded-Proto ${kept ? "$slipway_x_forwarded_proto" : "$scheme"};`,
     `proxy_set_header X-Forwarded-Host ${kept ? "$slipway_x_forwarded_host" : "$http_host"};`,
-    `proxy_set_header Forwarded "${kept ? "${slipway_forwarded_before}" : ""}for=\${slipway_forwarded_peer};proto=$scheme$slipway_forwarded_host";`,
+    `proxy_set_header Forwarded "${kept ? "$" + "{slipway_forwarded_before}" : ""}for=\${slipway_forwarded_peer};proto=$scheme$slipway_forwarded_host";`,
     "proxy_set_header X-Request-Id $slipway_request_id;",
   ];
 }
