@@ -195,7 +195,7 @@ export const projectSlipway = composeObject({
      */
     workers: z
       .union([z.literal("auto"), int.refine((n) => n >= 1 && n <= 64, "must be between 1 and 64")])
-      .default(1),
+      .optional(),
     ...routerLimits,
   }).prefault({}),
   tls: composeObject({
