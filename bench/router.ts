@@ -9,7 +9,7 @@
  * a fixed 2,000 req/s for the proxy's CPU time per 1,000 requests (its workers; the builtin
  * router's process and workers), which depends far less on what else runs than throughput does.
  * Targets: nginx ≥ 0.9 × plain, builtin ≥ 0.8 × plain; exits 1 on a miss or any failed request.
- * Run: npm run bench -- router [--workers N] [--rounds 3] [--seconds 5]
+ * Run: npm run bench -- router [--workers N] [--rounds 5] [--seconds 4]
  * (bounded: about 4 × (3 + rounds × seconds + 4) s of load, loopback only)
  */
 import type { ChildProcess } from "node:child_process";
@@ -27,8 +27,8 @@ import { answering, benchConfig, startApp, startBuiltin, withChildren } from "./
 const { values } = parseArgs({
   options: {
     workers: { type: "string", default: "1" },
-    rounds: { type: "string", default: "3" },
-    seconds: { type: "string", default: "5" },
+    rounds: { type: "string", default: "5" },
+    seconds: { type: "string", default: "4" },
   },
 });
 const WORKERS = Number(values.workers);

@@ -58,6 +58,12 @@ export function startPlainNginx(
   mkdirSync(join(prefix, "temp"), { recursive: true });
   const configFile = join(prefix, "nginx.conf");
   writeFileSync(configFile, plainNginxConfig(prefix, port, upstreamPort, workers));
-  const child = spawn(findNginx(), ["-e", "stderr", "-p", prefix, "-c", configFile], { stdio: "ignore" });
+  // A session of its own, as the driver's daemonized nginx and the agent's router have: with the
+  // kernel's autogroup scheduling a session is a CPU group, and a loaded machine would otherwise
+  // favour the proxies that share the load generator's session.
+  const child = spawn(findNginx(), ["-e", "stderr", "-p", prefix, "-c", configFile], {
+    stdio: "ignore",
+    detached: true,
+  });
   return { process: child, workers: () => workerPids(child.pid!) };
 }

@@ -87,6 +87,8 @@ export async function startBuiltin(home: string, config: RouterConfig): Promise<
   const router = spawn(process.execPath, [SLIPWAY_BIN, "router"], {
     env: { PATH: process.env.PATH ?? "", SLIPWAY_HOME: home },
     stdio: ["ignore", "ignore", "inherit"],
+    // Its own session, as the agent starts it (see plain-nginx.ts: autogroup scheduling).
+    detached: true,
   });
   const admin = new RouterAdminClient(slipwayPaths(home).routerSocket);
   for (let i = 0; i < 200; i++) {
