@@ -152,6 +152,7 @@ async function main(pg: PostgresServer, work: string): Promise<boolean> {
   // RESTORE_ROUNDS each, every restored database dropped before the next run (not timed).
   const baselineRestores: number[] = [];
   const slipwayRestores: number[] = [];
+  const singleRestores: number[] = [];
   for (let round = 0; round < RESTORE_ROUNDS; round++) {
     baselineRestores.push(
       await timedShell(
@@ -172,6 +173,19 @@ async function main(pg: PostgresServer, work: string): Promise<boolean> {
     });
     slipwayRestores.push((performance.now() - restoreStarted) / 1000);
     if (round < RESTORE_ROUNDS - 1) await pg.sql("postgres", "DROP DATABASE bench_restored;");
+    // For comparison only: one pg_restore straight from the stream (no parallel index builds).
+    const singleStarted = performance.now();
+    await restoreBackup({
+      engine,
+      store,
+      project: "bench",
+      service: "db",
+      id: last.manifest.id,
+      target: { database: "bench_restored_single", jobs: 1 },
+      tmpDir: work,
+    });
+    singleRestores.push((performance.now() - singleStarted) / 1000);
+    await pg.sql("postgres", "DROP DATABASE bench_restored_single;");
   }
   const encryptedStarted = performance.now();
   await restoreBackup({
@@ -199,6 +213,9 @@ async function main(pg: PostgresServer, work: string): Promise<boolean> {
   );
   console.log(
     `slipway   restoreBackup (sha256 first, scratch → rename) ${fmt(slipwayRestore, 2).padStart(6)} s   (${runs(slipwayRestores)})   rows events/users/blobs ${same.trim()}`,
+  );
+  console.log(
+    `slipway   restoreBackup, jobs: 1 (one pg_restore)   ${fmt(median(singleRestores), 2).padStart(6)} s   (${runs(singleRestores)})   not part of the target`,
   );
   console.log(`slipway   restoreBackup, encrypted                ${fmt(encryptedRestore, 2).padStart(6)} s`);
   console.log(`restore ratio baseline time / slipway time: ${fmt(restoreRatio, 2)}  (target ≥ 1.0)`);

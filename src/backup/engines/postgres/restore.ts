@@ -34,6 +34,11 @@ export interface PostgresRestoreTarget {
   readonly force?: boolean;
   /** Keep the replaced database as `<name>_pre_<id>` instead of dropping it. Default false. */
   readonly keepPrevious?: boolean;
+  /**
+   * Parallel jobs building indexes and constraints after the data (see sectioned-restore.ts); 1 =
+   * one pg_restore straight from the stream, no temporary copy. Default one per core, at most 4.
+   */
+  readonly jobs?: number;
 }
 
 /** Restores an archive (see archive.ts) into a database without ever leaving it half-restored. */
@@ -79,7 +84,8 @@ export async function restorePostgres(
   try {
     const failure = `restoring into scratch database ${scratch} failed; ${name} is unchanged`;
     // Into an empty database, the indexes can be built in parallel after the data (sectioned-restore.ts).
-    if (postDataJobs() > 1) await restoreInSections(connection, scratch, dump, failure, context.tmpDir);
+    const jobs = target.jobs ?? postDataJobs();
+    if (jobs > 1) await restoreInSections(connection, scratch, dump, failure, context.tmpDir, jobs);
     else await runPgRestore(connection, scratch, dump, false, failure);
     if (!server.exists) {
       await psqlRun(connection, admin, renameDatabaseSql(scratch, name));
