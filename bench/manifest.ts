@@ -4,7 +4,7 @@
  * Run: npm run bench -- manifest
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { loadManifest } from "../src/manifest/load.js";
@@ -44,21 +44,25 @@ try {
   const file = join(dir, "compose.yaml");
   writeFileSync(file, stringify(generate()));
   const runs: number[] = [];
+  // CPU time of this process too: on a machine other work keeps busy, wall time mostly measures the wait for a core
+  const cpu: number[] = [];
   let levels = 0;
   for (let run = 0; run < 5; run++) {
     const started = performance.now();
+    const cpuStarted = process.cpuUsage();
     const result = loadManifest({ files: [file], cwd: dir, env: {} });
     if (!result.spec) throw new Error(`bench manifest did not load: ${result.problems[0]?.message}`);
     levels = planStartOrder(result.spec).levels.length;
     runs.push(performance.now() - started);
+    const used = process.cpuUsage(cpuStarted);
+    cpu.push((used.user + used.system) / 1000);
   }
-  const sorted = [...runs].sort((a, b) => a - b);
-  const median = sorted[Math.floor(sorted.length / 2)]!;
-  console.log(`services: ${SERVICES}, start levels: ${levels}`);
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  console.log(`services: ${SERVICES}, start levels: ${levels}, load average ${loadavg()[0]!.toFixed(1)}`);
   console.log(
-    `load + validate + plan: first ${runs[0]!.toFixed(0)} ms, median of 5 ${median.toFixed(0)} ms (target < 1000 ms)`,
+    `load + validate + plan: first ${runs[0]!.toFixed(0)} ms, median of 5 ${median(runs).toFixed(0)} ms (target < 1000 ms); CPU time median ${median(cpu).toFixed(0)} ms`,
   );
-  if (median >= 1000) process.exitCode = 1;
+  if (median(runs) >= 1000) process.exitCode = 1;
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

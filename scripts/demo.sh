@@ -25,3 +25,5 @@ echo "Metrics (Prometheus):         http://127.0.0.1:${METRICS_PORT:-9470}/metri
 echo "Alerts:                       ./bin/slipway alerts -f $compose   (notices: http://127.0.0.1:${HTTP_PORT:-8080}/fake-telegram/sent)"
 echo "Logs of every service:        ./bin/slipway logs -f --file $compose"
 echo "Stop it with:                 ./bin/slipway down -f $compose"
+echo "The same platform on Docker:  bash scripts/docker-base-images.sh && ./bin/slipway deploy -f $compose -f ${compose%compose.yaml}compose.docker.yaml"
+echo "  (needs a running Docker engine, found through DOCKER_HOST; the overlay only switches the target and the base images)"

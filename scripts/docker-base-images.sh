@@ -2,10 +2,12 @@
 # Makes the local base images that slipway's Docker tests and examples use, out of this machine's
 # own files with `docker import` (no image can be pulled here). They are named as local images,
 # never as the official ones:
-#   slipway-local/node:20   Node.js, /bin/sh (dash) and a few coreutils, with their shared libraries
+#   slipway-local/node:20   Node.js and npm, /bin/sh (dash) and a few coreutils, with their shared
+#                           libraries; the machine's CA bundle and npm configuration, so `RUN npm ci`
+#                           in a Dockerfile installs from the registry this machine uses
 #   slipway-local/redis:7   the machine's redis-server and redis-cli; listens on $PORT at $HOST
 #                           (slipway's port convention), data in /data
-#   slipway-local/postgres:<major>  the machine's PostgreSQL, with the official image's environment
+#   slipway-local/postgres:<major> (and :latest)  the machine's PostgreSQL, with the official image's environment
 #                           contract, listening on $PORT at $HOST
 # Uses the engine DOCKER_HOST names; an image that exists already is kept.
 set -euo pipefail
@@ -54,7 +56,24 @@ make_image() {
   echo "made $image" >&2
 }
 
-node_setup() { copy_program "$1" node; }
+node_setup() {
+  copy_program "$1" node
+  # npm as Node's own package lays it out, with `npm` and `npx` on PATH.
+  local npm_dir
+  npm_dir="$(dirname "$(dirname "$(readlink -f "$(command -v npm)")")")"
+  mkdir -p "$1/usr/lib/node_modules"
+  cp -a "$npm_dir" "$1/usr/lib/node_modules/npm"
+  ln -s ../lib/node_modules/npm/bin/npm-cli.js "$1/usr/bin/npm"
+  ln -s ../lib/node_modules/npm/bin/npx-cli.js "$1/usr/bin/npx"
+  # The machine's public CA bundle and global npm configuration (no credentials live there).
+  if [ -f /etc/ssl/certs/ca-certificates.crt ]; then
+    mkdir -p "$1/etc/ssl/certs"
+    cp -L /etc/ssl/certs/ca-certificates.crt "$1/etc/ssl/certs/"
+  fi
+  for npmrc in /etc/npmrc /usr/etc/npmrc; do
+    if [ -f "$npmrc" ]; then mkdir -p "$1$(dirname "$npmrc")" && cp -L "$npmrc" "$1$npmrc"; fi
+  done
+}
 
 redis_setup() {
   copy_program "$1" redis-server
@@ -126,4 +145,6 @@ if [ -n "$PG_LIB" ]; then
   PG_MAJOR="${PG_LIB##*/}"
   make_image "slipway-local/postgres:$PG_MAJOR" postgres_setup \
     'ENTRYPOINT ["/usr/local/bin/postgres-entrypoint"]' "ENV PATH=/usr/local/bin:$PG_LIB/bin:/usr/bin:/bin"
+  # Also as `slipway-local/postgres` (latest), the name the example's Docker overlay uses.
+  docker tag "slipway-local/postgres:$PG_MAJOR" slipway-local/postgres:latest
 fi

@@ -20,7 +20,7 @@ export interface CliRun {
 }
 
 /** PIDs of live processes whose environment holds `NAME=value` (how leftovers of one home are found). */
-function pidsWithEnv(name: string, value: string): number[] {
+export function pidsWithEnv(name: string, value: string): number[] {
   const wanted = `${name}=${value}`;
   return readdirSync("/proc").flatMap((entry) => {
     const pid = Number(entry);

@@ -45,7 +45,7 @@ export class Agent {
   /** Backups load on first use: an agent whose projects have none never loads zod, tar, age or S3. */
   private backupsLoaded: Promise<AgentBackups> | undefined;
   private readonly backupSchedules: BackupSchedules;
-  private readonly locks: ProjectLocks;
+  readonly locks: ProjectLocks;
   readonly observer: AgentObserver;
   private revival: NodeJS.Timeout | undefined;
   private unlockHome: () => void = () => {};

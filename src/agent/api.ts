@@ -28,6 +28,18 @@ export interface PsResult {
   readonly release: string | null;
   readonly services: readonly ServiceView[];
   readonly instances: readonly InstanceView[];
+  /** What runs under the project's name on its target but no release or instance accounts for. */
+  readonly orphans?: readonly OrphanView[];
+  /** Why orphans could not be looked for (the target's engine did not answer). */
+  readonly orphansUnknown?: string;
+}
+
+export interface OrphanView {
+  readonly name: string;
+  readonly ref: string;
+  readonly service: string;
+  readonly release: string | undefined;
+  readonly state: string;
 }
 
 export interface ApiError {

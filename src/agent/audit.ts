@@ -9,6 +9,7 @@ const ACTIONS: Readonly<Record<string, string>> = {
   "POST /v1/rollback": "rollback",
   "POST /v1/restart": "restart",
   "POST /v1/down": "down",
+  "POST /v1/orphans/remove": "orphans.remove",
   "POST /v1/run": "run",
   "POST /v1/promote": "promote",
   "POST /v1/abort": "abort",

@@ -21,6 +21,7 @@ import {
   sendJson,
   startStream,
 } from "./http.js";
+import { orphanRoutes, orphansOf } from "./orphan-routes.js";
 import { secretRoutes } from "./secret-routes.js";
 import { projectStatus } from "./status.js";
 
@@ -71,6 +72,7 @@ export function agentRoutes(agent: Agent, shutdown: () => void): Record<string, 
     },
     ...backupRoutes(agent),
     ...alertRoutes(agent),
+    ...orphanRoutes(agent),
     ...secretRoutes(agent, secrets, stream),
     "GET /v1/audit": async (_req, res, query) =>
       sendJson(res, 200, {
@@ -79,8 +81,13 @@ export function agentRoutes(agent: Agent, shutdown: () => void): Record<string, 
           project: query.get("project") ?? undefined,
         }),
       }),
-    "GET /v1/ps": async (_req, res, query) =>
-      sendJson(res, 200, projectStatus(agent.store, agent.specs, requireParam(query, "project"))),
+    "GET /v1/ps": async (_req, res, query) => {
+      const project = requireParam(query, "project");
+      sendJson(res, 200, {
+        ...projectStatus(agent.store, agent.specs, project),
+        ...(await orphansOf(agent, project)),
+      });
+    },
     "GET /v1/releases": async (_req, res, query) => {
       const project = requireParam(query, "project");
       const withSpec = query.get("spec") === "1";

@@ -15,6 +15,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
   config: async () => (await import("./commands/config.js")).registerConfig,
   check: async () => (await import("./commands/check.js")).registerCheck,
   plan: async () => (await import("./commands/plan.js")).registerPlan,
+  render: async () => (await import("./commands/render.js")).registerRender,
   deploy: async () => (await import("./commands/deploy.js")).registerDeploy,
   ps: async () => (await import("./commands/ps.js")).registerPs,
   releases: async () => (await import("./commands/releases.js")).registerReleases,

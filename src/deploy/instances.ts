@@ -4,6 +4,7 @@ import { waitUntilHealthy } from "../health/wait.js";
 import type { AppSpec, ServiceSpec } from "../manifest/model.js";
 import { primaryPort } from "../network/ports.js";
 import type { ServiceArtifact } from "../release/build.js";
+import { configFiles } from "../release/config-files.js";
 import type { Instance } from "../state/index.js";
 import { recordExtraPorts } from "../state/instance-ports.js";
 import type { InstanceHandle, InstanceRequest } from "../targets/target.js";
@@ -41,6 +42,7 @@ export function instanceRequest(
     projectDirectory: app.projectDirectory,
     port,
     extraPorts,
+    configs: configFiles(app, app.services[service]!).files,
   };
 }
 

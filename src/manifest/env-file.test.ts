@@ -14,7 +14,7 @@ function varsOf(...lines: string[]): Record<string, string> {
 
 describe("parseEnvFile: statements", () => {
   it("returns nothing for an empty file", () => {
-    expect(parseEnvFile("", lookup)).toEqual({ vars: new Map(), problems: [] });
+    expect(parseEnvFile("", lookup)).toEqual({ vars: new Map(), problems: [], unset: [] });
   });
 
   it("reads KEY=VALUE lines in order", () => {
@@ -69,7 +69,7 @@ describe("parseEnvFile: statements", () => {
 
 describe("parseEnvFile: KEY without =", () => {
   it("takes the value from the lookup when it is set, even empty", () => {
-    expect(varsOf("HOME", "EMPTY", "export SHARED")).toEqual({
+    expect(varsOf("HOME", "EMPTY", "export SHARED", "")).toEqual({
       HOME: "/home/me",
       EMPTY: "",
       SHARED: "from-env",
@@ -84,7 +84,47 @@ describe("parseEnvFile: KEY without =", () => {
   });
 
   it("ignores trailing whitespace after the name", () => {
-    expect(varsOf("HOME   ")).toEqual({ HOME: "/home/me" });
+    expect(varsOf("HOME   ", "")).toEqual({ HOME: "/home/me" });
+  });
+
+  it("asks only the lookup, never the file: an earlier value stays when the lookup lacks it", () => {
+    expect(varsOf("A=1", "A", "HOME=file", "HOME", "")).toEqual({ A: "1", HOME: "/home/me" });
+  });
+
+  it("reads a bare name on the last line, with no line break after it, as the value of the empty key (compose-go)", () => {
+    expect(varsOf("A=1", "HOME")).toEqual({ A: "1", "": "HOME" });
+    expect(varsOf("export SHARED")).toEqual({ "": "SHARED" });
+  });
+});
+
+describe("parseEnvFile: keys as compose-go reads them", () => {
+  it("accepts KEY: value (YAML style), the first = or : ending the key", () => {
+    expect(varsOf("OPTION_A: 1", "OPTION_B: Foo=bar", "OPTION_C=1:B", "D:x:y")).toEqual({
+      OPTION_A: "1",
+      OPTION_B: "Foo=bar",
+      OPTION_C: "1:B",
+      D: "x:y",
+    });
+  });
+
+  it("accepts a key starting with a digit (456 = ABC), which interpolation can never name", () => {
+    expect(varsOf("456 = ABC", "1X=y")).toEqual({ "456": "ABC", "1X": "y" });
+  });
+
+  it("accepts the empty key", () => {
+    expect(varsOf('="value"', "= x")).toEqual({ "": "x" });
+  });
+
+  it("skips blanks inside a key without reading them as a space (a tab stays part of the key)", () => {
+    expect(varsOf("A\tB=1")).toEqual({ "A\tB": "1" });
+  });
+
+  it("skips Unicode spaces between statements and trims them after a key", () => {
+    expect(varsOf("\u00a0\u2003A\u00a0=1", "\u3000B=2")).toEqual({ A: "1", B: "2" });
+  });
+
+  it("accepts export followed by a line break as a statement of its own", () => {
+    expect(varsOf("export", "A=1")).toEqual({ A: "1" });
   });
 });
 
@@ -131,84 +171,17 @@ describe("parseEnvFile: unquoted values", () => {
   });
 });
 
-describe("parseEnvFile: single-quoted values", () => {
-  it("takes the text literally: no interpolation, no escapes, # and spaces kept", () => {
-    expect(varsOf("A='$HOME ${X:?boom} \\n \\\\ # not a comment  '")).toEqual({
-      A: "$HOME ${X:?boom} \\n \\\\ # not a comment  ",
-    });
-  });
-
-  it("reads an escaped single quote as a quote (compose-go behaviour)", () => {
-    expect(varsOf("A='it\\'s'")).toEqual({ A: "it's" });
-  });
-
-  it("keeps double quotes inside", () => {
-    expect(varsOf(`A='say "hi"'`)).toEqual({ A: 'say "hi"' });
-  });
-
-  it("spans several lines", () => {
-    expect(varsOf("KEY='-----BEGIN-----", "abc", "-----END-----'", "NEXT=1")).toEqual({
-      KEY: "-----BEGIN-----\nabc\n-----END-----",
-      NEXT: "1",
-    });
-  });
-
-  it("allows a comment after the closing quote", () => {
-    expect(varsOf("A='x y' # comment", "B='z'#tight")).toEqual({ A: "x y", B: "z" });
-  });
-
-  it("allows leading whitespace inside the quotes and before them", () => {
-    expect(varsOf("A =   '  padded '")).toEqual({ A: "  padded " });
-  });
-});
-
-describe("parseEnvFile: double-quoted values", () => {
-  it("expands escapes", () => {
-    expect(varsOf('A="line1\\nline2\\ttab\\\\back\\"quote\\"\\rcr"')).toEqual({
-      A: 'line1\nline2\ttab\\back"quote"\rcr',
-    });
-  });
-
-  it("keeps unknown escapes as written", () => {
-    expect(varsOf('A="\\q\\x41"')).toEqual({ A: "\\q\\x41" });
-  });
-
-  it("interpolates variables", () => {
-    expect(varsOf('A="home is $HOME"', 'B="${NOPE:-def ault}"')).toEqual({
-      A: "home is /home/me",
-      B: "def ault",
-    });
-  });
-
-  it("treats \\$ as a literal $", () => {
-    expect(varsOf('A="\\$HOME"', 'B="\\${HOME}"', 'C="cost \\$5 at $HOME"')).toEqual({
-      A: "$HOME",
-      B: "${HOME}",
-      C: "cost $5 at /home/me",
-    });
-  });
-
-  it("keeps # and surrounding whitespace inside the quotes", () => {
-    expect(varsOf('A="  a # b  " # real comment')).toEqual({ A: "  a # b  " });
-  });
-
-  it("keeps single quotes inside", () => {
-    expect(varsOf(`A="echo 'hi'"`)).toEqual({ A: "echo 'hi'" });
-  });
-
-  it("spans several lines and interpolates across them", () => {
-    expect(varsOf('A="first', "second $HOME", 'third"', "B=after")).toEqual({
-      A: "first\nsecond /home/me\nthird",
-      B: "after",
-    });
-  });
-
-  it("does not end at an escaped quote", () => {
-    expect(varsOf('A="a\\"', 'b"')).toEqual({ A: 'a"\nb' });
-  });
-
-  it("ends at a quote after an escaped backslash", () => {
-    expect(varsOf('A="dir\\\\"', "B=1")).toEqual({ A: "dir\\", B: "1" });
+describe("parseEnvFile: variables nothing sets", () => {
+  it("become empty and are listed with where they are used, once per use", () => {
+    const { vars, unset } = parseEnvFile(
+      "A=1\nB=$NOPE-${NOPE}\nC=\"${ALSO}\"\nD=${NOPE:-d}\nE='$NOPE'\n",
+      lookup,
+    );
+    expect(Object.fromEntries(vars)).toEqual({ A: "1", B: "-", C: "", D: "d", E: "$NOPE" });
+    expect(unset).toEqual([
+      { name: "NOPE", line: 2, column: 3 },
+      { name: "ALSO", line: 3, column: 3 },
+    ]);
   });
 });
 
@@ -221,8 +194,12 @@ describe("parseEnvFile: variables from the same file", () => {
     });
   });
 
-  it("prefers a variable defined earlier in the file over the lookup", () => {
-    expect(varsOf("SHARED=from-file", "A=$SHARED")).toEqual({ SHARED: "from-file", A: "from-file" });
+  it("prefers the lookup over a variable defined earlier in the file (compose-go looks up the environment first)", () => {
+    expect(varsOf("SHARED=from-file", "A=$SHARED", 'B="${SHARED}"')).toEqual({
+      SHARED: "from-file",
+      A: "from-env",
+      B: "from-env",
+    });
   });
 
   it("falls back to the lookup for names the file has not defined (yet)", () => {
@@ -230,10 +207,17 @@ describe("parseEnvFile: variables from the same file", () => {
   });
 
   it("sees an empty earlier variable as set", () => {
-    expect(varsOf("HOME=", "A=${HOME-unset}", "B=${HOME:-empty}")).toEqual({ HOME: "", A: "", B: "empty" });
+    expect(varsOf("X=", "A=${X-unset}", "B=${X:-empty}")).toEqual({ X: "", A: "", B: "empty" });
   });
 
   it("sees variables inherited with a bare KEY line", () => {
     expect(varsOf("HOME", "A=$HOME/x")).toEqual({ HOME: "/home/me", A: "/home/me/x" });
+  });
+
+  it("falls back to variables already in the map it is given (earlier files sharing it)", () => {
+    const into = new Map([["EARLIER", "e"]]);
+    const { vars } = parseEnvFile("A=${EARLIER}-${SHARED}", lookup, into);
+    expect(vars).toBe(into);
+    expect(Object.fromEntries(vars)).toEqual({ EARLIER: "e", A: "e-from-env" });
   });
 });

@@ -1,3 +1,4 @@
+import type { Problem } from "../errors.js";
 import { interpolate } from "./interpolate.js";
 
 /** Something wrong in an env file, with its 1-based position. */
@@ -8,10 +9,18 @@ export interface EnvFileProblem {
   readonly hint: string;
 }
 
+/** Where a value refers to a variable that nothing sets (it becomes empty; Compose warns). */
+export interface EnvFileUnset {
+  readonly name: string;
+  readonly line: number;
+  readonly column: number;
+}
+
 /** Variables an env file defines, plus every problem found (a bad statement defines nothing). */
 interface ParsedEnvFile {
   readonly vars: ReadonlyMap<string, string>;
   readonly problems: readonly EnvFileProblem[];
+  readonly unset: readonly EnvFileUnset[];
 }
 
 type Lookup = (name: string) => string | undefined;
@@ -21,25 +30,20 @@ interface Parse {
   readonly lookup: Lookup;
   readonly vars: Map<string, string>;
   readonly problems: EnvFileProblem[];
+  readonly unset: EnvFileUnset[];
 }
 
-type Quote = "'" | '"';
-
-/** A value as written: its kind, its text without quotes, and where the next statement may start. */
-interface RawValue {
-  readonly quote: Quote | undefined;
-  readonly text: string;
-  readonly next: number;
-  /** False when the quoting is broken; the statement then defines nothing. */
-  readonly complete: boolean;
-}
-
-/** compose-go's dotenv keys: letters (any script), digits, `_`, `.`, `-`, `[` and `]`, not starting with a digit. */
-const NAME = /^[_\p{L}.\-[\]][_\p{L}\p{N}.\-[\]]*$/u;
-const EXPORT = /^export[ \t]+/;
-
-/** Escapes understood inside double quotes; `\$` becomes `$$` so interpolation leaves a literal `$`. */
-const DOUBLE_QUOTE_ESCAPES: Readonly<Record<string, string>> = {
+/** Go's `unicode.IsSpace`: what compose-go skips between statements and trims from values. */
+const SPACE = /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]$/;
+/** compose-go's `isSpace`: a blank that is not a line break. */
+const BLANK = /^[\t\v\f\r \u0085\u00a0]$/;
+/** `export` followed by Go's `\s` (which includes a line break) starts an exported statement. */
+const EXPORT = /export[\t\n\f\r ]/y;
+/** Characters of a key: letters and numbers of any script, `_`, `.`, `-`, `[` and `]` (a digit may come first). */
+const KEY_CHARACTER = /^[\p{L}\p{N}_.\-[\]]$/u;
+/** compose-go's escape sequences in double quotes: `\a` … `\v`, `\$`, `\"`, `\\`, and `\0` with up to three digits. */
+const ESCAPE = /\\(?:[abcfnrtv$"\\]|0[0-9]{0,3})/g;
+const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
   a: "\x07",
   b: "\b",
   f: "\f",
@@ -49,138 +53,163 @@ const DOUBLE_QUOTE_ESCAPES: Readonly<Record<string, string>> = {
   v: "\v",
   "\\": "\\",
   '"': '"',
-  $: "$$",
 };
-/** Single quotes are literal except that, as in compose-go, `\'` stands for a quote. */
-const SINGLE_QUOTE_ESCAPES: Readonly<Record<string, string>> = { "'": "'" };
 
-/** Parses a `.env` / `env_file` file with compose-go's dotenv rules; `lookup` supplies the environment. */
-export function parseEnvFile(text: string, lookup: Lookup): ParsedEnvFile {
-  // compose-go strips a byte-order mark and treats CRLF like LF
-  const source = text.replace(/^\uFEFF/, "").replaceAll("\r\n", "\n");
-  const parse: Parse = { source, lookup, vars: new Map(), problems: [] };
-  let position = 0;
-  while (position < source.length) position = parseStatement(parse, position);
-  return { vars: parse.vars, problems: parse.problems };
+/**
+ * Parses a `.env` / `env_file` file exactly as compose-go's dotenv parser does. A `${VAR}` in a
+ * value is looked up in `lookup` first and only then among the variables the file set before it
+ * (`into`, which may already hold variables of earlier files: the caller decides what it shares).
+ */
+export function parseEnvFile(
+  text: string,
+  lookup: Lookup,
+  into: Map<string, string> = new Map(),
+): ParsedEnvFile {
+  const source = text.startsWith("\uFEFF") ? text.slice(1) : text;
+  const parse: Parse = { source, lookup, vars: into, problems: [], unset: [] };
+  for (let at = statementStart(source, 0); at < source.length; at = statementStart(source, at))
+    at = parseStatement(parse, at);
+  return { vars: parse.vars, problems: parse.problems, unset: parse.unset };
 }
 
-/** Parses the statement on the line starting at `start`; returns where the next line starts. */
+/** Skips whitespace (line breaks included) and `#` comment lines; the file's length at its end. */
+function statementStart(source: string, from: number): number {
+  let at = from;
+  for (;;) {
+    while (at < source.length && SPACE.test(source[at]!)) at++;
+    if (source[at] !== "#") return at;
+    const newline = source.indexOf("\n", at);
+    if (newline === -1) return source.length;
+    at = newline;
+  }
+}
+
+/** Parses the statement at `start`; returns where the next one may start. */
 function parseStatement(parse: Parse, start: number): number {
   const { source } = parse;
-  const lineEnd = endOfLine(source, start);
-  const first = skipBlanks(source, start, lineEnd);
-  if (first === lineEnd || source[first] === "#") return lineEnd + 1;
-  const keyStart = first + (EXPORT.exec(source.slice(first, lineEnd))?.[0].length ?? 0);
-  const equals = source.indexOf("=", keyStart);
-  if (equals === -1 || equals > lineEnd) {
-    inherit(parse, keyStart, lineEnd);
-    return lineEnd + 1;
+  EXPORT.lastIndex = start;
+  const keyStart = EXPORT.test(source) ? skipBlanks(source, start + "export".length) : start;
+  const scanned = scanKey(parse, keyStart);
+  if (scanned === undefined) return nextLine(source, keyStart);
+  const { key, inherited, valueStart } = scanned;
+  if (key.includes(" ")) {
+    report(parse, keyStart + key.indexOf(" "), "key cannot contain a space", KEY_HINT);
+    return nextLine(source, keyStart);
   }
-  const name = source.slice(keyStart, equals).trimEnd();
-  const nameIsValid = isValidName(parse, name, keyStart);
-  const valueStart = skipBlanks(source, equals + 1, lineEnd);
-  const raw = readRawValue(parse, valueStart, lineEnd);
-  if (nameIsValid && raw.complete) {
-    const value = evaluate(parse, raw, valueStart);
-    if (value !== undefined) parse.vars.set(name, value);
+  if (inherited) {
+    // a bare `KEY` takes KEY from the lookup only (not from the file), and is skipped when unset
+    const value = parse.lookup(key);
+    if (value !== undefined) parse.vars.set(key, value);
+    return valueStart;
   }
-  return raw.next;
+  const quote = source[valueStart];
+  if (quote === '"' || quote === "'") return parseQuoted(parse, key, valueStart, quote);
+  const end = endOfLine(source, valueStart);
+  let raw = source.slice(valueStart, end);
+  const comment = raw.indexOf(" #");
+  if (comment !== -1) raw = raw.slice(0, comment);
+  setInterpolated(parse, key, trimEndSpace(raw), valueStart);
+  return end + 1;
 }
 
-/** A bare `KEY` line takes KEY from the environment, and defines nothing when it is not set there. */
-function inherit(parse: Parse, keyStart: number, lineEnd: number): void {
-  const name = parse.source.slice(keyStart, lineEnd).trimEnd();
-  if (!isValidName(parse, name, keyStart)) return;
-  const value = parse.lookup(name);
-  if (value !== undefined) parse.vars.set(name, value);
-}
+const KEY_HINT = 'a name contains only letters, digits, "_", ".", "-", "[" and "]", and no spaces';
 
-function isValidName(parse: Parse, name: string, at: number): boolean {
-  if (NAME.test(name)) return true;
-  const hint =
-    'a name starts with a letter or "_" and contains only letters, digits, "_", ".", "-", "[" and "]"';
-  if (name === "") report(parse, at, "missing variable name", hint);
-  else report(parse, at + firstInvalidNameIndex(name), `invalid variable name ${JSON.stringify(name)}`, hint);
-  return false;
-}
-
-/** Index of the character that makes `name` invalid: the end of its shortest invalid prefix. */
-function firstInvalidNameIndex(name: string): number {
-  for (let end = 1; end <= name.length; end++) if (!NAME.test(name.slice(0, end))) return end - 1;
-  return 0;
-}
-
-/** Finds the extent of the value at `at`; an incomplete value (bad quoting) has been reported already. */
-function readRawValue(parse: Parse, at: number, lineEnd: number): RawValue {
+/**
+ * The key and where its value starts. A key ends at `=`, at `:` (YAML style) or at a line break
+ * (then it is inherited); blanks inside are skipped over, so `A B=1` reads the key "A B". A key
+ * that reaches the end of the file without any of them is, as in compose-go, the empty key and
+ * the text its value. Undefined (reported) when a character may not be part of a key.
+ */
+function scanKey(
+  parse: Parse,
+  keyStart: number,
+): { key: string; inherited: boolean; valueStart: number } | undefined {
   const { source } = parse;
-  const quote = source[at];
-  if (quote !== "'" && quote !== '"') {
-    return {
-      quote: undefined,
-      text: unquotedValue(source.slice(at, lineEnd)),
-      next: lineEnd + 1,
-      complete: true,
-    };
-  }
-  const close = findClosingQuote(source, at + 1, quote);
-  if (close === -1) {
-    report(parse, at, `unterminated quoted value ${source.slice(at, lineEnd)}`, `add the closing ${quote}`);
-    // the rest of the file is not swallowed: parsing resumes on the next line
-    return { quote, text: "", next: lineEnd + 1, complete: false };
-  }
-  const closeLineEnd = endOfLine(source, close);
-  const trailing = skipBlanks(source, close + 1, closeLineEnd);
-  const complete = trailing === closeLineEnd || source[trailing] === "#";
-  if (!complete) {
-    report(
-      parse,
-      trailing,
-      "unexpected text after the closing quote",
-      "put the whole value inside the quotes",
-    );
-  }
-  return { quote, text: source.slice(at + 1, close), next: closeLineEnd + 1, complete };
-}
-
-/** An unquoted value ends at ` #` (space, hash) and loses its trailing whitespace; a `#` elsewhere is kept. */
-function unquotedValue(rest: string): string {
-  const comment = rest.indexOf(" #");
-  return (comment === -1 ? rest : rest.slice(0, comment)).trimEnd();
-}
-
-/** Index of the quote that ends a quoted value (skipping backslash-escaped characters), or -1. */
-function findClosingQuote(source: string, from: number, quote: Quote): number {
-  for (let i = from; i < source.length; i++) {
-    if (source[i] === "\\") i++;
-    else if (source[i] === quote) return i;
-  }
-  return -1;
-}
-
-/** Applies escapes and interpolation according to the quoting; reports and returns undefined on failure. */
-function evaluate(parse: Parse, raw: RawValue, at: number): string | undefined {
-  if (raw.quote === "'") return decodeEscapes(raw.text, SINGLE_QUOTE_ESCAPES);
-  const text = raw.quote === '"' ? decodeEscapes(raw.text, DOUBLE_QUOTE_ESCAPES) : raw.text;
-  // variables defined earlier in this file win over the environment, as in compose-go
-  const result = interpolate(text, (name) => parse.vars.get(name) ?? parse.lookup(name));
-  if (result.ok) return result.value;
-  report(parse, at, result.message, result.hint);
-  return undefined;
-}
-
-/** Replaces each backslash pair listed in `escapes`; any other pair is kept as written. */
-function decodeEscapes(text: string, escapes: Readonly<Record<string, string>>): string {
-  let out = "";
-  for (let i = 0; i < text.length; i++) {
-    const char = text[i] ?? "";
-    if (char !== "\\" || i + 1 === text.length) {
-      out += char;
-      continue;
+  for (let at = keyStart; at < source.length; ) {
+    const character = String.fromCodePoint(source.codePointAt(at)!);
+    if (character === "=" || character === ":" || character === "\n") {
+      const key = trimEndSpace(source.slice(keyStart, at));
+      return { key, inherited: character === "\n", valueStart: skipBlanks(source, at + 1) };
     }
-    const escaped = text[++i] ?? "";
-    out += escapes[escaped] ?? char + escaped;
+    if (!BLANK.test(character) && !KEY_CHARACTER.test(character)) {
+      const line = source.slice(keyStart, endOfLine(source, keyStart));
+      const message = `unexpected character ${JSON.stringify(character)} in variable name ${JSON.stringify(line)}`;
+      report(parse, at, message, KEY_HINT);
+      return undefined;
+    }
+    at += character.length;
   }
-  return out;
+  return { key: "", inherited: false, valueStart: keyStart };
+}
+
+/**
+ * A quoted value: a backslash before the quote character stands for the quote, any other
+ * backslash is kept; double quotes then expand escapes and variables, single quotes are literal.
+ * The next statement may start right after the closing quote, on the same line.
+ */
+function parseQuoted(parse: Parse, key: string, valueStart: number, quote: '"' | "'"): number {
+  const { source } = parse;
+  let raw = "";
+  let escaped = false;
+  for (let at = valueStart + 1; at < source.length; at++) {
+    const character = source[at]!;
+    if (escaped) {
+      escaped = false;
+      raw += character === quote ? character : `\\${character}`;
+    } else if (character === "\\") escaped = true;
+    else if (character === quote) {
+      if (quote === "'") parse.vars.set(key, raw);
+      else setInterpolated(parse, key, expandEscapes(raw), valueStart);
+      return at + 1;
+    } else raw += character;
+  }
+  const end = endOfLine(source, valueStart);
+  report(
+    parse,
+    valueStart,
+    `unterminated quoted value ${source.slice(valueStart, end)}`,
+    `add the closing ${quote}`,
+  );
+  return end + 1;
+}
+
+/** Expands compose-go's escapes; `\$` becomes `$$` so interpolation leaves a literal `$`. */
+function expandEscapes(text: string): string {
+  return text.replace(ESCAPE, (match) => {
+    if (match === "\\$") return "$$";
+    // compose-go rewrites `\0ddd` to Go's `\ddd` octal form, and keeps the rewrite when Go refuses it
+    const sequence = match.startsWith("\\0") ? `\\${match.slice(2)}` : match;
+    return unquoteCharacter(sequence) ?? sequence;
+  });
+}
+
+/** Go's `strconv.UnquoteChar` for one backslash sequence; undefined where Go reports a syntax error. */
+function unquoteCharacter(sequence: string): string | undefined {
+  const escaped = sequence[1];
+  if (escaped === undefined) return undefined;
+  const simple = SIMPLE_ESCAPES[escaped];
+  if (simple !== undefined) return simple;
+  // an octal escape is exactly three octal digits, at most 0377
+  if (!/^[0-7]{3}$/.test(sequence.slice(1, 4))) return undefined;
+  const code = Number.parseInt(sequence.slice(1, 4), 8);
+  return code > 255 ? undefined : String.fromCharCode(code);
+}
+
+/** Interpolates `text` (lookup first, then the file's own variables) and sets `key`, or reports why not. */
+function setInterpolated(parse: Parse, key: string, text: string, at: number): void {
+  const result = interpolate(text, (name) => parse.lookup(name) ?? parse.vars.get(name));
+  if (!result.ok) {
+    report(parse, at, result.message, result.hint);
+    return;
+  }
+  parse.vars.set(key, result.value);
+  for (const name of result.unset) parse.unset.push({ name, ...position(parse.source, at) });
+}
+
+function trimEndSpace(text: string): string {
+  let end = text.length;
+  while (end > 0 && SPACE.test(text[end - 1]!)) end--;
+  return text.slice(0, end);
 }
 
 function endOfLine(source: string, from: number): number {
@@ -188,14 +217,40 @@ function endOfLine(source: string, from: number): number {
   return newline === -1 ? source.length : newline;
 }
 
-function skipBlanks(source: string, from: number, limit: number): number {
-  let i = from;
-  while (i < limit && (source[i] === " " || source[i] === "\t")) i++;
-  return i;
+/** Where the line after the one holding `at` starts: parsing resumes there after a problem. */
+function nextLine(source: string, at: number): number {
+  return endOfLine(source, at) + 1;
+}
+
+function skipBlanks(source: string, from: number): number {
+  let at = from;
+  while (at < source.length && BLANK.test(source[at]!)) at++;
+  return at;
 }
 
 function report(parse: Parse, index: number, message: string, hint: string): void {
-  const lineStart = parse.source.lastIndexOf("\n", index - 1) + 1;
-  const line = parse.source.slice(0, lineStart).split("\n").length;
-  parse.problems.push({ line, column: index - lineStart + 1, message, hint });
+  parse.problems.push({ ...position(parse.source, index), message, hint });
+}
+
+function position(source: string, index: number): { line: number; column: number } {
+  const lineStart = source.lastIndexOf("\n", index - 1) + 1;
+  return { line: source.slice(0, lineStart).split("\n").length, column: index - lineStart + 1 };
+}
+
+/** The warning Compose gives for each variable an env file refers to but nothing sets (once per name). */
+export function unsetVariableWarnings(file: string, unset: readonly EnvFileUnset[]): Problem[] {
+  const seen = new Set<string>();
+  return unset.flatMap(({ name, line, column }) => {
+    if (seen.has(name)) return [];
+    seen.add(name);
+    return [
+      {
+        code: "W_MANIFEST_UNSET_VARIABLE",
+        severity: "warning" as const,
+        message: `variable ${name} is not set; using an empty string`,
+        hint: `set ${name} in the environment or an earlier line, or write \${${name}:-default}`,
+        location: { file, line, column },
+      },
+    ];
+  });
 }

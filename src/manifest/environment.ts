@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import type { Problem } from "../errors.js";
 import { describeReadError, readManifestText } from "./bounded-read.js";
-import { parseEnvFile } from "./env-file.js";
+import { parseEnvFile, unsetVariableWarnings } from "./env-file.js";
 
 /** Why an env file could not be read, in words; undefined when the error is no reason to stop. */
 function unreadable(file: string, code: string | undefined, explicit: boolean): string | undefined {
@@ -14,6 +14,8 @@ function unreadable(file: string, code: string | undefined, explicit: boolean): 
 
 /** The text of an env file, or the problem that stops it being read. */
 function readEnvFile(file: string, explicit: boolean): { text?: string; problem?: Problem } {
+  // `--env-file /dev/null` (or an include's) means "no variables", as in Compose; not a device to refuse
+  if (file === "/dev/null") return { text: "" };
   try {
     return { text: readManifestText(file) };
   } catch (error) {
@@ -29,19 +31,28 @@ function readEnvFile(file: string, explicit: boolean): { text?: string; problem?
   }
 }
 
+type Lookup = (name: string) => string | undefined;
+
 /**
  * Variables for interpolation, as Compose resolves them: the process environment wins over
  * `--env-file` files (later files over earlier), which replace the project's default `.env`.
+ * Inside a file, `${VAR}` sees the process environment, then the earlier files, then the file's
+ * own earlier lines (compose-go's `GetEnvFromFile`). An included project passes its including
+ * project's variables as `processEnv`: they win over its own `.env` the same way.
  */
 export function interpolationEnvironment(
-  processEnv: Readonly<Record<string, string | undefined>>,
+  processEnv: Readonly<Record<string, string | undefined>> | Lookup,
   envFiles: readonly string[],
   cwd: string,
   projectDirectory: string,
-): { readonly lookup: (name: string) => string | undefined; readonly problems: readonly Problem[] } {
+): { readonly lookup: Lookup; readonly problems: readonly Problem[] } {
   const problems: Problem[] = [];
   const fromFiles = new Map<string, string>();
-  const lookup = (name: string): string | undefined => processEnv[name] ?? fromFiles.get(name);
+  const outer: Lookup =
+    typeof processEnv === "function"
+      ? processEnv
+      : (name) => (Object.hasOwn(processEnv, name) ? processEnv[name] : undefined);
+  const lookup = (name: string): string | undefined => outer(name) ?? fromFiles.get(name);
   const explicit = envFiles.length > 0;
   const files = explicit ? envFiles.map((f) => resolve(cwd, f)) : [resolve(projectDirectory, ".env")];
   for (const file of files) {
@@ -57,6 +68,7 @@ export function interpolationEnvironment(
         location: { file, line: found.line, column: found.column },
       });
     }
+    problems.push(...unsetVariableWarnings(file, parsed.unset));
     for (const [name, value] of parsed.vars) fromFiles.set(name, value);
   }
   return { lookup, problems };

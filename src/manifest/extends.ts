@@ -15,12 +15,12 @@ interface ExtendsTarget {
   readonly service: string;
 }
 
-function extendsTarget(service: LocatedMap, file: string): ExtendsTarget | string | undefined {
+function extendsTarget(service: LocatedMap, file: string, dir: string): ExtendsTarget | string | undefined {
   const spec = service.extends;
   if (spec === undefined) return undefined;
   if (typeof spec === "string") return { file, service: spec };
   if (isMapping(spec) && typeof spec.service === "string") {
-    const other = typeof spec.file === "string" ? resolve(dirname(file), spec.file) : file;
+    const other = typeof spec.file === "string" ? resolve(dir, spec.file) : file;
     return { file: other, service: spec.service };
   }
   return "extends must be a service name or a mapping with service: (and optionally file:)";
@@ -34,7 +34,11 @@ export function resolveExtends(
   root: LocatedMap,
   file: string,
   readFile: ReadFile,
+  workingDir: string,
 ): { services: LocatedMap; problems: Problem[] } {
+  // `extends.file` is relative to the project's directory in a file the project loads (as every
+  // relative path there), and to the extended file's own directory in a file reached by extends
+  const dirOf = (inFile: string) => (inFile === file ? workingDir : dirname(inFile));
   const problems: Problem[] = [];
   const services = isMapping(root.services) ? root.services : {};
   const resolved = new Map<string, LocatedMap>();
@@ -51,7 +55,7 @@ export function resolveExtends(
     const fileServices = isMapping(fileRoot.services) ? fileRoot.services : {};
     const service = fileServices[name];
     if (!isMapping(service)) return undefined;
-    const target = extendsTarget(service, inFile);
+    const target = extendsTarget(service, inFile, dirOf(inFile));
     if (target === undefined) return service;
     const at = locate(fileRoot, ["services", name, "extends"]);
     if (typeof target === "string") {
@@ -97,7 +101,9 @@ export function resolveExtends(
     }
     const baseCopy = cloneLocated(base);
     const fromOtherFile = target.file !== inFile;
-    const rebased = fromOtherFile ? rebaseServicePaths(baseCopy, dirname(target.file)) : baseCopy;
+    const rebased = fromOtherFile
+      ? rebaseServicePaths(baseCopy, dirname(target.file), { defaultContext: false })
+      : baseCopy;
     const own = mergeMappings({}, service);
     delete own.extends;
     const result = mergeMappings(rebased, own);

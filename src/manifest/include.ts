@@ -5,16 +5,22 @@ import { type ReadFile, resolveExtends } from "./extends.js";
 import { isMapping, type LocatedMap, locate } from "./located.js";
 import { mergeMappings } from "./merge.js";
 import { readComposeFile } from "./read-file.js";
-import { rebaseFileObjects, rebaseServicePaths } from "./rebase-paths.js";
+import { rebaseFileObjects, rebaseServicePaths, rebaseVolumeDevices } from "./rebase-paths.js";
 
 const SECTIONS = ["services", "networks", "volumes", "secrets", "configs"] as const;
 
 interface IncludeContext {
   readonly cwd: string;
-  readonly env: Readonly<Record<string, string | undefined>>;
+  /** The including project's variables; they win over the included project's `.env`, as in compose-go. */
+  readonly lookup: (name: string) => string | undefined;
   readonly readFile: ReadFile;
   /** The files whose `include` led here, outermost first (to report a cycle with its path). */
   readonly chain?: readonly string[];
+  /**
+   * What relative `path`, `project_directory` and `env_file` of an entry are relative to, as in
+   * compose-go: the project directory (for every `-f` file), or the including project's directory.
+   */
+  readonly workingDir: string;
 }
 
 interface IncludeEntry {
@@ -62,7 +68,7 @@ export function resolveIncludes(
   const chain = [...(context.chain ?? []), file];
   entries.forEach((raw, index) => {
     const at = locate(root, ["include", index]);
-    const entry = parseEntry(raw, dirname(file));
+    const entry = parseEntry(raw, context.workingDir);
     if (!entry) {
       problems.push({
         code: "E_MANIFEST_INCLUDE",
@@ -73,7 +79,12 @@ export function resolveIncludes(
       return;
     }
     const projectDirectory = entry.projectDirectory ?? dirname(entry.paths[0] ?? file);
-    const environment = interpolationEnvironment(context.env, entry.envFiles, context.cwd, projectDirectory);
+    const environment = interpolationEnvironment(
+      context.lookup,
+      entry.envFiles,
+      context.cwd,
+      projectDirectory,
+    );
     // an env file that cannot be read is reported at the include entry that names it
     problems.push(...environment.problems.map((p) => (p.location ? p : { ...p, location: at })));
     let included: LocatedMap = {};
@@ -93,15 +104,21 @@ export function resolveIncludes(
       const read = readComposeFile(path, environment.lookup, pathAt);
       problems.push(...read.problems);
       if (!read.value) continue;
-      const nested = resolveIncludes(read.value, path, { ...context, chain });
+      const nested = resolveIncludes(read.value, path, {
+        ...context,
+        lookup: environment.lookup,
+        chain,
+        workingDir: projectDirectory,
+      });
       problems.push(...nested.problems);
-      const extended = resolveExtends(nested.root, path, context.readFile);
+      const extended = resolveExtends(nested.root, path, context.readFile, projectDirectory);
       problems.push(...extended.problems);
       for (const service of Object.values(extended.services)) {
-        if (isMapping(service)) rebaseServicePaths(service, projectDirectory);
+        if (isMapping(service)) rebaseServicePaths(service, projectDirectory, { defaultContext: true });
       }
       rebaseFileObjects(nested.root.secrets, projectDirectory);
       rebaseFileObjects(nested.root.configs, projectDirectory);
+      rebaseVolumeDevices(nested.root.volumes, projectDirectory);
       included = mergeMappings(included, { ...nested.root, services: extended.services });
     }
     for (const section of SECTIONS) {

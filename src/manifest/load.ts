@@ -81,9 +81,9 @@ export function loadManifest(options: LoadOptions = {}): LoadResult {
   for (const file of discovered.files) {
     const root = readFile(file);
     if (!root) continue;
-    const included = resolveIncludes(root, file, { cwd, env, readFile });
+    const included = resolveIncludes(root, file, { cwd, lookup, readFile, workingDir: projectDirectory });
     problems.push(...included.problems);
-    const extended = resolveExtends(included.root, file, readFile);
+    const extended = resolveExtends(included.root, file, readFile, projectDirectory);
     problems.push(...extended.problems);
     if (isMapping(included.root.services)) included.root.services = extended.services;
     merged = merged ? mergeMappings(merged, included.root) : included.root;
@@ -122,7 +122,8 @@ export function loadManifest(options: LoadOptions = {}): LoadResult {
     projectDirectory,
     // like any variable, these come from the environment or else from .env / --env-file
     projectName: options.projectName ?? (environment.lookup("COMPOSE_PROJECT_NAME") || undefined),
-    lookup: environment.lookup,
+    // env_file values and bare `environment` keys see COMPOSE_PROJECT_NAME too, as in Compose
+    lookup,
     profiles: options.profiles?.length
       ? options.profiles
       : (environment.lookup("COMPOSE_PROFILES")?.split(",").filter(Boolean) ?? []),

@@ -62,6 +62,19 @@ describe("env files that are directories (environment.ts reads them without a ch
     expect(errorCodes(result)).toContain("E_MANIFEST_ENV_FILE");
   });
 
+  it("--env-file /dev/null (and an include's) means no variables, as in Compose, not a refused device", () => {
+    const dir = project({
+      "compose.yaml": "include:\n  - path: sub/compose.yaml\n    env_file: /dev/null\n",
+      ".env": "IMAGE=from-dotenv\n",
+      sub: null,
+      "sub/compose.yaml": `services:\n  web:\n    image: $\{IMAGE:-nginx:1.27}\n`,
+      "sub/.env": "IMAGE=from-sub-dotenv\n",
+    });
+    const result = load({ cwd: dir, envFiles: ["/dev/null"] });
+    expect(errorCodes(result)).toEqual([]);
+    expect(result.spec?.services.web?.image).toBe("nginx:1.27");
+  });
+
   it("include.env_file naming a directory is reported, not thrown", () => {
     const dir = project({
       "compose.yaml": "include:\n  - path: sub/compose.yaml\n    env_file: sub\n",

@@ -20,6 +20,17 @@ describe("mergeValues", () => {
     ]);
   });
 
+  it("merges the short and the long form of build, as the reference does", () => {
+    expect(mergeValues("build", "./api", { args: { NODE_IMAGE: "local" } })).toEqual({
+      context: "./api",
+      args: { NODE_IMAGE: "local" },
+    });
+    expect(mergeValues("build", { context: "./api", target: "prod" }, "./other")).toEqual({
+      context: "./other",
+      target: "prod",
+    });
+  });
+
   it("reads list entries of list-or-dict fields as their schema does", () => {
     expect(mergeValues("extra_hosts", ["a:1.2.3.4", "b=[::1]"], ["a=5.6.7.8"])).toEqual({
       a: "5.6.7.8",

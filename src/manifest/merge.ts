@@ -104,6 +104,11 @@ function mergeSequences(key: string, base: unknown[], override: unknown[]): unkn
 export function mergeValues(key: string, base: unknown, override: unknown): unknown {
   if (override instanceof MergeTag) return override.tag === "reset" ? undefined : override.value;
   if (base instanceof MergeTag) return mergeValues(key, base.value, override);
+  // `build: ./dir` is the short form of `build: {context: ./dir}`: an override of either form merges.
+  if (key === "build" && typeof base === "string" && isMapping(override))
+    return mergeMappings(attachLocations({ context: base }, newLocations(NOWHERE)), override);
+  if (key === "build" && isMapping(base) && typeof override === "string")
+    return mergeMappings(base, attachLocations({ context: override }, newLocations(NOWHERE)));
   const parse = LIST_OR_DICT.get(key);
   if (parse) {
     const [mappedBase, mappedOverride] = [asMapping(parse, base), asMapping(parse, override)];

@@ -1,6 +1,6 @@
 import { databaseKind } from "./images.js";
 import type { ServiceSpec } from "./model.js";
-import { resolveHostPath } from "./rebase-paths.js";
+import { isLocalContext, resolveHostPath } from "./rebase-paths.js";
 import type { ComposeFile, ServiceFile } from "./schema/compose.js";
 import type { ServiceSlipway, StrategyName } from "./schema/slipway.js";
 import type { ServiceFileValues } from "./service-files.js";
@@ -36,9 +36,12 @@ export function normalizeService(
   // env_file values first, `environment` on top, as `docker compose config` shows them
   const environment: Record<string, string | null> = Object.fromEntries(files.environment);
   for (const [key, value] of Object.entries(service.environment)) {
-    // A bare `KEY` takes its value from the environment slipway runs in, as Compose does.
+    // A bare `KEY` takes its value from the environment slipway runs in, as Compose does. When
+    // that does not set it either, KEY is left out; over an env_file value it is null, as in
+    // `docker compose config`: the service does not get the env_file's value.
     const resolved = value ?? lookup(key);
     if (resolved !== undefined) environment[key] = resolved;
+    else if (Object.hasOwn(environment, key)) environment[key] = null;
   }
   // label_file values first, `labels` on top; an empty label is "", not null
   const labelEntries = [...files.labels, ...Object.entries(service.labels ?? {})];
@@ -96,15 +99,13 @@ export function normalizeService(
 }
 
 const REMOTE_CONTEXT = /^(https?:|git@|git:|ssh:)/;
-/** `additional_contexts` values that name an image, a URL or another service rather than a directory. */
-const NOT_A_DIRECTORY = /^([a-z][a-z0-9+.-]*:\/\/|service:|git@)/;
 
 type Build = NonNullable<ServiceFile["build"]>;
 
 /** Build paths made absolute as the reference does: the context, local additional contexts, ssh keys. */
 function resolveBuildPaths(build: Build, base: string): Build {
   const local = (value: string | null) =>
-    value === null || NOT_A_DIRECTORY.test(value) ? value : resolveHostPath(value, base);
+    value === null || !isLocalContext(value) ? value : resolveHostPath(value, base);
   const mapValues = (record: Record<string, string | null> | undefined) =>
     record && Object.fromEntries(Object.entries(record).map(([key, value]) => [key, local(value)]));
   return {

@@ -4,7 +4,7 @@ import { locate } from "./located.js";
 import type { AppSpec, ServiceSpec } from "./model.js";
 import { normalizeService } from "./normalize-service.js";
 import { PROJECT_NAME } from "./project-name.js";
-import { resolveHostPath } from "./rebase-paths.js";
+import { isLocalBindVolume, resolveHostPath } from "./rebase-paths.js";
 import type { ComposeFile, ServiceFile } from "./schema/compose.js";
 import type { ProjectSlipway } from "./schema/slipway.js";
 import { deepFreeze } from "./serialize.js";
@@ -150,7 +150,7 @@ export function normalizeApp(
       {
         ...volume,
         name: volume.name ?? (volume.external ? key : `${name}_${key}`),
-        ...(isLocalBind(volume) && {
+        ...(isLocalBindVolume(volume) && {
           driver_opts: {
             ...volume.driver_opts,
             device: resolveHostPath(String(volume.driver_opts?.device), base),
@@ -188,18 +188,6 @@ export function normalizeApp(
     "x-slipway": resolveSlipwayPaths(data["x-slipway"], base),
   };
   return { spec: deepFreeze(spec), problems, fromEnvironment };
-}
-
-/** A `local` volume that binds a host directory (`o: bind`): its `device` is a path, made absolute. */
-function isLocalBind(volume: ComposeFile["volumes"][string]): boolean {
-  const opts = volume.driver_opts;
-  return (
-    (volume.driver ?? "local") === "local" &&
-    typeof opts?.device === "string" &&
-    String(opts.o ?? "")
-      .split(",")
-      .includes("bind")
-  );
 }
 
 /** Project `x-slipway` with its relative paths (TLS files, local backup stores) made absolute. */

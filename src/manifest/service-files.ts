@@ -1,6 +1,7 @@
 import type { Problem } from "../errors.js";
 import { describeReadError, readManifestText } from "./bounded-read.js";
-import { parseEnvFile } from "./env-file.js";
+import { parseEnvFile, unsetVariableWarnings } from "./env-file.js";
+import { parseRawEnvFile } from "./env-file-raw.js";
 import { resolveHostPath } from "./rebase-paths.js";
 import type { ServiceFile } from "./schema/compose.js";
 
@@ -15,27 +16,27 @@ export interface ServiceFileValues {
 }
 
 type Lookup = (name: string) => string | undefined;
+type ParsedProblems = ReturnType<typeof parseEnvFile>["problems"];
+type Unset = ReturnType<typeof parseEnvFile>["unset"];
 
 /**
  * Reads `env_file` and `label_file` as Compose does when it loads a project: a missing required
  * env file or a missing label file is an error, a missing `required: false` env file is skipped.
+ *
+ * What `${VAR}` and a bare `KEY` see inside them is what compose-go gives them. In an env file:
+ * the project's environment (the shell, then `.env`), then the service's `environment`, and only
+ * then what the env files set so far (one map shared by all of them). In a label file: only the
+ * labels of the label files before it, then its own.
  */
 export function readServiceFiles(service: ServiceFile, base: string, lookup: Lookup): ServiceFileValues {
   const problems: ServiceFileValues["problems"][number][] = [];
-  const read = (
-    field: "env_file" | "label_file",
-    index: number,
-    path: string,
-    required: boolean,
-    into: Map<string, string>,
-  ) => {
+  const read = (field: "env_file" | "label_file", index: number, path: string, required: boolean) => {
     const file = resolveHostPath(path, base);
-    let text: string;
     try {
-      text = readManifestText(file);
+      return readManifestText(file);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (!required && code === "ENOENT") return;
+      if (!required && code === "ENOENT") return undefined;
       if (code === "ENOTREG" || code === "EFBIG" || code === "EISDIR") {
         problems.push({
           code: "E_ENV_FILE_NOT_REGULAR",
@@ -43,7 +44,7 @@ export function readServiceFiles(service: ServiceFile, base: string, lookup: Loo
           hint: "point it at a plain file (a FIFO or a device would block slipway)",
           at: [field, index],
         });
-        return;
+        return undefined;
       }
       problems.push({
         code: "E_MANIFEST_NOT_FOUND",
@@ -54,25 +55,55 @@ export function readServiceFiles(service: ServiceFile, base: string, lookup: Loo
             : "create the file or fix the path",
         at: [field, index],
       });
-      return;
+      return undefined;
     }
-    // a variable defined earlier in the file is visible to later lines, the environment first
-    const parsed = parseEnvFile(text, (name) => lookup(name) ?? into.get(name));
-    for (const found of parsed.problems)
+  };
+  const report = (field: "env_file" | "label_file", index: number, path: string, found: ParsedProblems) => {
+    const file = resolveHostPath(path, base);
+    for (const { line, column, message, hint } of found)
       problems.push({
         code: "E_MANIFEST_ENV_FILE",
-        message: found.message,
-        hint: found.hint,
-        location: { file, line: found.line, column: found.column },
+        message,
+        hint,
+        location: { file, line, column },
         at: [field, index],
       });
-    for (const [key, value] of parsed.vars) into.set(key, value);
   };
+  const warn = (field: "env_file" | "label_file", index: number, path: string, unset: Unset) => {
+    for (const warning of unsetVariableWarnings(resolveHostPath(path, base), unset))
+      problems.push({ ...warning, at: [field, index] });
+  };
+  const ownEnvironment = (name: string) =>
+    Object.hasOwn(service.environment, name) ? (service.environment[name] ?? undefined) : undefined;
   const environment = new Map<string, string>();
-  for (const [index, entry] of service.env_file.entries())
-    read("env_file", index, entry.path, entry.required, environment);
+  for (const [index, entry] of service.env_file.entries()) {
+    const text = read("env_file", index, entry.path, entry.required);
+    if (text === undefined) continue;
+    const lookupFirst = (name: string) => lookup(name) ?? ownEnvironment(name);
+    // `format` is judged only for a file that is read, as docker compose does
+    const format = entry.format ?? "";
+    if (format === "") {
+      const parsed = parseEnvFile(text, lookupFirst, environment);
+      report("env_file", index, entry.path, parsed.problems);
+      warn("env_file", index, entry.path, parsed.unset);
+    } else if (format === "raw")
+      report("env_file", index, entry.path, parseRawEnvFile(text, lookupFirst, environment).problems);
+    else
+      problems.push({
+        code: "E_MANIFEST_ENV_FILE",
+        message: `unsupported env_file format ${JSON.stringify(format)}`,
+        hint: "write `format: raw` (values as written, as `docker run --env-file` reads them), or leave `format` out",
+        at: ["env_file", index, "format"],
+      });
+  }
   const labels = new Map<string, string>();
-  for (const [index, path] of (service.label_file ?? []).entries())
-    read("label_file", index, path, true, labels);
+  for (const [index, path] of (service.label_file ?? []).entries()) {
+    const text = read("label_file", index, path, true);
+    if (text === undefined) continue;
+    const parsed = parseEnvFile(text, (name) => labels.get(name));
+    report("label_file", index, path, parsed.problems);
+    warn("label_file", index, path, parsed.unset);
+    for (const [key, value] of parsed.vars) labels.set(key, value);
+  }
   return { environment, labels, problems };
 }

@@ -10,7 +10,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { join } from "node:path";
-import type { ServiceSpec } from "../manifest/model.js";
+import type { AppSpec, ServiceSpec } from "../manifest/model.js";
 import { buildEnvironment } from "./build-env.js";
 import { ReleaseError } from "./errors.js";
 import { hashDirectory, sha256, stableJson } from "./hash.js";
@@ -48,14 +48,37 @@ export function serviceRevision(service: ServiceSpec, buildHash: string): string
   return sha256(`${stableJson(service)}\n${buildHash}`).slice(0, 16);
 }
 
-/** Where a service's artifact is, or would be, built. */
-export function artifactDir(artifactsRoot: string, service: string, buildHash: string): string {
-  return join(artifactsRoot, service, buildHash);
+/**
+ * How a release's build contexts become artifacts: `native` (the process target) copies the context
+ * and runs its build commands on the host; `context` (targets that build images: docker, swarm,
+ * kubernetes) only keeps the frozen copy that the target builds its image from.
+ */
+export type BuildMode = "native" | "context";
+
+/** The build mode of the target an app runs on. */
+export const buildModeOf = (app: Pick<AppSpec, "x-slipway">): BuildMode =>
+  app["x-slipway"].target === "process" ? "native" : "context";
+
+/** Where a service's artifact is, or would be, built (a context-only copy apart from a native build). */
+export function artifactDir(
+  artifactsRoot: string,
+  service: string,
+  buildHash: string,
+  mode: BuildMode = "native",
+): string {
+  return join(artifactsRoot, service, mode === "native" ? buildHash : `${buildHash}.context`);
 }
 
 /** Has this artifact been built completely already (a rollback or an env-only change reuses it)? */
-export function isArtifactBuilt(artifactsRoot: string, service: ServiceSpec, buildHash: string): boolean {
-  return !service.build || existsSync(join(artifactDir(artifactsRoot, service.name, buildHash), "complete"));
+export function isArtifactBuilt(
+  artifactsRoot: string,
+  service: ServiceSpec,
+  buildHash: string,
+  mode: BuildMode = "native",
+): boolean {
+  return (
+    !service.build || existsSync(join(artifactDir(artifactsRoot, service.name, buildHash, mode), "complete"))
+  );
 }
 
 /** The shell commands that build a service natively: `x-slipway.process.build`, else npm for a Node project. */
@@ -104,10 +127,11 @@ export async function buildService(
   hashes: { readonly revision: string; readonly buildHash: string },
   artifactsRoot: string,
   onProgress: (line: string) => void = () => {},
+  mode: BuildMode = "native",
 ): Promise<ServiceArtifact> {
   const { revision: hash, buildHash } = hashes;
   if (!service.build) return { hash, buildHash };
-  const finalDir = artifactDir(artifactsRoot, service.name, buildHash);
+  const finalDir = artifactDir(artifactsRoot, service.name, buildHash, mode);
   const appDir = join(finalDir, "app");
   if (existsSync(join(finalDir, "complete"))) return { hash, buildHash, appDir };
   const scratch = `${finalDir}.building-${process.pid}`;
@@ -116,12 +140,13 @@ export async function buildService(
   const scratchApp = join(scratch, "app");
   cpSync(service.build.context, scratchApp, {
     recursive: true,
+    // As the build hash sees the context: without installed modules and version control.
     filter: (source) => !/\/(node_modules|\.git)(\/|$)/.test(source.slice(service.build!.context.length)),
   });
   const logFile = join(scratch, "build.log");
   const log = createWriteStream(logFile);
   try {
-    for (const command of buildCommands(service, scratchApp)) {
+    for (const command of mode === "native" ? buildCommands(service, scratchApp) : []) {
       onProgress(command);
       const code = await runLogged(command, scratchApp, buildEnvironment(service), log);
       if (code !== 0) {

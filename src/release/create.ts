@@ -1,6 +1,7 @@
 import type { AppSpec } from "../manifest/model.js";
 import {
   artifactHash,
+  buildModeOf,
   buildService,
   isArtifactBuilt,
   type ServiceArtifact,
@@ -38,7 +39,7 @@ export function draftRelease(app: AppSpec, artifactsRoot: string): ReleaseDraft 
         {
           revision: serviceRevision(service, buildHash),
           buildHash,
-          built: isArtifactBuilt(artifactsRoot, service, buildHash),
+          built: isArtifactBuilt(artifactsRoot, service, buildHash, buildModeOf(spec)),
         },
       ];
     }),
@@ -66,6 +67,7 @@ export async function buildRelease(
         built = true;
         onProgress(service.name, line);
       },
+      buildModeOf(draft.spec),
     );
     if (built) onProgress(service.name, undefined);
   }

@@ -5,6 +5,8 @@ export const RELEASE_ERRORS = {
   E_ENV_FILE_MISSING: "a required `env_file` (or a secret's or config's `file:`) does not exist",
   E_ENV_FILE_NOT_REGULAR: "an input file is a FIFO, a device or a directory (reading it could block)",
   E_ENV_FILE_TOO_LARGE: "an `env_file` or a secret's `file:` is larger than such a file can sensibly be",
+  E_CONFIG_SOURCE_MISSING:
+    "a top-level config's `environment:` variable is not set where the release is made",
   E_SECRET_SOURCE_MISSING:
     "a top-level secret's `environment:` variable is not set where the release is made",
   E_BUILD_FAILED: "a service's build command failed; nothing of the release was started",

@@ -39,6 +39,30 @@ configs:
     expect(frozen.services.api!.environment.A).toBe("from-file");
   });
 
+  it("reads a config's environment variable into content, and refuses an unset one with a code", () => {
+    const app = load(`services:
+  api: { image: shop/api:1, configs: [motd] }
+configs:
+  motd: { environment: MOTD }
+`);
+    expect(freezeApp(app, { MOTD: "hello" }).configs.motd).toMatchObject({ content: "hello" });
+    expect(freezeApp(app, { MOTD: "hello" }).configs.motd).not.toHaveProperty("environment");
+    expect(() => freezeApp(app, {})).toThrow(expect.objectContaining({ code: "E_CONFIG_SOURCE_MISSING" }));
+  });
+
+  it("leaves out an env file's variable that `environment` unsets (a bare KEY nothing sets: null in the spec)", () => {
+    writeFileSync(join(dir, "unset.env"), "GONE=from-file\nKEPT=from-file\n");
+    const app = load("services:\n  api: { image: shop/api:1, env_file: [unset.env], environment: [GONE] }\n");
+    expect(app.services.api!.environment).toEqual({ GONE: null, KEPT: "from-file" });
+    expect(freezeApp(app).services.api!.environment).toEqual({ KEPT: "from-file" });
+  });
+
+  it("keeps a `format: raw` env file's values as written (not read again by dotenv rules)", () => {
+    writeFileSync(join(dir, "raw.env"), 'PW="a" B=2\n');
+    const app = load("services:\n  api: { image: shop/api:1, env_file: [{ path: raw.env, format: raw }] }\n");
+    expect(freezeApp(app).services.api!.environment).toEqual({ PW: '"a" B=2' });
+  });
+
   it("refuses an env file that is not a regular file (a FIFO would block the agent)", () => {
     writeFileSync(join(dir, "ok.env"), "A=1\n");
     const app = load("services:\n  api: { image: shop/api:1, env_file: [ok.env] }\n");

@@ -42,20 +42,37 @@ function frozenEnvironment(service: ServiceSpec): Record<string, string | null> 
   const env: Record<string, string | null> = {};
   for (const file of service.env_file) {
     const text = readEnvFile(`service ${service.name}: env_file`, file.path, file.required !== false);
-    if (text === undefined) continue;
+    // a `format: raw` file's values, as written, are in `environment` already (dotenv rules would misread it)
+    if (text === undefined || (file.format ?? "") !== "") continue;
     for (const [key, value] of parseEnvFile(text, () => undefined).vars) env[key] = value;
   }
-  for (const [key, value] of Object.entries(service.environment)) if (value !== null) env[key] = value;
+  // null: `environment` unsets a variable an env_file sets (a bare KEY the shell does not set)
+  for (const [key, value] of Object.entries(service.environment))
+    if (value === null) delete env[key];
+    else env[key] = value;
   return env;
 }
 
-/** Top-level `configs` read from files become inline `content`: the release carries the text it was made with. */
-function frozenConfigs(configs: AppSpec["configs"]): AppSpec["configs"] {
+/**
+ * Top-level `configs` read from files or the CLI's environment become inline `content`: the release
+ * carries the text it was made with.
+ */
+function frozenConfigs(configs: AppSpec["configs"], env: NodeJS.ProcessEnv): AppSpec["configs"] {
   return Object.fromEntries(
     Object.entries(configs).map(([name, config]) => {
-      if (!config?.file || config.external) return [name, config];
-      const { file, ...rest } = config;
-      return [name, { ...rest, content: readUserFile(`config ${name}: file`, file, true) }];
+      if (!config || config.external) return [name, config];
+      const { file, environment, ...rest } = config;
+      if (file !== undefined)
+        return [name, { ...rest, content: readUserFile(`config ${name}: file`, file, true) }];
+      if (environment === undefined) return [name, config];
+      const content = env[environment];
+      if (content === undefined)
+        fail(
+          "E_CONFIG_SOURCE_MISSING",
+          `config ${name}: variable ${environment} is not set`,
+          `export ${environment}, or give the config \`file:\` or \`content:\``,
+        );
+      return [name, { ...rest, content }];
     }),
   );
 }
@@ -97,5 +114,5 @@ export function freezeApp(app: AppSpec, env: NodeJS.ProcessEnv = process.env): A
   const secrets = Object.fromEntries(
     Object.entries(app.secrets ?? {}).map(([key, secret]) => [key, frozenSecret(key, secret, env)]),
   );
-  return { ...app, services, secrets, configs: frozenConfigs(app.configs) };
+  return { ...app, services, secrets, configs: frozenConfigs(app.configs, env) };
 }

@@ -18,9 +18,15 @@ export function sha256(text: string | Buffer): string {
   return createHash("sha256").update(text).digest("hex");
 }
 
-/** Hash of a build context: every file's relative path and content (node_modules and .git left out). */
+/**
+ * Hash of a build context: every file's relative path and content (node_modules and .git left
+ * out). A context that is not a directory (not there yet) hashes as such: `config` and `plan`
+ * accept it as Compose does, and the build reports it.
+ */
 export function hashDirectory(root: string): string {
   const hash = createHash("sha256");
+  if (!statSync(root, { throwIfNoEntry: false })?.isDirectory())
+    return hash.update(`not a directory\0${root}`).digest("hex");
   const walk = (dir: string) => {
     for (const name of readdirSync(dir).sort()) {
       if (IGNORED.has(name)) continue;

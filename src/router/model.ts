@@ -38,7 +38,28 @@ export interface HttpRoute {
   readonly drainTimeoutMs: number;
   /** Redirect plain HTTP to HTTPS (except ACME challenges). */
   readonly httpsRedirect: boolean;
+  /**
+   * A published port (`ports: ["127.0.0.1:8080:3000"]`): the route alone is served on this listener
+   * of its own, for any host and path, as the port was before (no security headers, body limit,
+   * maintenance page or redirect). Default none: the shared HTTP/HTTPS listeners.
+   */
+  readonly listen?: { readonly host: string; readonly port: number } | undefined;
 }
+
+/** A route served on a published port of its own (`HttpRoute.listen`). */
+export type PublishedRoute = HttpRoute & {
+  readonly listen: { readonly host: string; readonly port: number };
+};
+
+export const isPublished = (route: Route): route is PublishedRoute =>
+  route.kind === "http" && route.listen !== undefined;
+
+/**
+ * Whether the shared HTTP listener (`config.http`) is needed: not when every route is a published
+ * port, so a project that publishes ports and routes nothing takes no port 80.
+ */
+export const needsSharedListener = (config: RouterConfig): boolean =>
+  config.routes.length === 0 || config.routes.some((route) => !isPublished(route));
 
 export interface StaticRoute {
   readonly kind: "static";

@@ -4,11 +4,13 @@ import type {
   InstanceHandle,
   InstanceRequest,
   InstanceState,
+  KnownInstances,
+  Orphan,
   Target,
   TargetCapabilities,
 } from "./target.js";
 
-/** The target a release of a project asks for (`x-slipway.target`); undefined for a release it does not know. */
+/** The target a release of a project asks for (`x-slipway.target`); for release "" (or one it does not know) the project's current manifest's, else undefined. */
 export type TargetOfRelease = (project: string, release: string) => TargetName | undefined;
 
 /**
@@ -85,5 +87,18 @@ export class TargetsByRelease implements Target {
       if (output) return output;
     }
     return "";
+  }
+
+  /** The target the project's current manifest names (the release is not known here). */
+  private forProject(project: string): Target {
+    return this.named(this.targetOf(project, "") ?? "process");
+  }
+
+  async orphans(project: string, known: KnownInstances): Promise<readonly Orphan[]> {
+    return (await this.forProject(project).orphans?.(project, known)) ?? [];
+  }
+
+  async removeOrphans(project: string, known: KnownInstances): Promise<readonly Orphan[]> {
+    return (await this.forProject(project).removeOrphans?.(project, known)) ?? [];
   }
 }

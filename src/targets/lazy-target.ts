@@ -3,6 +3,8 @@ import type {
   InstanceHandle,
   InstanceRequest,
   InstanceState,
+  KnownInstances,
+  Orphan,
   Target,
   TargetCapabilities,
 } from "./target.js";
@@ -55,5 +57,13 @@ export class LazyTarget implements Target {
 
   async lastOutput(instance: Pick<InstanceRequest, "project" | "id">, lines?: number): Promise<string> {
     return (await this.target()).lastOutput(instance, lines);
+  }
+
+  async orphans(project: string, known: KnownInstances): Promise<readonly Orphan[]> {
+    return (await (await this.target()).orphans?.(project, known)) ?? [];
+  }
+
+  async removeOrphans(project: string, known: KnownInstances): Promise<readonly Orphan[]> {
+    return (await (await this.target()).removeOrphans?.(project, known)) ?? [];
   }
 }

@@ -1,5 +1,6 @@
 import type { ServiceSpec } from "../manifest/model.js";
 import type { ServiceArtifact } from "../release/build.js";
+import type { ConfigFile } from "../release/config-files.js";
 
 /**
  * The one interface every place services run implements. Instance-level drivers (process, docker)
@@ -33,6 +34,8 @@ export interface InstanceRequest {
   readonly extraPorts?: Readonly<Record<string, number>> | undefined;
   /** Replaces the service's own command (a migration, `slipway run -- CMD`). */
   readonly command?: readonly string[] | undefined;
+  /** The service's `configs:` with the release's content, each a read-only file at its target. Default none. */
+  readonly configs?: readonly ConfigFile[] | undefined;
 }
 
 /** How to find a started instance again, also after the agent restarted (PID + start time, never PID alone). */
@@ -57,6 +60,27 @@ export interface ExecResult {
   readonly timedOut: boolean;
   /** The last few KB of stdout and stderr, interleaved, for error messages. */
   readonly output: string;
+}
+
+/** What slipway's state accounts for in a project: anything else of it that a target finds is an orphan. */
+export interface KnownInstances {
+  /** Instance ids the state records (running or starting). */
+  readonly instances: ReadonlySet<string>;
+  /** Release ids the project has. */
+  readonly releases: ReadonlySet<string>;
+}
+
+/** Something running (or left) on a target under a project's name that no known instance accounts for. */
+export interface Orphan {
+  /** The engine's name for it (a container's name). */
+  readonly name: string;
+  /** The engine's id (short). */
+  readonly ref: string;
+  readonly service: string;
+  /** The release its labels name, if any. */
+  readonly release: string | undefined;
+  /** `running`, `exited`, … as the engine says. */
+  readonly state: string;
 }
 
 /** What a driver can do, so the deployer knows whether to roll out itself or hand over. */
@@ -88,4 +112,11 @@ export interface Target {
   adopt(handles: readonly InstanceHandle[]): Promise<readonly InstanceHandle[]>;
   /** The last lines an instance wrote (stderr, then stdout), for error messages that show why it failed. */
   lastOutput(instance: Pick<InstanceRequest, "project" | "id">, lines?: number): Promise<string>;
+  /**
+   * What the target runs under a project's name that `known` does not account for (`slipway ps`).
+   * A driver that finds its instances only through slipway's state (the process target) has none.
+   */
+  orphans?(project: string, known: KnownInstances): Promise<readonly Orphan[]>;
+  /** Stops and removes those orphans (`--remove-orphans`); resolves to what it removed. */
+  removeOrphans?(project: string, known: KnownInstances): Promise<readonly Orphan[]>;
 }

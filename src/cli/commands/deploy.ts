@@ -5,10 +5,12 @@ import type { AppSpec } from "../../manifest/model.js";
 import { connectAgent, projectName } from "../agent-connection.js";
 import { confirmOrRefuse } from "../confirm.js";
 import { identitiesFrom } from "../identities.js";
-import { addManifestOptions, loadProject, type ManifestFlags } from "../manifest-options.js";
+import { addContextOption, type ContextFlags, kubernetesSpec } from "../kubernetes.js";
+import { addManifestOptions, loadProject } from "../manifest-options.js";
+import { REMOVE_ORPHANS_FLAG, REMOVE_ORPHANS_HELP, removeOrphans } from "../orphans.js";
 import type { Output } from "../report.js";
 
-interface RollbackFlags extends ManifestFlags {
+interface RollbackFlags extends ContextFlags {
   readonly restoreData?: boolean;
   readonly yes?: boolean;
   readonly identity?: string;
@@ -61,6 +63,16 @@ export function formatDeployEvent(event: DeployEvent): string | undefined {
   }
 }
 
+/** Prints one deploy event: a line for a person (failures on stderr), or the JSON line. */
+export function printDeployEvent(event: DeployEvent, json: boolean, output: Output): void {
+  if (json) return void output.stdout(`${JSON.stringify(event)}\n`);
+  const line = formatDeployEvent(event);
+  if (line)
+    (event.type === "deploy.finished" && event.status !== "succeeded" ? output.stderr : output.stdout)(
+      `${line}\n`,
+    );
+}
+
 /** Prints a deploy's event stream; resolves with the exit code (0 live, 1 failed or rolled back). */
 export async function followDeploy(
   events: AsyncIterable<DeployEvent>,
@@ -70,14 +82,7 @@ export async function followDeploy(
   let finished: Extract<DeployEvent, { type: "deploy.finished" }> | undefined;
   for await (const event of events) {
     if (event.type === "deploy.finished") finished = event;
-    if (json) output.stdout(`${JSON.stringify(event)}\n`);
-    else {
-      const line = formatDeployEvent(event);
-      if (line)
-        (event.type === "deploy.finished" && event.status !== "succeeded" ? output.stderr : output.stdout)(
-          `${line}\n`,
-        );
-    }
+    printDeployEvent(event, json, output);
   }
   if (!finished)
     throw new SlipwayError({
@@ -90,7 +95,7 @@ export async function followDeploy(
 
 export function registerDeploy(program: Command, output: Output, setExitCode: (code: number) => void): void {
   for (const name of ["deploy", "up"]) {
-    addManifestOptions(
+    const command = addManifestOptions(
       program
         .command(name)
         .description(
@@ -98,19 +103,34 @@ export function registerDeploy(program: Command, output: Output, setExitCode: (c
             ? "alias of deploy"
             : "build a release and roll it out (health-gated, rolls back on failure)",
         ),
-    ).action(async (flags: ManifestFlags) => {
-      const { spec } = await loadProject(flags, output);
-      const client = await connectAgent();
-      setExitCode(
-        await followDeploy(
+    );
+    addContextOption(command)
+      .option(REMOVE_ORPHANS_FLAG, `${REMOVE_ORPHANS_HELP}, once the release is live`)
+      .option(
+        "--include-secret-values",
+        "kubernetes target: write Secrets from the secrets' sources (default: reference existing Secrets)",
+      )
+      .action(async (flags: ContextFlags & { removeOrphans?: boolean; includeSecretValues?: boolean }) => {
+        const { spec } = await loadProject(flags, output);
+        if (spec["x-slipway"].target === "kubernetes") {
+          // The cluster runs and rolls out the services: no agent is involved.
+          const { deployKubernetes } = await import("../../targets/kubernetes/kubernetes.js");
+          const print = (event: DeployEvent) => printDeployEvent(event, flags.json ?? false, output);
+          const outcome = await deployKubernetes(spec, flags, print);
+          return setExitCode(outcome.status === "succeeded" ? 0 : 1);
+        }
+        const client = await connectAgent();
+        const code = await followDeploy(
           client.stream<DeployEvent>("POST", "/v1/deploy", { spec: await frozenSpec(spec) }),
           flags.json ?? false,
           output,
-        ),
-      );
-    });
+        );
+        if (code === 0 && flags.removeOrphans)
+          await removeOrphans(client, spec.name, output, flags.json ?? false);
+        setExitCode(code);
+      });
   }
-  addManifestOptions(
+  const rollback = addManifestOptions(
     program
       .command("rollback [release]")
       .description("go back to the previous release (or the one named), reusing its built artifacts"),
@@ -120,26 +140,33 @@ export function registerDeploy(program: Command, output: Output, setExitCode: (c
     .option(
       "--identity <file>",
       "age identity file for encrypted backups (default: $SLIPWAY_BACKUP_IDENTITY)",
-    )
-    .action(async (release: string | undefined, flags: RollbackFlags) => {
-      const project = await projectName(flags, output);
-      const identities = flags.restoreData ? await identitiesFrom(flags.identity) : [];
-      if (flags.restoreData)
-        await confirmOrRefuse(
-          `roll ${project} back and replace its data with the backups taken before its migrations?`,
-          flags.yes,
-        );
-      const client = await connectAgent();
-      setExitCode(
-        await followDeploy(
-          client.stream<DeployEvent>("POST", "/v1/rollback", {
-            project,
-            release,
-            ...(flags.restoreData ? { restoreData: true, identities } : {}),
-          }),
-          flags.json ?? false,
-          output,
-        ),
+    );
+  addContextOption(rollback).action(async (release: string | undefined, flags: RollbackFlags) => {
+    const kubernetes = await kubernetesSpec(flags, output);
+    if (kubernetes) {
+      const { rollbackKubernetes } = await import("../../targets/kubernetes/kubernetes.js");
+      const print = (event: DeployEvent) => printDeployEvent(event, flags.json ?? false, output);
+      const outcome = await rollbackKubernetes(kubernetes, release, flags.context, print);
+      return setExitCode(outcome.status === "succeeded" ? 0 : 1);
+    }
+    const project = await projectName(flags, output);
+    const identities = flags.restoreData ? await identitiesFrom(flags.identity) : [];
+    if (flags.restoreData)
+      await confirmOrRefuse(
+        `roll ${project} back and replace its data with the backups taken before its migrations?`,
+        flags.yes,
       );
-    });
+    const client = await connectAgent();
+    setExitCode(
+      await followDeploy(
+        client.stream<DeployEvent>("POST", "/v1/rollback", {
+          project,
+          release,
+          ...(flags.restoreData ? { restoreData: true, identities } : {}),
+        }),
+        flags.json ?? false,
+        output,
+      ),
+    );
+  });
 }

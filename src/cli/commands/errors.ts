@@ -13,6 +13,7 @@ import { ROUTER_ERRORS } from "../../router/errors.js";
 import { SECRET_ERRORS } from "../../secrets/errors.js";
 import { STATE_ERRORS } from "../../state/errors.js";
 import { TARGET_ERRORS } from "../../targets/errors.js";
+import { KUBERNETES_ERRORS } from "../../targets/kubernetes/errors.js";
 import { CLI_ERRORS } from "../errors.js";
 import type { Output } from "../report.js";
 
@@ -24,6 +25,7 @@ export const ERROR_CATALOGUES: readonly { readonly stage: string; readonly codes
   { stage: "plan", codes: PLAN_ERRORS },
   { stage: "deploy", codes: DEPLOY_ERRORS },
   { stage: "targets", codes: TARGET_ERRORS },
+  { stage: "kubernetes", codes: KUBERNETES_ERRORS },
   { stage: "router", codes: ROUTER_ERRORS },
   { stage: "backup", codes: BACKUP_ERRORS },
   { stage: "secrets", codes: SECRET_ERRORS },

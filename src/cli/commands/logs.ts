@@ -20,11 +20,12 @@ import {
 } from "../../observe/logs/timeline.js";
 import { type SlipwayPaths, slipwayPaths } from "../../state/paths.js";
 import { LogFollower } from "../../targets/process/log-tail.js";
-import { addManifestOptions, type ManifestFlags } from "../manifest-options.js";
+import { addContextOption, type ContextFlags, kubernetesLogs, kubernetesSpec } from "../kubernetes.js";
+import { addManifestOptions } from "../manifest-options.js";
 import { chosenProject } from "../project-choice.js";
 import type { Output } from "../report.js";
 
-interface LogFlags extends ManifestFlags {
+interface LogFlags extends ContextFlags {
   follow?: boolean;
   tail?: string;
   since?: string;
@@ -50,7 +51,7 @@ interface Followed {
  * starts meanwhile. Files hold no per-line times: older lines are placed by their files' times.
  */
 export function registerLogs(program: Command, output: Output): void {
-  addManifestOptions(
+  const command = addManifestOptions(
     program
       .command("logs [service]")
       .description(
@@ -72,7 +73,10 @@ export function registerLogs(program: Command, output: Output): void {
       )
       .option("--grep <regexp>", "only lines matching this regular expression"),
     { shortFile: false },
-  ).action(async (service: string | undefined, flags: LogFlags) => {
+  );
+  addContextOption(command).action(async (service: string | undefined, flags: LogFlags) => {
+    const kubernetes = await kubernetesSpec(flags, output);
+    if (kubernetes) return kubernetesLogs(kubernetes, service, flags, output);
     const project = await chosenProject(flags, output);
     const paths = slipwayPaths();
     const filter: LineFilter = {

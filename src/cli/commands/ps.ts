@@ -1,7 +1,9 @@
 import type { Command } from "commander";
 import type { PsResult } from "../../agent/api.js";
 import { connectAgent } from "../agent-connection.js";
-import { addManifestOptions, type ManifestFlags } from "../manifest-options.js";
+import { addContextOption, type ContextFlags, kubernetesPs, kubernetesSpec } from "../kubernetes.js";
+import { addManifestOptions } from "../manifest-options.js";
+import { orphanLines } from "../orphans.js";
 import { chosenProject } from "../project-choice.js";
 import type { Output } from "../report.js";
 
@@ -39,13 +41,16 @@ export function formatPs(ps: PsResult): string {
     if (service.schedule) where.push(`schedule "${service.schedule}"`);
     if (where.length > 0) lines.push(`${service.name}: ${where.join(", ")}`);
   }
+  lines.push(...orphanLines(ps));
   return `${lines.join("\n")}\n`;
 }
 
 export function registerPs(program: Command, output: Output): void {
-  addManifestOptions(
-    program.command("ps").description("list the project's instances with their state"),
-  ).action(async (flags: ManifestFlags) => {
+  addContextOption(
+    addManifestOptions(program.command("ps").description("list the project's instances with their state")),
+  ).action(async (flags: ContextFlags) => {
+    const kubernetes = await kubernetesSpec(flags, output);
+    if (kubernetes) return kubernetesPs(kubernetes, flags, output);
     const project = await chosenProject(flags, output);
     const ps = await (await connectAgent()).call<PsResult>(
       "GET",

@@ -1,18 +1,23 @@
 import type { Command } from "commander";
 import type { Deploy, Release } from "../../state/index.js";
 import { connectAgent } from "../agent-connection.js";
-import { addManifestOptions, type ManifestFlags } from "../manifest-options.js";
+import { addContextOption, type ContextFlags, kubernetesReleases, kubernetesSpec } from "../kubernetes.js";
+import { addManifestOptions } from "../manifest-options.js";
 import { chosenProject } from "../project-choice.js";
 import type { Output } from "../report.js";
 
 export function registerReleases(program: Command, output: Output): void {
-  addManifestOptions(
-    program
-      .command("releases")
-      .description(
-        "list releases (newest first) and recent deploys; --json includes each release's frozen spec, secrets redacted",
-      ),
-  ).action(async (flags: ManifestFlags) => {
+  addContextOption(
+    addManifestOptions(
+      program
+        .command("releases")
+        .description(
+          "list releases (newest first) and recent deploys; --json includes each release's frozen spec, secrets redacted",
+        ),
+    ),
+  ).action(async (flags: ContextFlags) => {
+    const kubernetes = await kubernetesSpec(flags, output);
+    if (kubernetes) return kubernetesReleases(kubernetes, flags, output);
     const project = await chosenProject(flags, output);
     const result = await (await connectAgent()).call<{
       releases: Omit<Release, "spec">[];

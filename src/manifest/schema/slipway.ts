@@ -135,6 +135,17 @@ export const serviceSlipway = composeObject({
     ])
     .optional(),
   backups: serviceBackups.optional(),
+  /** Scale between `min` and `max` replicas on CPU use (a HorizontalPodAutoscaler on kubernetes). Default none. */
+  autoscale: composeObject({
+    /** Fewest replicas. Default 1. */
+    min: int.pipe(z.number().int().min(1)).default(1),
+    /** Most replicas. */
+    max: int.pipe(z.number().int().min(1)),
+    /** Average CPU use, in percent of the request, that the autoscaler aims for. Default 80. */
+    cpu: int.pipe(z.number().int().min(1).max(1000)).default(80),
+  })
+    .refine((a) => a.max >= a.min, "autoscale.max must be at least autoscale.min")
+    .optional(),
   /** Log size bounds; each key not given comes from the top-level `logs`. */
   logs: logs.optional(),
   /** How the process target builds and runs this service natively. */
@@ -222,6 +233,28 @@ export const projectSlipway = composeObject({
       .string()
       .refine(isLoopbackAddress, "must be a loopback host:port such as 127.0.0.1:9470 or [::1]:9470")
       .optional(),
+  }).optional(),
+  /** Settings of the kubernetes target (see src/targets/kubernetes). Default: all defaults below. */
+  kubernetes: composeObject({
+    /** Namespace of every object. Default: the project name. */
+    namespace: z.string().optional(),
+    /** kubeconfig context. Default: the kubeconfig's current context (`--context` overrides both). */
+    context: z.string().optional(),
+    /** Registry prefix of built services' images (`registry.example.com/team`). Default none: the local tag. */
+    registry: z.string().optional(),
+    /** `ingressClassName` of the Ingress objects. Default: the cluster's default class. */
+    ingress_class: z.string().optional(),
+    /** cert-manager ClusterIssuer of routes with TLS `auto`/`acme`. Default `letsencrypt`. */
+    cluster_issuer: z.string().default("letsencrypt"),
+    /** StorageClass of volume claims. Default: the cluster's default class. */
+    storage_class: z.string().optional(),
+    /** Size each named volume's claim asks for. Default `1Gi`. */
+    volume_size: z
+      .string()
+      .regex(/^\d+(\.\d+)?([KMGTPE]i|[kMGTPE])?$/, "must be a Kubernetes quantity such as 1Gi or 500Mi")
+      .default("1Gi"),
+    /** A rollout that makes no progress this long fails (Deployment `progressDeadlineSeconds`). Default 10m. */
+    progress_deadline: duration.default(new Duration(600_000)),
   }).optional(),
   /** Alert rules and the channels their notices go to (see schema/alerts.ts). Default: built-in rules, no channel. */
   alerts: alerts.optional(),

@@ -1,5 +1,6 @@
 import type { ServiceSpec } from "../../manifest/model.js";
 import { declaredPorts } from "../../network/ports.js";
+import { publishedProtocol } from "../../network/published-http.js";
 import type { L4Listener, L4Upstream } from "../l4/config.js";
 
 /** An instance as the proxy needs it: where it listens and whether it takes traffic. */
@@ -32,8 +33,8 @@ function upstreamsFor(
 
 /**
  * Listeners of one project: every service's loopback address at each of its declared ports (how
- * services reach each other by name) and every published port on the host, each forwarding to the
- * service's instances in rotation.
+ * services reach each other by name) and every published port on the host that does not carry HTTP,
+ * each forwarding to the service's instances in rotation.
  */
 export function projectListeners(
   project: string,
@@ -50,6 +51,8 @@ export function projectListeners(
       listeners.push({ name: `${project}/${service.name}:${port}`, host: address, port, upstreams });
       for (const published of service.ports) {
         if (!published.published || published.target !== port || published.protocol !== "tcp") continue;
+        // HTTP ports are the router's (request-level draining and retries), see published-http.ts.
+        if (publishedProtocol(service, published) === "http") continue;
         const hostPort = Number(published.published);
         if (!Number.isInteger(hostPort)) continue;
         listeners.push({

@@ -1,5 +1,6 @@
 import { join, relative } from "node:path";
 import type { AppSpec, ServiceSpec } from "../../manifest/model.js";
+import { publishedHttpPorts } from "../../network/published-http.js";
 import type { ReleaseContent } from "../../release/content.js";
 import type { Certificate, Route, RouterConfig, UpstreamSet } from "../model.js";
 import { routerLimits } from "./router-limits.js";
@@ -51,7 +52,16 @@ function staticRoot(traffic: ProjectTraffic, service: ServiceSpec, root: string)
   return inside.startsWith("..") ? root : join(appDir, inside);
 }
 
-/** The routes of every project, as the router serves them. */
+/** The route id of a published HTTP port: `project/service/published/host:port`. */
+export function publishedRouteId(
+  project: string,
+  service: string,
+  published: { readonly host: string; readonly port: number },
+): string {
+  return `${project}/${service}/published/${published.host}:${published.port}`;
+}
+
+/** The routes of every project, as the router serves them (published HTTP ports included). */
 export function routerConfig(
   projects: readonly ProjectTraffic[],
   options: {
@@ -113,6 +123,21 @@ export function routerConfig(
           });
         }
       });
+      for (const published of publishedHttpPorts(service)) {
+        routes.push({
+          kind: "http",
+          id: publishedRouteId(traffic.spec.name, service.name, published),
+          project: traffic.spec.name,
+          service: service.name,
+          domains: [],
+          pathPrefix: "/",
+          stripPrefix: false,
+          sets: upstreamSets(traffic, service),
+          drainTimeoutMs: service["x-slipway"].drain_timeout.ms,
+          httpsRedirect: false,
+          listen: { host: published.host, port: published.port },
+        });
+      }
     }
   }
   return {

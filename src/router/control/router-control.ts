@@ -1,6 +1,8 @@
+import type { ServiceSpec } from "../../manifest/model.js";
+import { publishedHttpPorts } from "../../network/published-http.js";
 import type { StateStore } from "../../state/index.js";
 import type { SlipwayPaths } from "../../state/paths.js";
-import type { RouterDriver } from "../driver.js";
+import { type RouterDriver, sumMeasures } from "../driver.js";
 import { routerDrivers } from "../drivers.js";
 import { ProxyController } from "../l4/controller.js";
 import { RouteCertificates } from "../tls/route-certificates.js";
@@ -11,7 +13,16 @@ import { CanaryDecisions } from "./decisions.js";
 import { projectListeners } from "./listeners.js";
 import { MAINTENANCE_KEY, type MaintenanceMode, maintenanceOf, storedMaintenance } from "./maintenance.js";
 import { checkRouterPorts, driverNameOf, type RoutableProject, routerHostOf } from "./projects.js";
-import { routerConfig } from "./router-config.js";
+import { planeConfigs } from "./published-plane.js";
+import { publishedRouteId, routerConfig } from "./router-config.js";
+
+/** The router serves this service: an HTTP route, a TCP route or a published HTTP port. */
+const usesRouter = (service: ServiceSpec) =>
+  service["x-slipway"].routes.length > 0 || publishedHttpPorts(service).length > 0;
+
+/** Requests to this service pass the router, which drains its instances before they stop. */
+const proxiedByRouter = (service: ServiceSpec) =>
+  service["x-slipway"].routes.some((route) => !route.static) || publishedHttpPorts(service).length > 0;
 
 export interface RouterControlOptions {
   readonly paths: SlipwayPaths;
@@ -37,6 +48,8 @@ export class RouterControl implements TrafficControl {
   private readonly certificates: RouteCertificates;
   /** The driver serving the route table; undefined until something is routed. */
   private driver: RouterDriver | undefined;
+  /** The builtin router serving published HTTP ports while nginx serves the routes (published-plane.ts). */
+  private publishedPlane: RouterDriver | undefined;
   private generation = Date.now();
   /** Explicit traffic weights per project and service (canary steps, blue-green switches). */
   private readonly weights = new Map<string, Record<string, Record<string, number>>>();
@@ -73,9 +86,7 @@ export class RouterControl implements TrafficControl {
         projectListeners(p.spec.name, Object.values(p.spec.services), p.addresses, p.instances),
       ),
     );
-    const routed = projects.filter((p) =>
-      Object.values(p.spec.services).some((s) => s["x-slipway"].routes.length > 0),
-    );
+    const routed = projects.filter((p) => Object.values(p.spec.services).some(usesRouter));
     if (routed.length === 0) return this.stopRouter();
     const host = process.env.SLIPWAY_ROUTER_HOST ?? routerHostOf(routed);
     checkRouterPorts(routed, host);
@@ -89,8 +100,32 @@ export class RouterControl implements TrafficControl {
         maintenance: maintenanceOf(this.options.store.getMeta(MAINTENANCE_KEY)),
       },
     );
-    const driver = await this.driverNamed(driverNameOf(routed));
-    await driver.apply(config);
+    const name = driverNameOf(routed);
+    const planes = planeConfigs(config, name);
+    if (planes.routes) await (await this.driverNamed(name)).apply(planes.routes);
+    else if (this.driver) {
+      // Only published ports are left: a builtin router serving them goes on as the published plane.
+      if (this.driver.name === "builtin") this.publishedPlane ??= this.driver;
+      else await this.driver.stop();
+      this.driver = undefined;
+    }
+    if (planes.published) {
+      this.publishedPlane ??= await this.builtinDriver();
+      await this.publishedPlane.apply(planes.published);
+    } else if (this.publishedPlane) {
+      // The driver is builtin again: the same router process now serves everything.
+      if (this.driver?.name !== "builtin") await this.publishedPlane.stop();
+      this.publishedPlane = undefined;
+    }
+  }
+
+  private builtinDriver(): Promise<RouterDriver> {
+    return routerDrivers.builtin({ paths: this.options.paths, routerCommand: this.options.commands.router });
+  }
+
+  /** The data planes serving traffic now: the projects' driver and a builtin router beside nginx. */
+  private planes(): RouterDriver[] {
+    return [this.driver, this.publishedPlane].filter((plane): plane is RouterDriver => plane !== undefined);
   }
 
   /** The driver by that name; a different one serving until now is stopped first (it holds the ports). */
@@ -125,6 +160,7 @@ export class RouterControl implements TrafficControl {
       await driver.stop();
     }
     this.driver = undefined;
+    this.publishedPlane = undefined;
   }
 
   /** `agent stop`: with no project left to serve, the proxy and the router stop too. */
@@ -145,7 +181,10 @@ export class RouterControl implements TrafficControl {
    * with the current tables. Called by the agent every few seconds.
    */
   async revive(): Promise<void> {
-    const down = [this.proxy.isDown() && "proxy", this.driver?.isDown() && `${this.driver.name} router`];
+    const down = [
+      this.proxy.isDown() && "proxy",
+      ...this.planes().map((plane) => plane.isDown() && `${plane.name} router`),
+    ];
     const named = down.filter(Boolean);
     if (named.length === 0) return;
     for (const { spec } of this.options.projects())
@@ -170,20 +209,26 @@ export class RouterControl implements TrafficControl {
     await this.publish();
   }
 
-  /** Ids of the service's proxied HTTP routes (what the router measures per version). */
+  /** Ids of the service's proxied HTTP routes and published HTTP ports (what the router measures per version). */
   private httpRouteIds(project: string, service: string): string[] {
     const spec = this.options.projects().find((p) => p.spec.name === project)?.spec.services[service];
-    return (spec?.["x-slipway"].routes ?? []).flatMap((route, index) =>
-      route.static || route.protocol === "tcp" ? [] : [`${project}/${service}/${index}`],
-    );
+    if (!spec) return [];
+    return [
+      ...spec["x-slipway"].routes.flatMap((route, index) =>
+        route.static || route.protocol === "tcp" ? [] : [`${project}/${service}/${index}`],
+      ),
+      ...publishedHttpPorts(spec).map((published) => publishedRouteId(project, service, published)),
+    ];
   }
 
   async measure(project: string, service: string): Promise<Record<string, VersionMeasure>> {
-    return (await this.driver?.measure(this.httpRouteIds(project, service))) ?? {};
+    const ids = this.httpRouteIds(project, service);
+    return sumMeasures(await Promise.all(this.planes().map((plane) => plane.measure(ids))));
   }
 
   async resetMeasure(project: string, service: string): Promise<void> {
-    await this.driver?.resetMeasure(this.httpRouteIds(project, service));
+    const ids = this.httpRouteIds(project, service);
+    await Promise.all(this.planes().map((plane) => plane.resetMeasure(ids)));
   }
 
   waitForDecision(project: string, ms: number): Promise<CanaryDecision | undefined> {
@@ -197,20 +242,22 @@ export class RouterControl implements TrafficControl {
 
   /**
    * Waits until the router has no request, WebSocket or TCP connection left on a routed instance
-   * (or the timeout passes). Instances of services without routes have nothing to drain here.
+   * (or the timeout passes). Instances of services the router does not proxy (no route, no published
+   * HTTP port) have nothing to drain here.
    */
   async waitDrained(instanceId: string, timeoutMs: number): Promise<void> {
     const instance = this.options.store.getInstance(instanceId);
-    const driver = this.driver;
-    if (!instance || instance.port == null || !driver) return;
-    const routed = this.options
-      .projects()
-      .find((p) => p.spec.name === instance.project)
-      ?.spec.services[instance.service]?.["x-slipway"].routes.some((route) => !route.static);
-    if (!routed) return;
+    const planes = this.planes();
+    if (!instance || instance.port == null || planes.length === 0) return;
+    const service = this.options.projects().find((p) => p.spec.name === instance.project)?.spec.services[
+      instance.service
+    ];
+    if (!service || !proxiedByRouter(service)) return;
     const upstream = { id: instance.id, host: "127.0.0.1", port: instance.port };
     const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline && (await driver.inFlight(upstream)) > 0) {
+    const inFlight = async () =>
+      (await Promise.all(planes.map((plane) => plane.inFlight(upstream)))).reduce((a, b) => a + b, 0);
+    while (Date.now() < deadline && (await inFlight()) > 0) {
       await new Promise((r) => setTimeout(r, 100));
     }
   }

@@ -14,6 +14,30 @@ describe("parseRouterConfig", () => {
     expect(parsed.limits.queueTimeoutMs).toBe(10_000);
   });
 
+  it("keeps a published port's listener, which alone does not claim the shared HTTP port", () => {
+    const published = {
+      kind: "http",
+      id: "p/s/published/127.0.0.1:8080",
+      project: "p",
+      service: "s",
+      sets: [],
+      listen: { host: "127.0.0.1", port: 8080 },
+    };
+    const parsed = parseRouterConfig({
+      generation: 1,
+      http: { host: "127.0.0.1", port: 8080 },
+      routes: [published],
+    });
+    expect(parsed.routes[0]).toMatchObject({ listen: { host: "127.0.0.1", port: 8080 } });
+    expect(() =>
+      parseRouterConfig({
+        generation: 1,
+        http: { host: "127.0.0.1", port: 80 },
+        routes: [published, published],
+      }),
+    ).toThrow(/appears twice/);
+  });
+
   it("reports every problem with its key path", () => {
     try {
       parseRouterConfig({

@@ -1,7 +1,7 @@
 import { isIP } from "node:net";
 import { z } from "zod";
 import { formatPath, type Problem } from "../../errors.js";
-import type { RouterConfig } from "../model.js";
+import { isPublished, needsSharedListener, type RouterConfig } from "../model.js";
 import { RouterError } from "./errors.js";
 
 const port = z.number().int().min(0).max(65535);
@@ -26,6 +26,8 @@ const route = z.discriminatedUnion("kind", [
     sets: z.array(upstreamSet),
     drainTimeoutMs: z.number().int().min(0).default(30_000),
     httpsRedirect: z.boolean().default(false),
+    /** A published port served by this route alone. */
+    listen: address.optional(),
   }),
   z.object({
     kind: z.literal("static"),
@@ -128,9 +130,9 @@ function collides(a: { host: string; port: number }, b: { host: string; port: nu
 /** What a schema cannot see: unique route ids, listeners that would collide. */
 function crossChecks(config: RouterConfig): Problem[] {
   const problems: Problem[] = [];
-  const listeners: { host: string; port: number; owner: string; path: string }[] = [
-    { ...config.http, owner: "http", path: "http.port" },
-  ];
+  const listeners: { host: string; port: number; owner: string; path: string }[] = needsSharedListener(config)
+    ? [{ ...config.http, owner: "http", path: "http.port" }]
+    : [];
   if (config.https) listeners.push({ ...config.https, owner: "https", path: "https.port" });
   const ids = new Set<string>();
   for (const [index, route] of config.routes.entries()) {
@@ -141,7 +143,7 @@ function crossChecks(config: RouterConfig): Problem[] {
         path: `routes[${index}].id`,
       });
     ids.add(route.id);
-    if (route.kind === "tcp")
+    if (route.kind === "tcp" || isPublished(route))
       listeners.push({ ...route.listen, owner: `route ${route.id}`, path: `routes[${index}].listen.port` });
   }
   for (const [index, listener] of listeners.entries()) {

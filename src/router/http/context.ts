@@ -1,4 +1,12 @@
-import type { HttpRoute, Route, RouterConfig, TcpRoute, Upstream, UpstreamSet } from "../model.js";
+import type {
+  HttpRoute,
+  PublishedRoute,
+  Route,
+  RouterConfig,
+  TcpRoute,
+  Upstream,
+  UpstreamSet,
+} from "../model.js";
 import type { VersionStats } from "../version-stats.js";
 import type { AccessLog } from "./access-log.js";
 import type { Balancer } from "./balancer.js";
@@ -21,6 +29,8 @@ export interface Snapshot {
   readonly routesById: ReadonlyMap<string, Route>;
   /** TCP routes by `host:port` of their listener. */
   readonly tcpByListen: ReadonlyMap<string, TcpRoute>;
+  /** Published HTTP ports by `host:port` of their listener. */
+  readonly publishedByListen: ReadonlyMap<string, PublishedRoute>;
   readonly trusted: TrustedProxies;
   /** The security headers of every response, per scheme the client used. */
   readonly security: SecurityHeadersByScheme;

@@ -23,7 +23,8 @@ export type GateDecision =
 
 /**
  * The checks every request passes, in order: an unambiguous request line and Host, ACME challenge (plain HTTP), rate limit, route,
- * HTTPS redirect, maintenance, declared body size. Sets `record.route` once a route matched.
+ * HTTPS redirect, maintenance, declared body size. Sets `record.route` once a route matched. A
+ * published port skips all but the first: it answers as the app behind it did before.
  */
 export function gate(
   context: RouterContext,
@@ -31,6 +32,8 @@ export function gate(
   request: IncomingMessage,
   record: RequestRecord,
   listener: "http" | "https",
+  /** The `host:port` of a published port's listener: its one route takes every request. */
+  published?: string,
 ): GateDecision {
   const { config } = snapshot;
   const ambiguous = ambiguity(request);
@@ -41,6 +44,12 @@ export function gate(
       body: `bad request: ${ambiguous}\n`,
       headers: { connection: "close" },
     };
+  if (published !== undefined) {
+    const route = snapshot.publishedByListen.get(published);
+    if (!route) return { kind: "respond", status: 503, body: "this port is not served now\n" };
+    record.route = route;
+    return { kind: "proxy", route };
+  }
   const url = request.url ?? "/";
   const path = pathOf(url);
   if (listener === "http" && path.startsWith(ACME_CHALLENGE_PREFIX))

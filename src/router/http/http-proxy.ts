@@ -4,6 +4,7 @@ import type { RequestRecord, RouterContext, Snapshot } from "./context.js";
 import { type ForwardingContext, upstreamRequestHeaders } from "./forwarded.js";
 import { type RelayOptions, relayResponse, sendBody } from "./http-exchange.js";
 import { stripPathPrefix } from "./route-table.js";
+import { NO_SECURITY_HEADERS } from "./security-headers.js";
 import { acquireUpstream, ConnectFailed } from "./upstream-connect.js";
 import { type DispatchedRequest, dispatchBodyless } from "./upstream-dispatch.js";
 import { hasBody, IDEMPOTENT_METHODS, openUpstreamRequest } from "./upstream-request.js";
@@ -52,7 +53,7 @@ export async function proxyRequest(
     : (request.url ?? "/");
   const relayOptions: RelayOptions = {
     timeoutMs: limits.requestTimeoutMs,
-    securityHeaders: snapshot.security[record.proto],
+    securityHeaders: route.listen ? NO_SECURITY_HEADERS : snapshot.security[record.proto],
     requestId: record.requestId,
     onBytes: (bytes) => {
       record.bytes = bytes;
@@ -143,7 +144,9 @@ async function relay(
   options: RelayOptions,
 ): Promise<"done" | "lost" | "timeout"> {
   const { request, response, reply, snapshot } = exchange;
-  const sent = sendBody(request, upstreamRequest, snapshot.config.limits.maxBodyBytes);
+  // A published port takes bodies of any size, as it did before the router served it.
+  const limit = exchange.route.listen ? Number.POSITIVE_INFINITY : snapshot.config.limits.maxBodyBytes;
+  const sent = sendBody(request, upstreamRequest, limit);
   const outcome = await relayResponse(upstreamRequest, response, options);
   if (outcome === "failed" && sent.tooLarge()) {
     reply(413, "request body too large\n", { connection: "close" });

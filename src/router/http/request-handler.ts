@@ -5,6 +5,7 @@ import { gate } from "./gate.js";
 import { proxyRequest } from "./http-proxy.js";
 import { finishRecord, startRecord } from "./request-record.js";
 import { sendResponse } from "./responses.js";
+import { NO_SECURITY_HEADERS } from "./security-headers.js";
 import { serveStatic } from "./static-files.js";
 import { hasBody } from "./upstream-request.js";
 
@@ -17,6 +18,8 @@ export function handleRequest(
   request: IncomingMessage,
   response: ServerResponse,
   listener: "http" | "https",
+  /** The `host:port` of the published port the request came in on; none for the shared listeners. */
+  published?: string,
 ): void {
   const snapshot = context.snapshot();
   if (!snapshot) {
@@ -30,10 +33,10 @@ export function handleRequest(
     const status = response.headersSent ? response.statusCode : CLIENT_CLOSED;
     finishRecord(context, request, record, status, Number(response.getHeader("content-length") ?? 0));
   });
-  const security = snapshot.security[record.proto];
+  const security = published === undefined ? snapshot.security[record.proto] : NO_SECURITY_HEADERS;
   const reply = (status: number, body: string, headers: OutgoingHttpHeaders = {}) =>
     sendResponse(response, status, body, { ...security, "x-request-id": record.requestId, ...headers });
-  const decision = gate(context, snapshot, request, record, listener);
+  const decision = gate(context, snapshot, request, record, listener, published);
   switch (decision.kind) {
     case "respond":
       reply(decision.status, decision.body, decision.headers);

@@ -1,4 +1,4 @@
-import type { HttpRoute, RouterConfig, StaticRoute } from "../model.js";
+import { type HttpRoute, isPublished, type RouterConfig, type StaticRoute } from "../model.js";
 
 /** A route that answers HTTP requests (proxied or static files). */
 export type WebRoute = HttpRoute | StaticRoute;
@@ -18,7 +18,8 @@ export function compileRouteTable(config: RouterConfig): RouteTable {
   const anyHost: WebRoute[] = [];
   const byId = new Map<string, WebRoute>();
   for (const route of config.routes) {
-    if (route.kind === "tcp") continue;
+    // Published ports have listeners of their own (`Snapshot.publishedByListen`).
+    if (route.kind === "tcp" || isPublished(route)) continue;
     byId.set(route.id, route);
     if (route.domains.length === 0) anyHost.push(route);
     for (const domain of route.domains) {

@@ -3,7 +3,7 @@ import { createServer as createHttpsServer, type Server as HttpsServer } from "n
 import { createServer as createTcpServer, type Server, type Socket } from "node:net";
 import type { Writable } from "node:stream";
 import type { Registry } from "prom-client";
-import type { RouterConfig } from "../model.js";
+import { isPublished, needsSharedListener, type RouterConfig } from "../model.js";
 import { type VersionSample, VersionStats } from "../version-stats.js";
 import { AccessLog } from "./access-log.js";
 import { Balancer } from "./balancer.js";
@@ -15,7 +15,7 @@ import { Listeners, type ListenSpec } from "./listeners.js";
 import { RouterMetrics } from "./metrics.js";
 import { RateLimiter } from "./rate-limit.js";
 import { handleRequest } from "./request-handler.js";
-import { buildSnapshot, tcpListenKey } from "./snapshot.js";
+import { buildSnapshot, publishedListenKey, tcpListenKey } from "./snapshot.js";
 import { forwardTcp } from "./tcp-proxy.js";
 import { loadTls, type TlsSettings } from "./tls.js";
 import { handleUpgrade } from "./upgrade-handler.js";
@@ -111,13 +111,13 @@ export class Router {
   }
 
   private listenSpecs(config: RouterConfig): ListenSpec[] {
-    const specs: ListenSpec[] = [
-      {
+    const specs: ListenSpec[] = [];
+    if (needsSharedListener(config))
+      specs.push({
         key: `http:${config.http.host}:${config.http.port}`,
         ...config.http,
         create: () => this.createWebServer("http"),
-      },
-    ];
+      });
     if (config.https)
       specs.push({
         key: `https:${config.https.host}:${config.https.port}`,
@@ -125,6 +125,14 @@ export class Router {
         create: () => this.createWebServer("https"),
       });
     for (const route of config.routes) {
+      if (isPublished(route)) {
+        const key = publishedListenKey(route);
+        specs.push({
+          key: `published:${key}`,
+          ...route.listen,
+          create: () => this.createWebServer("http", key),
+        });
+      }
       if (route.kind !== "tcp") continue;
       const key = tcpListenKey(route);
       specs.push({ key: `tcp:${key}`, ...route.listen, create: () => this.createTcpServer(key) });
@@ -132,7 +140,8 @@ export class Router {
     return specs;
   }
 
-  private createWebServer(listener: "http" | "https"): Server {
+  /** An HTTP or HTTPS server; `published` (`host:port`) makes it a published port's, serving its one route. */
+  private createWebServer(listener: "http" | "https", published?: string): Server {
     const limits = this.current?.config.limits;
     const options = {
       headersTimeout: limits?.headersTimeoutMs ?? 30_000,
@@ -148,9 +157,11 @@ export class Router {
             ALPNProtocols: ["http/1.1"],
             SNICallback: (servername, done) => done(null, this.current?.tls?.contextFor(servername)),
           });
-    server.on("request", (request, response) => handleRequest(this.context, request, response, listener));
+    server.on("request", (request, response) =>
+      handleRequest(this.context, request, response, listener, published),
+    );
     server.on("upgrade", (request, socket, head) =>
-      handleUpgrade(this.context, request, socket, head, listener),
+      handleUpgrade(this.context, request, socket, head, listener, published),
     );
     server.on("connection", (socket: Socket) => this.countConnection(socket));
     return server;

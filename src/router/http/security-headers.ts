@@ -10,6 +10,9 @@ export function securityHeaders(security: RouterConfig["security"], https: boole
   return headers;
 }
 
+/** A published port answers as the app does: the router adds no security header of its own. */
+export const NO_SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
+
 /** The security headers of one configuration, per scheme, computed once when it is applied. */
 export interface SecurityHeadersByScheme {
   readonly http: Readonly<Record<string, string>>;

@@ -4,6 +4,7 @@ import type { RouterContext } from "./context.js";
 import { gate } from "./gate.js";
 import { finishRecord, startRecord } from "./request-record.js";
 import { sendRawResponse } from "./responses.js";
+import { NO_SECURITY_HEADERS } from "./security-headers.js";
 import { proxyWebSocket } from "./websocket-proxy.js";
 
 /** The `upgrade` listener of the HTTP and HTTPS servers: WebSocket handshakes. */
@@ -13,6 +14,8 @@ export function handleUpgrade(
   socket: Duplex,
   head: Buffer,
   listener: "http" | "https",
+  /** The `host:port` of the published port the request came in on; none for the shared listeners. */
+  published?: string,
 ): void {
   socket.on("error", () => socket.destroy());
   const snapshot = context.snapshot();
@@ -22,7 +25,7 @@ export function handleUpgrade(
   }
   const { record, forwarding } = startRecord(snapshot, request, listener);
   const headers = {
-    ...snapshot.security[record.proto],
+    ...(published === undefined ? snapshot.security[record.proto] : NO_SECURITY_HEADERS),
     "x-request-id": record.requestId,
   };
   const reply = (status: number, body: string, extra: OutgoingHttpHeaders = {}) => {
@@ -33,7 +36,7 @@ export function handleUpgrade(
     reply(400, "only WebSocket upgrades are proxied\n");
     return;
   }
-  const decision = gate(context, snapshot, request, record, listener);
+  const decision = gate(context, snapshot, request, record, listener, published);
   if (decision.kind === "respond") reply(decision.status, decision.body, decision.headers);
   else if (decision.kind === "static") reply(400, "this path serves static files, not WebSockets\n");
   else

@@ -52,5 +52,12 @@ export function hasBody(request: IncomingMessage): boolean {
   return request.headers["transfer-encoding"] !== undefined || (length !== undefined && Number(length) > 0);
 }
 
-/** Methods a proxy may send twice when the first attempt got no byte back. */
-export const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set(["GET", "HEAD", "OPTIONS"]);
+/** Methods a proxy may send twice when the first attempt got no byte back (RFC 9110 §9.2.2's idempotent ones, as nginx). */
+export const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set([
+  "GET",
+  "HEAD",
+  "OPTIONS",
+  "TRACE",
+  "PUT",
+  "DELETE",
+]);

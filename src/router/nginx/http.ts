@@ -1,9 +1,10 @@
-import type { RouterConfig } from "../model.js";
+import { needsSharedListener, type RouterConfig } from "../model.js";
 import { forwardingSettings } from "./forwarding.js";
 import { responseHeaderMaps } from "./headers.js";
 import { MAINTENANCE_VARIABLE } from "./locations.js";
 import { mimeTypes } from "./mime.js";
 import type { NginxPaths } from "./paths.js";
+import { renderPublishedServers } from "./published.js";
 import { renderServer } from "./servers.js";
 import { staticCacheMap } from "./static-location.js";
 import { block, DOLLAR_VARIABLE, milliseconds, quoteLiteral, textVariables } from "./syntax.js";
@@ -111,7 +112,8 @@ export function renderHttp(config: RouterConfig, paths: NginxPaths): string[] {
           })
         : [],
     ),
-    ...plan.http.flatMap((host) => renderServer(host, config, false)),
+    ...(needsSharedListener(config) ? plan.http.flatMap((host) => renderServer(host, config, false)) : []),
     ...plan.https.flatMap((host) => renderServer(host, config, true)),
+    ...renderPublishedServers(config),
   ]);
 }

@@ -1,4 +1,4 @@
-import type { RouterConfig } from "../model.js";
+import { isPublished, needsSharedListener, type RouterConfig } from "../model.js";
 import { configError } from "./errors.js";
 import { renderHttp } from "./http.js";
 import type { NginxPaths } from "./paths.js";
@@ -28,10 +28,12 @@ const OLD_WORKER_LIMIT_MS = 24 * 3600_000;
 /** Two listeners on one port clash when their hosts are the same or either is a wildcard. */
 function checkListeners(config: RouterConfig): void {
   const listeners = [
-    { ...config.http, path: "http" },
+    ...(needsSharedListener(config) ? [{ ...config.http, path: "http" }] : []),
     ...(config.https ? [{ ...config.https, path: "https" }] : []),
     ...config.routes.flatMap((route, index) =>
-      route.kind === "tcp" ? [{ ...route.listen, path: `routes[${index}].listen` }] : [],
+      route.kind === "tcp" || isPublished(route)
+        ? [{ ...route.listen, path: `routes[${index}].listen` }]
+        : [],
     ),
   ];
   const wildcard = (host: string) => host === "0.0.0.0" || host === "::" || host === "[::]" || host === "";

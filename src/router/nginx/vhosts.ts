@@ -1,4 +1,10 @@
-import type { Certificate, HttpRoute, RouterConfig, StaticRoute } from "../model.js";
+import {
+  type Certificate,
+  type HttpRoute,
+  isPublished,
+  type RouterConfig,
+  type StaticRoute,
+} from "../model.js";
 import { certificateName, hostName, pathPrefix } from "./validate.js";
 
 /** A route that answers HTTP requests, with its place in `config.routes` and its checked prefix. */
@@ -77,7 +83,8 @@ export function planVirtualHosts(config: RouterConfig): VirtualHostPlan {
   const byHost = new Map<string, PlacedRoute[]>();
   const anyHost: PlacedRoute[] = [];
   config.routes.forEach((route, index) => {
-    if (route.kind === "tcp") return;
+    // Published ports get servers of their own (published.ts).
+    if (route.kind === "tcp" || isPublished(route)) return;
     const placed = { route, index, prefix: pathPrefix(route.pathPrefix, `routes[${index}].pathPrefix`) };
     if (route.domains.length === 0) anyHost.push(placed);
     route.domains.forEach((domain, j) => {

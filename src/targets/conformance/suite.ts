@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type ConformanceFixtures, ConformanceHarness, type MakeTarget } from "./harness.js";
 
@@ -123,6 +124,23 @@ export function describeTargetConformance(
       const result = await h.target.runJob({ ...request, command: fixtures.echoEnvCommand("WHO") }, 10_000);
       expect(result).toMatchObject({ exitCode: 0, timedOut: false });
       expect(result.output.trim()).toBe("job");
+    });
+
+    it("delivers a config as a read-only file at its target path", SLOW, async () => {
+      const target = join(h.dir, "etc", "app.conf");
+      const request = await h.request(
+        [
+          "/bin/sh",
+          "-c",
+          `cat ${target}; if (echo x >> ${target}) 2>/dev/null; then echo writable; else echo read-only; fi`,
+        ],
+        { environment: env(), kind: "job" },
+      );
+      const configs = [{ name: "app", target, content: "answer=42\n", mode: 0o444 }];
+      const result = await h.target.runJob({ ...request, configs }, 10_000);
+      expect(result).toMatchObject({ exitCode: 0, timedOut: false });
+      expect(result.output).toContain("answer=42");
+      expect(result.output).toContain("read-only");
     });
 
     it("execs a command with the instance's env", SLOW, async () => {

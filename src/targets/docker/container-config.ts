@@ -1,5 +1,6 @@
 import type Dockerode from "dockerode";
 import type { Mount } from "../../manifest/schema/volumes.js";
+import type { DeliveredConfig } from "../config-delivery.js";
 import type { InstanceRequest } from "../target.js";
 import { containerLabels, containerName, volumeLabels, volumeName } from "./labels.js";
 
@@ -92,6 +93,8 @@ export function containerConfig(
   hosts: readonly string[],
   /** The host directory of the instance's delivered secret files, mounted read-only at the same path. */
   secretsDir?: string,
+  /** The instance's config files, each bound read-only at its target. */
+  configs: readonly DeliveredConfig[] = [],
 ): Dockerode.ContainerCreateOptions {
   const { spec } = request;
   const limits = spec.deploy.resources?.limits;
@@ -121,6 +124,12 @@ export function containerConfig(
       Mounts: [
         ...spec.volumes.flatMap((mount) => engineMount(request.project, mount) ?? []),
         ...(secretsDir ? [{ Type: "bind", Source: secretsDir, Target: secretsDir, ReadOnly: true }] : []),
+        ...configs.map(({ source, target }) => ({
+          Type: "bind",
+          Source: source,
+          Target: target,
+          ReadOnly: true,
+        })),
       ] as Dockerode.MountConfig,
       Memory: memory !== undefined ? Number(memory) : undefined,
       NanoCpus: cpus !== undefined ? Math.round(Number(cpus) * 1e9) : undefined,

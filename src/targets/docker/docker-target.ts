@@ -6,11 +6,14 @@ import { SlipwayError } from "../../errors.js";
 import { deliverSecrets } from "../../secrets/deliver.js";
 import { secretStoreIn } from "../../secrets/store.js";
 import type { SlipwayPaths } from "../../state/paths.js";
+import { deliverConfigs } from "../config-delivery.js";
 import type {
   ExecResult,
   InstanceHandle,
   InstanceRequest,
   InstanceState,
+  KnownInstances,
+  Orphan,
   Target,
   TargetCapabilities,
 } from "../target.js";
@@ -29,6 +32,7 @@ import { ensureImage } from "./image.js";
 import { containerName, LABEL, volumeLabels, volumeName } from "./labels.js";
 import { LogPumps } from "./log-pump.js";
 import { demuxLogs, lastLines } from "./logs.js";
+import { findOrphans, removeOrphans } from "./orphans.js";
 
 export interface DockerTargetOptions {
   /** The agent's home: each project's hosts file (its services' names) is read from there. */
@@ -90,10 +94,14 @@ export class DockerTarget implements Target {
       existsSync(hostsFile) ? readFileSync(hostsFile, "utf8") : undefined,
       request.spec.extra_hosts ?? {},
     );
+    const configs = deliverConfigs(
+      join(this.options.paths.run(request.project, request.service), "configs", request.id),
+      request.configs ?? [],
+    );
     let container: Dockerode.Container | undefined;
     try {
       container = await this.docker.createContainer(
-        containerConfig(request, image, hosts, delivered.files.length > 0 ? secretsDir : undefined),
+        containerConfig(request, image, hosts, delivered.files.length > 0 ? secretsDir : undefined, configs),
       );
       await container.start();
     } catch (cause) {
@@ -202,6 +210,16 @@ export class DockerTarget implements Target {
     const read = (name: string) =>
       existsSync(join(dir, name)) ? readFileSync(join(dir, name), "utf8").split("\n").filter(Boolean) : [];
     return [...read("stderr.log"), ...read("stdout.log")].slice(-lines).join("\n");
+  }
+
+  async orphans(project: string, known: KnownInstances): Promise<readonly Orphan[]> {
+    await requireEngine(this.docker);
+    return findOrphans(this.docker, project, known);
+  }
+
+  async removeOrphans(project: string, known: KnownInstances): Promise<readonly Orphan[]> {
+    await requireEngine(this.docker);
+    return removeOrphans(this.docker, project, known);
   }
 
   /** One build per image tag at a time, however many instances ask for it together. */

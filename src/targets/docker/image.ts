@@ -65,28 +65,27 @@ async function build(docker: Dockerode, request: InstanceRequest, tag: string): 
   const args: Record<string, string> = {};
   for (const [key, value] of Object.entries(spec.args)) if (value !== null) args[key] = value;
   const output: string[] = [];
+  // The release's frozen copy of the context when it has one: a rollback builds what it was made from.
+  const context = request.artifact.appDir ?? spec.context;
   try {
-    const stream = await docker.buildImage(
-      buildContextTar(spec.context, dockerfile, spec.dockerfile_inline),
-      {
-        t: tag,
-        dockerfile,
-        buildargs: args,
-        target: spec.target,
-        labels: { ...labels, [LABEL.project]: request.project, [LABEL.service]: request.service },
-        // The engine has no bridge here; RUN steps share the host's network like the containers do.
-        networkmode: "host",
-        rm: true,
-        forcerm: true,
-      },
-    );
+    const stream = await docker.buildImage(buildContextTar(context, dockerfile, spec.dockerfile_inline), {
+      t: tag,
+      dockerfile,
+      buildargs: args,
+      target: spec.target,
+      labels: { ...labels, [LABEL.project]: request.project, [LABEL.service]: request.service },
+      // The engine has no bridge here; RUN steps share the host's network like the containers do.
+      networkmode: "host",
+      rm: true,
+      forcerm: true,
+    });
     await follow(docker, stream, (line) => output.push(line));
   } catch (cause) {
     throw new SlipwayError(
       {
         code: "E_BUILD_FAILED",
         message: `building the image of ${request.service} failed: ${engineMessage(cause)}\n${output.slice(-10).join("\n")}`,
-        hint: `fix the Dockerfile or the build context (${spec.context})`,
+        hint: `fix the Dockerfile or the build context (${context})`,
       },
       { cause },
     );
@@ -118,7 +117,7 @@ async function pruneBuilt(docker: Dockerode, repository: string): Promise<void> 
 
 async function pull(docker: Dockerode, image: string, service: string): Promise<void> {
   try {
-    const authconfig = registryAuth(image);
+    const authconfig = await registryAuth(image);
     await follow(docker, await docker.pull(image, authconfig ? { authconfig } : {}), () => {});
   } catch (cause) {
     throw new SlipwayError(

@@ -1,10 +1,12 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { hostname } from "node:os";
+import { join } from "node:path";
 import { readRegularFile } from "../../host/read-regular-file.js";
 import { nodeSignal } from "../../host/signals.js";
 import { parseEnvFile } from "../../manifest/env-file.js";
 import type { ServiceSpec } from "../../manifest/model.js";
 import type { SlipwayPaths } from "../../state/paths.js";
+import { deliverConfigs } from "../config-delivery.js";
 import type { InstanceRequest } from "../target.js";
 import type { InstanceMount, ProcessLaunchSpec } from "./launch-spec.js";
 import { runApp } from "./native/app.js";
@@ -56,12 +58,18 @@ function volumeDirs(paths: SlipwayPaths, request: InstanceRequest): Record<strin
  */
 function appMounts(paths: SlipwayPaths, request: InstanceRequest): InstanceMount[] {
   if (nativeRunnerFor(request.spec) !== runApp) return [];
-  return request.spec.volumes.flatMap((mount) => {
+  const volumes = request.spec.volumes.flatMap((mount) => {
     if (!mount.source || (mount.type !== "volume" && mount.type !== "bind")) return [];
     const source = mount.type === "volume" ? paths.volume(request.project, mount.source) : mount.source;
     if (mount.type === "volume") mkdirSync(source, { recursive: true });
     return [{ source, target: mount.target, readOnly: mount.read_only }];
   });
+  // Configs: written under the run directory, each bound read-only over its target path.
+  const configs = deliverConfigs(
+    join(paths.run(request.project, request.service), "configs", request.id),
+    request.configs ?? [],
+  ).map(({ source, target }) => ({ source, target, readOnly: true, file: true }));
+  return [...volumes, ...configs];
 }
 
 /** The argv launch of one instance: command from the native runner, environment, user, limits, logs, hosts. */

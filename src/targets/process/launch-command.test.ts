@@ -55,6 +55,16 @@ describe("buildLaunchCommand", () => {
     expect(command.args.slice(7)).toEqual(["slipway-launch", "/usr/bin/server", "--port", "80"]);
   });
 
+  it("binds a config file over an (empty, made if missing) file at its target, read-only", () => {
+    const command = buildLaunchCommand({
+      ...base,
+      mounts: [{ source: "/run/c/0-app", target: "/etc/app/app.conf", readOnly: true, file: true }],
+    });
+    expect(command.args[6]).toContain(
+      `{ mkdir -p '/etc/app' && { [ -e '/etc/app/app.conf' ] || : > '/etc/app/app.conf'; } && '/usr/bin/mount' --bind '/run/c/0-app' '/etc/app/app.conf' && '/usr/bin/mount' -o remount,bind,ro '/etc/app/app.conf'; }`,
+    );
+  });
+
   it("binds volumes at their target path in the private namespace, skipping one that fails with a warning", () => {
     const command = buildLaunchCommand({
       ...base,

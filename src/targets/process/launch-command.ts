@@ -1,3 +1,4 @@
+import { dirname } from "node:path";
 import type { UnixIdentity } from "../../host/users.js";
 import type { InstanceMount } from "./launch-spec.js";
 
@@ -37,11 +38,14 @@ export interface LaunchCommand {
 
 const quote = (value: string) => `'${value.replaceAll("'", `'\\''`)}'`;
 
-/** One volume: create the target, bind the source there (read-only when asked), else say why on stderr. */
-function mountStep(mountTool: string, source: string, target: string, readOnly: boolean): string {
-  const bind = `mkdir -p ${quote(target)} && ${mountTool} --bind ${quote(source)} ${quote(target)}`;
+/** One volume (or config file): create the target, bind the source there (read-only when asked), else say why on stderr. */
+function mountStep(mountTool: string, { source, target, readOnly, file }: InstanceMount): string {
+  const make = file
+    ? `mkdir -p ${quote(dirname(target))} && { [ -e ${quote(target)} ] || : > ${quote(target)}; }`
+    : `mkdir -p ${quote(target)}`;
+  const bind = `${make} && ${mountTool} --bind ${quote(source)} ${quote(target)}`;
   const ro = readOnly ? ` && ${mountTool} -o remount,bind,ro ${quote(target)}` : "";
-  const warning = `slipway: warning: cannot mount ${source} at ${target}; the volume is not at its Compose path`;
+  const warning = `slipway: warning: cannot mount ${source} at ${target}; the ${file ? "file" : "volume"} is not at its Compose path`;
   return `{ ${bind}${ro}; } 2>/dev/null || echo ${quote(warning)} >&2`;
 }
 
@@ -64,8 +68,7 @@ export function buildLaunchCommand(request: LaunchRequest): LaunchCommand {
   const steps = cgroupProcsFiles.map((file) => `echo $$ > ${quote(file)} || exit 125`);
   const mountTool = quote(tools.mount ?? "mount");
   if (hostsFile !== undefined) steps.push(`${mountTool} --bind ${quote(hostsFile)} /etc/hosts || exit 125`);
-  for (const { source, target, readOnly } of mounts)
-    steps.push(mountStep(mountTool, source, target, readOnly));
+  for (const mount of mounts) steps.push(mountStep(mountTool, mount));
   if (!request.keepPwd) steps.push("unset PWD");
   const drop = user
     ? `${quote(tools.setpriv ?? "setpriv")} --reuid=${user.uid} --regid=${user.gid} --clear-groups -- `

@@ -35,9 +35,11 @@ export interface ProcessLaunchSpec {
   readonly mounts?: readonly InstanceMount[] | undefined;
 }
 
-/** A host directory bound at `target` in the instance's private mount namespace. */
+/** A host directory (or, with `file`, a file) bound at `target` in the instance's private mount namespace. */
 export interface InstanceMount {
   readonly source: string;
   readonly target: string;
   readonly readOnly: boolean;
+  /** A single file (a config): its target is created as an empty file to bind over, not a directory. */
+  readonly file?: boolean | undefined;
 }
