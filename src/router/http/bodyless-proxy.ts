@@ -7,6 +7,7 @@ import type { ForwardingContext } from "./forwarded.js";
 import { MAX_SENDS, proxyRequest, type Reply } from "./http-proxy.js";
 import { relayedHeaderLines } from "./response-head.js";
 import { stripPathPrefix } from "./route-table.js";
+import { NO_SECURITY_HEADERS } from "./security-headers.js";
 import { upstreamHeaderList } from "./upstream-headers.js";
 import { IDEMPOTENT_METHODS } from "./upstream-request.js";
 
@@ -167,7 +168,12 @@ export class BodylessExchange {
     response.writeHead(
       statusCode,
       statusText,
-      relayedHeaderLines(lines, snapshot.security[record.proto], record.requestId),
+      // A published port answers as the app does: no security header of the router's own.
+      relayedHeaderLines(
+        lines,
+        this.init.route.listen ? NO_SECURITY_HEADERS : snapshot.security[record.proto],
+        record.requestId,
+      ),
     );
     record.bytes = 0;
     return true;
