@@ -105,10 +105,14 @@ postgres_setup() {
   echo "postgres:x:$(id -g postgres):" >> "$root/etc/group"
   sed "s|@PG_BIN@|$lib/bin|g" > "$root/usr/local/bin/postgres-entrypoint" <<'SCRIPT'
 #!/bin/sh
-# The official image's contract: POSTGRES_USER / POSTGRES_PASSWORD / POSTGRES_DB / PGDATA; initdb on
-# an empty data directory; then PostgreSQL as the postgres user, on $PORT at $HOST.
+# The official image's contract: POSTGRES_USER / POSTGRES_PASSWORD (or POSTGRES_PASSWORD_FILE, a
+# secret's file) / POSTGRES_DB / PGDATA; initdb on an empty data directory; then PostgreSQL as the
+# postgres user, on $PORT at $HOST.
 set -e
 if [ "$1" = postgres ]; then shift; fi
+if [ -z "${POSTGRES_PASSWORD:-}" ] && [ -n "${POSTGRES_PASSWORD_FILE:-}" ]; then
+  POSTGRES_PASSWORD="$(cat "$POSTGRES_PASSWORD_FILE")"
+fi
 export PGDATA="${PGDATA:-/var/lib/postgresql/data}"
 mkdir -p "$PGDATA"
 chown postgres:postgres "$PGDATA" /run/postgresql

@@ -2,7 +2,7 @@
 # Installs what slipway's build, demo and tests need when it is missing, so a fresh machine needs
 # nothing else: npm packages, and the Debian packages whose server binaries the process target runs
 # (PostgreSQL, Redis), the nginx router driver uses, the metrics and alert tests run (Prometheus,
-# Alertmanager) and the Docker target's tests use. Never starts their system services.
+# Alertmanager), the Docker target's tests and the dashboard's browser tests (Chromium) use. Never starts their system services.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +14,10 @@ if [ ! -L node_modules ] && { [ ! -d node_modules ] || [ package-lock.json -nt n
 fi
 
 missing=()
+# The agent's native addon (native/peercred: its socket's peer credentials) is built by node-gyp.
+command -v python3 >/dev/null 2>&1 || missing+=(python3)
+command -v make >/dev/null 2>&1 || missing+=(make)
+command -v cc >/dev/null 2>&1 || missing+=(gcc libc6-dev)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   missing+=(postgresql)
@@ -23,6 +27,8 @@ command -v prometheus >/dev/null 2>&1 || missing+=(prometheus)
 command -v prometheus-alertmanager >/dev/null 2>&1 || missing+=(prometheus-alertmanager)
 # The Docker target's tests start their own dockerd (never the system's service): Debian's engine.
 command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
+# The dashboard's tests drive Debian's Chromium with playwright-core (never a browser download).
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "slipway needs ${missing[*]}; run as root or: sudo apt-get install -y ${missing[*]}" >&2

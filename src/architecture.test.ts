@@ -24,6 +24,25 @@ const FORBIDDEN: Record<string, readonly string[]> = {
   secrets: ["release", "plan", "deploy", "targets", "router", "agent", "cli", "state", "backup", "health"],
   host: ["manifest", "release", "plan", "deploy", "targets", "router", "agent", "cli", "state", "backup"],
   observe: ["agent", "cli", "deploy", "targets", "router"],
+  // The web pages run in a browser: they talk to the agent over HTTP only.
+  dashboard: [
+    "manifest",
+    "check",
+    "release",
+    "plan",
+    "deploy",
+    "targets",
+    "router",
+    "health",
+    "backup",
+    "secrets",
+    "observe",
+    "host",
+    "state",
+    "agent",
+    "cli",
+    "network",
+  ],
   network: ["release", "plan", "deploy", "targets", "router", "agent", "cli", "backup"],
 };
 

@@ -24,6 +24,7 @@ import { scheduledWork } from "./backups/scheduled-work.js";
 import { BackupSchedules } from "./backups/schedules.js";
 import { serviceControl } from "./backups/service-control.js";
 import { SLIPWAY_BIN } from "./client.js";
+import { DeployFeed } from "./deploy-feed.js";
 import { lockHome } from "./home-lock.js";
 import { type AgentObserver, agentObserver } from "./observer.js";
 import { ProjectLocks } from "./project-locks.js";
@@ -49,7 +50,8 @@ export class Agent {
   readonly observer: AgentObserver;
   private revival: NodeJS.Timeout | undefined;
   private unlockHome: () => void = () => {};
-  private emitters = new Map<string, (event: DeployEvent) => void>();
+  /** Live deploy events: to each deploy's caller, and to watchers (the dashboard). */
+  readonly feed = new DeployFeed();
   readonly runtime: DeployRuntime;
   readonly redactor: SecretRedactor;
 
@@ -75,9 +77,7 @@ export class Agent {
       traffic: this.traffic,
       waitDrained: (id, ms) => this.traffic.waitDrained(id, ms),
       revertSpec: (project) => this.specs.settle(project),
-      emit: (event) => {
-        for (const emit of this.emitters.values()) emit(event);
-      },
+      emit: (event) => this.feed.emit(event),
       backUpBeforeMigration: async (app, release) => {
         if (!Object.values(app.services).some((s) => s["x-slipway"].backups?.before_migrate)) return;
         const { backUpBeforeMigration } = await import("./backups/pre-migrate.js");
@@ -186,8 +186,7 @@ export class Agent {
   ): Promise<DeployOutcome> {
     const project = spec?.name ?? rollback!.project;
     return this.locks.exclusive(project, async () => {
-      const key = `${project}:${Date.now()}`;
-      this.emitters.set(key, emit);
+      const detach = this.feed.attach(project, emit);
       try {
         let target: Release | undefined;
         if (rollback) {
@@ -217,7 +216,7 @@ export class Agent {
         return outcome;
       } finally {
         this.specs.settle(project);
-        this.emitters.delete(key);
+        detach();
         await this.publish(project);
         this.syncSchedules(project);
       }

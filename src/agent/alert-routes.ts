@@ -1,5 +1,5 @@
 import { SlipwayError } from "../errors.js";
-import { ALERT_RULES, type AlertRuleName } from "../manifest/schema/alerts.js";
+import { ALERT_RULES, type AlertRuleName } from "../manifest/schema/alert-rules.js";
 import type { Agent } from "./agent.js";
 import { type Handler, readJson, sendJson } from "./http.js";
 

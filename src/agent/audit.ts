@@ -21,6 +21,7 @@ const ACTIONS: Readonly<Record<string, string>> = {
   "POST /v1/backups/restore": "backup.restore",
   "POST /v1/backups/prune": "backup.prune",
   "POST /v1/shutdown": "agent.stop",
+  "POST /v1/dashboard": "dashboard.login",
 };
 
 /** How a streamed action (a deploy) ended, set by the stream before it closes. */
@@ -54,11 +55,23 @@ function projectOf(body: unknown): string | undefined {
   }
 }
 
+/** A call refused for its caller: recorded when it asked for an operator action (arguments unread). */
+export function auditRefusal(store: StateStore, route: string, actor: string, error: SlipwayError): void {
+  const action = ACTIONS[route];
+  if (action)
+    store.addAudit({ actor, action, args: {}, outcome: "refused", error: `${error.code}: ${error.message}` });
+}
+
 /**
  * Wraps an action's handler so that every call lands in the append-only audit log with its caller
- * (as the CLI names itself: the socket admits only the agent's owner and root), arguments and outcome.
+ * (named from the socket's peer credentials, never from what the caller says), arguments and outcome.
  */
-export function audited(store: StateStore, route: string, handler: Handler): Handler {
+export function audited(
+  store: StateStore,
+  route: string,
+  handler: Handler,
+  actorOf: (req: IncomingMessage) => string,
+): Handler {
   const action = ACTIONS[route];
   if (!action) return handler;
   return async (req: IncomingMessage, res: ServerResponse, query: URLSearchParams) => {
@@ -71,9 +84,8 @@ export function audited(store: StateStore, route: string, handler: Handler): Han
     const body = bodyOf(req);
     const stream = streamed.get(res);
     const code = failure instanceof SlipwayError ? failure.code : failure ? "E_AGENT_INTERNAL" : undefined;
-    const actor = req.headers["x-slipway-user"];
     store.addAudit({
-      actor: typeof actor === "string" && actor !== "" ? actor : "unknown",
+      actor: actorOf(req),
       project: projectOf(body),
       action,
       args: auditArgs(body),

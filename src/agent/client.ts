@@ -1,7 +1,6 @@
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { request as httpRequest, type IncomingMessage } from "node:http";
-import { userInfo } from "node:os";
 import { resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { SlipwayError } from "../errors.js";
@@ -11,9 +10,6 @@ import { ensurePrivateHome, openPrivateAppend } from "../state/private-files.js"
 import type { ApiError } from "./api.js";
 
 /** The `slipway` executable, used to start the agent as a daemon. */
-/** Who calls, for the agent's audit log (the socket admits only the agent's owner and root). */
-const CALLER = `${userInfo().username} (uid ${process.getuid?.() ?? "?"})`;
-
 export const SLIPWAY_BIN = resolve(import.meta.dirname, "../../bin/slipway");
 
 /** Talks to the agent over its unix socket. */
@@ -27,7 +23,7 @@ export class AgentClient {
           socketPath: this.paths.socket,
           path,
           method,
-          headers: { "content-type": "application/json", "x-slipway-user": CALLER },
+          headers: { "content-type": "application/json" },
         },
         resolvePromise,
       );
@@ -95,11 +91,13 @@ export class AgentClient {
     }
   }
 
+  /** Whether an agent answers; a refusal of this caller (`E_API_FORBIDDEN`) is thrown, not "down". */
   async isUp(): Promise<boolean> {
     try {
       await this.call("GET", "/v1/status");
       return true;
-    } catch {
+    } catch (error) {
+      if (isRefusal(error)) throw error;
       return false;
     }
   }
@@ -123,8 +121,13 @@ export function buildId(): string {
   return BUILD_ID;
 }
 
+const isRefusal = (error: unknown) => error instanceof SlipwayError && error.code === "E_API_FORBIDDEN";
+
 async function replaceOutdatedAgent(client: AgentClient): Promise<boolean> {
-  const status = await client.call<{ build?: string }>("GET", "/v1/status").catch(() => undefined);
+  const status = await client.call<{ build?: string }>("GET", "/v1/status").catch((error: unknown) => {
+    if (isRefusal(error)) throw error;
+    return undefined;
+  });
   if (!status) return false;
   if (status.build === buildId()) return true;
   await client.call("POST", "/v1/shutdown").catch(() => undefined);
@@ -162,12 +165,17 @@ export async function startAgentDaemon(paths: SlipwayPaths, timeoutMs = 60_000):
   if (await replaceOutdatedAgent(client)) return client;
   ensurePrivateHome(paths.home);
   const log = openPrivateAppend(paths.agentLog);
-  // A small young generation keeps the idle daemon lean; it allocates little once running.
-  const child = spawn(process.execPath, ["--max-semi-space-size=1", SLIPWAY_BIN, "agent"], {
-    detached: true,
-    stdio: ["ignore", log, log],
-    env: { ...process.env, SLIPWAY_HOME: paths.home },
-  });
+  // A small young generation and V8 favouring size over speed keep the idle daemon lean; it allocates
+  // little once running, and its hot paths are I/O.
+  const child = spawn(
+    process.execPath,
+    ["--max-semi-space-size=1", "--optimize-for-size", "--expose-gc", SLIPWAY_BIN, "agent"],
+    {
+      detached: true,
+      stdio: ["ignore", log, log],
+      env: { ...process.env, SLIPWAY_HOME: paths.home },
+    },
+  );
   child.unref();
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -177,12 +185,14 @@ export async function startAgentDaemon(paths: SlipwayPaths, timeoutMs = 60_000):
     await new Promise((r) => setTimeout(r, 100));
   }
   // The agent's own refusal (`E_STATE_EMPTY …` in its log, as bin/slipway prints it) says more than "did not start".
-  const reason = readFileSync(paths.agentLog, "utf8")
-    .split("\n")
-    .findLast((line) => /^E_[A-Z0-9_]+ /.test(line));
+  const lines = readFileSync(paths.agentLog, "utf8").split("\n");
+  const at = lines.findLastIndex((line) => /^E_[A-Z0-9_]+ /.test(line));
+  const reason = at >= 0 ? lines[at] : undefined;
+  // Its hint (the next line) says what to do: e.g. which backup of the state to copy in place.
+  const hint = at >= 0 ? lines[at + 1]?.match(/^\s*hint: (.+)$/)?.[1] : undefined;
   throw new SlipwayError({
     code: "E_AGENT_START",
     message: `the slipway agent did not start${reason ? `: ${reason}` : ""} (see ${paths.agentLog})`,
-    hint: "run `slipway agent` in the foreground to see why",
+    hint: hint ?? "run `slipway agent` in the foreground to see why",
   });
 }

@@ -3,6 +3,7 @@ import { slipwayPaths } from "../state/paths.js";
 import { Agent } from "./agent.js";
 import { AgentClient } from "./client.js";
 import { serveAgent } from "./server.js";
+import { socketAccessFromEnv } from "./socket-access.js";
 
 /**
  * `slipway agent`: the control plane in the foreground until SIGTERM/SIGINT or `agent stop`.
@@ -21,6 +22,8 @@ export async function runAgentForeground(
       hint: "stop it with `slipway agent stop`",
     });
   }
+  // Who may call it, decided before anything starts: no peer check, no agent.
+  const access = socketAccessFromEnv();
   const agent = new Agent(paths);
   let closing = false;
   const shutdown = () => {
@@ -30,9 +33,12 @@ export async function runAgentForeground(
     void agent.stop().then(() => process.exit(0));
   };
   await agent.start();
-  const server = await serveAgent(agent, paths.socket, shutdown);
+  const server = await serveAgent(agent, paths.socket, access, shutdown);
   process.on("SIGTERM", shutdown);
   process.on("SIGINT", shutdown);
   log(`slipway agent ${process.pid} serving ${paths.socket}\n`);
+  // Start-up leaves garbage (state checks, first reads) that V8's memory reducer frees only some
+  // seconds later; an agent started with --expose-gc (as the CLI starts it) collects it at once.
+  setTimeout(() => (globalThis as { gc?: () => void }).gc?.(), 500).unref();
   setInterval(() => {}, 1 << 30);
 }

@@ -38,7 +38,12 @@ export function sendJson(response: ServerResponse, status: number, body: unknown
 /** Writes an error as `{error:{code,message,hint}}`; user mistakes are 4xx, anything else 500. */
 export function sendError(response: ServerResponse, error: unknown): void {
   if (error instanceof SlipwayError) {
-    const status = error.code.startsWith("E_API") || error.code.endsWith("NOT_FOUND") ? 400 : 409;
+    const status =
+      error.code === "E_API_FORBIDDEN"
+        ? 403
+        : error.code.startsWith("E_API") || error.code.endsWith("NOT_FOUND")
+          ? 400
+          : 409;
     sendJson(response, status, { error: { code: error.code, message: error.message, hint: error.hint } });
     return;
   }

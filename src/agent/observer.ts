@@ -6,6 +6,8 @@ import type { AlertSource } from "../observe/alerts/facts.js";
 import { metricsAddress, Observer } from "../observe/observer.js";
 import { certificateFacts, parseCertificate } from "../router/tls/inspect.js";
 import { CertificateStore } from "../router/tls/store.js";
+import { LATENCY_BUCKETS_MS } from "../router/version-stats.js";
+import { secretStoreIn } from "../secrets/store.js";
 import type { AgentBackups } from "./backups/backups.js";
 import type { ProjectSpecs } from "./project-specs.js";
 
@@ -28,7 +30,13 @@ export function agentObserver(
     for (const project of specs.projects())
       rt.store.addEvent({ project, kind: "observe.error", level: "error", message: error.message });
   });
-  const alerts = new AlertEngine({ source, ledgerFile: join(rt.paths.home, "alerts.json") });
+  const secrets = secretStoreIn(rt.paths.home);
+  const alerts = new AlertEngine({
+    source,
+    ledgerFile: join(rt.paths.home, "alerts.json"),
+    // `*_secret` channel credentials: the project's secret, latest version, read at each send.
+    secret: (project, name) => secrets.get(project, name),
+  });
   let started = false;
   return {
     alerts,
@@ -89,6 +97,10 @@ function sourceOf(rt: DeployRuntime, specs: ProjectSpecs, backups: () => Promise
         errors: versions.reduce((sum, v) => sum + v.errors, 0),
       };
     },
+    routeLatencies: async (project, service) => ({
+      bounds: LATENCY_BUCKETS_MS,
+      routes: (await rt.traffic?.measureRoutes(project, service)) ?? {},
+    }),
     diskPaths: () => [
       { path: rt.paths.home, project: "" },
       ...specs.projects().map((project) => ({ path: dirname(rt.paths.volume(project, "v")), project })),

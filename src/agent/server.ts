@@ -1,6 +1,8 @@
-import { chmodSync, existsSync, rmSync } from "node:fs";
-import { createServer, type Server, type ServerResponse } from "node:http";
+import { existsSync, rmSync } from "node:fs";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { Socket } from "node:net";
 import { SlipwayError } from "../errors.js";
+import { type PeerCredentials, peerCredentials } from "../host/peer-credentials.js";
 import { deserializeAppSpec } from "../manifest/serialize.js";
 import { decodeRelease } from "../release/content.js";
 import { redactSpec } from "../release/redact.js";
@@ -8,10 +10,12 @@ import { sealSpec } from "../secrets/seal.js";
 import { secretStoreIn } from "../secrets/store.js";
 import type { Agent } from "./agent.js";
 import { alertRoutes } from "./alert-routes.js";
-import { audited, recordStreamOutcome } from "./audit.js";
+import { audited, auditRefusal, recordStreamOutcome } from "./audit.js";
 import { preMigrationBackups } from "./backups/pre-migrate-record.js";
 import { backupRoutes } from "./backups/routes.js";
 import { buildId } from "./client.js";
+import { DashboardHost } from "./dashboard-host.js";
+import { dashboardRoutes } from "./dashboard-routes.js";
 import {
   type Handler,
   readJson,
@@ -23,13 +27,18 @@ import {
 } from "./http.js";
 import { orphanRoutes, orphansOf } from "./orphan-routes.js";
 import { secretRoutes } from "./secret-routes.js";
+import { admits, applySocketMode, describePeer, forbidden, type SocketAccess } from "./socket-access.js";
 import { projectStatus } from "./status.js";
 
 /** The agent's HTTP API on its unix socket (see api.ts for the shapes). */
-export function agentRoutes(agent: Agent, shutdown: () => void): Record<string, Handler> {
+export function agentRoutes(
+  agent: Agent,
+  shutdown: () => void,
+): { routes: Record<string, Handler>; dashboard: DashboardHost } {
   const secrets = secretStoreIn(agent.paths.home);
   const stream: StreamDeploy = (res, run) => streamDeploy(res, run, (text) => agent.redactor.redact(text));
-  return {
+  // The dashboard calls these same routes (the CLI's code), so it needs the finished table.
+  const routes: Record<string, Handler> = {
     "GET /v1/status": async (_req, res) =>
       sendJson(res, 200, {
         pid: process.pid,
@@ -152,6 +161,12 @@ export function agentRoutes(agent: Agent, shutdown: () => void): Record<string, 
       shutdown();
     },
   };
+  const dashboard = new DashboardHost(agent, routes);
+  Object.assign(
+    routes,
+    dashboardRoutes(() => dashboard),
+  );
+  return { routes, dashboard };
 }
 
 /** A deploy answers with its events as JSON lines; the last line is `deploy.finished`. */
@@ -188,15 +203,38 @@ async function streamDeploy(
 }
 
 /**
- * Listens on the agent's unix socket (a stale socket from a dead agent is replaced). Only its owner
- * (and root) may connect: the socket is 0600 from the moment it is bound, in a 0700 home.
+ * Listens on the agent's unix socket (a stale socket from a dead agent is replaced). Every connection
+ * is checked by its peer's credentials (SO_PEERCRED): only root, the agent's user and members of the
+ * configured group may call; others get `E_API_FORBIDDEN`, whatever the socket's mode. The socket is
+ * `0600` (`0660` with a group) from the moment it is bound, in a private home.
  */
-export function serveAgent(agent: Agent, socket: string, shutdown: () => void): Promise<Server> {
-  const routes = agentRoutes(agent, shutdown);
+export function serveAgent(
+  agent: Agent,
+  socket: string,
+  access: SocketAccess,
+  shutdown: () => void,
+): Promise<Server> {
+  const { routes, dashboard } = agentRoutes(agent, shutdown);
+  // A dashboard that cannot listen (its port taken) must not keep the agent from serving its socket.
+  void dashboard.resume().catch((error: Error) => {
+    for (const project of agent.specs.projects())
+      agent.store.addEvent({ project, kind: "dashboard.error", level: "error", message: error.message });
+  });
+  const peers = new WeakMap<Socket, PeerCredentials | undefined>();
+  const caller = (req: IncomingMessage) => {
+    const peer = peers.get(req.socket);
+    return peer ? describePeer(peer) : "unknown";
+  };
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://agent");
     const route = `${req.method} ${url.pathname}`;
-    const handler = routes[route] && audited(agent.store, route, routes[route]);
+    const peer = peers.get(req.socket);
+    if (!peer || !admits(peer, access)) {
+      const refusal = forbidden(peer, access);
+      auditRefusal(agent.store, route, caller(req), refusal);
+      return sendError(res, refusal);
+    }
+    const handler = routes[route] && audited(agent.store, route, routes[route], caller);
     if (!handler)
       return sendJson(res, 404, {
         error: { code: "E_API_NOT_FOUND", message: `no route ${req.method} ${url.pathname}` },
@@ -206,6 +244,13 @@ export function serveAgent(agent: Agent, socket: string, shutdown: () => void): 
       else sendError(res, error);
     });
   });
+  server.on("connection", (connection: Socket) => {
+    try {
+      peers.set(connection, peerCredentials(connection));
+    } catch {
+      peers.set(connection, undefined);
+    }
+  });
   if (existsSync(socket)) rmSync(socket);
   return new Promise((resolve, reject) => {
     server.once("error", reject);
@@ -213,7 +258,7 @@ export function serveAgent(agent: Agent, socket: string, shutdown: () => void): 
     const umask = process.umask(0o177);
     try {
       server.listen(socket, () => {
-        chmodSync(socket, 0o600);
+        applySocketMode(socket, agent.paths.home, access);
         resolve(server);
       });
     } finally {

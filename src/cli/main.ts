@@ -30,6 +30,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
   alerts: async () => (await import("./commands/alerts.js")).registerAlerts,
   secret: async () => (await import("./commands/secret.js")).registerSecret,
   audit: async () => (await import("./commands/audit.js")).registerAudit,
+  dashboard: async () => (await import("./commands/dashboard.js")).registerDashboard,
   agent: async () => (await import("./commands/agent.js")).registerAgent,
 };
 /** Commands registered by another one's module. */

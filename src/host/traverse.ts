@@ -16,15 +16,18 @@ export function traversePath(root: string, target: string): string[] {
   return dirs;
 }
 
+/** Pure: a passage's mode — others may pass (`o+x`) but never list or write (`o-rw`). */
+export const passageMode = (mode: number): number => (mode & 0o7777 & ~0o006) | 0o001;
+
 /**
- * Lets other users pass through (`o+x`, never read or list) the directories between `root` and
- * `target`, so a service that runs as another user reaches its own directory in a private home;
- * what it finds on the way stays `0600`/`0700`.
+ * Lets other users pass through (`o+x`, never read or list: `o-rw` too) the directories between
+ * `root` and `target`, so a service that runs as another user reaches its own directory in a private
+ * home; what it finds on the way stays `0600`/`0700`.
  */
 export function grantTraverse(root: string, target: string): void {
   for (const dir of traversePath(root, target)) {
     if (!existsSync(dir)) return;
     const mode = statSync(dir).mode & 0o7777;
-    if ((mode & 0o001) === 0) chmodSync(dir, mode | 0o001);
+    if (passageMode(mode) !== mode) chmodSync(dir, passageMode(mode));
   }
 }

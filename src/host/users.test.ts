@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseIdDatabase, resolveUser } from "./users.js";
+import { parseIdDatabase, resolveGroup, resolveUser, userName } from "./users.js";
 
 const passwd = parseIdDatabase(
   "root:x:0:0:root:/root:/bin/bash\npostgres:x:101:104:PostgreSQL:/var/lib/postgresql:/bin/bash\n",
@@ -25,5 +25,16 @@ describe("resolveUser", () => {
 
   it("reads the machine's /etc/passwd by default", () => {
     expect(resolveUser("root")).toEqual({ uid: 0, gid: 0 });
+  });
+});
+
+describe("userName and resolveGroup", () => {
+  it("names a uid, and finds a group by name or number", () => {
+    expect(userName(101, passwd)).toBe("postgres");
+    expect(userName(4242, passwd)).toBeUndefined();
+    expect(resolveGroup("ssl-cert", groups)).toEqual({ name: "ssl-cert", gid: 110 });
+    expect(resolveGroup("110", groups)).toEqual({ name: "ssl-cert", gid: 110 });
+    expect(resolveGroup("4242", groups)).toEqual({ name: "4242", gid: 4242 });
+    expect(resolveGroup("no-such-group", groups)).toBeUndefined();
   });
 });

@@ -60,3 +60,20 @@ export function resolveUser(
   const group = groups.find((entry) => entry.name === groupPart);
   return group === undefined ? undefined : { uid: account.id, gid: group.id };
 }
+
+/** A user's name for logs (`nobody`), or undefined when /etc/passwd does not name the uid. */
+export function userName(uid: number, passwd = readDatabase("/etc/passwd")): string | undefined {
+  return passwd.find((entry) => entry.id === uid)?.name;
+}
+
+/** A group by name or number from /etc/group (a number is taken as is). Undefined when unknown. */
+export function resolveGroup(
+  group: string,
+  groups = readDatabase("/etc/group"),
+): { readonly name: string; readonly gid: number } | undefined {
+  const found = /^\d+$/.test(group)
+    ? groups.find((entry) => entry.id === Number(group))
+    : groups.find((entry) => entry.name === group);
+  if (found) return { name: found.name, gid: found.id };
+  return /^\d+$/.test(group) ? { name: group, gid: Number(group) } : undefined;
+}

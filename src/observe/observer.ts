@@ -1,7 +1,7 @@
 import type { Server } from "node:http";
 import type { SlipwayError } from "../errors.js";
 import type { AppSpec } from "../manifest/model.js";
-import { AgentMetrics } from "./metrics/agent-metrics.js";
+import type { AgentMetrics } from "./metrics/agent-metrics.js";
 import { serveMetrics } from "./metrics/server.js";
 import type { MetricsSource } from "./metrics/source.js";
 
@@ -18,17 +18,16 @@ export function metricsAddress(specs: readonly AppSpec[]): string | undefined {
  * they change). A failure to listen is reported through `onError`, never fatal to the agent.
  */
 export class Observer {
-  readonly metrics: AgentMetrics;
+  /** Made when first served: prom-client loads only for an agent whose manifests ask for metrics. */
+  private metrics: AgentMetrics | undefined;
   private server: Server | undefined;
   private address: string | undefined;
   private pending: Promise<void> = Promise.resolve();
 
   constructor(
-    source: MetricsSource,
+    private readonly source: MetricsSource,
     private readonly onError: (error: SlipwayError) => void,
-  ) {
-    this.metrics = new AgentMetrics(source);
-  }
+  ) {}
 
   /** Serves metrics at `address` (none: stops serving); resolves once the endpoint has moved. */
   serveAt(address: string | undefined): Promise<void> {
@@ -37,6 +36,10 @@ export class Observer {
       await this.close();
       this.address = address;
       if (address === undefined) return;
+      if (!this.metrics) {
+        const { AgentMetrics } = await import("./metrics/agent-metrics.js");
+        this.metrics = new AgentMetrics(this.source);
+      }
       this.server = await serveMetrics(this.metrics, address).catch((error: SlipwayError) => {
         this.onError(error);
         // Tried again at the next sync.

@@ -1,17 +1,22 @@
 import { spawn } from "node:child_process";
 import {
+  chmodSync,
   cpSync,
   createWriteStream,
   existsSync,
   mkdirSync,
+  mkdtempSync,
   readFileSync,
   renameSync,
   rmSync,
   writeFileSync,
 } from "node:fs";
-import { join } from "node:path";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { chownTree, type SystemUser } from "../host/system-user.js";
 import type { AppSpec, ServiceSpec } from "../manifest/model.js";
 import { buildEnvironment } from "./build-env.js";
+import { buildUser } from "./build-user.js";
 import { ReleaseError } from "./errors.js";
 import { hashDirectory, sha256, stableJson } from "./hash.js";
 
@@ -99,13 +104,17 @@ function runLogged(
   cwd: string,
   env: Record<string, string>,
   log: NodeJS.WritableStream,
+  user: SystemUser | undefined,
 ): Promise<number | null> {
   return new Promise((resolve) => {
     log.write(`$ ${command}\n`);
+    // Its own process group, so that what a build leaves running is stopped with it.
     const child = spawn("/bin/sh", ["-c", command], {
       cwd,
       stdio: ["ignore", "pipe", "pipe"],
-      env,
+      env: user ? { ...env, HOME: user.home } : env,
+      detached: true,
+      ...(user ? { uid: user.uid, gid: user.gid } : {}),
     });
     child.stdout.pipe(log, { end: false });
     child.stderr.pipe(log, { end: false });
@@ -113,8 +122,48 @@ function runLogged(
       log.write(`${error.message}\n`);
       resolve(127);
     });
-    child.on("close", (code) => resolve(code));
+    child.on("close", (code) => {
+      try {
+        if (child.pid) process.kill(-child.pid, "SIGKILL");
+      } catch {
+        // The group is gone already.
+      }
+      resolve(code);
+    });
   });
+}
+
+/**
+ * Where a build happens: next to its final place, or — built by the unprivileged build user — in a
+ * fresh directory under the temporary directory (it never needs a way into the home). Only `app/`
+ * is the build user's: the log and the `complete` mark beside it stay the agent's.
+ */
+function scratchFor(finalDir: string, user: SystemUser | undefined): string {
+  if (!user) {
+    const scratch = `${finalDir}.building-${process.pid}`;
+    rmSync(scratch, { recursive: true, force: true });
+    mkdirSync(scratch, { recursive: true });
+    return scratch;
+  }
+  const scratch = mkdtempSync(join(tmpdir(), "slipway-build-"));
+  chmodSync(scratch, 0o711);
+  return scratch;
+}
+
+/** Puts a finished build in place: the build user's files become the agent's, then move (or copy across filesystems). */
+function settle(scratch: string, finalDir: string, user: SystemUser | undefined): void {
+  if (user) chownTree(join(scratch, "app"), process.getuid?.() ?? 0, process.getgid?.() ?? 0);
+  // Private: a service running as another user is let through to its own artifact only.
+  chmodSync(scratch, 0o700);
+  rmSync(finalDir, { recursive: true, force: true });
+  mkdirSync(dirname(finalDir), { recursive: true, mode: 0o700 });
+  try {
+    renameSync(scratch, finalDir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EXDEV") throw error;
+    cpSync(scratch, finalDir, { recursive: true, verbatimSymlinks: true });
+    rmSync(scratch, { recursive: true, force: true });
+  }
 }
 
 /**
@@ -134,24 +183,27 @@ export async function buildService(
   const finalDir = artifactDir(artifactsRoot, service.name, buildHash, mode);
   const appDir = join(finalDir, "app");
   if (existsSync(join(finalDir, "complete"))) return { hash, buildHash, appDir };
-  const scratch = `${finalDir}.building-${process.pid}`;
-  rmSync(scratch, { recursive: true, force: true });
-  mkdirSync(scratch, { recursive: true });
+  // Only a native build runs commands; a frozen image context is a copy.
+  const user = mode === "native" ? buildUser() : undefined;
+  const scratch = scratchFor(finalDir, user);
   const scratchApp = join(scratch, "app");
   cpSync(service.build.context, scratchApp, {
     recursive: true,
     // As the build hash sees the context: without installed modules and version control.
     filter: (source) => !/\/(node_modules|\.git)(\/|$)/.test(source.slice(service.build!.context.length)),
   });
+  if (user) chownTree(scratchApp, user.uid, user.gid);
   const logFile = join(scratch, "build.log");
   const log = createWriteStream(logFile);
   try {
     for (const command of mode === "native" ? buildCommands(service, scratchApp) : []) {
       onProgress(command);
-      const code = await runLogged(command, scratchApp, buildEnvironment(service), log);
+      const code = await runLogged(command, scratchApp, buildEnvironment(service), log, user);
       if (code !== 0) {
         await new Promise((resolve) => log.end(resolve));
         const tail = readFileSync(logFile, "utf8").split("\n").slice(-15).join("\n");
+        // A failed build in the temporary directory keeps only its log.
+        if (user) rmSync(scratchApp, { recursive: true, force: true });
         throw new ReleaseError(
           "E_BUILD_FAILED",
           `building ${service.name} failed: \`${command}\` exited with ${code}\n${tail}`,
@@ -164,7 +216,6 @@ export async function buildService(
     if (!log.writableEnded) await new Promise((resolve) => log.end(resolve));
   }
   writeFileSync(join(scratch, "complete"), new Date().toISOString());
-  rmSync(finalDir, { recursive: true, force: true });
-  renameSync(scratch, finalDir);
+  settle(scratch, finalDir, user);
   return { hash, buildHash, appDir };
 }

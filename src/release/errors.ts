@@ -10,6 +10,7 @@ export const RELEASE_ERRORS = {
   E_SECRET_SOURCE_MISSING:
     "a top-level secret's `environment:` variable is not set where the release is made",
   E_BUILD_FAILED: "a service's build command failed; nothing of the release was started",
+  E_BUILD_USER: "the agent runs as root and the unprivileged build user cannot be found or made",
   E_ROLLBACK_NO_RELEASE: "there is no earlier release (or none with that id) to roll back to",
   E_ROLLBACK_BAD_RELEASE: "the release named failed or was never built",
 } as const satisfies ErrorCatalogue;

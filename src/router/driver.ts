@@ -33,18 +33,32 @@ export interface RouterDriver {
   stop(): Promise<void>;
 }
 
-/** Sums per-version figures of several routes: counts add up, p95 is the worst route's. */
+/** Sums per-version figures of several routes: counts and latency buckets add up, p95 is the worst route's. */
 export function sumMeasures(
-  perRoute: readonly Readonly<Record<string, { requests: number; errors: number; p95Ms: number | null }>>[],
+  perRoute: readonly Readonly<
+    Record<
+      string,
+      {
+        requests: number;
+        errors: number;
+        p95Ms: number | null;
+        latencyBuckets?: readonly number[] | undefined;
+      }
+    >
+  >[],
 ): Record<string, VersionMeasure> {
-  const total: Record<string, { requests: number; errors: number; p95Ms: number }> = {};
+  const total: Record<string, { requests: number; errors: number; p95Ms: number; latencyBuckets: number[] }> =
+    {};
   for (const figures of perRoute) {
     for (const [version, sample] of Object.entries(figures)) {
-      const entry = total[version] ?? { requests: 0, errors: 0, p95Ms: 0 };
+      const entry = total[version] ?? { requests: 0, errors: 0, p95Ms: 0, latencyBuckets: [] };
       total[version] = entry;
       entry.requests += sample.requests;
       entry.errors += sample.errors;
       entry.p95Ms = Math.max(entry.p95Ms, sample.p95Ms ?? 0);
+      (sample.latencyBuckets ?? []).forEach((count, i) => {
+        entry.latencyBuckets[i] = (entry.latencyBuckets[i] ?? 0) + count;
+      });
     }
   }
   return total;

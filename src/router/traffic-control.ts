@@ -4,6 +4,8 @@ export interface VersionMeasure {
   /** 5xx answers and requests that could not be proxied. */
   readonly errors: number;
   readonly p95Ms: number;
+  /** Completed requests per latency bucket (see version-stats.ts), for windowed percentiles. */
+  readonly latencyBuckets?: readonly number[] | undefined;
 }
 
 /** A person's call during a paused canary: go on (`slipway promote`) or give up (`slipway abort`). */
@@ -20,6 +22,8 @@ export interface TrafficControl {
   /** The router's per-version figures for a service's HTTP routes since the last reset, summed over its routes. */
   measure(project: string, service: string): Promise<Record<string, VersionMeasure>>;
   resetMeasure(project: string, service: string): Promise<void>;
+  /** Completed requests per latency bucket of each of a service's HTTP routes (by route id), all versions together. */
+  measureRoutes(project: string, service: string): Promise<Record<string, readonly number[]>>;
   /** Resolves with a person's decision, or undefined when `ms` passes first. */
   waitForDecision(project: string, ms: number): Promise<CanaryDecision | undefined>;
 }

@@ -5,7 +5,17 @@ export interface VersionSample {
   readonly errors: number;
   /** 95th percentile of the completed requests' durations; null when none completed. */
   readonly p95Ms: number | null;
+  /** Completed requests per latency bucket (upper bounds LATENCY_BUCKETS_MS, then +Inf), never sampled away. */
+  readonly latencyBuckets: readonly number[];
 }
+
+/** Upper bounds (ms) of the latency buckets the router counts requests in; a last bucket holds the rest. */
+export const LATENCY_BUCKETS_MS = [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10_000, 30_000] as const;
+
+const bucketOf = (ms: number) => {
+  const index = LATENCY_BUCKETS_MS.findIndex((bound) => ms <= bound);
+  return index < 0 ? LATENCY_BUCKETS_MS.length : index;
+};
 
 /** Past this many durations per version, a uniform reservoir sample stands for them (Algorithm R). */
 const RESERVOIR = 10_000;
@@ -15,6 +25,7 @@ interface Tally {
   errors: number;
   seen: number;
   durations: number[];
+  buckets: number[];
 }
 
 /** Per route and version: request and error counts and a latency sample, since `reset(route)`. */
@@ -32,13 +43,15 @@ export class VersionStats {
     }
     let tally = versions.get(version);
     if (!tally) {
-      tally = { requests: 0, errors: 0, seen: 0, durations: [] };
+      tally = { requests: 0, errors: 0, seen: 0, durations: [], buckets: [] };
       versions.set(version, tally);
     }
     tally.requests++;
     if (outcome.error) tally.errors++;
     if (outcome.durationMs === undefined) return;
     tally.seen++;
+    const bucket = bucketOf(outcome.durationMs);
+    tally.buckets[bucket] = (tally.buckets[bucket] ?? 0) + 1;
     if (tally.durations.length < RESERVOIR) tally.durations.push(outcome.durationMs);
     else {
       const slot = Math.floor(this.random() * tally.seen);
@@ -53,6 +66,10 @@ export class VersionStats {
         requests: tally.requests,
         errors: tally.errors,
         p95Ms: percentile(tally.durations, 0.95),
+        latencyBuckets: Array.from(
+          { length: LATENCY_BUCKETS_MS.length + 1 },
+          (_, i) => tally.buckets[i] ?? 0,
+        ),
       };
     }
     return out;

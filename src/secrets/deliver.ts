@@ -1,4 +1,4 @@
-import { chownSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import type { ServiceSpec } from "../manifest/model.js";
 import { fileVariable } from "./names.js";
@@ -19,6 +19,8 @@ export interface DeliveredSecrets {
   /** The service with every `${secret:…}` resolved and `<NAME>_FILE` set for each delivered file. */
   readonly spec: ServiceSpec;
   readonly files: readonly DeliveredFile[];
+  /** Each delivered file's content by its path, in memory only (a backup reads a password by its `_FILE`). */
+  readonly contents: ReadonlyMap<string, string>;
 }
 
 /**
@@ -39,6 +41,10 @@ export async function deliverSecrets(
     environment[key] =
       value === null ? null : await mapRefs(value, (ref) => store.get(project, ref.name, ref.version));
   const files: DeliveredFile[] = [];
+  const contents = new Map<string, string>();
+  // Where Docker would mount each file (`/run/secrets/<name>`, or an absolute target): a variable
+  // naming that place (`POSTGRES_PASSWORD_FILE: /run/secrets/db_password`) gets the real path.
+  const mountedAt = new Map<string, string>();
   if (write && service.secrets.length > 0) {
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -50,16 +56,18 @@ export async function deliverSecrets(
     if (!pinned) continue;
     const name = basename(grant.target ?? pinned[1]!);
     const path = join(dir, name);
-    if (write)
-      writeFileSync(path, await store.get(project, pinned[1]!, Number(pinned[2])), {
-        mode: (grant.mode ?? 0o400) & 0o777,
-      });
+    const value = await store.get(project, pinned[1]!, Number(pinned[2]));
+    contents.set(path, value);
+    mountedAt.set(grant.target?.startsWith("/") ? grant.target : `/run/secrets/${name}`, path);
+    if (write) writeFileSync(path, value, { mode: (grant.mode ?? 0o400) & 0o777 });
     const uid = grant.uid !== undefined ? Number(grant.uid) : undefined;
     const gid = grant.gid !== undefined ? Number(grant.gid) : undefined;
     files.push({ path, uid, gid });
     environment[fileVariable(name)] ??= path;
   }
-  return { spec: { ...service, environment }, files };
+  for (const [key, value] of Object.entries(environment))
+    if (value !== null && mountedAt.has(value)) environment[key] = mountedAt.get(value)!;
+  return { spec: { ...service, environment }, files, contents };
 }
 
 /** Gives delivered files (and their directory) to the user the instance runs as; a grant's uid/gid win. */
@@ -71,4 +79,15 @@ export function handOver(
   if (delivered.files.length === 0) return;
   chownSync(dir, owner.uid, owner.gid);
   for (const file of delivered.files) chownSync(file.path, file.uid ?? owner.uid, file.gid ?? owner.gid);
+}
+
+/**
+ * For a container whose user the agent does not know: files a grant gives a `uid`/`gid` (Compose's
+ * long syntax) become theirs, and the directory lets them through (`0711`, no listing). Needs root.
+ */
+export function ownByGrants(delivered: DeliveredSecrets, dir: string): void {
+  const owned = delivered.files.filter((file) => file.uid !== undefined || file.gid !== undefined);
+  if (owned.length === 0) return;
+  chmodSync(dir, 0o711);
+  for (const file of owned) chownSync(file.path, file.uid ?? 0, file.gid ?? file.uid ?? 0);
 }

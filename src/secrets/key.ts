@@ -1,5 +1,4 @@
 import { closeSync, existsSync, openSync, readFileSync, statSync, writeSync } from "node:fs";
-import { generateIdentity, identityToRecipient } from "age-encryption";
 import { SecretError } from "./errors.js";
 
 /** The machine key that seals every secret: an age identity and its public recipient. */
@@ -13,6 +12,8 @@ export interface MachineKey {
  * The key lives beside the state, never in it: a copied state.db or backup alone reveals nothing.
  */
 export async function loadMachineKey(file: string): Promise<MachineKey> {
+  // age (and its curves) load on first use: an agent with no secret never pays for them.
+  const { generateIdentity, identityToRecipient } = await import("age-encryption");
   if (!existsSync(file)) {
     const identity = await generateIdentity();
     try {

@@ -3,7 +3,7 @@ import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { AppSpec, ServiceSpec } from "../manifest/model.js";
-import { deliverSecrets } from "./deliver.js";
+import { deliverSecrets, ownByGrants } from "./deliver.js";
 import { VALUE_LABEL, VERSION_LABEL } from "./refs.js";
 import { sealSpec } from "./seal.js";
 import { tempSecretStore } from "./test-support.js";
@@ -108,7 +108,7 @@ describe("deliverSecrets", () => {
       store,
       app(
         [
-          service("api", { API_SECRET: "hunter2", PLAIN: "x" }, [
+          service("api", { API_SECRET: "hunter2", PLAIN: "x", TOKEN_PATH: "/run/secrets/bot_token" }, [
             { source: "bot_token", target: "/run/secrets/bot_token" },
           ]),
         ],
@@ -123,9 +123,30 @@ describe("deliverSecrets", () => {
       API_SECRET: "hunter2",
       PLAIN: "x",
       BOT_TOKEN_FILE: join(dir, "bot_token"),
+      // Where Docker would mount it, as the process target delivers it.
+      TOKEN_PATH: join(dir, "bot_token"),
     });
+    expect(delivered.contents.get(join(dir, "bot_token"))).toBe("123:abc");
     expect(readFileSync(join(dir, "bot_token"), "utf8")).toBe("123:abc");
     expect(statSync(join(dir, "bot_token")).mode & 0o777).toBe(0o400);
     expect(statSync(dir).mode & 0o777).toBe(0o700);
+  });
+});
+
+describe("ownByGrants", () => {
+  it("gives a file the grant's uid/gid and lets its owner through the directory", async () => {
+    if (process.getuid?.() !== 0) return;
+    const { store, home } = tempSecretStore();
+    const sealed = await sealSpec(
+      store,
+      app([service("api", {}, [{ source: "tok", target: "/run/secrets/tok", uid: "65534", gid: "65534" }])], {
+        tok: { labels: { [VALUE_LABEL]: "v" } },
+      }),
+    );
+    const dir = join(home, "run", "inst");
+    const delivered = await deliverSecrets(store, "shop", sealed.services.api!, dir);
+    ownByGrants(delivered, dir);
+    expect([statSync(join(dir, "tok")).uid, statSync(join(dir, "tok")).mode & 0o777]).toEqual([65534, 0o400]);
+    expect(statSync(dir).mode & 0o777).toBe(0o711);
   });
 });

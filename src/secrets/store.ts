@@ -9,7 +9,6 @@ import {
   writeFileSync,
 } from "node:fs";
 import { join } from "node:path";
-import { Decrypter, Encrypter } from "age-encryption";
 import { SecretError } from "./errors.js";
 import { loadMachineKey, type MachineKey } from "./key.js";
 import { checkSecretName } from "./names.js";
@@ -67,6 +66,7 @@ export class SecretStore {
       throw new SecretError("E_SECRET_TOO_LARGE", `secret ${name} is larger than ${MAX_SECRET_BYTES} bytes`);
     const dir = this.secretDir(project, name);
     for (const d of [this.dir, join(this.dir, project), dir]) mkdirSync(d, { recursive: true, mode: 0o700 });
+    const { Encrypter } = await import("age-encryption");
     const encrypter = new Encrypter();
     encrypter.addRecipient((await this.machineKey()).recipient);
     const sealed = await encrypter.encrypt(value);
@@ -94,6 +94,7 @@ export class SecretStore {
         `project ${project} has no secret ${name}${version === undefined ? "" : ` version ${version}`}`,
         `set it with \`slipway secret set ${name}\` (the value is read from stdin or --from-file)`,
       );
+    const { Decrypter } = await import("age-encryption");
     const decrypter = new Decrypter();
     decrypter.addIdentity((await this.machineKey()).identity);
     try {

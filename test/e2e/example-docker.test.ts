@@ -72,8 +72,12 @@ describe.skipIf(!engine.available)("example bot platform on the docker target", 
       HTTP_PORT: String(http),
       HTTPS_PORT: String(await freePort()),
       METRICS_PORT: String(await freePort()),
+      DASHBOARD_PORT: String(await freePort()),
       ALERT_BOT_TOKEN: "123456:demo-token-not-real",
       SLIPWAY_ROUTER_HOST: "127.0.0.1",
+      // The example's Compose secrets (db_password, bot_token) come from these.
+      DB_PASSWORD: "devpassword",
+      BOT_TOKEN: "123456:demo-token-not-real",
     };
     const player = `alice-${Date.now()}`;
 

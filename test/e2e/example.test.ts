@@ -1,8 +1,8 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { freePort } from "../../src/network/ports.js";
-import { project, REPO, slipway } from "./cli.js";
+import { project, REPO, slipway, slipwayAsync } from "./cli.js";
 import { send } from "./http.js";
 
 /**
@@ -15,13 +15,19 @@ const COMPOSE = join(REPO, "examples/bot-platform/compose.yaml");
 const home = project({});
 const name = `bp${process.pid}`;
 const SECRET = "demo-webhook-secret";
+const DB_PASSWORD = `pw-${process.pid}-not-in-state`;
 
 let env: Record<string, string> = {};
+const options = (extra: Record<string, string>) => ({
+  cwd: REPO,
+  env: { ...env, ...extra },
+  timeoutMs: 600_000,
+});
 const run = (args: string[], extra: Record<string, string> = {}) =>
-  slipway([...args, "-f", COMPOSE, "-p", name], { cwd: REPO, env: { ...env, ...extra }, timeoutMs: 600_000 });
+  slipwayAsync([...args, "-f", COMPOSE, "-p", name], options(extra));
 
 afterAll(() => {
-  run(["down"]);
+  slipway(["down", "-f", COMPOSE, "-p", name], options({}));
   slipway(["agent", "stop"], { cwd: REPO, env });
   for (const file of ["proxy.pid", "router.pid", "agent.pid"]) {
     try {
@@ -50,16 +56,20 @@ describe("example bot platform on the process target", () => {
       HTTP_PORT: String(http),
       HTTPS_PORT: String(await freePort()),
       METRICS_PORT: String(await freePort()),
+      DASHBOARD_PORT: String(await freePort()),
       ALERT_BOT_TOKEN: "123456:demo-token-not-real",
       SLIPWAY_ROUTER_HOST: "127.0.0.1",
+      // The example's Compose secrets (db_password, bot_token) come from these.
+      DB_PASSWORD: DB_PASSWORD,
+      BOT_TOKEN: "123456:demo-token-not-real",
     };
     // A retried attempt finds the previous attempt's players: names are unique per attempt.
     const player = `alice-${Date.now()}`;
 
-    const first = run(["deploy"]);
+    const first = await run(["deploy"]);
     expect(first.stderr).toBe("");
     expect(first.code).toBe(0);
-    const ps = JSON.parse(run(["ps", "--json"]).stdout) as {
+    const ps = JSON.parse((await run(["ps", "--json"])).stdout) as {
       instances: { service: string; state: string }[];
     };
     expect(new Set(ps.instances.map((i) => i.service))).toEqual(
@@ -103,11 +113,22 @@ describe("example bot platform on the process target", () => {
     // The agent's metrics and alerts, as the example configures them.
     const metrics = await (await fetch(`http://127.0.0.1:${env.METRICS_PORT}/metrics`)).text();
     expect(metrics).toContain(`slipway_deploys_total{project="${name}",kind="deploy",outcome="succeeded"} `);
-    const alerts = JSON.parse(run(["alerts", "--json"]).stdout) as { rules: unknown[]; firing: unknown[] };
-    expect([alerts.rules.length, alerts.firing]).toEqual([9, []]);
+    const alerts = JSON.parse((await run(["alerts", "--json"])).stdout) as {
+      rules: unknown[];
+      firing: unknown[];
+    };
+    expect([alerts.rules.length, alerts.firing]).toEqual([10, []]);
+    // The dashboard where the example asks for it, with a login link; its API wants the login.
+    const dashboard = JSON.parse((await run(["dashboard", "--json"])).stdout) as {
+      url: string;
+      loginUrl: string;
+    };
+    expect(dashboard.url).toBe(`http://127.0.0.1:${env.DASHBOARD_PORT}/`);
+    expect(dashboard.loginUrl).toMatch(/#login=[\w-]{40,}$/);
+    expect((await fetch(`${dashboard.url}api/overview`)).status).toBe(401);
 
     // A new API version: only the services that use APP_VERSION change; the data stays.
-    const second = run(["deploy", "--json"], { APP_VERSION: "2" });
+    const second = await run(["deploy", "--json"], { APP_VERSION: "2" });
     expect(second.code).toBe(0);
     const events = second.stdout
       .trim()
@@ -120,10 +141,14 @@ describe("example bot platform on the process target", () => {
       expect.arrayContaining([expect.objectContaining({ name: player })]),
     );
 
-    expect(run(["down"]).code).toBe(0);
-    expect(run(["deploy"], { APP_VERSION: "2" }).code).toBe(0);
+    expect((await run(["down"])).code).toBe(0);
+    expect((await run(["deploy"], { APP_VERSION: "2" })).code).toBe(0);
     expect((await json(web, "/api/players")).body).toEqual(
       expect.arrayContaining([expect.objectContaining({ name: player })]),
     );
+
+    // The database password reached PostgreSQL and the apps as a secret file: the state never holds it.
+    for (const file of ["state.db", "state.db-wal", "state.db.backup"].map((name) => join(home.dir, name)))
+      if (existsSync(file)) expect(readFileSync(file).includes(DB_PASSWORD), file).toBe(false);
   });
 });

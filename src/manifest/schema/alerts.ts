@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ALERT_RULES } from "./alert-rules.js";
 import { Duration, duration } from "./duration.js";
 import { composeObject } from "./object.js";
 import { bool, int, num } from "./scalars.js";
@@ -11,19 +12,45 @@ const envName = z
     "must be the name of an environment variable, such as SLACK_WEBHOOK_URL",
   );
 
+/** A secret of the project's store (`slipway secret set NAME`), read by the agent when it sends. */
+const secretName = z
+  .string()
+  .regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]*$/, "must be the name of a project secret, such as slack_webhook");
+
+/** Exactly one of `<key>_env` and `<key>_secret` (or at most one, when the credential is optional). */
+const oneSource =
+  (key: string, required: boolean) =>
+  (value: Record<string, unknown>, ctx: z.RefinementCtx): void => {
+    const given = [`${key}_env`, `${key}_secret`].filter((k) => value[k] !== undefined);
+    if (given.length > 1 || (required && given.length === 0))
+      ctx.addIssue({
+        code: "custom",
+        path: [given.length > 1 ? `${key}_secret` : `${key}_env`],
+        message:
+          given.length > 1
+            ? `give ${key}_env or ${key}_secret, not both`
+            : `needs ${key}_env (an environment variable of the agent) or ${key}_secret (a project secret); a credential is never written inline`,
+      });
+  };
+
 const channel = z.discriminatedUnion("type", [
   /** POSTs each notice as JSON. */
   composeObject({ type: z.literal("webhook"), url: z.url() }),
-  /** A Slack incoming webhook; its URL is a credential, so it comes from the environment. */
-  composeObject({ type: z.literal("slack"), url_env: envName }),
-  /** The Telegram Bot API's sendMessage. */
+  /** A Slack incoming webhook; its URL is a credential: from the environment or a project secret. */
+  composeObject({
+    type: z.literal("slack"),
+    url_env: envName.optional(),
+    url_secret: secretName.optional(),
+  }).superRefine(oneSource("url", true)),
+  /** The Telegram Bot API's sendMessage; the bot token from the environment or a project secret. */
   composeObject({
     type: z.literal("telegram"),
-    token_env: envName,
+    token_env: envName.optional(),
+    token_secret: secretName.optional(),
     chat_id: z.union([z.string(), int]).transform(String),
     /** Default https://api.telegram.org. */
     api_url: z.url().default("https://api.telegram.org"),
-  }),
+  }).superRefine(oneSource("token", true)),
   /** An existing Alertmanager (v2 API), e.g. http://127.0.0.1:9093. */
   composeObject({ type: z.literal("alertmanager"), url: z.url() }),
   /** E-mail over SMTP; STARTTLS is required unless `starttls: false`. */
@@ -36,26 +63,13 @@ const channel = z.discriminatedUnion("type", [
     starttls: bool.default(true),
     username: z.string().optional(),
     password_env: envName.optional(),
+    password_secret: secretName.optional(),
     from: z.string(),
     to: z.array(z.string()).min(1),
     /** PEM file of a private server's CA, trusted besides the system's. Default none. */
     ca_file: z.string().optional(),
-  }),
+  }).superRefine(oneSource("password", false)),
 ]);
-
-/** The built-in rules: they run with no configuration beyond a channel. */
-export const ALERT_RULES = [
-  "instance_down",
-  "crash_loop",
-  "deploy_failed",
-  "backup_failed",
-  "backup_stale",
-  "verification_failed",
-  "certificate_expiring",
-  "disk_full",
-  "error_rate",
-] as const;
-export type AlertRuleName = (typeof ALERT_RULES)[number];
 
 /** Top-level `x-slipway.alerts`. */
 export const alerts = composeObject({
@@ -78,6 +92,15 @@ export const alerts = composeObject({
     /** Default 5m. */
     window: duration.default(new Duration(300_000)),
     /** Fewer requests in the window decide nothing. Default 20. */
+    min_requests: int.pipe(z.number().int().min(1)).default(20),
+  }).prefault({}),
+  /** `latency_p95`: the 95th percentile of a routed HTTP route's request durations through the router over `window`. */
+  latency_p95: composeObject({
+    /** Fires above this many milliseconds. Default 1000. */
+    ms: num.pipe(z.number().min(0)).default(1000),
+    /** Default 5m. */
+    window: duration.default(new Duration(300_000)),
+    /** Fewer completed requests in the window decide nothing. Default 20. */
     min_requests: int.pipe(z.number().int().min(1)).default(20),
   }).prefault({}),
   /** Built-in rules turned off. Default none. */

@@ -233,6 +233,11 @@ export const projectSlipway = composeObject({
       .string()
       .refine(isLoopbackAddress, "must be a loopback host:port such as 127.0.0.1:9470 or [::1]:9470")
       .optional(),
+    /** Loopback `host:port` of the web dashboard (`slipway dashboard`). Default 127.0.0.1:9471, served once asked for. */
+    dashboard: z
+      .string()
+      .refine(isLoopbackAddress, "must be a loopback host:port such as 127.0.0.1:9471 or [::1]:9471")
+      .optional(),
   }).optional(),
   /** Settings of the kubernetes target (see src/targets/kubernetes). Default: all defaults below. */
   kubernetes: composeObject({

@@ -83,6 +83,7 @@ x-slipway:
       certificates: async () => [],
       diskPaths: () => [],
       routeFigures: async () => undefined,
+      routeLatencies: async () => ({ bounds: [], routes: {} }),
     },
     ledgerFile,
     env: withCredentials ? env : {},

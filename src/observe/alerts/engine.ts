@@ -1,13 +1,12 @@
-import type { AlertRuleName } from "../../manifest/schema/alerts.js";
+import type { AppSpec } from "../../manifest/model.js";
+import type { AlertRuleName } from "../../manifest/schema/alert-rules.js";
 import type { AlertChannel } from "./channels/channel.js";
-import { createChannel } from "./channels/registry.js";
 import { alertsOf } from "./config.js";
 import { backoff, deliver } from "./deliver.js";
 import { type AlertSource, FactReader } from "./facts.js";
 import { readLedger, writeLedger } from "./ledger.js";
 import type { AlertLedger, AlertNotice, AlertRecord } from "./model.js";
-import { ErrorRateRule } from "./rules/error-rate.js";
-import { evaluateRules } from "./rules/index.js";
+import { evaluateRules, windowedRules } from "./rules/index.js";
 import { type AlertsView, alertsView } from "./view.js";
 
 const DEFAULT_INTERVAL_MS = 15_000;
@@ -19,6 +18,8 @@ export interface AlertEngineOptions {
   readonly ledgerFile: string;
   /** Where channel credentials (`*_env`) are read. Default `process.env`. */
   readonly env?: NodeJS.ProcessEnv | undefined;
+  /** Reads a project's secret (`*_secret` credentials): the agent's secret store. Default: none. */
+  readonly secret?: ((project: string, name: string) => Promise<string>) | undefined;
   /** Waits between delivery attempts. Default: from `alerts.retry_backoff` (2 s, 8 s, 32 s). */
   readonly backoffMs?: readonly number[] | undefined;
 }
@@ -40,7 +41,7 @@ interface NamedChannel {
 export class AlertEngine {
   private ledger: AlertLedger;
   private readonly facts: FactReader;
-  private readonly errorRate = new ErrorRateRule();
+  private readonly windowed = windowedRules();
   private readonly inflight = new Set<Promise<void>>();
   private readonly abort = new AbortController();
   private timer: NodeJS.Timeout | undefined;
@@ -93,18 +94,8 @@ export class AlertEngine {
     const specs = facts.projects.flatMap((p) => (p.spec ? [p.spec] : []));
     const intervals = specs.map((s) => alertsOf(s).interval.ms);
     this.intervalMs = intervals.length > 0 ? Math.min(...intervals) : DEFAULT_INTERVAL_MS;
-    const channels = specs.flatMap((spec) =>
-      Object.entries(alertsOf(spec).channels).map(
-        ([name, config]): NamedChannel => ({
-          project: spec.name,
-          name,
-          channel: createChannel(config, this.options.env ?? process.env, alertsOf(spec).repeat.ms),
-          repeatMs: alertsOf(spec).repeat.ms,
-          backoffMs: this.options.backoffMs ?? backoff(alertsOf(spec).retry_backoff.ms),
-        }),
-      ),
-    );
-    const conditions = evaluateRules(facts, this.errorRate);
+    const channels = await this.channelsOf(specs);
+    const conditions = evaluateRules(facts, this.windowed);
     const alerts = { ...this.ledger.alerts };
     const current = new Set(conditions.map((c) => c.key));
     for (const condition of conditions) {
@@ -126,6 +117,27 @@ export class AlertEngine {
     this.ledger = { ...this.ledger, alerts };
     this.evaluatedAt = now;
     this.save(now);
+  }
+
+  /** The channels the manifests name; their code (the Bot API's, nodemailer, …) loads once one does. */
+  private async channelsOf(specs: readonly AppSpec[]): Promise<NamedChannel[]> {
+    if (!specs.some((spec) => Object.keys(alertsOf(spec).channels).length > 0)) return [];
+    const { createChannel, credentialsOf } = await import("./channels/create.js");
+    return specs.flatMap((spec) =>
+      Object.entries(alertsOf(spec).channels).map(
+        ([name, config]): NamedChannel => ({
+          project: spec.name,
+          name,
+          channel: createChannel(
+            config,
+            credentialsOf(this.options.env ?? process.env, spec.name, this.options.secret),
+            alertsOf(spec).repeat.ms,
+          ),
+          repeatMs: alertsOf(spec).repeat.ms,
+          backoffMs: this.options.backoffMs ?? backoff(alertsOf(spec).retry_backoff.ms),
+        }),
+      ),
+    );
   }
 
   /** Sends the first notice of a firing alert, or a repeat once `repeat` has passed (unless silenced). */

@@ -25,6 +25,7 @@ export interface AlertSettings {
   readonly diskPercent: number;
   readonly backupGraceMs: number;
   readonly errorRate: { readonly percent: number; readonly windowMs: number; readonly minRequests: number };
+  readonly latency: { readonly ms: number; readonly windowMs: number; readonly minRequests: number };
 }
 
 /** Requests through the router to one service since the router's counters began (all versions). */
@@ -32,6 +33,17 @@ export interface ServiceTraffic {
   readonly service: string;
   readonly requests: number;
   readonly errors: number;
+}
+
+/** One proxied HTTP route's completed requests per latency bucket since the router's counters began. */
+export interface RouteLatency {
+  readonly service: string;
+  /** The route as the manifest writes it, e.g. `api.example.com/v1` or `/api`. */
+  readonly route: string;
+  /** Counts per bucket: one per upper bound of `bounds`, then the rest (+Inf). */
+  readonly buckets: readonly number[];
+  /** Upper bounds of the buckets, in milliseconds. */
+  readonly bounds: readonly number[];
 }
 
 export interface ProjectFacts {
@@ -48,6 +60,8 @@ export interface ProjectFacts {
   readonly settings: AlertSettings;
   /** Routed services' request counters (none when the router cannot be asked). */
   readonly traffic: readonly ServiceTraffic[];
+  /** Proxied HTTP routes' latency buckets (none when the router cannot be asked). */
+  readonly latency: readonly RouteLatency[];
 }
 
 export interface DiskFigure {
@@ -73,6 +87,11 @@ export interface AlertSource extends MetricsSource {
   activeSpec(project: string): AppSpec | undefined;
   /** A routed service's request and error counters through the router; undefined when it has none. */
   routeFigures(project: string, service: string): Promise<{ requests: number; errors: number } | undefined>;
+  /** Latency buckets of each proxied HTTP route of a service, by route id (`project/service/index`), and their bounds (ms). */
+  routeLatencies(
+    project: string,
+    service: string,
+  ): Promise<{ bounds: readonly number[]; routes: Record<string, readonly number[]> }>;
   /** The state directory and each project's volumes directory. */
   diskPaths(): readonly { readonly path: string; readonly project: string }[];
 }
@@ -87,6 +106,11 @@ export function settingsOf(spec: AppSpec | undefined): AlertSettings {
       percent: alerts?.error_rate.percent ?? 5,
       windowMs: alerts?.error_rate.window.ms ?? 300_000,
       minRequests: alerts?.error_rate.min_requests ?? 20,
+    },
+    latency: {
+      ms: alerts?.latency_p95.ms ?? 1000,
+      windowMs: alerts?.latency_p95.window.ms ?? 300_000,
+      minRequests: alerts?.latency_p95.min_requests ?? 20,
     },
   };
 }
@@ -141,6 +165,21 @@ export class FactReader {
     return out;
   }
 
+  private async latency(project: string, spec: AppSpec | undefined): Promise<RouteLatency[]> {
+    const out: RouteLatency[] = [];
+    for (const [service, s] of Object.entries(spec?.services ?? {})) {
+      const routes = s["x-slipway"].routes;
+      if (!routes.some((r) => !r.static && r.protocol === "http")) continue;
+      const figures = await this.source.routeLatencies(project, service).catch(() => undefined);
+      for (const [id, buckets] of Object.entries(figures?.routes ?? {})) {
+        const route = routes[Number(id.split("/").at(-1))];
+        const label = route ? `${route.domains[0] ?? ""}${route.path}` : id;
+        out.push({ service, route: label, buckets, bounds: figures!.bounds });
+      }
+    }
+    return out;
+  }
+
   async read(now = Date.now()): Promise<AlertFacts> {
     const projects: ProjectFacts[] = [];
     for (const project of [...this.source.projects()].sort()) {
@@ -156,6 +195,7 @@ export class FactReader {
         newest: (service, kind) => newest.get(`${service}\n${kind}`),
         settings: settingsOf(spec),
         traffic: await this.traffic(project, spec),
+        latency: await this.latency(project, spec),
       });
     }
     return {

@@ -1,4 +1,4 @@
-import type { AlertRuleName } from "../../manifest/schema/alerts.js";
+import type { AlertRuleName } from "../../manifest/schema/alert-rules.js";
 
 export type { AlertRuleName };
 

@@ -1,4 +1,4 @@
-import { ALERT_RULES, type AlertRuleName } from "../../manifest/schema/alerts.js";
+import { ALERT_RULES, type AlertRuleName } from "../../manifest/schema/alert-rules.js";
 import type { AlertLedger, AlertRecord, ChannelStatus, Silence } from "./model.js";
 
 /** What `slipway alerts` shows. */

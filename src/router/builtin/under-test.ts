@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { DriverUnderTest } from "../driver-suite/suite.js";
+import type { DriverUnderTest } from "../driver-suite/under-test.js";
 import { ROUTER_PROCESS_MAIN } from "../http/process.js";
 import { BuiltinRouterDriver } from "./driver.js";
 

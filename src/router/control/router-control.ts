@@ -226,6 +226,19 @@ export class RouterControl implements TrafficControl {
     return sumMeasures(await Promise.all(this.planes().map((plane) => plane.measure(ids))));
   }
 
+  /** Per proxied HTTP route of the service (by id), its figures summed over versions' latency buckets. */
+  async measureRoutes(project: string, service: string): Promise<Record<string, readonly number[]>> {
+    const out: Record<string, readonly number[]> = {};
+    for (const id of this.httpRouteIds(project, service)) {
+      const versions = Object.values((await this.driver?.measure([id])) ?? {});
+      const buckets: number[] = [];
+      for (const v of versions)
+        for (const [i, n] of (v.latencyBuckets ?? []).entries()) buckets[i] = (buckets[i] ?? 0) + n;
+      if (versions.length > 0) out[id] = buckets;
+    }
+    return out;
+  }
+
   async resetMeasure(project: string, service: string): Promise<void> {
     const ids = this.httpRouteIds(project, service);
     await Promise.all(this.planes().map((plane) => plane.resetMeasure(ids)));

@@ -3,19 +3,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { freePort } from "../../network/ports.js";
-import type { RouterDriver } from "../driver.js";
 import { config, httpRoute, send, set } from "../http/test-support.js";
 import type { HttpRoute, RouterConfig } from "../model.js";
 import { getTls, makeCertificate } from "../nginx/test-support.js";
 import { type Backend, openSocket, startBackend } from "./backends.js";
-
-/** A driver on its own state directory; `cleanup` stops its data plane and removes what it wrote. */
-export interface DriverUnderTest {
-  readonly driver: RouterDriver;
-  /** Kills its data plane's processes with SIGKILL, as a crash would. */
-  kill(): void;
-  cleanup(): Promise<void>;
-}
+import { describeRouterHardening } from "./hardening.js";
+import type { DriverUnderTest } from "./under-test.js";
 
 const ROUTE = "shop/api/0";
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -30,6 +23,8 @@ export function describeRouterDriver(
   /** Added to every configuration the suite applies (`workers: 2` runs it all on several workers). */
   base: Partial<RouterConfig> = {},
 ): void {
+  // The hardening checks take no base configuration: run once per driver, not again per variant.
+  if (Object.keys(base).length === 0) describeRouterHardening(name, start);
   describe(`router driver suite: ${name}`, () => {
     let under: DriverUnderTest;
     const backends: Backend[] = [];
@@ -135,6 +130,10 @@ export function describeRouterDriver(
       const figures = await under.driver.measure([ROUTE]);
       expect(figures.v1).toMatchObject({ requests: 10, errors: 0 });
       expect(figures.v1!.p95Ms).toBeGreaterThanOrEqual(25);
+      // Every completed request is in a latency bucket (what the latency_p95 alert windows over):
+      // v1's answers took ≥ 30 ms, so none is in the buckets up to 25 ms.
+      expect(figures.v1!.latencyBuckets!.reduce((sum, n) => sum + n, 0)).toBe(10);
+      expect(figures.v1!.latencyBuckets!.slice(0, 3)).toEqual([0, 0, 0]);
       expect(figures.v2).toMatchObject({ requests: 10, errors: 10 });
       await under.driver.resetMeasure([ROUTE]);
       expect(await total()).toBe(0);

@@ -17,8 +17,9 @@ type Ask = FleetRequest extends infer R ? (R extends { id: number } ? Omit<R, "i
 /**
  * The builtin router as several worker processes (node:cluster; `workers` > 1 in the router
  * configuration): the listeners are shared, the kernel's connections handed to the workers in
- * turn; this primary keeps the admin API and asks every worker. In-flight counts and request
- * figures are summed; a version's p95 is the highest of the workers' (a bound, not an exact merge).
+ * turn; this primary keeps the admin API and asks every worker. In-flight counts, request figures
+ * and latency buckets are summed; a version's p95 is the highest of the workers' (a bound, not an
+ * exact merge).
  * A worker that dies is replaced and given the configuration served.
  */
 export class RouterFleet {
@@ -126,6 +127,9 @@ export class RouterFleet {
               requests: before.requests + sample.requests,
               errors: before.errors + sample.errors,
               p95Ms: maxOf(before.p95Ms, sample.p95Ms),
+              latencyBuckets: before.latencyBuckets.map(
+                (count, index) => count + (sample.latencyBuckets[index] ?? 0),
+              ),
             }
           : sample;
       }

@@ -54,7 +54,7 @@ describe("Router metrics and version stats", () => {
     );
     for (let index = 0; index < 6; index++) expect((await send(port, "/")).status).toBe(200);
     const stats = router.versionStats("shop/api/0");
-    expect(stats.r2).toEqual({ requests: 1, errors: 1, p95Ms: null });
+    expect(stats.r2).toEqual({ requests: 1, errors: 1, p95Ms: null, latencyBuckets: Array(13).fill(0) });
     expect(stats.r1).toMatchObject({ requests: 6, errors: 0 });
   });
 });

@@ -147,6 +147,8 @@ export class Router {
       headersTimeout: limits?.headersTimeoutMs ?? 30_000,
       requestTimeout: Math.max(limits?.requestTimeoutMs ?? 60_000, limits?.headersTimeoutMs ?? 30_000),
       keepAliveTimeout: limits?.idleTimeoutMs ?? 60_000,
+      // Request headers up to 16 KiB in all (431 beyond); the nginx driver renders the same bound.
+      maxHeaderSize: 16 * 1024,
       connectionsCheckingInterval: 1000,
     };
     const server =

@@ -16,7 +16,7 @@ export async function runProxyProcess(configFile: string): Promise<void> {
       const config = JSON.parse(readFileSync(configFile, "utf8")) as L4Config;
       const applied: L4Applied = { generation: config.generation, failures: await proxy.apply(config) };
       // The agent reads this to learn that the generation is served, and which listeners could not bind.
-      writeFileSync(`${appliedFile}.tmp`, JSON.stringify(applied));
+      writeFileSync(`${appliedFile}.tmp`, JSON.stringify(applied), { mode: 0o600 });
       renameSync(`${appliedFile}.tmp`, appliedFile);
     } catch (error) {
       console.error(`proxy: cannot apply ${configFile}: ${(error as Error).message}`);

@@ -45,6 +45,9 @@ describe("attemptsOf", () => {
   });
 });
 
+/** One request of 12 ms: in the third latency bucket (≤ 25 ms). */
+const AT_12_MS = [0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+
 describe("AccessLogFigures", () => {
   it("tallies lines appended since the first read, by group and version, across partial lines and rotation", () => {
     const dir = mkdtempSync(join(tmpdir(), "slipway-access-"));
@@ -56,15 +59,22 @@ describe("AccessLogFigures", () => {
       expect(figures.snapshot(["g"])).toEqual([{}]);
       const half = line({ upstream: "127.0.0.1:2", status: 500 });
       appendFileSync(file, `${line({ upstream: "127.0.0.1:1" })}\n${half.slice(0, 20)}`);
-      expect(figures.snapshot(["g"])[0]).toEqual({ v1: { requests: 1, errors: 0, p95Ms: 12 } });
+      expect(figures.snapshot(["g"])[0]).toEqual({
+        v1: { requests: 1, errors: 0, p95Ms: 12, latencyBuckets: AT_12_MS },
+      });
       appendFileSync(file, `${half.slice(20)}\n${line({ upstream: "127.0.0.1:9" })}\n`);
       expect(figures.snapshot(["g", "other"])).toEqual([
-        { v1: { requests: 1, errors: 0, p95Ms: 12 }, v2: { requests: 1, errors: 1, p95Ms: 12 } },
+        {
+          v1: { requests: 1, errors: 0, p95Ms: 12, latencyBuckets: AT_12_MS },
+          v2: { requests: 1, errors: 1, p95Ms: 12, latencyBuckets: AT_12_MS },
+        },
         {},
       ]);
       figures.reset(["g"]);
       writeFileSync(file, `${line({ upstream: "127.0.0.1:2" })}\n`);
-      expect(figures.snapshot(["g"])[0]).toEqual({ v2: { requests: 1, errors: 0, p95Ms: 12 } });
+      expect(figures.snapshot(["g"])[0]).toEqual({
+        v2: { requests: 1, errors: 0, p95Ms: 12, latencyBuckets: AT_12_MS },
+      });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -5,6 +5,7 @@ import { MAINTENANCE_VARIABLE } from "./locations.js";
 import { mimeTypes } from "./mime.js";
 import type { NginxPaths } from "./paths.js";
 import { renderPublishedServers } from "./published.js";
+import { requestShapeMaps } from "./request-shape.js";
 import { renderServer } from "./servers.js";
 import { staticCacheMap } from "./static-location.js";
 import { block, DOLLAR_VARIABLE, milliseconds, quoteLiteral, textVariables } from "./syntax.js";
@@ -49,6 +50,8 @@ function limitSettings(limits: RouterConfig["limits"]): string[] {
   return [
     `client_max_body_size ${Math.floor(atLeast(limits.maxBodyBytes, 0, "limits.maxBodyBytes"))};`,
     `client_header_timeout ${ms("headersTimeoutMs")};`,
+    // Request headers: about 16 KiB in all (a line up to 8 KiB), as the builtin router's 16 KiB.
+    "large_client_header_buffers 2 8k;",
     `client_body_timeout ${ms("idleTimeoutMs")};`,
     `send_timeout ${ms("idleTimeoutMs")};`,
     `keepalive_timeout ${ms("idleTimeoutMs")};`,
@@ -99,6 +102,7 @@ export function renderHttp(config: RouterConfig, paths: NginxPaths): string[] {
     "proxy_next_upstream error timeout;",
     ...block(`geo $${DOLLAR_VARIABLE}`, ['default "$";']),
     ...forwardingSettings(config.trustedProxies),
+    ...requestShapeMaps(),
     ...responseHeaderMaps(config.security),
     ...staticCacheMap(),
     ...(config.maintenance

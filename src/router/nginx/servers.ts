@@ -1,5 +1,6 @@
 import type { RouterConfig } from "../model.js";
 import { renderLocations } from "./locations.js";
+import { requestShapeChecks } from "./request-shape.js";
 import { block, quoteLiteral } from "./syntax.js";
 import { absolutePath, socketAddress } from "./validate.js";
 import type { VirtualHost } from "./vhosts.js";
@@ -25,6 +26,7 @@ export function renderServer(host: VirtualHost, config: RouterConfig, https: boo
     `listen ${listen}${https ? " ssl" : ""}${isDefault ? " default_server" : ""};`,
     `server_name ${isDefault ? '""' : host.names.join(" ")};`,
     https && tlsLines(host, config),
+    ...requestShapeChecks(),
     "error_page 429 @slipway_rate_limited;",
     ...renderLocations(host, config, https),
   ]);

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type Dockerode from "dockerode";
 import { SlipwayError } from "../../errors.js";
-import { deliverSecrets } from "../../secrets/deliver.js";
+import { deliverSecrets, ownByGrants } from "../../secrets/deliver.js";
 import { secretStoreIn } from "../../secrets/store.js";
 import type { SlipwayPaths } from "../../state/paths.js";
 import { deliverConfigs } from "../config-delivery.js";
@@ -76,6 +76,8 @@ export class DockerTarget implements Target {
       unresolved.spec,
       secretsDir,
     );
+    // A container runs as its image's user: a grant's uid/gid say whose the files are.
+    if (process.getuid?.() === 0) ownByGrants(delivered, secretsDir);
     const request: InstanceRequest = { ...unresolved, spec: delivered.spec };
     const image = await this.image(request);
     await this.prepareMounts(request);

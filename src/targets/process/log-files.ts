@@ -1,4 +1,4 @@
-import { chownSync, closeSync, mkdirSync, openSync } from "node:fs";
+import { chmodSync, chownSync, closeSync, mkdirSync, openSync } from "node:fs";
 import { join } from "node:path";
 import type { UnixIdentity } from "../../host/users.js";
 
@@ -14,10 +14,12 @@ export interface LogFiles {
  * land at the end of the file even after `rotateLogs` truncated it.
  */
 export function openLogFiles(logDir: string, owner?: UnixIdentity): LogFiles {
-  mkdirSync(logDir, { recursive: true });
+  mkdirSync(logDir, { recursive: true, mode: 0o700 });
+  // Its own: another service (running as another user) cannot even list it.
+  chmodSync(logDir, 0o700);
   const open = (name: string) => {
     const path = join(logDir, name);
-    const fd = openSync(path, "a", 0o640);
+    const fd = openSync(path, "a", 0o600);
     if (owner) chownSync(path, owner.uid, owner.gid);
     return fd;
   };

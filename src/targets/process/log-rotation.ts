@@ -48,7 +48,7 @@ async function copyThenTruncate(path: string, copy: string | undefined, cap: num
   const source = await open(path, "r+");
   try {
     if (copy !== undefined) {
-      const target = await open(copy, "w", 0o640);
+      const target = await open(copy, "w", 0o600);
       try {
         const buffer = Buffer.alloc(CHUNK_BYTES);
         for (let copied = 0; copied < cap; ) {

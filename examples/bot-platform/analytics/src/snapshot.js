@@ -1,9 +1,16 @@
 // Analytics job, run every 5 minutes by the scheduler (slipway's x-slipway.schedule). Counts the
 // players (PostgreSQL) and the moves and games (counters the API keeps in Redis), writes one row to
 // analytics_snapshots and exits 0; exits 1 with the reason when it cannot.
+import { readFileSync } from "node:fs";
 import { Redis } from "ioredis";
 import pg from "pg";
 
+// DB_PASSWORD_FILE (the `db_password` Compose secret's file) puts the password into DATABASE_URL.
+if (process.env.DB_PASSWORD_FILE && process.env.DATABASE_URL) {
+  const url = new URL(process.env.DATABASE_URL);
+  url.password = readFileSync(process.env.DB_PASSWORD_FILE, "utf8").replace(/\n+$/, "");
+  process.env.DATABASE_URL = url.toString();
+}
 const { DATABASE_URL, REDIS_URL } = process.env;
 
 function log(level, message, fields = {}) {

@@ -1,5 +1,6 @@
 // Entry point of the API: HTTP on PORT (3000 by default; slipway gives every instance its own),
 // WebSocket on /ws, graceful shutdown on SIGTERM/SIGINT.
+import { readFileSync } from "node:fs";
 import http from "node:http";
 import { HttpError, sendJson } from "./http.js";
 import { log } from "./log.js";
@@ -11,6 +12,13 @@ const PORT = Number(process.env.PORT ?? 3000);
 const HOST = process.env.HOST ?? "0.0.0.0";
 const VERSION = process.env.APP_VERSION ?? "1";
 const SHUTDOWN_TIMEOUT_MS = Number(process.env.SHUTDOWN_TIMEOUT_MS ?? 10_000);
+
+// DB_PASSWORD_FILE (the `db_password` Compose secret's file) puts the password into DATABASE_URL.
+if (process.env.DB_PASSWORD_FILE && process.env.DATABASE_URL) {
+  const url = new URL(process.env.DATABASE_URL);
+  url.password = readFileSync(process.env.DB_PASSWORD_FILE, "utf8").replace(/\n+$/, "");
+  process.env.DATABASE_URL = url.toString();
+}
 
 for (const name of ["DATABASE_URL", "REDIS_URL"]) {
   if (!process.env[name]) {

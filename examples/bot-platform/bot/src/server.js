@@ -2,6 +2,7 @@
 // X-Telegram-Bot-Api-Secret-Token set to the secret given to setWebhook; requests without it are
 // refused (401), so only Telegram can make the bot talk.
 import { timingSafeEqual } from "node:crypto";
+import { readFileSync } from "node:fs";
 import http from "node:http";
 import { handleUpdate } from "./commands.js";
 import { createTelegram } from "./telegram.js";
@@ -10,7 +11,11 @@ const PORT = Number(process.env.PORT ?? 3001);
 const HOST = process.env.HOST ?? "0.0.0.0";
 const API_URL = (process.env.API_URL ?? "http://api:3000").replace(/\/+$/, "");
 const TELEGRAM_API_URL = process.env.TELEGRAM_API_URL ?? "http://fake-telegram:8081";
-const { BOT_TOKEN, WEBHOOK_SECRET, WEBHOOK_URL, MINI_APP_URL } = process.env;
+const { WEBHOOK_SECRET, WEBHOOK_URL, MINI_APP_URL } = process.env;
+// The token is a Compose secret: a file named by BOT_TOKEN_FILE (BOT_TOKEN itself still works).
+const BOT_TOKEN = process.env.BOT_TOKEN_FILE
+  ? readFileSync(process.env.BOT_TOKEN_FILE, "utf8").trim()
+  : process.env.BOT_TOKEN;
 
 function log(level, message, fields = {}) {
   const line = JSON.stringify({ time: new Date().toISOString(), level, service: "bot", message, ...fields });

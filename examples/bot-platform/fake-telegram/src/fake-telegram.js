@@ -5,6 +5,9 @@
 //   GET    /sent    → { ok: true, result: [ { bot, chat_id, text, ... } ] }
 //   DELETE /sent    → forget them
 //   GET    /health  → 200
+// It is also the demo's local webhook for slipway's alerts (nothing to do with Telegram):
+//   POST   /alerts  → keeps the JSON notice (the newest 1000)
+//   GET    /alerts  → { ok: true, result: [ notice, ... ] }
 // Point the bot at the real API with TELEGRAM_API_URL=https://api.telegram.org.
 import http from "node:http";
 
@@ -14,6 +17,7 @@ const KEEP = 1000;
 const TOKEN = /^(\d+):[A-Za-z0-9_-]+$/;
 
 const sent = [];
+const alerts = [];
 let webhook = { url: "" };
 let nextMessageId = 1;
 
@@ -77,6 +81,17 @@ const methods = {
 const server = http.createServer(async (req, res) => {
   const { pathname } = new URL(req.url ?? "/", "http://localhost");
   if (pathname === "/health") return send(res, 200, { status: "ok", fake: true });
+  if (pathname === "/alerts") {
+    if (req.method !== "POST") return send(res, 200, { ok: true, result: alerts });
+    try {
+      alerts.push({ ...(await readParams(req)), received_at: new Date().toISOString() });
+      if (alerts.length > KEEP) alerts.shift();
+      log("alert received", { count: alerts.length });
+      return send(res, 200, { ok: true });
+    } catch {
+      return fail(res, 400, "Bad Request: can't parse JSON");
+    }
+  }
   if (pathname === "/sent") {
     if (req.method === "DELETE") {
       sent.length = 0;

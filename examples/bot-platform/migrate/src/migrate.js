@@ -3,9 +3,17 @@
 // it is safe to run before every release. Exit 0: the schema is up to date. Exit 1: it is not, and
 // the message says which file failed and why.
 import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import pg from "pg";
+
+// DB_PASSWORD_FILE (the `db_password` Compose secret's file) puts the password into DATABASE_URL.
+if (process.env.DB_PASSWORD_FILE && process.env.DATABASE_URL) {
+  const url = new URL(process.env.DATABASE_URL);
+  url.password = readFileSync(process.env.DB_PASSWORD_FILE, "utf8").replace(/\n+$/, "");
+  process.env.DATABASE_URL = url.toString();
+}
 
 const MIGRATIONS_DIR = resolve(process.env.MIGRATIONS_DIR ?? join(import.meta.dirname, "..", "migrations"));
 const CONNECT_TIMEOUT_MS = Number(process.env.MIGRATE_CONNECT_TIMEOUT_MS ?? 30_000);

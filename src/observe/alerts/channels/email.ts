@@ -1,8 +1,7 @@
 import { readFile } from "node:fs/promises";
-import { createTransport } from "nodemailer";
 import { SlipwayError } from "../../../errors.js";
 import { noticeText, noticeTitle } from "../format.js";
-import { type AlertChannel, credential } from "./channel.js";
+import type { AlertChannel, Credentials } from "./channel.js";
 
 export interface EmailChannelConfig {
   readonly host: string;
@@ -10,6 +9,7 @@ export interface EmailChannelConfig {
   readonly starttls: boolean;
   readonly username?: string | undefined;
   readonly password_env?: string | undefined;
+  readonly password_secret?: string | undefined;
   readonly from: string;
   readonly to: readonly string[];
   readonly ca_file?: string | undefined;
@@ -17,15 +17,18 @@ export interface EmailChannelConfig {
 
 /**
  * E-mail over SMTP with nodemailer. With `starttls` (the default) the connection must be upgraded
- * before authenticating or sending; the password comes from the environment at each send.
+ * before authenticating or sending; the password comes from the environment or a project secret at each send.
  * `ca_file` trusts a private server's CA besides the system's.
  */
-export function emailChannel(config: EmailChannelConfig, env: NodeJS.ProcessEnv): AlertChannel {
+export function emailChannel(config: EmailChannelConfig, credentials: Credentials): AlertChannel {
   return {
     type: "email",
     send: async (notice) => {
-      const pass = config.password_env ? credential(env, config.password_env, "email") : undefined;
+      const ref = { env: config.password_env, secret: config.password_secret };
+      const pass = ref.env || ref.secret ? await credentials(ref, "email") : undefined;
       const ca = config.ca_file ? await readFile(config.ca_file, "utf8") : undefined;
+      // nodemailer loads with the first e-mail, not with the agent.
+      const { createTransport } = await import("nodemailer");
       const transport = createTransport({
         host: config.host,
         port: config.port,

@@ -1,10 +1,10 @@
 import { noticeText } from "../format.js";
-import { type AlertChannel, credential, postJson } from "./channel.js";
+import { type AlertChannel, type CredentialRef, type Credentials, postJson } from "./channel.js";
 
-/** A Slack incoming webhook: `{text}`. Its URL is a credential, read from the environment at each send. */
-export function slackChannel(urlEnv: string, env: NodeJS.ProcessEnv): AlertChannel {
+/** A Slack incoming webhook: `{text}`. Its URL is a credential, read (environment or secret) at each send. */
+export function slackChannel(url: CredentialRef, credentials: Credentials): AlertChannel {
   return {
     type: "slack",
-    send: (notice) => postJson(credential(env, urlEnv, "slack"), { text: noticeText(notice) }, "slack"),
+    send: async (notice) => postJson(await credentials(url, "slack"), { text: noticeText(notice) }, "slack"),
   };
 }

@@ -50,6 +50,7 @@ function facts(
         newest: (service, kind) => events[`${service} ${kind}`],
         settings: settingsOf(s),
         traffic: [],
+        latency: [],
         ...project,
       },
     ],

@@ -3,6 +3,7 @@ import { chownSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs
 import { dirname, join } from "node:path";
 import { SlipwayError } from "../../../errors.js";
 import { findBinary } from "../../../host/binaries.js";
+import { readRegularFile } from "../../../host/read-regular-file.js";
 import type { NativeRunner } from "./runner.js";
 
 const INSTALL_HINT =
@@ -26,15 +27,20 @@ function postgresUser(): { name: string; uid: number; gid: number } | undefined 
 
 /**
  * PostgreSQL from the machine's own binaries, with the official image's environment contract:
- * POSTGRES_USER (default postgres), POSTGRES_PASSWORD (required unless POSTGRES_HOST_AUTH_METHOD=trust),
+ * POSTGRES_USER (default postgres), POSTGRES_PASSWORD or POSTGRES_PASSWORD_FILE (a Compose secret; one of
+ * them required unless POSTGRES_HOST_AUTH_METHOD=trust),
  * POSTGRES_DB (default the user), data in the volume mounted at /var/lib/postgresql/data (or PGDATA).
  */
 export const runPostgres: NativeRunner = (service, context) => {
   const env = service.environment;
   const superuser = env.POSTGRES_USER ?? "postgres";
-  const password = env.POSTGRES_PASSWORD ?? undefined;
+  const passwordFile = env.POSTGRES_PASSWORD_FILE ?? undefined;
+  // As the image's `file_env`: the file's content, without trailing newlines; read when initdb needs it.
+  const password = () =>
+    env.POSTGRES_PASSWORD ??
+    (passwordFile ? readRegularFile(passwordFile, 64 * 1024).replace(/\n+$/, "") : undefined);
   const trust = env.POSTGRES_HOST_AUTH_METHOD === "trust";
-  if (!password && !trust) {
+  if (!env.POSTGRES_PASSWORD && !passwordFile && !trust) {
     throw new SlipwayError({
       code: "E_NATIVE_CONFIG",
       message: `service ${service.name}: POSTGRES_PASSWORD is not set (the postgres image refuses to start without it)`,
@@ -59,7 +65,7 @@ export const runPostgres: NativeRunner = (service, context) => {
     }
     if (existsSync(join(dataDir, "PG_VERSION"))) return;
     const pwfile = join(dirname(socketDir), "initdb.pw");
-    writeFileSync(pwfile, password ?? "", { mode: 0o600 });
+    writeFileSync(pwfile, password() ?? "", { mode: 0o600 });
     if (user) chownSync(pwfile, user.uid, user.gid);
     try {
       execFileSync(
