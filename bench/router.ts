@@ -1,176 +1,140 @@
 /**
- * bench/router: throughput and latency of the same app reached directly, through slipway's builtin
- * router (its own process) and through nginx (the nginx driver), in one run on this machine.
- * Prints req/s, p50 and p99, and ratios to direct. Target: builtin ≥ 0.8 × nginx throughput.
- * Each target first gets the same unmeasured warm-up load: the app and the router are Node processes
- * whose first seconds of traffic run unoptimized code (longer still on a busy machine), and the
- * builtin router would otherwise be measured cold right after a warm app and an nginx without a JIT.
- * Also prints the proxy's own CPU time per 1,000 requests (router process; nginx worker): on a
- * shared 2-core machine throughput depends on what else runs, CPU per request much less.
- * Run: npm run bench -- router   (bounded: 3 × (5 + 8) s of load, loopback only)
+ * bench/router: the same Node app through three proxies, in one run on this machine, with the same
+ * load generator (autocannon, 32 keep-alive connections) and the same worker count:
+ *  - plain:   a hand-written nginx (keep-alive to the upstream, access log off) — the baseline
+ *  - nginx:   slipway's nginx driver, its generated configuration (access log, metrics, draining)
+ *  - builtin: slipway's builtin router process (`slipway router`)
+ * Each gets an unmeasured warm-up (Node's JIT), then `--rounds` runs of `--seconds`, interleaved so
+ * that other work on the machine hits every target alike; the ratio is the median over the rounds
+ * of each proxy's req/s over plain nginx's in the same round. Every proxy runs in a session of its
+ * own, as in production (the kernel's autogroup scheduling makes a session a CPU group). Then each serves
+ * a fixed 2,000 req/s for the proxy's CPU time per 1,000 requests (its workers; the builtin
+ * router's process and workers), which depends far less on what else runs than throughput does.
+ * Targets: nginx ≥ 0.9 × plain, builtin ≥ 0.8 × plain; exits 1 on a miss. Failed requests are printed.
+ * Run: npm run bench -- router [--workers N] [--rounds 8] [--seconds 3]
+ * (bounded: about 4 × (3 + rounds × seconds + 4) s of load, loopback only)
  */
-import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import type { ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import autocannon from "autocannon";
-import { SLIPWAY_BIN } from "../src/agent/client.js";
+import { parseArgs } from "node:util";
 import { freePort } from "../src/network/ports.js";
-import { RouterAdminClient } from "../src/router/builtin/admin-client.js";
-import type { RouterConfig } from "../src/router/model.js";
 import { NginxDriver } from "../src/router/nginx/driver.js";
 import { workerPids } from "../src/router/nginx/master.js";
-import { slipwayPaths } from "../src/state/paths.js";
+import { type Figures, load, median } from "./router/load.js";
+import { startPlainNginx } from "./router/plain-nginx.js";
+import { answering, benchConfig, startApp, startBuiltin, withChildren } from "./router/targets.js";
 
-const DURATION_S = 8;
-const WARMUP_S = 5;
+const { values } = parseArgs({
+  options: {
+    workers: { type: "string", default: "1" },
+    rounds: { type: "string", default: "8" },
+    seconds: { type: "string", default: "3" },
+  },
+});
+const WORKERS = Number(values.workers);
+const ROUNDS = Math.min(10, Number(values.rounds));
+const SECONDS = Math.min(30, Number(values.seconds));
 const CONNECTIONS = 32;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const WARMUP_S = 3;
+const FIXED_RATE = 2000;
+const FIXED_S = 4;
+const TARGETS = { nginx: 0.9, builtin: 0.8 } as const;
 
-function config(port: number, upstreamPort: number): RouterConfig {
-  return {
-    generation: Date.now(),
-    http: { host: "127.0.0.1", port },
-    routes: [
-      {
-        kind: "http",
-        id: "bench/app/0",
-        project: "bench",
-        service: "app",
-        domains: [],
-        pathPrefix: "/",
-        stripPrefix: false,
-        sets: [
-          {
-            version: "r1",
-            weight: 100,
-            upstreams: [{ id: "bench.app.r1.0", host: "127.0.0.1", port: upstreamPort, state: "active" }],
-          },
-        ],
-        drainTimeoutMs: 30_000,
-        httpsRedirect: false,
-      },
-    ],
-    tls: { certificates: [], minVersion: "1.2" },
-    acmeChallenges: {},
-    security: {
-      hstsMaxAgeSeconds: 0,
-      contentSecurityPolicy: "",
-      referrerPolicy: "strict-origin-when-cross-origin",
-    },
-    limits: {
-      rateLimitPerSecond: 0,
-      rateLimitBurst: 0,
-      maxBodyBytes: 1 << 20,
-      headersTimeoutMs: 30_000,
-      idleTimeoutMs: 60_000,
-      requestTimeoutMs: 60_000,
-      queueTimeoutMs: 10_000,
-    },
-    trustedProxies: [],
-  };
-}
-
-interface Figures {
-  readonly rps: number;
-  readonly p50: number;
-  readonly p99: number;
-  readonly errors: number;
-  /** CPU milliseconds the proxying processes used per 1,000 requests (undefined for direct). */
-  readonly cpuPerThousand: number | undefined;
-}
-
-/** User + system CPU time of processes, in ms (clock ticks are 10 ms on Linux). */
-const cpuMs = (pids: readonly number[]) =>
-  pids.reduce((total, pid) => {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-    return total + (Number(fields[11]) + Number(fields[12])) * 10;
-  }, 0);
-
-async function load(url: string, duration = DURATION_S, proxyPids: readonly number[] = []): Promise<Figures> {
-  const before = cpuMs(proxyPids);
-  const result = await autocannon({ url, connections: CONNECTIONS, duration });
-  const used = cpuMs(proxyPids) - before;
-  return {
-    rps: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    errors: result.errors + result.non2xx,
-    cpuPerThousand: proxyPids.length > 0 ? (used / result.requests.total) * 1000 : undefined,
-  };
+interface Target {
+  readonly name: "plain" | "nginx" | "builtin";
+  readonly url: string;
+  readonly pids: () => number[];
 }
 
 const dir = mkdtempSync(join(tmpdir(), "slipway-bench-router-"));
-const children: number[] = [];
-let nginx: NginxDriver | undefined;
+const children: ChildProcess[] = [];
+let driver: NginxDriver | undefined;
+let failed = false;
 try {
   const upstreamPort = await freePort();
-  const app = spawn(
-    process.execPath,
-    [
-      "-e",
-      `require("http").createServer((q, s) => s.end("hello from the app\\n")).listen(${upstreamPort}, "127.0.0.1")`,
-    ],
-    { stdio: "ignore" },
-  );
-  children.push(app.pid!);
-
-  const home = join(dir, "home");
-  mkdirSync(home);
-  const paths = slipwayPaths(home);
-  const router = spawn(process.execPath, [SLIPWAY_BIN, "router"], {
-    env: { PATH: process.env.PATH ?? "", SLIPWAY_HOME: home },
-    stdio: "ignore",
-  });
-  children.push(router.pid!);
-  const routerPort = await freePort();
-  const admin = new RouterAdminClient(paths.routerSocket);
-  for (let i = 0; i < 100; i++) {
-    if (
-      await admin.health().then(
-        () => true,
-        () => false,
-      )
-    )
-      break;
-    await sleep(50);
-  }
-  await admin.apply(config(routerPort, upstreamPort));
-
-  const nginxPort = await freePort();
-  nginx = new NginxDriver({ prefix: join(dir, "nginx"), workerProcesses: 1 });
-  await nginx.apply(config(nginxPort, upstreamPort));
-  await sleep(500);
-
-  const urls = [upstreamPort, routerPort, nginxPort].map((port) => `http://127.0.0.1:${port}/`);
-  const nginxWorkers = workerPids((await nginx.status()).pid!);
-  for (const url of urls) await load(url, WARMUP_S);
-  const [direct, builtin, viaNginx] = [
-    await load(urls[0]!),
-    await load(urls[1]!, DURATION_S, [router.pid!]),
-    await load(urls[2]!, DURATION_S, nginxWorkers),
+  children.push(startApp(upstreamPort));
+  const [plainPort, nginxPort, builtinPort] = [await freePort(), await freePort(), await freePort()];
+  const plain = startPlainNginx(join(dir, "plain"), plainPort, upstreamPort, WORKERS);
+  children.push(plain.process);
+  driver = new NginxDriver({ prefix: join(dir, "nginx") });
+  await driver.apply(benchConfig(nginxPort, upstreamPort, WORKERS));
+  const builtin = await startBuiltin(join(dir, "home"), benchConfig(builtinPort, upstreamPort, WORKERS));
+  children.push(builtin);
+  const nginxMaster = (await driver.status()).pid!;
+  const url = (port: number) => `http://127.0.0.1:${port}/`;
+  const targets: Target[] = [
+    { name: "plain", url: url(plainPort), pids: () => plain.workers() },
+    { name: "nginx", url: url(nginxPort), pids: () => workerPids(nginxMaster) },
+    { name: "builtin", url: url(builtinPort), pids: () => withChildren(builtin.pid!) },
   ];
-  const row = (name: string, f: Figures) =>
-    `${name.padEnd(8)} ${f.rps.toFixed(0).padStart(7)} req/s  p50 ${f.p50} ms  p99 ${f.p99} ms  errors ${f.errors}  (${(f.rps / direct.rps).toFixed(2)} of direct)${f.cpuPerThousand === undefined ? "" : `  proxy CPU ${f.cpuPerThousand.toFixed(0)} ms per 1000 requests`}`;
-  console.log(
-    `${CONNECTIONS} keep-alive connections, ${DURATION_S} s each after ${WARMUP_S} s of warm-up, 1 nginx worker, one Node app`,
-  );
-  console.log(row("direct", direct));
-  console.log(row("builtin", builtin));
-  console.log(row("nginx", viaNginx));
-  console.log(`builtin / nginx throughput: ${(builtin.rps / viaNginx.rps).toFixed(2)} (target ≥ 0.8)`);
-  console.log(
-    `proxy CPU per request, builtin / nginx: ${(builtin.cpuPerThousand! / viaNginx.cpuPerThousand!).toFixed(1)}× (machine load ${loadavg()[0]!.toFixed(1)})`,
-  );
-} finally {
-  await nginx?.stop().catch(() => undefined);
-  for (const pid of children) {
-    try {
-      process.kill(pid, "SIGTERM");
-    } catch {
-      // gone
+  for (const target of targets) await answering(target.url);
+  await answering(url(upstreamPort));
+
+  for (const target of [...targets, { name: "direct", url: url(upstreamPort), pids: () => [] }])
+    await load({ url: target.url, connections: CONNECTIONS, seconds: WARMUP_S });
+  const runs = new Map<string, Figures[]>(targets.map((target) => [target.name, []]));
+  for (let round = 0; round < ROUNDS; round++) {
+    // Rotate the order, so no target always runs right after the same one.
+    const order = targets.map((_, index) => targets[(index + round) % targets.length]!);
+    for (const target of order) {
+      const figures = await load({
+        url: target.url,
+        connections: CONNECTIONS,
+        seconds: SECONDS,
+        pids: target.pids(),
+      });
+      runs.get(target.name)!.push(figures);
+      console.log(
+        `  round ${round + 1} ${target.name.padEnd(7)} ${figures.rps.toFixed(0).padStart(6)} req/s  CPU ${figures.cpuPerThousand?.toFixed(0)} ms/1000  errors ${figures.errors}`,
+      );
     }
   }
-  await sleep(300);
+  const direct = await load({ url: url(upstreamPort), connections: CONNECTIONS, seconds: SECONDS });
+  const fixed = new Map<string, Figures>();
+  for (const target of targets)
+    fixed.set(
+      target.name,
+      await load({
+        url: target.url,
+        connections: CONNECTIONS,
+        seconds: FIXED_S,
+        rate: FIXED_RATE,
+        pids: target.pids(),
+      }),
+    );
+
+  const plainRuns = runs.get("plain")!;
+  console.log(
+    `\n${CONNECTIONS} keep-alive connections, ${WORKERS} worker(s) per proxy, ${ROUNDS} rounds × ${SECONDS} s per proxy, machine load ${loadavg()[0]!.toFixed(1)}`,
+  );
+  console.log(
+    "ratio = median over the rounds of (req/s of the proxy / req/s of plain nginx in the same round)",
+  );
+  console.log(`direct (no proxy, context only) ${direct.rps.toFixed(0)} req/s`);
+  for (const target of targets) {
+    const all = runs.get(target.name)!;
+    const rps = median(all.map((f) => f.rps));
+    const cpu = median(all.map((f) => f.cpuPerThousand ?? 0));
+    const paced = fixed.get(target.name)!;
+    // Per round, against the plain nginx run next to it: the load of other work on the machine
+    // drifts over tens of seconds, and a ratio of neighbours cancels most of it.
+    const ratio = median(all.map((f, round) => f.rps / plainRuns[round]!.rps));
+    const goal = target.name === "plain" ? undefined : TARGETS[target.name];
+    // Printed, not a miss: both nginx configurations (the hand-written one too) fail a few requests
+    // in 10^5 against the Node app under this load, the builtin router none (bench/RESULTS.md).
+    const errors = [...all, paced].reduce((sum, f) => sum + f.errors, 0);
+    const verdict = goal === undefined ? "baseline" : ratio >= goal ? `≥ ${goal} met` : `≥ ${goal} MISSED`;
+    if (goal !== undefined && ratio < goal) failed = true;
+    console.log(
+      `${target.name.padEnd(8)} ${rps.toFixed(0).padStart(6)} req/s  ${ratio.toFixed(2)} × plain (${verdict})  p99 ${median(all.map((f) => f.p99))} ms  CPU ${cpu.toFixed(0)} ms/1000 at full load, ${paced.cpuPerThousand?.toFixed(0)} ms/1000 at ${FIXED_RATE} req/s (${(((paced.cpuPerThousand ?? 0) * paced.rps) / 10_000).toFixed(1)} % of a core)  errors ${errors}`,
+    );
+  }
+} finally {
+  await driver?.stop().catch(() => undefined);
+  for (const child of children) child.kill("SIGTERM");
+  await new Promise((r) => setTimeout(r, 300));
   rmSync(dir, { recursive: true, force: true });
 }
+process.exit(failed ? 1 : 0);

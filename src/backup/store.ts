@@ -20,6 +20,11 @@ export interface BackupStore {
   put(key: string, body: Readable): Promise<void>;
   /** The object's bytes; rejects with `E_BACKUP_NOT_FOUND` when there is none. */
   get(key: string): Promise<Readable>;
+  /**
+   * A file on this machine holding the object, when the store keeps it as one (a restore reads it in
+   * place instead of copying it first); undefined otherwise. Optional: remote stores have none.
+   */
+  localFile?(key: string): Promise<string | undefined>;
   /** Size and time of the object, or undefined when there is none. */
   head(key: string): Promise<StoredObject | undefined>;
   /** Every object whose key starts with `prefix` (plain string prefix, as S3), sorted by key. */

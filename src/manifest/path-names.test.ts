@@ -57,4 +57,15 @@ describe("x-slipway.router limits", () => {
     );
     expect(problems).toHaveLength(2);
   });
+
+  it("takes workers as a number from 1 to 64 or auto", () => {
+    const workers = (value: string) =>
+      problemsOf(
+        `name: shop\nservices:\n  api:\n    image: redis:7\nx-slipway:\n  router:\n    workers: ${value}\n`,
+      );
+    expect(workers("4")).toEqual([]);
+    expect(workers("auto")).toEqual([]);
+    expect(workers("0")).toHaveLength(1);
+    expect(workers("many")).toHaveLength(1);
+  });
 });

@@ -134,6 +134,11 @@ export interface RouterConfig {
   };
   /** Client addresses whose `X-Forwarded-*` / `Forwarded` headers are trusted. Default none. */
   readonly trustedProxies: readonly string[];
+  /**
+   * Processes serving traffic: nginx's `worker_processes`; the builtin router's workers (with more
+   * than 1, a primary process keeps the admin API and the workers share the listeners). Default 1.
+   */
+  readonly workers?: number | undefined;
   /** When set, every HTTP route answers 503 with this page and `Retry-After`. */
   readonly maintenance?: { readonly retryAfterSeconds: number; readonly html: string } | undefined;
 }

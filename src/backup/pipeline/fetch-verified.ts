@@ -2,6 +2,7 @@ import { createWriteStream } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { asBackupError, BackupError } from "../errors.js";
 import type { BackupManifest } from "../manifest.js";
@@ -9,8 +10,9 @@ import type { BackupStore } from "../store.js";
 import { DigestStream } from "./digest.js";
 
 /**
- * Downloads a backup object to a private temporary file, checks its size and sha256 against the
- * manifest (`E_BACKUP_CHECKSUM` before anything is restored), hands the path to `use`, and removes it.
+ * Downloads a backup object to a private temporary file (a local store's file is read in place),
+ * checks its size and sha256 against the manifest (`E_BACKUP_CHECKSUM` before anything is
+ * restored), hands the path to `use`, and removes the copy.
  */
 export async function withVerifiedCopy<T>(
   store: BackupStore,
@@ -18,12 +20,17 @@ export async function withVerifiedCopy<T>(
   tmpDir: string | undefined,
   use: (path: string) => Promise<T>,
 ): Promise<T> {
-  const dir = await mkdtemp(join(tmpDir ?? tmpdir(), "slipway-restore-"));
+  // A local store's file is checked and read in place: no copy of it is written.
+  const inPlace = await store.localFile?.(manifest.object);
+  const dir = inPlace ? undefined : await mkdtemp(join(tmpDir ?? tmpdir(), "slipway-restore-"));
   try {
-    const path = join(dir, "object");
+    const path = inPlace ?? join(dir!, "object");
     const digest = new DigestStream();
     const body = await store.get(manifest.object);
-    await pipeline(body, digest, createWriteStream(path, { mode: 0o600 })).catch((error: unknown) => {
+    const sink = inPlace
+      ? new Writable({ write: (_chunk, _encoding, done) => done() })
+      : createWriteStream(path, { mode: 0o600 });
+    await pipeline(body, digest, sink).catch((error: unknown) => {
       throw asBackupError(
         error,
         "E_BACKUP_STORE",
@@ -47,6 +54,6 @@ export async function withVerifiedCopy<T>(
     }
     return await use(path);
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    if (dir) await rm(dir, { recursive: true, force: true });
   }
 }

@@ -200,6 +200,13 @@ export const projectSlipway = composeObject({
     https_port: int.default(443),
     /** Longest a request waits for a healthy instance during a switch. Default 10s. */
     queue_timeout: duration.default(new Duration(10_000)),
+    /**
+     * Processes serving traffic: a number, or `auto` for one per CPU core. nginx: `worker_processes`;
+     * builtin: worker processes sharing the listeners (a change restarts the router). Default 1.
+     */
+    workers: z
+      .union([z.literal("auto"), int.refine((n) => n >= 1 && n <= 64, "must be between 1 and 64")])
+      .optional(),
     ...routerLimits,
   }).prefault({}),
   tls: composeObject({

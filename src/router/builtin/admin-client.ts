@@ -100,7 +100,8 @@ export class RouterAdminClient {
     return (await this.call("GET", "/metrics")).text;
   }
 
-  health(): Promise<{ ok: boolean; generation: number | null; pid: number }> {
+  /** `workers`: the router's worker processes (1: it serves in its own process). */
+  health(): Promise<{ ok: boolean; generation: number | null; pid: number; workers?: number }> {
     return this.json("GET", "/health");
   }
 }

@@ -87,6 +87,12 @@ export class BuiltinRouterDriver implements RouterDriver {
     if (key === this.last && this.runningPid() !== undefined) return;
     await this.ensureRunning();
     await this.admin.apply(config);
+    // The worker count is read when the router starts (from the configuration it just saved).
+    const workers = (await this.admin.health()).workers ?? 1;
+    if (workers !== (config.workers ?? 1)) {
+      await this.stop();
+      await this.ensureRunning();
+    }
     this.last = key;
   }
 

@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { describe, expect, it } from "vitest";
 import { Duration } from "../../manifest/schema/duration.js";
 import { routerLimits } from "./router-limits.js";
@@ -25,7 +26,13 @@ describe("routerLimits", () => {
         queueTimeoutMs: 10_000,
       },
       trustedProxies: [],
+      workers: 1,
     });
+  });
+
+  it("runs the most workers any project asks for; auto is one per CPU core", () => {
+    expect(routerLimits([router({ workers: 2 }), router({ workers: 3 }), router()], 10_000).workers).toBe(3);
+    expect(routerLimits([router({ workers: "auto" })], 10_000).workers).toBe(availableParallelism());
   });
 
   it("takes the strictest limits across projects and the union of trusted proxies", () => {

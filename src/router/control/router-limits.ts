@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import type { AppSpec } from "../../manifest/model.js";
 import type { RouterConfig } from "../model.js";
 
@@ -9,14 +10,19 @@ type MaybeSet<T> = { readonly [K in keyof T]?: T[K] | undefined };
 /** The smaller of two limits where 0 means none. */
 const stricter = (a: number, b: number) => (a === 0 ? b : b === 0 ? a : Math.min(a, b));
 
+/** `workers: auto` is one per CPU core of this machine (at most 64, as a number may say). */
+const workerCount = (workers: number | "auto" | undefined) =>
+  workers === "auto" ? Math.min(64, availableParallelism()) : (workers ?? 1);
+
 /**
  * The router-wide limits from every project's `x-slipway.router`: the strictest rate, size and
- * timeouts win (one project cannot loosen another's protection), trusted proxies add up.
+ * timeouts win (one project cannot loosen another's protection), trusted proxies add up; the
+ * most workers any project asks for.
  */
 export function routerLimits(
   settings: readonly RouterSettings[],
   queueTimeoutMs: number,
-): Pick<RouterConfig, "limits" | "trustedProxies"> {
+): Pick<RouterConfig, "limits" | "trustedProxies" | "workers"> {
   let rate = 0;
   let burst = 0;
   let maxBodyBytes = 0;
@@ -24,7 +30,9 @@ export function routerLimits(
   let idleTimeoutMs = 0;
   let requestTimeoutMs = 0;
   const trusted = new Set<string>();
+  let workers = 1;
   for (const router of settings as readonly MaybeSet<RouterSettings>[]) {
+    workers = Math.max(workers, workerCount(router.workers));
     const perSecond = router.rate_limit?.requests_per_second ?? 0;
     if (perSecond > 0 && (rate === 0 || perSecond < rate)) {
       rate = perSecond;
@@ -47,5 +55,6 @@ export function routerLimits(
       queueTimeoutMs,
     },
     trustedProxies: [...trusted].sort(),
+    workers,
   };
 }

@@ -17,8 +17,14 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * What every router driver does, against its real data plane and real HTTP and WebSocket servers
  * on loopback: weights, drain, WebSockets, TLS, per-version figures. Run by one test file per driver.
  */
-export function describeRouterDriver(name: string, start: () => Promise<DriverUnderTest>): void {
-  describeRouterHardening(name, start);
+export function describeRouterDriver(
+  name: string,
+  start: () => Promise<DriverUnderTest>,
+  /** Added to every configuration the suite applies (`workers: 2` runs it all on several workers). */
+  base: Partial<RouterConfig> = {},
+): void {
+  // The hardening checks take no base configuration: run once per driver, not again per variant.
+  if (Object.keys(base).length === 0) describeRouterHardening(name, start);
   describe(`router driver suite: ${name}`, () => {
     let under: DriverUnderTest;
     const backends: Backend[] = [];
@@ -31,7 +37,7 @@ export function describeRouterDriver(name: string, start: () => Promise<DriverUn
     };
     const apply = (route: HttpRoute, extra: Partial<RouterConfig> = {}) =>
       under.driver.apply(
-        config([route], { generation: generation++, http: { host: "127.0.0.1", port }, ...extra }),
+        config([route], { ...base, generation: generation++, http: { host: "127.0.0.1", port }, ...extra }),
       );
     const body = async (path = "/") => (await send(port, path)).body;
 

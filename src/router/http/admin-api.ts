@@ -1,9 +1,21 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { SlipwayError } from "../../errors.js";
 import type { RouterConfig } from "../model.js";
+import type { VersionSample } from "../version-stats.js";
 import { parseRouterConfig } from "./config-schema.js";
 import { RouterError } from "./errors.js";
-import type { Router } from "./router.js";
+import type { InFlightCount } from "./inflight.js";
+
+/** What the admin API serves: a `Router` in this process, or a `RouterFleet` asking its workers. */
+export interface AdminTarget {
+  readonly config: RouterConfig | undefined;
+  readonly registry: { readonly contentType: string };
+  apply(config: RouterConfig): Promise<void>;
+  inFlight(upstreamId: string): InFlightCount | Promise<InFlightCount>;
+  versionStats(routeId: string): Record<string, VersionSample> | Promise<Record<string, VersionSample>>;
+  resetVersionStats(routeId: string): void | Promise<void>;
+  metrics(): Promise<string>;
+}
 
 /** Bodies are configurations, never bulk data. */
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -52,9 +64,13 @@ function required(url: URL, name: string): string {
 /**
  * The router's admin API, served on a unix socket: `PUT /config` validates, applies, then saves
  * (via `persist`) and answers `{generation}`; `GET /config`, `/inflight?upstream=`, `/metrics`,
- * `/stats?route=`, `POST /stats/reset?route=`, `/health`.
+ * `/stats?route=`, `POST /stats/reset?route=`, `/health` (with the number of worker processes).
  */
-export function createAdminServer(router: Router, persist: (config: RouterConfig) => void): Server {
+export function createAdminServer(
+  router: AdminTarget,
+  persist: (config: RouterConfig) => void,
+  workers = 1,
+): Server {
   let queue: Promise<unknown> = Promise.resolve();
   const putConfig = async (request: IncomingMessage): Promise<{ generation: number }> => {
     const config = parseRouterConfig(await readJson(request));
@@ -80,16 +96,16 @@ export function createAdminServer(router: Router, persist: (config: RouterConfig
         router.config
           ? [200, router.config]
           : [404, { error: { code: "E_ROUTER_ADMIN", message: "no configuration applied yet" } }],
-      "GET /inflight": async (_, url) => [200, router.inFlight(required(url, "upstream"))],
-      "GET /stats": async (_, url) => [200, router.versionStats(required(url, "route"))],
+      "GET /inflight": async (_, url) => [200, await router.inFlight(required(url, "upstream"))],
+      "GET /stats": async (_, url) => [200, await router.versionStats(required(url, "route"))],
       "POST /stats/reset": async (_, url) => {
-        router.resetVersionStats(required(url, "route"));
+        await router.resetVersionStats(required(url, "route"));
         return [200, { ok: true }];
       },
       "GET /metrics": () => router.metrics(),
       "GET /health": async () => [
         200,
-        { ok: true, generation: router.config?.generation ?? null, pid: process.pid },
+        { ok: true, generation: router.config?.generation ?? null, pid: process.pid, workers },
       ],
     };
   return createServer((request, response) => {

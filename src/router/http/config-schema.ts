@@ -89,6 +89,7 @@ const routerConfigSchema = z.object({
     })
     .prefault({}),
   trustedProxies: z.array(proxyAddress).default([]),
+  workers: z.number().int().min(1).max(64).optional(),
   maintenance: z.object({ retryAfterSeconds: z.number().int().min(0), html: z.string() }).optional(),
 });
 

@@ -13,7 +13,17 @@ import { hasBody, IDEMPOTENT_METHODS, openUpstreamRequest } from "./upstream-req
 export type Reply = (status: number, body: string, headers?: OutgoingHttpHeaders) => void;
 
 /** Sends a request, replays on another upstream, at most this many times. */
-const MAX_SENDS = 3;
+export const MAX_SENDS = 3;
+
+/** Where a request the bodyless path started stands when it hands over (it has to wait for an upstream). */
+export interface ProxyResume {
+  /** Upstreams already tried. */
+  readonly tried: Set<string>;
+  /** The number of the next send. */
+  readonly send: number;
+  /** `Date.now()` after which it stops waiting (arrival + `queueTimeoutMs`). */
+  readonly deadlineMs: number;
+}
 
 /**
  * Proxies one request of an HTTP route. A connection that cannot be made is retried on another
@@ -30,6 +40,7 @@ export async function proxyRequest(
     readonly record: RequestRecord;
     readonly forwarding: ForwardingContext;
     readonly reply: Reply;
+    readonly resume?: ProxyResume | undefined;
   },
 ): Promise<void> {
   const { request, response, route, snapshot, record, reply } = exchange;
@@ -48,9 +59,9 @@ export async function proxyRequest(
       record.bytes = bytes;
     },
   };
-  const tried = new Set<string>();
-  const deadlineMs = Date.now() + limits.queueTimeoutMs;
-  for (let send = 1; send <= MAX_SENDS; send++) {
+  const tried = exchange.resume?.tried ?? new Set<string>();
+  const deadlineMs = exchange.resume?.deadlineMs ?? Date.now() + limits.queueTimeoutMs;
+  for (let send = exchange.resume?.send ?? 1; send <= MAX_SENDS; send++) {
     let endInFlight = () => {};
     const acquired = await acquireUpstream<Sent>(context, {
       routeId: route.id,

@@ -26,15 +26,24 @@ export class InFlightTracker {
 
   /** Counts one request on `upstreamId`; the returned function (idempotent) ends it. */
   startRequest(upstreamId: string): () => void {
-    this.requests.set(upstreamId, (this.requests.get(upstreamId) ?? 0) + 1);
+    this.requestStarted(upstreamId);
     let ended = false;
     return () => {
       if (ended) return;
       ended = true;
-      const left = (this.requests.get(upstreamId) ?? 1) - 1;
-      if (left > 0) this.requests.set(upstreamId, left);
-      else this.requests.delete(upstreamId);
+      this.requestEnded(upstreamId);
     };
+  }
+
+  /** Counts one request on `upstreamId` (no closure: the proxy's hot path pairs it with `requestEnded`). */
+  requestStarted(upstreamId: string): void {
+    this.requests.set(upstreamId, (this.requests.get(upstreamId) ?? 0) + 1);
+  }
+
+  requestEnded(upstreamId: string): void {
+    const left = (this.requests.get(upstreamId) ?? 1) - 1;
+    if (left > 0) this.requests.set(upstreamId, left);
+    else this.requests.delete(upstreamId);
   }
 
   add(connection: LongLivedConnection): void {

@@ -1,3 +1,4 @@
+import cluster from "node:cluster";
 import { chmodSync, unlinkSync } from "node:fs";
 import type { Server } from "node:http";
 import { connect } from "node:net";
@@ -8,6 +9,8 @@ import { whenHomeGone } from "../../host/home-watch.js";
 import { createAdminServer } from "./admin-api.js";
 import { readConfigFile, writeConfigFile } from "./config-file.js";
 import { RouterError } from "./errors.js";
+import { RouterFleet } from "./fleet.js";
+import { runRouterWorker } from "./fleet-worker.js";
 import { Router } from "./router.js";
 
 /**
@@ -49,19 +52,33 @@ async function listenOnSocket(server: Server, path: string): Promise<void> {
   chmodSync(path, 0o600);
 }
 
+/** The worker count the saved configuration asks for (read at start: a change restarts the router). */
+function savedWorkers(configFile: string): number {
+  try {
+    return readConfigFile(configFile)?.workers ?? 1;
+  } catch {
+    return 1;
+  }
+}
+
 /**
  * The builtin router as a process of its own, so traffic keeps flowing when the agent that
  * configures it restarts or dies. It serves the configuration it last saved to `configFile` from
- * the start, takes new ones on the admin socket, and re-reads the file on SIGHUP.
+ * the start, takes new ones on the admin socket, and re-reads the file on SIGHUP. With `workers` > 1
+ * in the saved configuration it is the primary of that many worker processes (fleet.ts).
  */
 export async function runRouterProcess(configFile: string, adminSocket: string): Promise<void> {
+  if (cluster.isWorker) return runRouterWorker();
   // The agent that started us may be gone, and our stdout/stderr pipes with it: never die of EPIPE.
   process.stdout.on("error", () => {});
   process.stderr.on("error", () => {});
   // A bug hit by one connection must not stop the traffic of all the others.
   process.on("uncaughtException", (error) => log(`uncaught: ${error.stack ?? error.message}`));
-  const router = new Router({ accessLog: process.stdout });
-  collectDefaultMetrics({ register: router.registry, prefix: "slipway_router_process_" });
+  const workers = savedWorkers(configFile);
+  const fleet = workers > 1 ? new RouterFleet(workers) : undefined;
+  const router = fleet ?? new Router({ accessLog: process.stdout });
+  if (fleet) await fleet.start();
+  else collectDefaultMetrics({ register: (router as Router).registry, prefix: "slipway_router_process_" });
   const load = async () => {
     try {
       const config = readConfigFile(configFile);
@@ -72,13 +89,13 @@ export async function runRouterProcess(configFile: string, adminSocket: string):
     }
   };
   await load();
-  const admin = createAdminServer(router, (config) => writeConfigFile(configFile, config));
+  const admin = createAdminServer(router, (config) => writeConfigFile(configFile, config), workers);
   await listenOnSocket(admin, adminSocket);
-  log(`admin API on ${adminSocket}`);
+  log(`admin API on ${adminSocket}${fleet ? ` (${workers} workers)` : ""}`);
   process.on("SIGHUP", () => void load());
   const stop = () => {
     admin.close();
-    void router.close().then(() => process.exit(0));
+    void (fleet ? fleet.stop() : (router as Router).close()).then(() => process.exit(0));
   };
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);

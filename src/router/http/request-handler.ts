@@ -1,4 +1,5 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
+import { BodylessExchange } from "./bodyless-proxy.js";
 import type { RouterContext } from "./context.js";
 import { gate } from "./gate.js";
 import { proxyRequest } from "./http-proxy.js";
@@ -26,7 +27,9 @@ export function handleRequest(
     return;
   }
   const { record, forwarding } = startRecord(snapshot, request, listener);
+  let bodyless: BodylessExchange | undefined;
   response.once("close", () => {
+    bodyless?.clientClosed();
     const status = response.headersSent ? response.statusCode : CLIENT_CLOSED;
     finishRecord(context, request, record, status, Number(response.getHeader("content-length") ?? 0));
   });
@@ -44,7 +47,21 @@ export function handleRequest(
       );
       return;
     case "proxy": {
-      const release = hasBody(request) ? context.uploads.take(record.clientIp) : () => {};
+      const route = decision.route;
+      if (!hasBody(request)) {
+        bodyless = new BodylessExchange(context, {
+          request,
+          response,
+          route,
+          snapshot,
+          record,
+          forwarding,
+          reply,
+        });
+        bodyless.start();
+        return;
+      }
+      const release = context.uploads.take(record.clientIp);
       if (!release) {
         reply(429, "too many requests with a body at once from this address\n", {
           "retry-after": "1",
@@ -56,7 +73,7 @@ export function handleRequest(
       proxyRequest(context, {
         request,
         response,
-        route: decision.route,
+        route,
         snapshot,
         record,
         forwarding,

@@ -36,6 +36,17 @@ export function startRecord(
   return { record, forwarding: { peer, trusted, proto: listener, requestId, upgrade: false } };
 }
 
+/** The time as ISO 8601, formatted once per millisecond (many requests end in the same one under load). */
+const clock = { ms: 0, iso: "" };
+function isoNow(): string {
+  const now = Date.now();
+  if (now !== clock.ms) {
+    clock.ms = now;
+    clock.iso = new Date(now).toISOString();
+  }
+  return clock.iso;
+}
+
 /** Counts the finished request in the metrics and the version stats, and writes its access log line. */
 export function finishRecord(
   context: RouterContext,
@@ -53,7 +64,7 @@ export function finishRecord(
   }
   if (!context.accessLog.enabled) return;
   context.accessLog.write({
-    ts: new Date().toISOString(),
+    ts: isoNow(),
     method: request.method ?? "",
     host: request.headers.host ?? "",
     // Without the query string: it often carries tokens.

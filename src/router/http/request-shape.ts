@@ -12,7 +12,8 @@ export function ambiguity(
   if (request.httpVersionMajor === 0) return "an HTTP/0.9 request line";
   let hosts = 0;
   for (let i = 0; i < request.rawHeaders.length; i += 2)
-    if (request.rawHeaders[i]?.toLowerCase() === "host") hosts++;
+    // The length first: lower-casing every header name of every request allocates.
+    if (request.rawHeaders[i]?.length === 4 && request.rawHeaders[i]!.toLowerCase() === "host") hosts++;
   if (hosts > 1) return "more than one Host header";
   const target = request.url ?? "/";
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(target)) return undefined;

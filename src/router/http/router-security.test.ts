@@ -99,7 +99,8 @@ describe("Router security", () => {
       "x-forwarded-proto": "https",
       forwarded: "for=6.6.6.6, for=127.0.0.1;proto=http;host=a.test",
     });
-    await new Promise((resolve) => setImmediate(resolve));
+    // Lines are written in batches (access-log.ts).
+    await expect.poll(() => lines.length).toBe(2);
     const entries = lines.map((line) => JSON.parse(line));
     expect(entries.map((entry) => entry.clientIp)).toEqual(["127.0.0.1", "6.6.6.6"]);
     expect(entries[0]).toMatchObject({ method: "GET", host: "a.test", path: "/", status: 200, bytes: 5 });

@@ -10,17 +10,23 @@ import { addressOrNetwork } from "./validate.js";
  */
 export function forwardingSettings(trustedProxies: RouterConfig["trustedProxies"]): string[] {
   const trusted = trustedProxies.map((entry, index) => addressOrNetwork(entry, `trustedProxies[${index}]`));
+  // Without trusted proxies every incoming value is replaced: plain variables, no map per request.
+  const kept = trusted.length > 0;
   return [
     ...trusted.map((entry) => `set_real_ip_from ${entry};`),
-    ...(trusted.length > 0 ? ["real_ip_header X-Forwarded-For;", "real_ip_recursive on;"] : []),
-    ...block("geo $realip_remote_addr $slipway_trusted_peer", [
-      "default 0;",
-      ...trusted.map((entry) => `${entry} 1;`),
-    ]),
-    ...keptOrOwn("x_forwarded_for", '"$1, $realip_remote_addr"', "$realip_remote_addr"),
-    ...keptOrOwn("x_forwarded_proto", "$1", "$scheme"),
-    ...keptOrOwn("x_forwarded_host", "$1", "$http_host"),
-    ...keptOrOwn("forwarded", '"$1, "', '""', "slipway_forwarded_before"),
+    ...(kept ? ["real_ip_header X-Forwarded-For;", "real_ip_recursive on;"] : []),
+    ...(kept
+      ? [
+          ...block("geo $realip_remote_addr $slipway_trusted_peer", [
+            "default 0;",
+            ...trusted.map((entry) => `${entry} 1;`),
+          ]),
+          ...keptOrOwn("x_forwarded_for", '"$1, $realip_remote_addr"', "$realip_remote_addr"),
+          ...keptOrOwn("x_forwarded_proto", "$1", "$scheme"),
+          ...keptOrOwn("x_forwarded_host", "$1", "$http_host"),
+          ...keptOrOwn("forwarded", '"$1, "', '""', "slipway_forwarded_before"),
+        ]
+      : []),
     ...block("map $realip_remote_addr $slipway_forwarded_peer", [
       '"~:" "\\"[$realip_remote_addr]\\"";',
       "default $realip_remote_addr;",
@@ -37,10 +43,10 @@ export function forwardingSettings(trustedProxies: RouterConfig["trustedProxies"
     // Empty unless upgrading, so upstream connections stay in the keep-alive pool.
     "proxy_set_header Connection $slipway_connection;",
     "proxy_set_header Upgrade $http_upgrade;",
-    "proxy_set_header X-Forwarded-For $slipway_x_forwarded_for;",
-    "proxy_set_header X-Forwarded-Proto $slipway_x_forwarded_proto;",
-    "proxy_set_header X-Forwarded-Host $slipway_x_forwarded_host;",
-    `proxy_set_header Forwarded "\${slipway_forwarded_before}for=\${slipway_forwarded_peer};proto=$scheme$slipway_forwarded_host";`,
+    `proxy_set_header X-Forwarded-For ${kept ? "$slipway_x_forwarded_for" : "$realip_remote_addr"};`,
+    `proxy_set_header X-Forwarded-Proto ${kept ? "$slipway_x_forwarded_proto" : "$scheme"};`,
+    `proxy_set_header X-Forwarded-Host ${kept ? "$slipway_x_forwarded_host" : "$http_host"};`,
+    `proxy_set_header Forwarded "${kept ? "$" + "{slipway_forwarded_before}" : ""}for=\${slipway_forwarded_peer};proto=$scheme$slipway_forwarded_host";`,
     "proxy_set_header X-Request-Id $slipway_request_id;",
   ];
 }

@@ -46,10 +46,20 @@ describe("renderNginxConfig", () => {
     expect(conf).toContain("user nobody nogroup;");
     expect(conf).toContain('pid "/srv/nginx/nginx.pid";');
     expect(conf).toContain('error_log "/srv/nginx/logs/error.log" notice;');
-    expect(conf).toContain('access_log "/srv/nginx/logs/access.log" slipway;');
+    expect(conf).toContain('access_log "/srv/nginx/logs/access.log" slipway buffer=64k flush=100ms;');
     expect(conf).toContain('proxy_temp_path "/srv/nginx/temp/proxy";');
     expect(blocks(conf, "events")).toHaveLength(1);
     expect(render(routerConfig())).toContain("worker_processes 1;");
+    // x-slipway.router.workers reaches nginx through the configuration, which wins over the option.
+    expect(render(routerConfig({ workers: 2 }), { workerProcesses: 4 })).toContain("worker_processes 2;");
+  });
+
+  it("forwards without a map per request when no proxy is trusted", () => {
+    const conf = render(routerConfig());
+    expect(conf).toContain("proxy_set_header X-Forwarded-For $realip_remote_addr;");
+    expect(conf).toContain("proxy_set_header X-Forwarded-Proto $scheme;");
+    expect(conf).not.toContain("$slipway_trusted_peer");
+    expect(conf).toMatch(/proxy_set_header Forwarded "for=\$\{slipway_forwarded_peer\};proto=\$scheme/);
   });
 
   it("gives each route one upstream group weighted by set, without draining or weight-0 instances", () => {

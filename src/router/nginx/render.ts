@@ -8,7 +8,7 @@ import { socketAddress } from "./validate.js";
 
 /** How the nginx process itself runs. */
 export interface NginxRenderOptions {
-  /** Default 1. */
+  /** Default 1; the configuration's `workers` wins. */
   readonly workerProcesses?: number | undefined;
   /** `user [group]` of the workers when the master runs as root. Default: nginx's own (`nobody`). */
   readonly user?: string | undefined;
@@ -69,7 +69,7 @@ export function renderNginxConfig(
 ): string {
   checkRouteIds(config);
   checkListeners(config);
-  const workers = options.workerProcesses ?? 1;
+  const workers = config.workers ?? options.workerProcesses ?? 1;
   if (!Number.isInteger(workers) || workers < 1)
     throw configError("workerProcesses", `${workers} is not a whole number ≥ 1`);
   if (options.user !== undefined && !/^[a-z_][a-z0-9_-]*( [a-z_][a-z0-9_-]*)?$/.test(options.user))

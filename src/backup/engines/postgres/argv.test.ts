@@ -48,6 +48,13 @@ describe("PostgreSQL argv builders", () => {
       "--single-transaction",
     ]);
     expect(pgRestoreArgs(connection, "v", { dataOnlyOwnership: true })).toContain("--no-owner");
+    expect(pgRestoreArgs(connection, "s", { sections: ["pre-data", "data"] })).toEqual(
+      expect.arrayContaining(["--section=pre-data", "--section=data"]),
+    );
+    expect(pgRestoreArgs(connection, "s", { sections: ["post-data"], jobs: 2 })).toEqual(
+      expect.arrayContaining(["--section=post-data", "--jobs=2"]),
+    );
+    expect(pgRestoreArgs(connection, "s", { jobs: 1 }).join(" ")).not.toContain("--jobs");
   });
 
   it("quotes every name so that no database name becomes an option or a second conninfo key", () => {

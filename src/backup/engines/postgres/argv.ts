@@ -34,9 +34,13 @@ export interface PgRestoreMode {
   readonly clean?: boolean;
   /** Leave ownership and privileges out (a verification copy checks data, not roles). Default false. */
   readonly dataOnlyOwnership?: boolean;
+  /** Only these sections (`pre-data`, `data`, `post-data`). Default all. */
+  readonly sections?: readonly ("pre-data" | "data" | "post-data")[];
+  /** Parallel jobs (`-j`; the archive must then be a file, given after the options). Default 1. */
+  readonly jobs?: number;
 }
 
-/** `pg_restore` of a custom-format archive read from stdin into `database`, stopping at the first error. */
+/** `pg_restore` of a custom-format archive (from stdin, or a file the caller appends) into `database`, stopping at the first error. */
 export function pgRestoreArgs(
   connection: PgConnection,
   database: string,
@@ -47,6 +51,8 @@ export function pgRestoreArgs(
     "--no-password",
     ...(mode.clean ? ["--clean", "--if-exists", "--single-transaction"] : []),
     ...(mode.dataOnlyOwnership ? ["--no-owner", "--no-privileges"] : []),
+    ...(mode.sections ?? []).map((section) => `--section=${section}`),
+    ...(mode.jobs !== undefined && mode.jobs > 1 ? [`--jobs=${mode.jobs}`] : []),
     `--dbname=${conninfo(connection, database)}`,
   ];
 }

@@ -8,6 +8,7 @@ import { type PgConnection, pgEnv, pgTool } from "./connection.js";
 import { missingRolesScript } from "./globals.js";
 import { psqlJson, psqlRun } from "./psql.js";
 import { maintenanceDatabase, scratchDatabaseName } from "./scratch.js";
+import { postDataJobs, restoreInSections } from "./sectioned-restore.js";
 import {
   allowConnectionsSql,
   createDatabaseLikeSql,
@@ -33,6 +34,11 @@ export interface PostgresRestoreTarget {
   readonly force?: boolean;
   /** Keep the replaced database as `<name>_pre_<id>` instead of dropping it. Default false. */
   readonly keepPrevious?: boolean;
+  /**
+   * Parallel jobs building indexes and constraints after the data (see sectioned-restore.ts); 1 =
+   * one pg_restore straight from the stream, no temporary copy. Default one per core, at most 4.
+   */
+  readonly jobs?: number;
 }
 
 /** Restores an archive (see archive.ts) into a database without ever leaving it half-restored. */
@@ -76,13 +82,11 @@ export async function restorePostgres(
     createDatabaseLikeSql(scratch, server.exists ? name : connection.database),
   );
   try {
-    await runPgRestore(
-      connection,
-      scratch,
-      dump,
-      false,
-      `restoring into scratch database ${scratch} failed; ${name} is unchanged`,
-    );
+    const failure = `restoring into scratch database ${scratch} failed; ${name} is unchanged`;
+    // Into an empty database, the indexes can be built in parallel after the data (sectioned-restore.ts).
+    const jobs = target.jobs ?? postDataJobs();
+    if (jobs > 1) await restoreInSections(connection, scratch, dump, failure, context.tmpDir, jobs);
+    else await runPgRestore(connection, scratch, dump, false, failure);
     if (!server.exists) {
       await psqlRun(connection, admin, renameDatabaseSql(scratch, name));
       return { restoredTo: place, notes };

@@ -49,6 +49,10 @@ export class LocalStore implements BackupStore {
     return stream;
   }
 
+  async localFile(key: string): Promise<string | undefined> {
+    return (await this.head(key)) ? this.pathOf(key) : undefined;
+  }
+
   async head(key: string): Promise<StoredObject | undefined> {
     try {
       const info = await stat(this.pathOf(key));
