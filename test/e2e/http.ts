@@ -87,7 +87,8 @@ export interface LoadReport {
 export async function load(
   port: number,
   stop: () => boolean,
-  { maxRequests = 3000, maxMs = 40_000 } = {},
+  /** `pauseMs` between a worker's requests paces the load, so a slow rollout is covered by time, not by count. */
+  { maxRequests = 3000, maxMs = 40_000, pauseMs = 0 } = {},
 ): Promise<LoadReport> {
   const deadline = Date.now() + maxMs;
   const failures: string[] = [];
@@ -106,6 +107,7 @@ export async function load(
       } catch (error) {
         failures.push((error as Error).message);
       }
+      if (pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, pauseMs));
     }
   };
   await Promise.all([worker(), worker()]);
