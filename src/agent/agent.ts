@@ -14,6 +14,7 @@ import { RouterControl } from "../router/control/router-control.js";
 import type { SecretRedactor } from "../secrets/redactor.js";
 import type { Release, StateStore } from "../state/index.js";
 import type { SlipwayPaths } from "../state/paths.js";
+import { ensurePrivateHome } from "../state/private-files.js";
 import { preflightTarget } from "../targets/registry.js";
 import type { ExecResult } from "../targets/target.js";
 import { openAgentState } from "./agent-state.js";
@@ -56,7 +57,17 @@ export class Agent {
   readonly redactor: SecretRedactor;
 
   constructor(readonly paths: SlipwayPaths) {
-    ({ store: this.store, redactor: this.redactor } = openAgentState(paths));
+    // One agent per home, decided before the state is opened: of agents started at the same moment,
+    // the others must not judge a state file the winner is still creating (empty) as lost.
+    ensurePrivateHome(paths.home);
+    const unlock = lockHome(paths.home);
+    try {
+      ({ store: this.store, redactor: this.redactor } = openAgentState(paths));
+    } catch (error) {
+      unlock();
+      throw error;
+    }
+    this.unlockHome = unlock;
     this.locks = new ProjectLocks(this.store);
     this.specs = new ProjectSpecs(this.store, paths);
     this.traffic = new RouterControl({
@@ -128,9 +139,7 @@ export class Agent {
 
   /** Start-up: adopt what still runs, finish interrupted deploys by returning to the active release, serve routes. */
   async start(): Promise<void> {
-    // One agent per state directory: a second one would adopt, restart and recover the same instances.
-    // The lock is atomic (two agents started together cannot both pass), the PID file is for clients.
-    this.unlockHome = lockHome(this.paths.home);
+    // The home lock (taken in the constructor) is atomic; the PID file is for clients.
     writeFileSync(this.paths.pidFile, String(process.pid), { mode: 0o600 });
     this.store.backupTo(this.paths.stateBackup);
     await this.redactor.refresh();
