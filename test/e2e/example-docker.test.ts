@@ -26,6 +26,8 @@ const PSQL = findBinary("psql", "install postgresql-client");
 const SECRET = "demo-webhook-secret";
 
 let s: Sandbox | undefined;
+/** Every attempt's sandbox (a retried test makes a new one): each is cleaned up, not only the last. */
+const sandboxes: Sandbox[] = [];
 let env: Record<string, string> = {};
 const run = (args: string[], extra: Record<string, string> = {}) =>
   s!.cli(
@@ -35,10 +37,11 @@ const run = (args: string[], extra: Record<string, string> = {}) =>
   );
 
 afterAll(async () => {
-  if (!s) return;
-  await s.cleanup();
-  await removeProjectContainers(connectEngine(), s.project, { volumes: true });
-}, 180_000);
+  for (const sandbox of sandboxes) {
+    await sandbox.cleanup();
+    await removeProjectContainers(connectEngine(), sandbox.project, { volumes: true });
+  }
+}, 300_000);
 
 const json = async (port: number, path: string, init: Parameters<typeof send>[1] = {}) => {
   const answer = await send(port, { path, ...init });
@@ -63,6 +66,7 @@ describe.skipIf(!engine.available)("example bot platform on the docker target", 
     timeout: 900_000,
   }, async () => {
     s = new Sandbox();
+    sandboxes.push(s);
     const name = s.project;
     const web = await freePort();
     const http = await freePort();
