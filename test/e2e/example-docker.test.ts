@@ -89,6 +89,7 @@ describe.skipIf(!engine.available)("example bot platform on the docker target", 
     expect(first.code, first.stdout + first.stderr).toBe(0);
     const ps = JSON.parse((await run(["ps", "--json"])).stdout) as {
       instances: { service: string; state: string; port: number }[];
+      services: { name: string; schedule?: string }[];
       orphans: unknown[];
     };
     expect(new Set(ps.instances.map((i) => i.service))).toEqual(
@@ -96,6 +97,8 @@ describe.skipIf(!engine.available)("example bot platform on the docker target", 
     );
     expect(ps.instances.every((i) => i.state === "healthy")).toBe(true);
     expect(ps.orphans).toEqual([]);
+    // The analytics job is scheduled (it runs every 5 minutes; below it runs once at once).
+    expect(ps.services.find((service) => service.name === "analytics")?.schedule).toBe("*/5 * * * *");
     // Containers, as `docker compose ps` users know them: built images per service, local bases.
     const containers = await connectEngine().listContainers({
       filters: { label: [`${LABEL.project}=${name}`] },
