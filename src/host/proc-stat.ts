@@ -10,17 +10,26 @@ export interface ProcStat {
 }
 
 /**
+ * The fields of one `/proc/PID/stat` line after the command name, which sits in parentheses and may
+ * itself contain spaces and parentheses: counted from the LAST `)`. Field 3 (state) is at index 0,
+ * so field N is at index N - 3. Undefined for a line that is not one.
+ */
+export function statFields(line: string): string[] | undefined {
+  const close = line.lastIndexOf(")");
+  if (close < 0) return undefined;
+  return line
+    .slice(close + 1)
+    .trim()
+    .split(/\s+/);
+}
+
+/**
  * Parses one `/proc/PID/stat` line. The command name (field 2) sits in parentheses and may itself
  * contain spaces and parentheses, so fields are counted from the LAST `)`.
  */
 export function parseProcStat(line: string): ProcStat | undefined {
-  const close = line.lastIndexOf(")");
-  if (close < 0) return undefined;
-  // After ")": field 3 (state) is at index 0, so field N is at index N - 3.
-  const fields = line
-    .slice(close + 1)
-    .trim()
-    .split(/\s+/);
+  const fields = statFields(line);
+  if (!fields) return undefined;
   const state = fields[0];
   const processGroup = Number(fields[5 - 3]);
   const startTime = fields[22 - 3];

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { statFields } from "./proc-stat.js";
 
 /** Linux's USER_HZ (clock ticks per second in /proc) and page size on every architecture slipway runs on. */
 const TICKS_PER_SECOND = 100;
@@ -10,14 +11,10 @@ export interface ProcUsage {
   readonly rssBytes: number;
 }
 
-/** Parses one `/proc/PID/stat` line (fields counted after the last `)`, as in proc-stat.ts). */
+/** Parses one `/proc/PID/stat` line. */
 export function parseProcUsage(line: string): ProcUsage | undefined {
-  const close = line.lastIndexOf(")");
-  if (close < 0) return undefined;
-  const fields = line
-    .slice(close + 1)
-    .trim()
-    .split(/\s+/);
+  const fields = statFields(line);
+  if (!fields) return undefined;
   // Field N is at index N - 3: utime 14, stime 15, rss 24 (pages).
   const [utime, stime, rss] = [Number(fields[11]), Number(fields[12]), Number(fields[21])];
   if (![utime, stime, rss].every(Number.isFinite)) return undefined;
