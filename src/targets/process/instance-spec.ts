@@ -6,7 +6,7 @@ import { nodeSignal } from "../../host/signals.js";
 import { parseEnvFile } from "../../manifest/env-file.js";
 import type { ServiceSpec } from "../../manifest/model.js";
 import type { SlipwayPaths } from "../../state/paths.js";
-import { deliverConfigs } from "../config-delivery.js";
+import { configPaths } from "../config-delivery.js";
 import type { InstanceRequest } from "../target.js";
 import type { InstanceMount, ProcessLaunchSpec } from "./launch-spec.js";
 import { runApp } from "./native/app.js";
@@ -64,13 +64,19 @@ function appMounts(paths: SlipwayPaths, request: InstanceRequest): InstanceMount
     if (mount.type === "volume") mkdirSync(source, { recursive: true });
     return [{ source, target: mount.target, readOnly: mount.read_only }];
   });
-  // Configs: written under the run directory, each bound read-only over its target path.
-  const configs = deliverConfigs(
-    join(paths.run(request.project, request.service), "configs", request.id),
-    request.configs ?? [],
-  ).map(({ source, target }) => ({ source, target, readOnly: true, file: true }));
+  // Configs: under the run directory (written at start, not here), each bound read-only over its target.
+  const configs = configPaths(configDir(paths, request), request.configs ?? []).map(({ source, target }) => ({
+    source,
+    target,
+    readOnly: true,
+    file: true,
+  }));
   return [...volumes, ...configs];
 }
+
+/** Where an instance's config files live on the host. */
+export const configDir = (paths: SlipwayPaths, request: InstanceRequest): string =>
+  join(paths.run(request.project, request.service), "configs", request.id);
 
 /** The argv launch of one instance: command from the native runner, environment, user, limits, logs, hosts. */
 export function launchFor(paths: SlipwayPaths, request: InstanceRequest): ProcessLaunch {

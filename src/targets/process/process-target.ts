@@ -5,6 +5,7 @@ import { resolveUser } from "../../host/users.js";
 import { deliverSecrets, handOver } from "../../secrets/deliver.js";
 import { type SecretStore, secretStoreIn } from "../../secrets/store.js";
 import type { SlipwayPaths } from "../../state/paths.js";
+import { deliverConfigs } from "../config-delivery.js";
 import type {
   ExecResult,
   InstanceHandle,
@@ -13,7 +14,7 @@ import type {
   Target,
   TargetCapabilities,
 } from "../target.js";
-import { launchFor } from "./instance-spec.js";
+import { configDir, launchFor } from "./instance-spec.js";
 import { ProcessRunner, type ProcessRunnerOptions } from "./process-runner.js";
 
 export interface ProcessTargetOptions extends ProcessRunnerOptions {
@@ -91,6 +92,8 @@ export class ProcessTarget implements Target {
     const dir = join(this.options.paths.run(request.project, request.service), "secrets", request.id);
     const delivered = await deliverSecrets(this.secrets, request.project, request.spec, dir, writeFiles);
     if (writeFiles && delivered.files.length > 0) this.secretDirs.set(request.id, dir);
+    // Config files are written when the instance starts; a probe only needs their paths.
+    if (writeFiles) deliverConfigs(configDir(this.options.paths, request), request.configs ?? []);
     const launch = launchFor(this.options.paths, { ...request, spec: delivered.spec });
     this.letReachOwnDirs(launch);
     const owner =
