@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from "node:http";
 import type {
   HttpRoute,
   PublishedRoute,
@@ -83,4 +84,14 @@ export interface RequestRecord {
   /** The scheme the client used (a trusted proxy's `X-Forwarded-Proto`, or the listener's). */
   readonly proto: "http" | "https";
   readonly startedMs: number;
+}
+
+/** What the router's checks read of a request: an `IncomingMessage`, or a head the fast path parsed. */
+export interface RequestView {
+  readonly method?: string | undefined;
+  readonly url?: string | undefined;
+  readonly httpVersionMajor: number;
+  readonly rawHeaders: readonly string[];
+  readonly headers: IncomingHttpHeaders;
+  readonly socket: { readonly remoteAddress?: string | undefined };
 }

@@ -1,6 +1,6 @@
-import type { IncomingMessage, OutgoingHttpHeaders } from "node:http";
+import type { OutgoingHttpHeaders } from "node:http";
 import type { HttpRoute, StaticRoute } from "../model.js";
-import type { RequestRecord, RouterContext, Snapshot } from "./context.js";
+import type { RequestRecord, RequestView, RouterContext, Snapshot } from "./context.js";
 import {
   ACME_CHALLENGE_PREFIX,
   acmeChallengeAnswer,
@@ -29,7 +29,7 @@ export type GateDecision =
 export function gate(
   context: RouterContext,
   snapshot: Snapshot,
-  request: IncomingMessage,
+  request: RequestView,
   record: RequestRecord,
   listener: "http" | "https",
   /** The `host:port` of a published port's listener: its one route takes every request. */

@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
-import type { IncomingMessage } from "node:http";
 import { clientAddress, plainAddress } from "./client-address.js";
-import type { RequestRecord, RouterContext, Snapshot } from "./context.js";
+import type { RequestRecord, RequestView, RouterContext, Snapshot } from "./context.js";
 import { effectiveProto, type ForwardingContext } from "./forwarded.js";
 import { pathOf } from "./route-table.js";
 
@@ -11,7 +10,7 @@ const REQUEST_ID = /^[\w.:@/+=-]{1,200}$/;
 /** Everything known about a request when it arrives: its record and how to forward it. */
 export function startRecord(
   snapshot: Snapshot,
-  request: IncomingMessage,
+  request: RequestView,
   listener: "http" | "https",
 ): { readonly record: RequestRecord; readonly forwarding: ForwardingContext } {
   const peer = plainAddress(request.socket.remoteAddress);
@@ -50,7 +49,7 @@ function isoNow(): string {
 /** Counts the finished request in the metrics and the version stats, and writes its access log line. */
 export function finishRecord(
   context: RouterContext,
-  request: IncomingMessage,
+  request: RequestView,
   record: RequestRecord,
   status: number,
   declaredBytes: number,

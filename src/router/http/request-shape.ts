@@ -1,4 +1,4 @@
-import type { IncomingMessage } from "node:http";
+import type { RequestView } from "./context.js";
 
 /**
  * Why a request is too ambiguous to route, or undefined when it is fine. HTTP/0.9, two `Host` headers, or an
@@ -6,7 +6,7 @@ import type { IncomingMessage } from "node:http";
  * router and an upstream (or a cache) see different sites: refused with 400, never guessed.
  */
 export function ambiguity(
-  request: Pick<IncomingMessage, "rawHeaders" | "url" | "headers" | "httpVersionMajor">,
+  request: Pick<RequestView, "rawHeaders" | "url" | "headers" | "httpVersionMajor">,
 ): string | undefined {
   // HTTP/0.9 has no headers, so no Host: nothing to route by, and an old smuggling vector.
   if (request.httpVersionMajor === 0) return "an HTTP/0.9 request line";

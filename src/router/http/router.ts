@@ -10,6 +10,7 @@ import { Balancer } from "./balancer.js";
 import type { RouterContext, RouterSettings, Snapshot } from "./context.js";
 import { DrainScheduler } from "./drain.js";
 import { PassiveEjection } from "./ejection.js";
+import { FastHttpServer } from "./fast/fast-server.js";
 import { type InFlightCount, InFlightTracker } from "./inflight.js";
 import { Listeners, type ListenSpec } from "./listeners.js";
 import { RouterMetrics } from "./metrics.js";
@@ -165,6 +166,11 @@ export class Router {
     server.on("upgrade", (request, socket, head) =>
       handleUpgrade(this.context, request, socket, head, listener, published),
     );
+    // Plain HTTP starts on the fast path, which hands Node's server what it does not serve itself.
+    if (listener === "http")
+      return new FastHttpServer(this.context, server as HttpServer, published, (socket) =>
+        this.countConnection(socket),
+      );
     server.on("connection", (socket: Socket) => this.countConnection(socket));
     return server;
   }
@@ -187,7 +193,8 @@ export class Router {
     const { headersTimeoutMs, requestTimeoutMs, idleTimeoutMs } = config.limits;
     for (const key of this.listeners.keys()) {
       if (key.startsWith("tcp:")) continue;
-      const server = this.listeners.server(key) as HttpServer | HttpsServer;
+      const bound = this.listeners.server(key);
+      const server = (bound instanceof FastHttpServer ? bound.http : bound) as HttpServer | HttpsServer;
       server.headersTimeout = headersTimeoutMs;
       server.requestTimeout = Math.max(requestTimeoutMs, headersTimeoutMs);
       server.keepAliveTimeout = idleTimeoutMs;

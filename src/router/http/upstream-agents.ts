@@ -1,6 +1,7 @@
 import { Agent } from "node:http";
 import { Pool } from "undici";
 import type { Upstream } from "../model.js";
+import { UpstreamSockets } from "./fast/upstream-sockets.js";
 
 const keyOf = (upstream: Upstream) => `${upstream.id}\u0000${upstream.host}:${upstream.port}`;
 
@@ -16,6 +17,7 @@ export class UpstreamAgents {
   /** The keys of the configuration's upstream objects, so a request builds none. */
   private readonly keys = new WeakMap<Upstream, string>();
   private readonly retiring = new Map<NodeJS.Timeout, Agent>();
+  private readonly raw = new Map<string, UpstreamSockets>();
 
   for(upstream: Upstream): Agent {
     const key = this.keyFor(upstream);
@@ -53,6 +55,17 @@ export class UpstreamAgents {
     return pool;
   }
 
+  /** Raw keep-alive connections for the fast path (fast/fast-exchange.ts). */
+  sockets(upstream: Upstream): UpstreamSockets {
+    const key = this.keyFor(upstream);
+    let sockets = this.raw.get(key);
+    if (!sockets) {
+      sockets = new UpstreamSockets(upstream, this.connectTimeoutMs);
+      this.raw.set(key, sockets);
+    }
+    return sockets;
+  }
+
   /** Retires the agents of upstreams that are not in `upstreams` any more. */
   retain(upstreams: Iterable<Upstream>): void {
     const wanted = new Set([...upstreams].map(keyOf));
@@ -61,6 +74,11 @@ export class UpstreamAgents {
       this.pools.delete(key);
       // Finishes the requests it has, then closes its connections.
       void pool.close().catch(() => undefined);
+    }
+    for (const [key, sockets] of this.raw) {
+      if (wanted.has(key)) continue;
+      this.raw.delete(key);
+      sockets.retire();
     }
     for (const [key, agent] of this.agents) {
       if (wanted.has(key)) continue;
@@ -82,6 +100,8 @@ export class UpstreamAgents {
       agent.destroy();
     }
     this.retiring.clear();
+    for (const sockets of this.raw.values()) sockets.retire();
+    this.raw.clear();
     for (const agent of this.agents.values()) agent.destroy();
     this.agents.clear();
     for (const pool of this.pools.values()) void pool.destroy().catch(() => undefined);
