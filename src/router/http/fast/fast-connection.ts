@@ -5,7 +5,8 @@ import { gate } from "../gate.js";
 import { finishRecord, startRecord } from "../request-record.js";
 import { matchRoute } from "../route-table.js";
 import { NO_SECURITY_HEADERS } from "../security-headers.js";
-import { type FastClient, FastExchange, headerLines } from "./fast-exchange.js";
+import { type FastClient, headerLines } from "./fast-client.js";
+import { FastExchange } from "./fast-exchange.js";
 import { type FastRequestHead, scanRequestHead } from "./request-head.js";
 
 /** What a fast connection needs from the listener that accepted it. */

@@ -1,4 +1,4 @@
-import type { HttpRoute, Upstream } from "../../model.js";
+import type { HttpRoute } from "../../model.js";
 import type { Choice } from "../balancer.js";
 import type { RequestRecord, RouterContext, Snapshot } from "../context.js";
 import type { ForwardingContext } from "../forwarded.js";
@@ -9,38 +9,12 @@ import { stripPathPrefix } from "../route-table.js";
 import { NO_SECURITY_HEADERS } from "../security-headers.js";
 import { upstreamHeaderList } from "../upstream-headers.js";
 import { IDEMPOTENT_METHODS } from "../upstream-request.js";
-import { ChunkedScanner } from "./chunked-scanner.js";
+import { BodyTracker } from "./body-framing.js";
+import { type FastClient, headerLines } from "./fast-client.js";
+import { pickUpstream } from "./pick-upstream.js";
 import type { FastRequestHead } from "./request-head.js";
 import { scanResponseHead, type UpstreamResponseHead } from "./response-head.js";
 import type { UpstreamConnection, UpstreamOwner } from "./upstream-sockets.js";
-
-/** The client side of an exchange: the fast connection it came in on. */
-export interface FastClient {
-  /** Writes bytes to the client; false when its buffer is full (wait for `drain`). */
-  write(chunk: Buffer | string): boolean;
-  /** Holds writes until `uncork`: a head and the first body bytes leave in one system call. */
-  cork(): void;
-  uncork(): void;
-  /** Cuts the client connection (a response cut in the middle). */
-  destroy(): void;
-  /** The router's own answer (errors): status, body, extra headers, then `done`. */
-  reply(
-    record: RequestRecord,
-    request: FastRequestHead,
-    status: number,
-    body: string,
-    headers?: Record<string, string>,
-  ): void;
-  /** The exchange is over; `close`: the connection ends after it. */
-  done(close: boolean): void;
-}
-
-/** Serialises a flat `[name, value, …]` list as header lines. */
-export function headerLines(lines: readonly string[]): string {
-  let text = "";
-  for (let i = 0; i < lines.length; i += 2) text += `${lines[i]}: ${lines[i + 1]}\r\n`;
-  return text;
-}
 
 /**
  * One request of the fast path proxied to an upstream over a pooled raw connection: the upstream's
@@ -59,8 +33,7 @@ export class FastExchange implements UpstreamOwner {
   private connection: UpstreamConnection | undefined;
   private pending: Buffer | undefined;
   private response: UpstreamResponseHead | undefined;
-  private remaining = 0;
-  private chunks: ChunkedScanner | undefined;
+  private body: BodyTracker | undefined;
   private finished = false;
   private closeAfter: boolean;
   private waitingSince = 0;
@@ -83,19 +56,7 @@ export class FastExchange implements UpstreamOwner {
   start(): void {
     if (this.finished) return;
     const { context } = this;
-    const route = context.snapshot()?.routesById.get(this.route.id);
-    const tried = this.tried;
-    const usable = (u: Upstream) => u.state === "active" && (tried === undefined || !tried.has(u.id));
-    const choice =
-      route?.kind === "http"
-        ? (context.balancer.pick(
-            route.id,
-            route.sets,
-            (u) => usable(u) && !context.ejection.isEjected(u.id),
-          ) ??
-          // All usable upstreams are ejected: try them anyway rather than fail (a lone instance restarting).
-          context.balancer.pick(route.id, route.sets, usable))
-        : undefined;
+    const choice = pickUpstream(context, this.route.id, this.tried);
     if (!choice) {
       this.waitForUpstream();
       return;
@@ -160,8 +121,7 @@ export class FastExchange implements UpstreamOwner {
     const pending = this.pending!;
     this.pending = undefined;
     this.response = head;
-    this.remaining = head.length;
-    if (head.framing === "chunked") this.chunks = new ChunkedScanner();
+    this.body = new BodyTracker(head.framing, head.length);
     if (head.framing === "close") this.closeAfter = true;
     const { record } = this;
     const lines = relayedHeaderLines(
@@ -181,29 +141,19 @@ export class FastExchange implements UpstreamOwner {
 
   /** Passes body bytes on from `from`, and ends the exchange where the framing says the body ends. */
   private relayBody(chunk: Buffer, from: number): void {
-    const framing = this.response!.framing;
-    let end = chunk.length;
-    if (framing === "none") end = from;
-    else if (framing === "length") {
-      end = Math.min(chunk.length, from + this.remaining);
-      this.remaining -= end - from;
-    } else if (framing === "chunked") {
-      end = this.chunks!.scan(chunk, from);
-      if (end === -2) {
-        this.cut();
-        return;
-      }
+    const body = this.body!;
+    const end = body.scan(chunk, from);
+    if (end < 0) {
+      this.cut();
+      return;
     }
-    const last = end >= 0 && (framing !== "length" || this.remaining === 0) && framing !== "close";
-    const upTo = end < 0 ? chunk.length : end;
-    if (upTo > from) {
-      this.record.bytes = (this.record.bytes ?? 0) + upTo - from;
-      if (!this.client.write(from === 0 && upTo === chunk.length ? chunk : chunk.subarray(from, upTo)))
+    if (end > from) {
+      this.record.bytes = (this.record.bytes ?? 0) + end - from;
+      if (!this.client.write(from === 0 && end === chunk.length ? chunk : chunk.subarray(from, end)))
         this.connection?.socket.pause();
     }
-    if (!last) return;
     // Bytes past the end of the answer: the upstream broke the protocol; its connection is not reused.
-    this.complete(this.response!.keepAlive && upTo === chunk.length);
+    if (body.ended) this.complete(this.response!.keepAlive && end === chunk.length);
   }
 
   /** The client drained its buffer: the upstream may send again. */

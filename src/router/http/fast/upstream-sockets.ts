@@ -84,6 +84,8 @@ export class UpstreamSockets {
   /** Back to the pool after a complete response on a connection the upstream keeps open. */
   release(connection: UpstreamConnection): void {
     connection.owner = undefined;
+    // Paused while a slow client caught up with the last bytes of the answer.
+    connection.socket.resume();
     if (this.retired || this.idle.length >= MAX_IDLE) connection.socket.destroy();
     else this.idle.push(connection);
   }

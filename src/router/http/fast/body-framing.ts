@@ -1,3 +1,5 @@
+import type { BodyFraming } from "./response-head.js";
+
 /** Where the scanner is in a chunked body (RFC 9112 §7.1). */
 enum State {
   Size,
@@ -104,4 +106,47 @@ function hexValue(c: number): number {
   if (c >= 0x61 && c <= 0x66) return c - 0x57;
   if (c >= 0x41 && c <= 0x46) return c - 0x37;
   return -1;
+}
+
+/** Follows a response body's framing over the chunks it arrives in. */
+export class BodyTracker {
+  /** The body is complete. */
+  ended = false;
+  private remaining: number;
+  private readonly chunks: ChunkedScanner | undefined;
+
+  constructor(
+    readonly framing: BodyFraming,
+    length: number,
+  ) {
+    this.remaining = length;
+    this.chunks = framing === "chunked" ? new ChunkedScanner() : undefined;
+  }
+
+  /**
+   * The offset just past the body's bytes in `chunk` from `from` (`chunk.length` while it goes
+   * on: see `ended`), or -1 on malformed chunked framing.
+   */
+  scan(chunk: Buffer, from: number): number {
+    switch (this.framing) {
+      case "none":
+        this.ended = true;
+        return from;
+      case "close":
+        return chunk.length;
+      case "length": {
+        const end = Math.min(chunk.length, from + this.remaining);
+        this.remaining -= end - from;
+        this.ended = this.remaining === 0;
+        return end;
+      }
+      case "chunked": {
+        const end = this.chunks!.scan(chunk, from);
+        if (end === -2) return -1;
+        if (end === -1) return chunk.length;
+        this.ended = true;
+        return end;
+      }
+    }
+  }
 }
