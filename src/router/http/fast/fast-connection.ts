@@ -33,6 +33,9 @@ function hasStaticRoutes(snapshot: Snapshot): boolean {
 
 const noop = () => {};
 
+/** Bytes a client may send ahead while a request is in progress; past this, reading pauses. */
+const PIPELINE_LIMIT = 64 * 1024;
+
 /**
  * A client connection on the plain-HTTP fast path: requests of the plainest shape (see
  * request-head.ts) are proxied one after the other (pipelined ones wait in the buffer); at the first
@@ -66,8 +69,10 @@ export class FastConnection implements FastClient {
   }
 
   private readonly onData = (chunk: Buffer) => {
+    if (this.ending) return; // after `Connection: close` nothing more is read
     this.buffer = this.buffer ? Buffer.concat([this.buffer, chunk]) : chunk;
     if (!this.current) this.pump();
+    else if (this.buffer.length > PIPELINE_LIMIT) this.socket.pause();
   };
 
   private readonly onDrain = () => this.current?.clientDrained();
@@ -178,6 +183,8 @@ export class FastConnection implements FastClient {
       this.socket.end();
       return;
     }
+    // Resumed before a hand-over too: Node's server reads on from where the stream stands.
+    if (this.socket.isPaused()) this.socket.resume();
     if (this.buffer) this.pump();
   }
 

@@ -94,6 +94,19 @@ describe("the builtin router's fast path", () => {
     expect(api.seen[0]!.headers["x-request-id"]).toMatch(/^[\w-]{36}$/);
   });
 
+  it("reads a long pipelined burst with back-pressure (reading pauses while one request is in progress)", async () => {
+    const api = await startUpstream("api");
+    const { port } = await startRouter(config([httpRoute("shop/api/0", [set("r1", 100, [api.upstream()])])]));
+    const count = 3000;
+    let burst = "";
+    for (let i = 1; i < count; i++) burst += `GET /${i} HTTP/1.1\r\nHost: a\r\n\r\n`;
+    burst += `GET /${count} HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n`;
+    expect(burst.length).toBeGreaterThan(64 * 1024);
+    const received = await exchange(port, burst);
+    expect(statusLines(received)).toHaveLength(count);
+    expect(api.seen.map((seen) => seen.url)).toEqual(Array.from({ length: count }, (_, i) => `/${i + 1}`));
+  });
+
   it("relays a chunked response split across packets at every byte offset, on reused connections both ways", async () => {
     const response =
       "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4;x=y\r\nwiki\r\n5\r\npedia\r\n0\r\nX-Sum: 9\r\n\r\n";
