@@ -167,6 +167,27 @@ describe("the builtin router's fast path", () => {
     expect((await get(port, "/bad", agent)).status).toBe(502);
   });
 
+  it("replays an idempotent request whose reused upstream connection was closed before any answer, never a POST", async () => {
+    let closeNext = false;
+    const upstream = await rawUpstream((socket) => {
+      if (closeNext) {
+        closeNext = false;
+        socket.destroy();
+      } else socket.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+    });
+    const { port } = await startRouter(config([upstream.route()]));
+    const agent = new Agent({ keepAlive: true });
+    onCleanup(() => agent.destroy());
+    expect(await get(port, "/warm", agent)).toMatchObject({ status: 200, body: "ok" });
+    closeNext = true;
+    expect(await get(port, "/replayed", agent)).toMatchObject({ status: 200, body: "ok" });
+    expect(upstream.heads.filter((head) => head.startsWith("GET /replayed"))).toHaveLength(2);
+    closeNext = true;
+    const post = await exchange(port, "POST /once HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+    expect(statusLines(post)).toEqual(["HTTP/1.1 502"]);
+    expect(upstream.heads.filter((head) => head.startsWith("POST /once"))).toHaveLength(1);
+  });
+
   it("hands a smuggling-shaped request to Node's server after the fast requests before it: 400, the upstream sees none", async () => {
     const api = await startUpstream("api");
     const { port } = await startRouter(config([httpRoute("shop/api/0", [set("r1", 100, [api.upstream()])])]));
