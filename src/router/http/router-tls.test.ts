@@ -73,6 +73,38 @@ async function tlsRouter(certificates: readonly Certificate[], minVersion: "1.2"
 }
 
 describe("Router TLS", () => {
+  it("serves a TLS connection on the fast path and hands it to Node's server at a request with a body", async () => {
+    const { httpsPort } = await tlsRouter([certificate("a.test")]);
+    const received = await new Promise<string>((resolve, reject) => {
+      let text = "";
+      const socket = connect(
+        {
+          host: "127.0.0.1",
+          port: httpsPort,
+          servername: "a.test",
+          ca: readFileSync(certificate("a.test").certFile),
+        },
+        () =>
+          socket.write(
+            "GET /a HTTP/1.1\r\nHost: a.test\r\n\r\n" +
+              "POST /b HTTP/1.1\r\nHost: a.test\r\nContent-Length: 5\r\n\r\nhello" +
+              "GET /c HTTP/1.1\r\nHost: a.test\r\nConnection: close\r\n\r\n",
+          ),
+      );
+      socket.on("data", (chunk) => {
+        text += chunk;
+      });
+      socket.on("close", () => resolve(text));
+      socket.on("error", reject);
+    });
+    expect(received.match(/HTTP\/1\.1 200/g)).toHaveLength(3);
+    expect(received.match(/strict-transport-security: max-age=15552000; includeSubDomains/gi)).toHaveLength(
+      3,
+    );
+    expect(received.indexOf("api:/a")).toBeLessThan(received.indexOf("api:/b"));
+    expect(received.indexOf("api:/b")).toBeLessThan(received.indexOf("api:/c"));
+  });
+
   it("picks the certificate by SNI, with the first one as default", async () => {
     const { httpsPort } = await tlsRouter([certificate("a.test"), certificate("b.test")]);
     expect((await handshake(httpsPort, { servername: "b.test" })).cn).toBe("b.test");

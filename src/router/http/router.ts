@@ -1,5 +1,4 @@
-import { createServer as createHttpServer, type Server as HttpServer } from "node:http";
-import { createServer as createHttpsServer, type Server as HttpsServer } from "node:https";
+import { createServer as createHttpServer } from "node:http";
 import { createServer as createTcpServer, type Server, type Socket } from "node:net";
 import type { Writable } from "node:stream";
 import type { Registry } from "prom-client";
@@ -10,7 +9,7 @@ import { Balancer } from "./balancer.js";
 import type { RouterContext, RouterSettings, Snapshot } from "./context.js";
 import { DrainScheduler } from "./drain.js";
 import { PassiveEjection } from "./ejection.js";
-import { FastHttpServer } from "./fast/fast-server.js";
+import { FastHttpServer, FastHttpsServer } from "./fast/fast-server.js";
 import { type InFlightCount, InFlightTracker } from "./inflight.js";
 import { Listeners, type ListenSpec } from "./listeners.js";
 import { RouterMetrics } from "./metrics.js";
@@ -152,27 +151,25 @@ export class Router {
       maxHeaderSize: 16 * 1024,
       connectionsCheckingInterval: 1000,
     };
-    const server =
-      listener === "http"
-        ? createHttpServer(options)
-        : createHttpsServer({
-            ...options,
-            ALPNProtocols: ["http/1.1"],
-            SNICallback: (servername, done) => done(null, this.current?.tls?.contextFor(servername)),
-          });
+    // Node's server (never listening itself) serves what the fast path hands it (fast/fast-server.ts).
+    const server = createHttpServer(options);
     server.on("request", (request, response) =>
       handleRequest(this.context, request, response, listener, published),
     );
     server.on("upgrade", (request, socket, head) =>
       handleUpgrade(this.context, request, socket, head, listener, published),
     );
-    // Plain HTTP starts on the fast path, which hands Node's server what it does not serve itself.
-    if (listener === "http")
-      return new FastHttpServer(this.context, server as HttpServer, published, (socket) =>
-        this.countConnection(socket),
-      );
-    server.on("connection", (socket: Socket) => this.countConnection(socket));
-    return server;
+    const count = (socket: Socket) => this.countConnection(socket);
+    if (listener === "http") return new FastHttpServer(this.context, server, published, count);
+    return new FastHttpsServer(
+      this.context,
+      server,
+      {
+        ALPNProtocols: ["http/1.1"],
+        SNICallback: (servername, done) => done(null, this.current?.tls?.contextFor(servername)),
+      },
+      count,
+    );
   }
 
   private createTcpServer(key: string): Server {
@@ -193,12 +190,12 @@ export class Router {
     const { headersTimeoutMs, requestTimeoutMs, idleTimeoutMs } = config.limits;
     for (const key of this.listeners.keys()) {
       if (key.startsWith("tcp:")) continue;
-      const bound = this.listeners.server(key);
-      const server = (bound instanceof FastHttpServer ? bound.http : bound) as HttpServer | HttpsServer;
+      const bound = this.listeners.server(key) as FastHttpServer | FastHttpsServer;
+      const server = bound.http;
       server.headersTimeout = headersTimeoutMs;
       server.requestTimeout = Math.max(requestTimeoutMs, headersTimeoutMs);
       server.keepAliveTimeout = idleTimeoutMs;
-      if (key.startsWith("https:") && tls) (server as HttpsServer).setSecureContext(tls.defaultOptions);
+      if (bound instanceof FastHttpsServer && tls) bound.setSecureContext(tls.defaultOptions);
     }
   }
 

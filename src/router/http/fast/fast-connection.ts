@@ -14,6 +14,8 @@ export interface FastListener {
   readonly context: RouterContext;
   /** Node's HTTP server the connection is handed to when the fast path does not serve it. */
   readonly http: HttpServer;
+  /** The listener's scheme (HTTPS: the socket is a TLS socket, already decrypted). */
+  readonly kind: "http" | "https";
   /** The `host:port` of a published port; none for the shared listener. */
   readonly published: string | undefined;
   /** Forgets the connection (closed or handed to `http`). */
@@ -105,15 +107,15 @@ export class FastConnection implements FastClient {
 
   /** Starts one request; false when Node's server must serve it (and the rest of the connection). */
   private serve(request: FastRequestHead): boolean {
-    const { context, published } = this.listener;
+    const { context, published, kind } = this.listener;
     const snapshot = context.snapshot();
     if (!snapshot) return false;
     if (published === undefined && hasStaticRoutes(snapshot)) {
       const route = matchRoute(snapshot.table, request.headers.host ?? "", request.url);
       if (route?.kind === "static") return false;
     }
-    const { record, forwarding } = startRecord(snapshot, request, "http");
-    const decision = gate(context, snapshot, request, record, "http", published);
+    const { record, forwarding } = startRecord(snapshot, request, kind);
+    const decision = gate(context, snapshot, request, record, kind, published);
     if (decision.kind === "static") return false;
     if (decision.kind === "respond") {
       this.reply(record, request, decision.status, decision.body, decision.headers as Record<string, string>);
