@@ -1,7 +1,16 @@
 import { Agent, request } from "node:http";
 import { connect, createServer, type Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { closeAll, config, httpRoute, onCleanup, set, startRouter, startUpstream } from "../test-support.js";
+import {
+  closeAll,
+  config,
+  httpRoute,
+  onCleanup,
+  set,
+  sleep,
+  startRouter,
+  startUpstream,
+} from "../test-support.js";
 
 afterEach(closeAll);
 
@@ -186,6 +195,20 @@ describe("the builtin router's fast path", () => {
     const post = await exchange(port, "POST /once HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
     expect(statusLines(post)).toEqual(["HTTP/1.1 502"]);
     expect(upstream.heads.filter((head) => head.startsWith("POST /once"))).toHaveLength(1);
+  });
+
+  it("cuts the upstream request when the client goes away, and counts nothing in flight after", async () => {
+    let upstreamClosed = false;
+    const upstream = await rawUpstream((socket) => socket.on("close", () => (upstreamClosed = true)));
+    const { router, port } = await startRouter(config([upstream.route()]));
+    const client = connect(port, "127.0.0.1", () => client.write("GET /hang HTTP/1.1\r\nHost: a\r\n\r\n"));
+    for (let i = 0; i < 100 && upstream.heads.length === 0; i++) await sleep(20);
+    expect(router.inFlight("raw").requests).toBe(1);
+    client.destroy();
+    for (let i = 0; i < 100 && !upstreamClosed; i++) await sleep(20);
+    expect(upstreamClosed).toBe(true);
+    expect(router.inFlight("raw").requests).toBe(0);
+    expect(await router.metrics()).toMatch(/status_class="4xx"[^\n]* 1/);
   });
 
   it("hands a smuggling-shaped request to Node's server after the fast requests before it: 400, the upstream sees none", async () => {
