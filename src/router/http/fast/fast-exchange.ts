@@ -36,7 +36,6 @@ export class FastExchange implements UpstreamOwner {
   private body: BodyTracker | undefined;
   private finished = false;
   private closeAfter: boolean;
-  private waitingSince = 0;
 
   constructor(
     private readonly context: RouterContext,
@@ -74,8 +73,9 @@ export class FastExchange implements UpstreamOwner {
   /** No upstream now (a recreate, a restart): waits for the next apply, up to `queueTimeoutMs`. */
   private waitForUpstream(): void {
     const { context } = this;
-    if (this.waitingSince === 0) this.waitingSince = Date.now();
-    const remaining = this.waitingSince + this.snapshot.config.limits.queueTimeoutMs - Date.now();
+    // Counted from the request's arrival, as the general path does.
+    const waited = performance.now() - this.record.startedMs;
+    const remaining = this.snapshot.config.limits.queueTimeoutMs - waited;
     if (remaining <= 0) {
       this.fail(503, "no instance of this service is available, try again shortly\n", { "retry-after": "5" });
       return;
