@@ -1,6 +1,9 @@
 import { join } from "node:path";
+import { dashboardSettings } from "../manifest/schema/observe.js";
 import type { Agent } from "./agent.js";
+import type { LoopbackAddress } from "./agent-traffic.js";
 import type { DashboardServer } from "./dashboard/serve.js";
+import { dashboardPublication } from "./dashboard-publication.js";
 import type { Handler } from "./http.js";
 
 /** Where the dashboard listens when neither `slipway dashboard --listen` nor a manifest says. */
@@ -8,13 +11,26 @@ export const DEFAULT_DASHBOARD_ADDRESS = "127.0.0.1:9471";
 /** State meta key: the address the dashboard was last served at (it is served again when the agent starts). */
 const ADDRESS_KEY = "dashboard.address";
 
-/** The address the manifests ask for: the first project (by name) that sets `x-slipway.observe.dashboard`. */
+/**
+ * The address the manifests ask for: the first project (by name) that sets `x-slipway.observe.dashboard`
+ * (a project that only publishes it asks for the default address).
+ */
 function configuredAddress(agent: Agent): string | undefined {
   return agent.specs
     .projects()
     .sort()
-    .map((project) => agent.specs.spec(project)?.["x-slipway"].observe?.dashboard)
+    .map((project) => {
+      const settings = dashboardSettings(agent.specs.spec(project)?.["x-slipway"].observe);
+      return settings?.listen ?? (settings?.host ? DEFAULT_DASHBOARD_ADDRESS : undefined);
+    })
     .find((address) => address !== undefined);
+}
+
+/** What `slipway dashboard` answers: the loopback URL and login link, and the published ones when a project publishes it. */
+export interface DashboardLinks {
+  readonly url: string;
+  readonly loginUrl: string;
+  readonly public?: { readonly url: string; readonly loginUrl: string; readonly project: string };
 }
 
 /**
@@ -53,13 +69,25 @@ export class DashboardHost {
       this.server = undefined;
       this.address = undefined;
     });
-    const { url } = await this.server;
+    const { url, entrance } = await this.server;
     this.agent.store.setMeta(ADDRESS_KEY, address);
+    await this.moveEntrance(entrance);
     return url;
   }
 
+  /** Points the router's dashboard route (when a project publishes it) at the router listener, or at nothing. */
+  private async moveEntrance(entrance: LoopbackAddress | undefined): Promise<void> {
+    this.agent.dashboardEntrance = entrance;
+    if (!dashboardPublication(this.agent.specs.served())) return;
+    // The router's trouble (a port taken) is the router's event; it must not fail `slipway dashboard`.
+    await this.agent.traffic.publish().catch((error: Error) => {
+      for (const project of this.agent.specs.projects())
+        this.agent.store.addEvent({ project, kind: "traffic.error", level: "error", message: error.message });
+    });
+  }
+
   /** `slipway dashboard`: serves it (where asked, else where it was, else the manifests' or the default address) and makes a one-time login link. */
-  async login(address: string | undefined): Promise<{ url: string; loginUrl: string }> {
+  async login(address: string | undefined): Promise<DashboardLinks> {
     const url = await this.serve(
       address ??
         this.address ??
@@ -70,7 +98,18 @@ export class DashboardHost {
     const { DashboardAccess } = await import("./dashboard/access.js");
     const token = new DashboardAccess(join(this.agent.paths.home, "dashboard.json")).createLogin();
     // The token travels in the fragment: browsers never send it to a server, so no log records it.
-    return { url, loginUrl: `${url}#login=${token}` };
+    const published = dashboardPublication(this.agent.specs.served());
+    return {
+      url,
+      loginUrl: `${url}#login=${token}`,
+      ...(published && {
+        public: {
+          url: `${published.origin}/`,
+          loginUrl: `${published.origin}/#login=${token}`,
+          project: published.project,
+        },
+      }),
+    };
   }
 
   /** Stops serving (until `slipway dashboard` again when `forget`). */
@@ -80,5 +119,6 @@ export class DashboardHost {
     this.address = undefined;
     if (forget) this.agent.store.setMeta(ADDRESS_KEY, "");
     await (await server?.catch(() => undefined))?.close();
+    if (server) await this.moveEntrance(undefined);
   }
 }
