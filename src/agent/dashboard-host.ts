@@ -41,6 +41,7 @@ export interface DashboardLinks {
 export class DashboardHost {
   private server: Promise<DashboardServer> | undefined;
   private address: string | undefined;
+  private turn: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly agent: Agent,
@@ -59,20 +60,33 @@ export class DashboardHost {
   }
 
   /** Serves at `address` (moving there if it listens elsewhere); resolves with its base URL. */
-  async serve(address: string): Promise<string> {
+  serve(address: string): Promise<string> {
+    return this.inTurn(() => this.serveNow(address));
+  }
+
+  /** Starts and stops one at a time: a deploy's resume and `slipway dashboard` may ask at once. */
+  private inTurn<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.turn.then(work);
+    this.turn = run.catch(() => undefined);
+    return run;
+  }
+
+  private async serveNow(address: string): Promise<string> {
     if (this.server && address === this.address) return (await this.server).url;
-    await this.stop();
+    await this.stopNow();
     const { serveDashboard } = await import("./dashboard/serve.js");
     this.address = address;
-    this.server = serveDashboard(this.agent, this.routes, address);
+    // Resolved once the router's route points at it too: the printed https URL works when printed.
+    this.server = serveDashboard(this.agent, this.routes, address).then(async (server) => {
+      this.agent.store.setMeta(ADDRESS_KEY, address);
+      await this.moveEntrance(server.entrance);
+      return server;
+    });
     this.server.catch(() => {
       this.server = undefined;
       this.address = undefined;
     });
-    const { url, entrance } = await this.server;
-    this.agent.store.setMeta(ADDRESS_KEY, address);
-    await this.moveEntrance(entrance);
-    return url;
+    return (await this.server).url;
   }
 
   /** Points the router's dashboard route (when a project publishes it) at the router listener, or at nothing. */
@@ -113,7 +127,11 @@ export class DashboardHost {
   }
 
   /** Stops serving (until `slipway dashboard` again when `forget`). */
-  async stop(forget = false): Promise<void> {
+  stop(forget = false): Promise<void> {
+    return this.inTurn(() => this.stopNow(forget));
+  }
+
+  private async stopNow(forget = false): Promise<void> {
     const server = this.server;
     this.server = undefined;
     this.address = undefined;
