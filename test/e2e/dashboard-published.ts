@@ -226,6 +226,18 @@ export function describePublishedDashboard(): void {
       });
       expect(feed.status).toBe(200);
       expect(feed.body).toContain(": live");
+
+      // The agent restarts: its router listener gets another port, and the route follows it.
+      expect((await s.cli(["agent", "stop"], LOOPBACK)).code).toBe(0);
+      expect((await s.cli(["ps", "--json"], LOOPBACK)).code).toBe(0);
+      await eventually("the published dashboard after the agent's restart", async () => {
+        const again = await call(HOST, ports.https, {
+          https: true,
+          path: "/api/overview",
+          headers: { cookie },
+        });
+        return again.status === 200 && again.body.includes(s.project);
+      });
     });
   });
 }
