@@ -10,7 +10,7 @@ import { SlipwayError } from "../errors.js";
 import type { AppSpec } from "../manifest/model.js";
 import type { Plan } from "../plan/model.js";
 import { chooseRollbackTarget } from "../release/rollback-target.js";
-import { RouterControl } from "../router/control/router-control.js";
+import type { RouterControl } from "../router/control/router-control.js";
 import type { SecretRedactor } from "../secrets/redactor.js";
 import type { Release, StateStore } from "../state/index.js";
 import type { SlipwayPaths } from "../state/paths.js";
@@ -18,13 +18,13 @@ import { ensurePrivateHome } from "../state/private-files.js";
 import { preflightTarget } from "../targets/registry.js";
 import type { ExecResult } from "../targets/target.js";
 import { openAgentState } from "./agent-state.js";
+import { agentTraffic, type LoopbackAddress } from "./agent-traffic.js";
 import type { AgentBackups } from "./backups/backups.js";
 import { agentIdentities } from "./backups/identities.js";
 import type { RestoreRequest } from "./backups/restore.js";
 import { scheduledWork } from "./backups/scheduled-work.js";
 import { BackupSchedules } from "./backups/schedules.js";
 import { serviceControl } from "./backups/service-control.js";
-import { SLIPWAY_BIN } from "./client.js";
 import { DeployFeed } from "./deploy-feed.js";
 import { lockHome } from "./home-lock.js";
 import { type AgentObserver, agentObserver } from "./observer.js";
@@ -55,6 +55,8 @@ export class Agent {
   readonly feed = new DeployFeed();
   readonly runtime: DeployRuntime;
   readonly redactor: SecretRedactor;
+  /** Where the dashboard takes the router's requests (set by DashboardHost while it serves). */
+  dashboardEntrance: LoopbackAddress | undefined;
 
   constructor(readonly paths: SlipwayPaths) {
     // One agent per home, decided before the state is opened: of agents started at the same moment,
@@ -70,15 +72,7 @@ export class Agent {
     this.unlockHome = unlock;
     this.locks = new ProjectLocks(this.store);
     this.specs = new ProjectSpecs(this.store, paths);
-    this.traffic = new RouterControl({
-      paths,
-      store: this.store,
-      projects: () => this.specs.routable(),
-      commands: {
-        router: [process.execPath, SLIPWAY_BIN, "router"],
-        proxy: [process.execPath, SLIPWAY_BIN, "proxy"],
-      },
-    });
+    this.traffic = agentTraffic(paths, this.store, this.specs, () => this.dashboardEntrance);
     const target = agentTarget(paths, this.store, this.specs);
     this.runtime = {
       paths,

@@ -1,6 +1,9 @@
 import { join } from "node:path";
+import { dashboardSettings } from "../manifest/schema/observe.js";
 import type { Agent } from "./agent.js";
+import type { LoopbackAddress } from "./agent-traffic.js";
 import type { DashboardServer } from "./dashboard/serve.js";
+import { dashboardPublication } from "./dashboard-publication.js";
 import type { Handler } from "./http.js";
 
 /** Where the dashboard listens when neither `slipway dashboard --listen` nor a manifest says. */
@@ -8,13 +11,26 @@ export const DEFAULT_DASHBOARD_ADDRESS = "127.0.0.1:9471";
 /** State meta key: the address the dashboard was last served at (it is served again when the agent starts). */
 const ADDRESS_KEY = "dashboard.address";
 
-/** The address the manifests ask for: the first project (by name) that sets `x-slipway.observe.dashboard`. */
+/**
+ * The address the manifests ask for: the first project (by name) that sets `x-slipway.observe.dashboard`
+ * (a project that only publishes it asks for the default address).
+ */
 function configuredAddress(agent: Agent): string | undefined {
   return agent.specs
     .projects()
     .sort()
-    .map((project) => agent.specs.spec(project)?.["x-slipway"].observe?.dashboard)
+    .map((project) => {
+      const settings = dashboardSettings(agent.specs.spec(project)?.["x-slipway"].observe);
+      return settings?.listen ?? (settings?.host ? DEFAULT_DASHBOARD_ADDRESS : undefined);
+    })
     .find((address) => address !== undefined);
+}
+
+/** What `slipway dashboard` answers: the loopback URL and login link, and the published ones when a project publishes it. */
+export interface DashboardLinks {
+  readonly url: string;
+  readonly loginUrl: string;
+  readonly public?: { readonly url: string; readonly loginUrl: string; readonly project: string };
 }
 
 /**
@@ -25,6 +41,7 @@ function configuredAddress(agent: Agent): string | undefined {
 export class DashboardHost {
   private server: Promise<DashboardServer> | undefined;
   private address: string | undefined;
+  private turn: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly agent: Agent,
@@ -43,23 +60,48 @@ export class DashboardHost {
   }
 
   /** Serves at `address` (moving there if it listens elsewhere); resolves with its base URL. */
-  async serve(address: string): Promise<string> {
+  serve(address: string): Promise<string> {
+    return this.inTurn(() => this.serveNow(address));
+  }
+
+  /** Starts and stops one at a time: a deploy's resume and `slipway dashboard` may ask at once. */
+  private inTurn<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.turn.then(work);
+    this.turn = run.catch(() => undefined);
+    return run;
+  }
+
+  private async serveNow(address: string): Promise<string> {
     if (this.server && address === this.address) return (await this.server).url;
-    await this.stop();
+    await this.stopNow();
     const { serveDashboard } = await import("./dashboard/serve.js");
     this.address = address;
-    this.server = serveDashboard(this.agent, this.routes, address);
+    // Resolved once the router's route points at it too: the printed https URL works when printed.
+    this.server = serveDashboard(this.agent, this.routes, address).then(async (server) => {
+      this.agent.store.setMeta(ADDRESS_KEY, address);
+      await this.moveEntrance(server.entrance);
+      return server;
+    });
     this.server.catch(() => {
       this.server = undefined;
       this.address = undefined;
     });
-    const { url } = await this.server;
-    this.agent.store.setMeta(ADDRESS_KEY, address);
-    return url;
+    return (await this.server).url;
+  }
+
+  /** Points the router's dashboard route (when a project publishes it) at the router listener, or at nothing. */
+  private async moveEntrance(entrance: LoopbackAddress | undefined): Promise<void> {
+    this.agent.dashboardEntrance = entrance;
+    if (!dashboardPublication(this.agent.specs.served())) return;
+    // The router's trouble (a port taken) is the router's event; it must not fail `slipway dashboard`.
+    await this.agent.traffic.publish().catch((error: Error) => {
+      for (const project of this.agent.specs.projects())
+        this.agent.store.addEvent({ project, kind: "traffic.error", level: "error", message: error.message });
+    });
   }
 
   /** `slipway dashboard`: serves it (where asked, else where it was, else the manifests' or the default address) and makes a one-time login link. */
-  async login(address: string | undefined): Promise<{ url: string; loginUrl: string }> {
+  async login(address: string | undefined): Promise<DashboardLinks> {
     const url = await this.serve(
       address ??
         this.address ??
@@ -70,15 +112,31 @@ export class DashboardHost {
     const { DashboardAccess } = await import("./dashboard/access.js");
     const token = new DashboardAccess(join(this.agent.paths.home, "dashboard.json")).createLogin();
     // The token travels in the fragment: browsers never send it to a server, so no log records it.
-    return { url, loginUrl: `${url}#login=${token}` };
+    const published = dashboardPublication(this.agent.specs.served());
+    return {
+      url,
+      loginUrl: `${url}#login=${token}`,
+      ...(published && {
+        public: {
+          url: `${published.origin}/`,
+          loginUrl: `${published.origin}/#login=${token}`,
+          project: published.project,
+        },
+      }),
+    };
   }
 
   /** Stops serving (until `slipway dashboard` again when `forget`). */
-  async stop(forget = false): Promise<void> {
+  stop(forget = false): Promise<void> {
+    return this.inTurn(() => this.stopNow(forget));
+  }
+
+  private async stopNow(forget = false): Promise<void> {
     const server = this.server;
     this.server = undefined;
     this.address = undefined;
     if (forget) this.agent.store.setMeta(ADDRESS_KEY, "");
     await (await server?.catch(() => undefined))?.close();
+    if (server) await this.moveEntrance(undefined);
   }
 }

@@ -24,5 +24,9 @@ export const AGENT_ERRORS = {
   E_DASHBOARD_SESSION: "a dashboard request without a valid session (log in again)",
   E_DASHBOARD_ORIGIN: "a dashboard action that did not come from the dashboard's own pages",
   E_DASHBOARD_UNCONFIRMED: "a dashboard action sent without the operator's confirmation",
+  E_DASHBOARD_CLAIMED:
+    "a deploy that publishes the dashboard while another deployed project already does (one project may)",
+  E_DASHBOARD_HOST_TAKEN:
+    "the dashboard's public host is a domain a service route serves too (or the reverse)",
   E_DASHBOARD_ASSETS: "the dashboard's pages are missing from this build (run `npm run build`)",
 } as const satisfies ErrorCatalogue;

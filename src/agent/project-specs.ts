@@ -8,6 +8,7 @@ import type { RoutableProject } from "../router/control/projects.js";
 import type { StateStore } from "../state/index.js";
 import { extraPortsOf } from "../state/instance-ports.js";
 import type { SlipwayPaths } from "../state/paths.js";
+import { checkDashboardClaims } from "./dashboard-publication.js";
 
 /**
  * What the agent knows about each project: the spec it is converging to (the new one during a
@@ -44,8 +45,13 @@ export class ProjectSpecs {
     return active ? this.release(project, active.id)?.spec : undefined;
   }
 
-  /** Starts converging to `spec`: remembers the project, gives its services addresses and writes its hosts file. */
+  /**
+   * Starts converging to `spec`: remembers the project, gives its services addresses and writes its
+   * hosts file. A spec that claims what another served project holds (the dashboard's publication or
+   * its host) is refused first, with nothing changed; no await lies between that check and the adoption.
+   */
   adopt(spec: AppSpec): ServiceAddresses {
+    checkDashboardClaims(spec, this.served());
     const projects = this.projects();
     if (!projects.includes(spec.name))
       this.store.setMeta("projects", JSON.stringify([...projects, spec.name]));
@@ -77,6 +83,14 @@ export class ProjectSpecs {
 
   addresses(project: string): ServiceAddresses {
     return JSON.parse(this.store.getMeta(`addresses:${project}`) ?? "{}") as ServiceAddresses;
+  }
+
+  /** The spec of every project that is not `down`. */
+  served(): AppSpec[] {
+    return this.projects().flatMap((project) => {
+      const spec = this.isDown(project) ? undefined : this.spec(project);
+      return spec ? [spec] : [];
+    });
   }
 
   /** Every project with a spec that is not `down`, as the router control serves it. */

@@ -26,7 +26,8 @@ function App() {
   const [session, setSession] = useState<Session>("checking");
   const [loginError, setLoginError] = useState<string | undefined>(undefined);
   useEffect(() => {
-    const onHash = () => setHash(location.hash);
+    // A login link opened in a tab that shows the dashboard already changes only the fragment: start over with it.
+    const onHash = () => (/^#login=/.test(location.hash) ? location.reload() : setHash(location.hash));
     addEventListener("hashchange", onHash);
     const token = /^#login=([\w-]+)$/.exec(location.hash)?.[1];
     // The token leaves the address bar (and the history) before anything else happens.

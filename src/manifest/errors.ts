@@ -24,4 +24,6 @@ export const MANIFEST_ERRORS = {
   E_MANIFEST_NO_IMAGE: "a service has neither `image` nor `build`",
   E_MANIFEST_PROJECT_NAME: "the project name is not a valid Compose project name",
   E_MANIFEST_CONFLICT: "two settings Compose does not allow together",
+  E_MANIFEST_DASHBOARD:
+    "`x-slipway.observe.dashboard` cannot be published as written (`tls: off`, or a host that is not a DNS name)",
 } as const satisfies ErrorCatalogue;

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadManifest } from "./load.js";
+import { dashboardSettings } from "./schema/observe.js";
 import { deserializeAppSpec, serializeAppSpec } from "./serialize.js";
 
 describe("x-slipway.observe and x-slipway.alerts", () => {
@@ -27,6 +28,53 @@ describe("x-slipway.observe and x-slipway.alerts", () => {
       expect(codes(`  observe: { metrics: "${bad}" }\n`).join(), bad).toContain(
         "must be a loopback host:port",
       );
+  });
+
+  it("take the dashboard as a loopback address, or published on a host name with TLS only", () => {
+    const dashboard = (value: string) => load(`  observe: { dashboard: ${value} }\n`);
+    expect(dashboard(`"127.0.0.1:9471"`).spec!["x-slipway"].observe?.dashboard).toEqual({
+      listen: "127.0.0.1:9471",
+      tls: "auto",
+    });
+    const published = dashboard("{ listen: 127.0.0.1:9500, host: Ops.Example.com }");
+    expect(published.problems).toEqual([]);
+    expect(published.spec!["x-slipway"].observe?.dashboard).toEqual({
+      listen: "127.0.0.1:9500",
+      host: "ops.example.com",
+      tls: "auto",
+    });
+    expect(dashboard("{ host: ops.test, tls: self-signed }").spec!["x-slipway"].observe?.dashboard).toEqual({
+      host: "ops.test",
+      tls: "self-signed",
+    });
+    const refused = (value: string) =>
+      dashboard(value).problems.map((p) => ({ code: p.code, path: p.path, message: p.message }));
+    expect(refused("{ host: ops.example.com, tls: off }")).toEqual([
+      {
+        code: "E_MANIFEST_DASHBOARD",
+        path: "x-slipway.observe.dashboard.tls",
+        message: expect.stringContaining("HTTPS only"),
+      },
+    ]);
+    for (const host of [
+      "10.0.0.1",
+      "ops.example.com:8443",
+      "*.example.com",
+      "https://ops.example.com",
+      "a..b",
+    ])
+      expect(refused(`{ host: "${host}" }`), host).toEqual([
+        expect.objectContaining({ code: "E_MANIFEST_DASHBOARD", path: "x-slipway.observe.dashboard.host" }),
+      ]);
+    expect(refused("{ listen: 0.0.0.0:9471 }")[0]?.message).toContain("must be a loopback host:port");
+  });
+
+  it("read a dashboard address a release stored as a plain string as {listen}", () => {
+    expect(dashboardSettings({ dashboard: "127.0.0.1:9471" })).toEqual({
+      listen: "127.0.0.1:9471",
+      tls: "auto",
+    });
+    expect(dashboardSettings(undefined)).toBeUndefined();
   });
 
   it("name credentials by environment variable, never inline, and keep durations through serialization", () => {

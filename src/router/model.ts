@@ -44,6 +44,11 @@ export interface HttpRoute {
    * maintenance page or redirect). Default none: the shared HTTP/HTTPS listeners.
    */
   readonly listen?: { readonly host: string; readonly port: number } | undefined;
+  /**
+   * Served as usual while maintenance mode is on: the agent's own dashboard, where maintenance is
+   * turned off again. Default false (the maintenance page).
+   */
+  readonly duringMaintenance?: boolean | undefined;
 }
 
 /** A route served on a published port of its own (`HttpRoute.listen`). */

@@ -14,6 +14,8 @@ const FLAGS = [
   "--disable-background-networking",
   "--disable-component-update",
   "--disable-sync",
+  // Names under .test (reserved, never public) reach the router on loopback, as a DNS record would.
+  "--host-resolver-rules=MAP *.test 127.0.0.1",
 ];
 
 let shared: Promise<{ context: BrowserContext; profile: string }> | undefined;

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useBrowser } from "./browser.js";
+import { describePublishedDashboard } from "./dashboard-published.js";
 import { answer } from "./http.js";
 import { LOOPBACK, liveApp } from "./router-support.js";
 import { eventually, freePort, PATIENT, type Sandbox, sandboxPerTest, webCompose } from "./sandbox.js";
@@ -222,3 +223,6 @@ describe("the web dashboard in Debian's Chromium", PATIENT, () => {
     expect(audit.entries).toContainEqual(expect.objectContaining({ actor: "dashboard", action: "promote" }));
   });
 });
+
+// In this file, so that one Chromium serves the whole run (browser.ts).
+describePublishedDashboard();

@@ -4,6 +4,7 @@ import type { Agent } from "../agent.js";
 import { audited } from "../audit.js";
 import { type Handler, readJson, requireParam, sendError, sendJson } from "../http.js";
 import type { DashboardAccess } from "./access.js";
+import { type Exposure, fromOwnOrigin, sessionCookie, sessionOf } from "./exposure.js";
 import { streamDeployFeed } from "./feed.js";
 import { logTail, overview, serviceTraffic } from "./views.js";
 
@@ -26,16 +27,6 @@ const ACTIONS = [
   "/v1/maintenance",
 ];
 
-export const SESSION_COOKIE = "slipway_session";
-
-export function sessionOf(req: IncomingMessage): string | undefined {
-  for (const part of (req.headers.cookie ?? "").split(";")) {
-    const [name, ...value] = part.trim().split("=");
-    if (name === SESSION_COOKIE) return value.join("=");
-  }
-  return undefined;
-}
-
 const refuse = (res: ServerResponse, status: number, code: string, message: string) =>
   sendJson(res, status, { error: { code, message } });
 
@@ -43,13 +34,14 @@ const refuse = (res: ServerResponse, status: number, code: string, message: stri
  * The dashboard's JSON API under `/api/`: `login` trades a one-time token for a session cookie;
  * everything else needs that session. `/api/v1/…` runs the agent's own route (the same code the
  * CLI calls, audited with the actor `dashboard`); an action also needs the page's confirmation header.
+ * Whatever changes something (login included) must come from the exposure's own origin.
  */
 export function dashboardApi(
   agent: Agent,
   routes: Readonly<Record<string, Handler>>,
   access: DashboardAccess,
-): (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> {
-  const own: Record<string, Handler> = {
+): (req: IncomingMessage, res: ServerResponse, url: URL, exposure: Exposure) => Promise<void> {
+  const own = (exposure: Exposure): Record<string, Handler> => ({
     "GET /api/overview": async (_req, res) => sendJson(res, 200, overview(agent)),
     "GET /api/traffic": async (_req, res, q) =>
       sendJson(res, 200, await serviceTraffic(agent, requireParam(q, "project"), requireParam(q, "service"))),
@@ -59,33 +51,37 @@ export function dashboardApi(
       }),
     "GET /api/feed": async (req, res, q) => streamDeployFeed(agent, requireParam(q, "project"), req, res),
     "POST /api/logout": async (req, res) => {
-      const session = sessionOf(req);
+      const session = sessionOf(req, exposure);
       if (session) access.endSession(session);
-      res.writeHead(204, {
-        "set-cookie": `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`,
-      });
+      res.writeHead(204, { "set-cookie": sessionCookie(exposure, "", 0) });
       res.end();
     },
-  };
-  return async (req, res, url) => {
+  });
+  return async (req, res, url, exposure) => {
     const route = `${req.method} ${url.pathname}`;
     try {
+      if (req.method !== "GET" && !fromOwnOrigin(req, exposure))
+        return refuse(
+          res,
+          403,
+          "E_DASHBOARD_ORIGIN",
+          `requests must come from the dashboard's own pages at ${exposure.origin}`,
+        );
       if (route === "POST /api/login") {
         const { token } = (await readJson(req, 4096)) as { token?: unknown };
         const session = typeof token === "string" ? access.redeemLogin(token) : undefined;
         if (!session)
           return refuse(res, 401, "E_DASHBOARD_LOGIN", "this login link is unknown, used or expired");
-        res.writeHead(204, {
-          "set-cookie": `${SESSION_COOKIE}=${session}; Path=/; HttpOnly; SameSite=Strict; Max-Age=43200`,
-        });
+        res.writeHead(204, { "set-cookie": sessionCookie(exposure, session, 43_200) });
         return void res.end();
       }
-      if (!access.hasSession(sessionOf(req)))
+      if (!access.hasSession(sessionOf(req, exposure)))
         return refuse(res, 401, "E_DASHBOARD_SESSION", "log in with the link `slipway dashboard` prints");
       // A form or another site cannot set this header without the browser asking first (CORS).
       if (req.method !== "GET" && req.headers["x-slipway-dashboard"] !== "1")
         return refuse(res, 403, "E_DASHBOARD_ORIGIN", "requests must come from the dashboard's own pages");
-      if (own[route]) return await own[route](req, res, url.searchParams);
+      const ownRoute = own(exposure)[route];
+      if (ownRoute) return await ownRoute(req, res, url.searchParams);
       const agentPath = url.pathname.replace(/^\/api/, "");
       const allowed = req.method === "GET" ? READS.includes(agentPath) : ACTIONS.includes(agentPath);
       const handler = routes[`${req.method} ${agentPath}`];

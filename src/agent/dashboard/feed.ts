@@ -19,6 +19,8 @@ export function streamDeployFeed(
     "content-type": "text/event-stream",
     "cache-control": "no-store",
     connection: "keep-alive",
+    // nginx (the router's nginx driver) passes each event on at once instead of buffering the stream.
+    "x-accel-buffering": "no",
   });
   const send = (event: DeployEvent) => res.write(`data: ${agent.redactor.redact(JSON.stringify(event))}\n\n`);
   for (const event of agent.feed.recent(project)) send(event);

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { alerts } from "./alerts.js";
 import { Duration, duration } from "./duration.js";
 import { composeObject } from "./object.js";
+import { observe } from "./observe.js";
 import { routerLimits } from "./router-limits.js";
 import { bool, byteSize, int, num, stringList } from "./scalars.js";
 
@@ -172,14 +173,6 @@ const backupStore = z.discriminatedUnion("type", [
   }),
 ]);
 
-/** `127.0.0.1:9470`, `localhost:9470`, `[::1]:9470`: metrics leave the machine only through the router. */
-function isLoopbackAddress(value: string): boolean {
-  const match = /^(?:\[(::1)\]|([^:]+)):(\d{1,5})$/.exec(value);
-  if (!match || Number(match[3]) > 65535) return false;
-  const host = match[1] ?? match[2]!;
-  return host === "::1" || host === "localhost" || (isIP(host) === 4 && host.startsWith("127."));
-}
-
 /** Top-level `x-slipway`. */
 export const projectSlipway = composeObject({
   /** Where the services run: `process`, `docker`, `swarm` or `kubernetes`. Default `process`. */
@@ -227,18 +220,8 @@ export const projectSlipway = composeObject({
   }).prefault({}),
   /** Log size bounds of every service that does not set its own. Default 10m × 3 files. */
   logs: logs.optional(),
-  observe: composeObject({
-    /** Loopback `host:port` where the agent serves Prometheus metrics at `/metrics`. Default: not served. */
-    metrics: z
-      .string()
-      .refine(isLoopbackAddress, "must be a loopback host:port such as 127.0.0.1:9470 or [::1]:9470")
-      .optional(),
-    /** Loopback `host:port` of the web dashboard (`slipway dashboard`). Default 127.0.0.1:9471, served once asked for. */
-    dashboard: z
-      .string()
-      .refine(isLoopbackAddress, "must be a loopback host:port such as 127.0.0.1:9471 or [::1]:9471")
-      .optional(),
-  }).optional(),
+  /** The agent's metrics endpoint and web dashboard (see schema/observe.ts). Default: not served. */
+  observe: observe.optional(),
   /** Settings of the kubernetes target (see src/targets/kubernetes). Default: all defaults below. */
   kubernetes: composeObject({
     /** Namespace of every object. Default: the project name. */

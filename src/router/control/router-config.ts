@@ -3,6 +3,7 @@ import type { AppSpec, ServiceSpec } from "../../manifest/model.js";
 import { publishedHttpPorts } from "../../network/published-http.js";
 import type { ReleaseContent } from "../../release/content.js";
 import type { Certificate, Route, RouterConfig, UpstreamSet } from "../model.js";
+import { type ReservedRoute, reservedHttpRoute } from "./reserved-routes.js";
 import { routerLimits } from "./router-limits.js";
 
 /** What the router config is computed from, for one project. */
@@ -70,6 +71,8 @@ export function routerConfig(
     acmeChallenges: Readonly<Record<string, string>>;
     host: string;
     maintenance?: RouterConfig["maintenance"];
+    /** Routes the agent serves itself (its dashboard), HTTPS only. Default none. */
+    reserved?: readonly ReservedRoute[];
   },
 ): RouterConfig {
   const routes: Route[] = [];
@@ -139,6 +142,11 @@ export function routerConfig(
         });
       }
     }
+  }
+  for (const reserved of options.reserved ?? []) {
+    routes.push(reservedHttpRoute(reserved));
+    const owner = projects.find((traffic) => traffic.spec.name === reserved.project);
+    https ??= { host: options.host, port: owner?.spec["x-slipway"].router.https_port ?? 443 };
   }
   return {
     generation: options.generation,

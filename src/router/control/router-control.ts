@@ -14,6 +14,7 @@ import { projectListeners } from "./listeners.js";
 import { MAINTENANCE_KEY, type MaintenanceMode, maintenanceOf, storedMaintenance } from "./maintenance.js";
 import { checkRouterPorts, driverNameOf, type RoutableProject, routerHostOf } from "./projects.js";
 import { planeConfigs } from "./published-plane.js";
+import type { ReservedRoute } from "./reserved-routes.js";
 import { publishedRouteId, routerConfig } from "./router-config.js";
 
 /** The router serves this service: an HTTP route, a TCP route or a published HTTP port. */
@@ -35,6 +36,8 @@ export interface RouterControlOptions {
     readonly router: readonly [string, ...string[]];
     readonly proxy: readonly [string, ...string[]];
   };
+  /** Routes the agent serves itself through the router (its dashboard), read at every publish. Default none. */
+  readonly reserved?: () => readonly ReservedRoute[];
 }
 
 /**
@@ -86,7 +89,11 @@ export class RouterControl implements TrafficControl {
         projectListeners(p.spec.name, Object.values(p.spec.services), p.addresses, p.instances),
       ),
     );
-    const routed = projects.filter((p) => Object.values(p.spec.services).some(usesRouter));
+    const reserved = this.options.reserved?.() ?? [];
+    const routed = projects.filter(
+      (p) =>
+        Object.values(p.spec.services).some(usesRouter) || reserved.some((r) => r.project === p.spec.name),
+    );
     if (routed.length === 0) return this.stopRouter();
     const host = process.env.SLIPWAY_ROUTER_HOST ?? routerHostOf(routed);
     checkRouterPorts(routed, host);
@@ -94,10 +101,14 @@ export class RouterControl implements TrafficControl {
       routed.map((p) => ({ ...p, weights: this.weights.get(p.spec.name) ?? {} })),
       {
         generation: ++this.generation,
-        certificates: await this.certificates.forProjects(routed.map((p) => p.spec)),
+        certificates: await this.certificates.forProjects(
+          routed.map((p) => p.spec),
+          reserved,
+        ),
         acmeChallenges: this.certificates.acmeChallenges(),
         host,
         maintenance: maintenanceOf(this.options.store.getMeta(MAINTENANCE_KEY)),
+        reserved,
       },
     );
     const name = driverNameOf(routed);

@@ -28,6 +28,7 @@ const route = z.discriminatedUnion("kind", [
     httpsRedirect: z.boolean().default(false),
     /** A published port served by this route alone. */
     listen: address.optional(),
+    duringMaintenance: z.boolean().optional(),
   }),
   z.object({
     kind: z.literal("static"),

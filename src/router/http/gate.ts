@@ -71,7 +71,7 @@ export function gate(
     if (!location) return { kind: "respond", status: 400, body: "invalid Host header\n" };
     return { kind: "respond", status: redirectStatus(request.method), body: "", headers: { location } };
   }
-  if (config.maintenance)
+  if (config.maintenance && !(route.kind === "http" && route.duringMaintenance))
     return {
       kind: "respond",
       status: 503,

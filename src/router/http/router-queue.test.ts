@@ -36,14 +36,24 @@ describe("Router queueing and maintenance", () => {
     expect(old.seen).toHaveLength(0);
   });
 
-  it("answers every HTTP route with the maintenance page", async () => {
+  it("answers every HTTP route with the maintenance page, except one served during maintenance", async () => {
     const api = await startUpstream("api");
+    const ops = await startUpstream("ops");
     const html = "<h1>Back soon</h1>";
     const { port } = await startRouter(
-      config([httpRoute("shop/api/0", [set("r1", 100, [api.upstream()])])], {
-        maintenance: { retryAfterSeconds: 120, html },
-      }),
+      config(
+        [
+          httpRoute("shop/api/0", [set("r1", 100, [api.upstream()])]),
+          // The agent's dashboard, where maintenance is turned off again, stays reachable.
+          httpRoute("shop/@dashboard", [set("agent", 1, [ops.upstream()])], {
+            pathPrefix: "/ops",
+            duringMaintenance: true,
+          }),
+        ],
+        { maintenance: { retryAfterSeconds: 120, html } },
+      ),
     );
+    expect((await send(port, "/ops/x")).body).toBe("ops:/ops/x");
     const reply = await send(port, "/anything");
     expect(reply.status).toBe(503);
     expect(reply.body).toBe(html);

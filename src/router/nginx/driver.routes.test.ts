@@ -103,12 +103,15 @@ describe("NginxDriver routes", { timeout: 30_000 }, () => {
     expect((await get(url("/other"))).status).toBe(404);
   });
 
-  it("answers 503 with the maintenance page and Retry-After", async () => {
+  it("answers 503 with the maintenance page and Retry-After, except on a route served during maintenance", async () => {
     const html = '<p>back at 5 — costs $0 "really"</p>\n'.repeat(200);
-    await nginx.driver.apply(config([api()], { maintenance: { retryAfterSeconds: 120, html } }));
+    // The agent's dashboard, where maintenance is turned off again, stays reachable.
+    const dashboard = api({ id: "shop/@dashboard", pathPrefix: "/ops", duringMaintenance: true });
+    await nginx.driver.apply(config([api(), dashboard], { maintenance: { retryAfterSeconds: 120, html } }));
     const reply = await get(url("/api/x"));
     expect(reply).toMatchObject({ status: 503, body: html, headers: { "retry-after": "120" } });
     expect(reply.headers["content-type"]).toBe("text/html; charset=utf-8");
+    expect((await get(url("/ops/x"))).status).toBe(200);
   });
 
   it("limits requests per client with 429 and Retry-After", async () => {

@@ -36,7 +36,7 @@ function routeLocations(placed: PlacedRoute, config: RouterConfig, https: boolea
   const { route, index, prefix } = placed;
   const keys = locationKeys(prefix);
   const same = (body: string[]) => new Map(keys.map((key) => [key, body]));
-  if (config.maintenance) {
+  if (config.maintenance && !(route.kind === "http" && route.duringMaintenance)) {
     const page = textVariables(MAINTENANCE_VARIABLE, config.maintenance.html, "maintenance.html");
     const retryAfter = Math.max(0, Math.floor(config.maintenance.retryAfterSeconds));
     return {

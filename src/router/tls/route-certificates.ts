@@ -1,4 +1,5 @@
 import type { AppSpec } from "../../manifest/model.js";
+import type { ReservedRoute, ReservedTls } from "../control/reserved-routes.js";
 import type { Certificate } from "../model.js";
 import { isPublicDomain } from "./domains.js";
 import type { CertificateManager } from "./manager.js";
@@ -39,29 +40,38 @@ export class RouteCertificates {
     return this.manager;
   }
 
-  async forProjects(specs: readonly AppSpec[]): Promise<Certificate[]> {
+  /** Certificates of the projects' TLS routes and of the reserved routes (the agent's dashboard). */
+  async forProjects(
+    specs: readonly AppSpec[],
+    reserved: readonly ReservedRoute[] = [],
+  ): Promise<Certificate[]> {
+    const wanted = specs.flatMap((spec) =>
+      Object.values(spec.services).flatMap((service) =>
+        service["x-slipway"].routes
+          .filter((route) => route.tls !== "off" && route.domains.length > 0)
+          .map((route) => ({ spec, domains: route.domains, mode: route.tls as ReservedTls })),
+      ),
+    );
+    for (const route of reserved) {
+      const spec = specs.find((s) => s.name === route.project);
+      if (spec) wanted.push({ spec, domains: route.domains, mode: route.tls });
+    }
     const certificates: Certificate[] = [];
-    for (const spec of specs) {
+    for (const { spec, domains, mode } of wanted) {
       const tls = spec["x-slipway"].tls;
-      for (const service of Object.values(spec.services)) {
-        for (const route of service["x-slipway"].routes) {
-          if (route.tls === "off" || route.domains.length === 0) continue;
-          const manager = await this.certificates();
-          if (route.tls === "files" && tls.cert_file && tls.key_file) {
-            certificates.push(await manager.useFiles(route.domains, tls.cert_file, tls.key_file));
-            continue;
-          }
-          const wantsAcme =
-            route.tls === "acme" || (route.tls === "auto" && route.domains.every(isPublicDomain));
-          const issued = wantsAcme
-            ? (await manager.listCertificates()).find(
-                (c) => c.source === "acme" && route.domains.every((d) => c.domains.includes(d)),
-              )
-            : undefined;
-          certificates.push(issued ?? (await manager.ensureSelfSigned(route.domains)));
-          if (wantsAcme && !issued) this.order(spec.name, route.domains, tls.acme_directory, tls.email);
-        }
+      const manager = await this.certificates();
+      if (mode === "files" && tls.cert_file && tls.key_file) {
+        certificates.push(await manager.useFiles(domains, tls.cert_file, tls.key_file));
+        continue;
       }
+      const wantsAcme = mode === "acme" || (mode === "auto" && domains.every(isPublicDomain));
+      const issued = wantsAcme
+        ? (await manager.listCertificates()).find(
+            (c) => c.source === "acme" && domains.every((d) => c.domains.includes(d)),
+          )
+        : undefined;
+      certificates.push(issued ?? (await manager.ensureSelfSigned(domains)));
+      if (wantsAcme && !issued) this.order(spec.name, domains, tls.acme_directory, tls.email);
     }
     return certificates;
   }
