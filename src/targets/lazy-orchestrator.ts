@@ -1,4 +1,5 @@
 import type {
+  ImagePush,
   OrchestratedService,
   OrchestratedTask,
   Orchestrator,
@@ -40,8 +41,8 @@ export class LazyOrchestrator implements Orchestrator {
     return (await this.driver()).watch(project, service, release, onProgress, timeoutMs);
   }
 
-  async runJob(request: InstanceRequest, timeoutMs: number): Promise<ExecResult> {
-    return (await this.driver()).runJob(request, timeoutMs);
+  async runJob(request: InstanceRequest, timeoutMs: number, push?: ImagePush): Promise<ExecResult> {
+    return (await this.driver()).runJob(request, timeoutMs, push);
   }
 
   async tasks(project: string): Promise<readonly OrchestratedTask[]> {

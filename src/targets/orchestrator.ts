@@ -23,8 +23,11 @@ export interface Orchestrator {
     onProgress: (progress: RolloutProgress) => void,
     timeoutMs: number,
   ): Promise<RolloutOutcome>;
-  /** Runs a one-off job (a migration, a one-shot service, `slipway run`) to completion from the request's release. */
-  runJob(request: InstanceRequest, timeoutMs: number): Promise<ExecResult>;
+  /**
+   * Runs a one-off job (a migration, a one-shot service, `slipway run`) to completion from the
+   * request's release; with `push`, its image is pushed first (any node may run it).
+   */
+  runJob(request: InstanceRequest, timeoutMs: number, push?: ImagePush): Promise<ExecResult>;
   /** Every task of the project's services (all releases, all states the engine still keeps). */
   tasks(project: string): Promise<readonly OrchestratedTask[]>;
   /** The services of the project the engine runs, with the release each runs and its update state. */
@@ -38,6 +41,12 @@ export interface Orchestrator {
   remove(project: string, options?: { readonly service?: string; readonly purge?: boolean }): Promise<number>;
 }
 
+/** Where release images go before the engine gets a spec (`x-slipway.registry`), and who hears about it. */
+export interface ImagePush {
+  readonly registry: string;
+  readonly onProgress: (detail: string) => void;
+}
+
 /** One service of a release, as an orchestrator is asked to run it. */
 export interface ServiceRelease {
   /** The release's frozen application (its top-level configs, project directory). */
@@ -45,8 +54,10 @@ export interface ServiceRelease {
   readonly service: string;
   readonly release: string;
   readonly artifact: ServiceArtifact;
-  /** Replace the tasks even when the spec is unchanged (finishing a rollback the engine paused). Default false. */
+  /** Replace the tasks even when the spec is unchanged (`restart`, finishing a paused rollback). Default false. */
   readonly force?: boolean | undefined;
+  /** Hears what happens before the engine gets the spec (an image pushed to the registry). Default: nobody. */
+  readonly onProgress?: ((detail: string) => void) | undefined;
 }
 
 /** A rollout as it goes: tasks of the new release running, out of the desired number, per node. */

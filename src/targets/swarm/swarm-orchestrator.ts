@@ -7,7 +7,9 @@ import type { SlipwayPaths } from "../../state/paths.js";
 import { hostEntries } from "../docker/container-config.js";
 import { connectEngine, engineMessage } from "../docker/engine.js";
 import { demuxLogs, lastLines } from "../docker/logs.js";
+import { registryAuth } from "../docker/registry-auth.js";
 import type {
+  ImagePush,
   OrchestratedService,
   OrchestratedTask,
   Orchestrator,
@@ -59,18 +61,24 @@ export class SwarmOrchestrator implements Orchestrator {
     requireSlots(spec.name, replicas);
     const name = swarmServiceName(project, spec.name);
     const existing = await findService(this.docker, name);
-    const image = await serviceImage(this.docker, {
-      id: `${project}.${spec.name}.${release}.0`,
-      project,
-      service: spec.name,
-      release,
-      index: 0,
-      kind: "service",
-      spec,
-      artifact: request.artifact,
-      projectDirectory: app.projectDirectory,
-      port: 0,
-    });
+    const image = await serviceImage(
+      this.docker,
+      {
+        id: `${project}.${spec.name}.${release}.0`,
+        project,
+        service: spec.name,
+        release,
+        index: 0,
+        kind: "service",
+        spec,
+        artifact: request.artifact,
+        projectDirectory: app.projectDirectory,
+        port: 0,
+      },
+      app["x-slipway"].registry
+        ? { registry: app["x-slipway"].registry, onProgress: request.onProgress ?? (() => {}) }
+        : undefined,
+    );
     const store = secretStoreIn(this.paths.home);
     const delivered = await deliverSecrets(store, project, spec, "/run/secrets", false);
     const labels = existing?.Spec?.Labels ?? {};
@@ -105,12 +113,15 @@ export class SwarmOrchestrator implements Orchestrator {
       const before = (existing.Spec?.TaskTemplate as { ForceUpdate?: number } | undefined)?.ForceUpdate ?? 0;
       template.ForceUpdate = before + 1;
     }
+    // An image on a registry goes with its login (`--with-registry-auth`): every node can pull it.
+    const auth = await registryAuth(image);
     try {
-      if (existing)
-        await this.docker
-          .getService(existing.ID)
-          .update({ version: existing.Version?.Index ?? 0, ...serviceSpec } as never);
-      else await this.docker.createService(serviceSpec);
+      if (existing) {
+        const update = { version: existing.Version?.Index ?? 0, ...serviceSpec } as never;
+        const handle = this.docker.getService(existing.ID);
+        await (auth ? handle.update(auth, update) : handle.update(update));
+      } else
+        await (auth ? this.docker.createService(auth, serviceSpec) : this.docker.createService(serviceSpec));
     } catch (cause) {
       throw new SlipwayError(
         {
@@ -142,13 +153,14 @@ export class SwarmOrchestrator implements Orchestrator {
     return watchRollout(this.docker, swarmServiceName(project, service), release, onProgress, timeoutMs);
   }
 
-  async runJob(request: InstanceRequest, timeoutMs: number): Promise<ExecResult> {
+  async runJob(request: InstanceRequest, timeoutMs: number, push?: ImagePush): Promise<ExecResult> {
     await requireSwarm(this.docker);
     const store = secretStoreIn(this.paths.home);
     const delivered = await deliverSecrets(store, request.project, request.spec, "/run/secrets", false);
     return runSwarmJob(this.docker, { ...request, spec: delivered.spec }, timeoutMs, {
       secrets: await swarmSecrets(this.docker, store, request.project, request.spec),
       volumeDevice: (volume) => this.paths.volume(request.project, volume),
+      push,
     });
   }
 
