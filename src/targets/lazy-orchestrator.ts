@@ -1,4 +1,5 @@
 import type {
+  EngineLogLine,
   ImagePush,
   OrchestratedService,
   OrchestratedTask,
@@ -55,6 +56,16 @@ export class LazyOrchestrator implements Orchestrator {
 
   async logs(project: string, service: string, lines: number): Promise<string> {
     return (await this.driver()).logs(project, service, lines);
+  }
+
+  async followLogs(
+    project: string,
+    service: string,
+    tail: number,
+    onLine: (line: EngineLogLine) => void,
+    signal: AbortSignal,
+  ): Promise<void> {
+    return (await this.driver()).followLogs(project, service, tail, onLine, signal);
   }
 
   async remove(

@@ -35,6 +35,17 @@ export interface Orchestrator {
   /** The last lines a service's tasks wrote (all tasks, through the engine). */
   logs(project: string, service: string, lines: number): Promise<string>;
   /**
+   * Follows a service's logs through the engine: its last `tail` lines, then each new line, until
+   * `signal` aborts or the service goes away. Resolves at once for a service the engine lacks.
+   */
+  followLogs(
+    project: string,
+    service: string,
+    tail: number,
+    onLine: (line: EngineLogLine) => void,
+    signal: AbortSignal,
+  ): Promise<void>;
+  /**
    * Removes one service of the project (or all of them and their leftover jobs); its tasks stop.
    * Volumes, secrets and configs stay unless `purge`.
    */
@@ -76,6 +87,16 @@ export type RolloutOutcome =
       readonly message: string;
       readonly output: string;
     };
+
+/** One line a task wrote, labelled like an instance of the other targets (`web.r3.1`). */
+export interface EngineLogLine {
+  readonly service: string;
+  readonly instance: string;
+  readonly stream: "stdout" | "stderr";
+  /** When the task wrote it (ms since epoch, the engine's time). */
+  readonly ts: number;
+  readonly line: string;
+}
 
 /** A task of an orchestrated service, as `slipway ps` shows it and slipway's router reaches it. */
 export interface OrchestratedTask {

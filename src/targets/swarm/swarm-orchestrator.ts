@@ -9,6 +9,7 @@ import { connectEngine, engineMessage } from "../docker/engine.js";
 import { demuxLogs, lastLines } from "../docker/logs.js";
 import { registryAuth } from "../docker/registry-auth.js";
 import type {
+  EngineLogLine,
   ImagePush,
   OrchestratedService,
   OrchestratedTask,
@@ -19,6 +20,7 @@ import type {
 } from "../orchestrator.js";
 import type { ExecResult, InstanceRequest } from "../target.js";
 import { requireSwarm } from "./engine.js";
+import { followServiceLogs } from "./follow-logs.js";
 import { serviceImage } from "./image.js";
 import { runSwarmJob } from "./job.js";
 import { SWARM_LABEL, swarmServiceName } from "./names.js";
@@ -193,6 +195,17 @@ export class SwarmOrchestrator implements Orchestrator {
       .getService(found.ID)
       .logs({ stdout: true, stderr: true, tail: lines, follow: false })) as unknown as Buffer;
     return lastLines(demuxLogs(Buffer.isBuffer(logs) ? logs : Buffer.from(String(logs))), lines);
+  }
+
+  async followLogs(
+    project: string,
+    service: string,
+    tail: number,
+    onLine: (line: EngineLogLine) => void,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const found = await findService(this.docker, swarmServiceName(project, service));
+    if (found) await followServiceLogs(this.docker, found.ID, service, tail, onLine, signal);
   }
 
   async remove(project: string, options: { service?: string; purge?: boolean } = {}): Promise<number> {
