@@ -83,6 +83,7 @@ describe.skipIf(!swarm.available)("swarm: restart and logs -f through bin/slipwa
     const result = await restart;
     expect(result.code, result.stdout + result.stderr).toBe(0);
     expect(report.failures).toEqual([]);
+    expect(report.versions.v1).toBeGreaterThan(0);
     const after = await runningTasks();
     expect(after).toHaveLength(2);
     expect(after.filter((t) => before.includes(t.id))).toEqual([]);
