@@ -20,7 +20,7 @@ export interface EngineLogRequest {
  * Prints an orchestrated project's (swarm) logs as the engine has them; false when the project is not
  * orchestrated (its logs are files). With `follow`, the agent follows the services' logs through the
  * engine and streams each line as it comes, prefixed by instance like the other targets'
- * (`web.r3.1 | …`), until the services are gone or the command is interrupted.
+ * (`web-1 | …`), until the services are gone or the command is interrupted.
  */
 export async function printEngineLogs(
   paths: SlipwayPaths,
@@ -44,7 +44,7 @@ export async function printEngineLogs(
   const printer = new LogPrinter({
     json: request.json,
     colour: process.stdout.isTTY === true && !process.env.NO_COLOR,
-    width: Math.max(0, ...logs.services.map((s) => s.service.length + 5)),
+    width: Math.max(0, ...logs.services.map((s) => s.service.length + 2)),
   });
   for await (const line of client.stream<TimedLine>("GET", `/v1/engine-logs/follow?${query(request.tail)}`))
     if (keepLine(line, request.filter)) output.stdout(printer.format(line));

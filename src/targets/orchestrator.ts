@@ -88,7 +88,7 @@ export type RolloutOutcome =
       readonly output: string;
     };
 
-/** One line a task wrote, labelled like an instance of the other targets (`web.r3.1`). */
+/** One line a task wrote, labelled like an instance of the other targets (`web-1`: service and slot). */
 export interface EngineLogLine {
   readonly service: string;
   readonly instance: string;

@@ -94,14 +94,12 @@ describe.skipIf(!swarm.available)("swarm: restart and logs -f through bin/slipwa
       "logs -f to print the new tasks' lines",
       () => {
         const text = follower.output();
-        return (text.match(/web\.r1\.[12] *\| web v1 listening on \d+/g)?.length ?? 0) >= 2
-          ? text
-          : undefined;
+        return (text.match(/web-[12] *\| web v1 listening on \d+/g)?.length ?? 0) >= 2 ? text : undefined;
       },
       60_000,
     );
-    expect(printed).toMatch(/web\.r1\.1 *\| web v1 listening on \d+1\n/);
-    expect(printed).toMatch(/web\.r1\.2 *\| web v1 listening on \d+2\n/);
+    expect(printed).toMatch(/web-1 *\| web v1 listening on \d+1\n/);
+    expect(printed).toMatch(/web-2 *\| web v1 listening on \d+2\n/);
     follower.interrupt();
     const ended = await follower.done;
     expect(ended.code === 130 || ended.code === null || ended.code === 0, ended.stderr).toBe(true);

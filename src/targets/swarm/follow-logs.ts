@@ -2,7 +2,7 @@ import { createInterface } from "node:readline";
 import { PassThrough } from "node:stream";
 import type Dockerode from "dockerode";
 import type { EngineLogLine } from "../orchestrator.js";
-import { releaseOfTask, serviceTasks } from "./tasks.js";
+import { serviceTasks } from "./tasks.js";
 
 /** One line of `GET /services/{id}/logs?timestamps=1&details=1`: its time, the task that wrote it, the text. */
 export interface ServiceLogEntry {
@@ -43,7 +43,8 @@ export function parseServiceLogLine(text: string): ServiceLogEntry {
 /**
  * Follows one Swarm service's logs through the Engine API (the last `tail` lines, then new ones as
  * the tasks write them) until `signal` aborts or the engine ends the stream (the service is gone).
- * Each line is labelled like an instance of the other targets: `<service>.<release>.<slot>`.
+ * Each line is labelled like an instance of the other targets, as Compose names containers:
+ * `<service>-<slot>` (Swarm's slots count from 1).
  */
 export async function followServiceLogs(
   docker: Dockerode,
@@ -60,9 +61,9 @@ export async function followServiceLogs(
     if (!labels.has(taskId) && Date.now() - lookedAt > 1000) {
       lookedAt = Date.now();
       for (const task of await serviceTasks(docker, serviceId).catch(() => []))
-        labels.set(task.ID, `${service}.${releaseOfTask(task) ?? "?"}.${task.Slot ?? 0}`);
+        labels.set(task.ID, `${service}-${task.Slot ?? 0}`);
     }
-    return labels.get(taskId) ?? `${service}.${taskId.slice(0, 8)}`;
+    return labels.get(taskId) ?? `${service}-${taskId.slice(0, 8)}`;
   };
   if (signal.aborted) return;
   const stream = (await docker.getService(serviceId).logs({
