@@ -133,7 +133,7 @@ describe.skipIf(!swarm.available || missing !== undefined)("swarm with x-slipway
     expect((await answer(port)).version).toBe("v1");
   });
 
-  it("pushes with the login from DOCKER_CONFIG, refuses without one (E_SWARM_REGISTRY_AUTH, nothing changed), and never shows the password", async () => {
+  it("pushes with the login from DOCKER_CONFIG, refuses without one (E_SWARM_REGISTRY_AUTH) or with no registry there (E_SWARM_PUSH), nothing changed, and never shows the password", async () => {
     const password = `pw-${randomBytes(12).toString("hex")}`;
     const registry = await startRegistry({ user: "deployer", password });
     registries.push(registry);
@@ -144,6 +144,13 @@ describe.skipIf(!swarm.available || missing !== undefined)("swarm with x-slipway
       const address = `${registry.host}/private`;
       const s = make({ "compose.yaml": compose(port, "v1", address) });
       const withConfig = { ...env, DOCKER_CONFIG: config };
+      // A registry that does not answer: E_SWARM_PUSH with the engine's reason, nothing created.
+      s.write({ "compose.yaml": compose(port, "v1", `127.0.0.1:${await freePort()}/nowhere`) });
+      const unreachable = await s.cli(["deploy", "--json"], withConfig, 240_000);
+      expect(unreachable.code, unreachable.stdout + unreachable.stderr).toBe(1);
+      expect(finished(unreachable.stdout).error).toMatchObject({ code: "E_SWARM_PUSH" });
+      expect(await webImage(s.project)).toBeUndefined();
+      s.write({ "compose.yaml": compose(port, "v1", address) });
       const refused = await s.cli(["deploy", "--json"], withConfig, 240_000);
       expect(refused.code, refused.stdout + refused.stderr).toBe(1);
       expect(finished(refused.stdout).error).toMatchObject({ code: "E_SWARM_REGISTRY_AUTH" });
