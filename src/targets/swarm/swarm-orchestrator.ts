@@ -85,8 +85,9 @@ export class SwarmOrchestrator implements Orchestrator {
     const delivered = await deliverSecrets(store, project, spec, "/run/secrets", false);
     const labels = existing?.Spec?.Labels ?? {};
     // The same release again (a repair, or a rollback after Swarm's own): same ports, same spec.
+    // Forced (a restart): fresh ports, so a start-first replacement can run beside the task it replaces.
     const prefix =
-      labels[SWARM_LABEL.release] === release && labels[SWARM_LABEL.portPrefix]
+      !request.force && labels[SWARM_LABEL.release] === release && labels[SWARM_LABEL.portPrefix]
         ? Number(labels[SWARM_LABEL.portPrefix])
         : await this.freshPrefix(replicas);
     const hostsFile = this.paths.hostsFile(project);
