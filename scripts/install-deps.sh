@@ -2,7 +2,7 @@
 # Installs what slipway's build, demo and tests need when it is missing, so a fresh machine needs
 # nothing else: npm packages, and the Debian packages whose server binaries the process target runs
 # (PostgreSQL, Redis), the nginx router driver uses, the metrics and alert tests run (Prometheus,
-# Alertmanager), the Docker target's tests and the dashboard's browser tests (Chromium) use. Never starts their system services.
+# Alertmanager), the Docker and Swarm targets' tests (the engine, a registry) and the dashboard's browser tests (Chromium) use. Never starts their system services.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,6 +27,10 @@ command -v prometheus >/dev/null 2>&1 || missing+=(prometheus)
 command -v prometheus-alertmanager >/dev/null 2>&1 || missing+=(prometheus-alertmanager)
 # The Docker target's tests start their own dockerd (never the system's service): Debian's engine.
 command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
+# The swarm target's registry tests push to Debian's registry (distribution), started on loopback by
+# the test itself; htpasswd (apache2-utils) makes the login file of its basic-auth variant.
+[ -x /usr/bin/docker-registry ] || missing+=(docker-registry)
+command -v htpasswd >/dev/null 2>&1 || missing+=(apache2-utils)
 # The dashboard's tests drive Debian's Chromium with playwright-core (never a browser download).
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 if [ "${#missing[@]}" -gt 0 ]; then

@@ -16,6 +16,7 @@ import { backupRoutes } from "./backups/routes.js";
 import { buildId } from "./client.js";
 import { DashboardHost } from "./dashboard-host.js";
 import { dashboardRoutes } from "./dashboard-routes.js";
+import { engineLogRoutes } from "./engine-log-routes.js";
 import {
   type Handler,
   readJson,
@@ -82,6 +83,7 @@ export function agentRoutes(
     ...backupRoutes(agent),
     ...alertRoutes(agent),
     ...orphanRoutes(agent),
+    ...engineLogRoutes(agent),
     ...secretRoutes(agent, secrets, stream),
     "GET /v1/audit": async (_req, res, query) =>
       sendJson(res, 200, {

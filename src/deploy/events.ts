@@ -30,6 +30,8 @@ export type DeployEvent =
         | "traffic"
         | "analysis"
         | "paused"
+        /** A release image on its way to the registry (swarm's `x-slipway.registry`). */
+        | "pushing"
         /** An orchestrator's rollout as it goes: tasks running of desired, per node. */
         | "updating";
       readonly detail?: string | undefined;

@@ -25,8 +25,18 @@ export async function runServiceJob(
   const run = rt.store.startJobRun({ project: app.name, service, releaseId: release, kind });
   let result: ExecResult;
   try {
-    const runner = rt.orchestrator?.(app) ?? rt.target;
-    result = await runner.runJob(request, options.timeoutMs ?? 30 * 60_000);
+    const timeoutMs = options.timeoutMs ?? 30 * 60_000;
+    const orchestrator = rt.orchestrator?.(app);
+    const registry = app["x-slipway"].registry;
+    const push = registry
+      ? {
+          registry,
+          onProgress: (detail: string) => rt.emit({ type: "service", service, phase: "pushing", detail }),
+        }
+      : undefined;
+    result = orchestrator
+      ? await orchestrator.runJob(request, timeoutMs, push)
+      : await rt.target.runJob(request, timeoutMs);
   } catch (error) {
     rt.store.finishJobRun(run.id, { exitCode: null, outputTail: (error as Error).message });
     throw error;

@@ -1,5 +1,6 @@
 import { SlipwayError } from "../errors.js";
 import type { ReleaseContent } from "../release/content.js";
+import { restartOnEngine } from "./engine/restart.js";
 import { retireInstance } from "./instances.js";
 import { reconcileService } from "./reconcile.js";
 import type { DeployRuntime } from "./runtime.js";
@@ -16,6 +17,8 @@ export async function restartServices(
   service?: string,
 ): Promise<void> {
   const { spec: app, artifacts } = active.content;
+  const orchestrator = rt.orchestrator?.(app);
+  if (orchestrator) return restartOnEngine(rt, orchestrator, project, active, service);
   const names = service ? [service] : Object.keys(app.services);
   for (const name of names) {
     const spec = app.services[name];

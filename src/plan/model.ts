@@ -45,7 +45,16 @@ export type ServiceAction =
   /** Unchanged and healthy: left alone. */
   | "skip";
 
-export type StepKind = "build" | "migrate" | "start" | "shift" | "drain" | "stop" | "run" | "schedule";
+export type StepKind =
+  | "build"
+  | "push"
+  | "migrate"
+  | "start"
+  | "shift"
+  | "drain"
+  | "stop"
+  | "run"
+  | "schedule";
 
 /** One step of a service's part of the plan, in the order the deploy runs it. */
 export interface PlanStep {

@@ -173,4 +173,19 @@ describe("planDeploy", () => {
       .levels[1]![0]!;
     expect(api.steps.map((s) => s.kind)).toEqual(kinds);
   });
+
+  it("shows the push of a swarm release's image to x-slipway.registry, before migrations and the update", () => {
+    const compose = (registry: string) =>
+      `services:\n  api:\n    build: .\n    x-slipway:\n      migrate: "npm run migrate"\n  cache:\n    image: redis:7\nx-slipway:\n  target: swarm\n${registry}`;
+    const plan = planDeploy(draft(compose("  registry: 127.0.0.1:5000/team\n")), NOTHING_RUNS);
+    const steps = Object.fromEntries(
+      plan.levels.flat().map((s) => [s.name, s.steps.map((step) => step.kind)]),
+    );
+    expect(steps.api?.slice(0, 3)).toEqual(["build", "push", "migrate"]);
+    expect(steps.cache?.[0]).toBe("push");
+    const api = plan.levels.flat().find((s) => s.name === "api")!;
+    expect(api.steps[1]?.detail).toContain("127.0.0.1:5000/team");
+    const without = planDeploy(draft(compose("")), NOTHING_RUNS);
+    expect(without.levels.flat().flatMap((s) => s.steps.map((step) => step.kind))).not.toContain("push");
+  });
 });

@@ -13,6 +13,20 @@ export function isOneShot(app: AppSpec, service: ServiceSpec): boolean {
   );
 }
 
+/** Swarm with `x-slipway.registry`: the release image goes to the registry before the engine gets the spec. */
+function pushSteps(app: AppSpec, service: ServiceSpec): PlanStep[] {
+  const registry = app["x-slipway"].registry;
+  if (!registry || app["x-slipway"].target !== "swarm") return [];
+  return [
+    {
+      kind: "push",
+      detail: service.build
+        ? `push the image to ${registry} (tagged with the release); every node runs it by digest`
+        : `push ${service.image} to ${registry} unless it has a registry digest`,
+    },
+  ];
+}
+
 interface Decision {
   readonly action: ServiceAction;
   readonly reasons: readonly string[];
@@ -69,6 +83,7 @@ function decide(draft: ReleaseDraft, observed: ObservedState, service: ServiceSp
       reasons: [`${healthy.length} of ${replicas} instances healthy`],
       strategy,
       steps: [
+        ...pushSteps(draft.spec, service),
         {
           kind: "start",
           detail: `start ${replicas - healthy.length} missing instance(s) of the same revision`,
@@ -86,7 +101,12 @@ function decide(draft: ReleaseDraft, observed: ObservedState, service: ServiceSp
     action: "roll-out",
     reasons: why,
     strategy,
-    steps: [...build, ...migration, ...rolloutSteps(service, replicas, serving.length)],
+    steps: [
+      ...build,
+      ...pushSteps(draft.spec, service),
+      ...migration,
+      ...rolloutSteps(service, replicas, serving.length),
+    ],
   };
 }
 

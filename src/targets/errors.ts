@@ -19,6 +19,10 @@ export const TARGET_ERRORS = {
     "the Docker engine is not a manager of an active swarm (`docker swarm init` / `join`); nothing was changed",
   E_SWARM_APPLY:
     "Swarm refused a service or job spec (the message has the engine's reason); nothing new runs",
+  E_SWARM_PUSH:
+    "pushing a release image to `x-slipway.registry` failed (the message has the registry's reason); the previous release keeps running",
+  E_SWARM_REGISTRY_AUTH:
+    "the registry of `x-slipway.registry` wants a login the Docker config does not have, or refused it (`docker login`); no credential is printed",
   E_SWARM_REPLICAS:
     "more replicas than the swarm target's per-slot loopback ports allow (9 per service), or no free port range",
 } as const satisfies ErrorCatalogue;

@@ -1,4 +1,6 @@
 import type {
+  EngineLogLine,
+  ImagePush,
   OrchestratedService,
   OrchestratedTask,
   Orchestrator,
@@ -40,8 +42,8 @@ export class LazyOrchestrator implements Orchestrator {
     return (await this.driver()).watch(project, service, release, onProgress, timeoutMs);
   }
 
-  async runJob(request: InstanceRequest, timeoutMs: number): Promise<ExecResult> {
-    return (await this.driver()).runJob(request, timeoutMs);
+  async runJob(request: InstanceRequest, timeoutMs: number, push?: ImagePush): Promise<ExecResult> {
+    return (await this.driver()).runJob(request, timeoutMs, push);
   }
 
   async tasks(project: string): Promise<readonly OrchestratedTask[]> {
@@ -54,6 +56,16 @@ export class LazyOrchestrator implements Orchestrator {
 
   async logs(project: string, service: string, lines: number): Promise<string> {
     return (await this.driver()).logs(project, service, lines);
+  }
+
+  async followLogs(
+    project: string,
+    service: string,
+    tail: number,
+    onLine: (line: EngineLogLine) => void,
+    signal: AbortSignal,
+  ): Promise<void> {
+    return (await this.driver()).followLogs(project, service, tail, onLine, signal);
   }
 
   async remove(

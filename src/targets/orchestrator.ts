@@ -23,8 +23,11 @@ export interface Orchestrator {
     onProgress: (progress: RolloutProgress) => void,
     timeoutMs: number,
   ): Promise<RolloutOutcome>;
-  /** Runs a one-off job (a migration, a one-shot service, `slipway run`) to completion from the request's release. */
-  runJob(request: InstanceRequest, timeoutMs: number): Promise<ExecResult>;
+  /**
+   * Runs a one-off job (a migration, a one-shot service, `slipway run`) to completion from the
+   * request's release; with `push`, its image is pushed first (any node may run it).
+   */
+  runJob(request: InstanceRequest, timeoutMs: number, push?: ImagePush): Promise<ExecResult>;
   /** Every task of the project's services (all releases, all states the engine still keeps). */
   tasks(project: string): Promise<readonly OrchestratedTask[]>;
   /** The services of the project the engine runs, with the release each runs and its update state. */
@@ -32,10 +35,27 @@ export interface Orchestrator {
   /** The last lines a service's tasks wrote (all tasks, through the engine). */
   logs(project: string, service: string, lines: number): Promise<string>;
   /**
+   * Follows a service's logs through the engine: its last `tail` lines, then each new line, until
+   * `signal` aborts or the service goes away. Resolves at once for a service the engine lacks.
+   */
+  followLogs(
+    project: string,
+    service: string,
+    tail: number,
+    onLine: (line: EngineLogLine) => void,
+    signal: AbortSignal,
+  ): Promise<void>;
+  /**
    * Removes one service of the project (or all of them and their leftover jobs); its tasks stop.
    * Volumes, secrets and configs stay unless `purge`.
    */
   remove(project: string, options?: { readonly service?: string; readonly purge?: boolean }): Promise<number>;
+}
+
+/** Where release images go before the engine gets a spec (`x-slipway.registry`), and who hears about it. */
+export interface ImagePush {
+  readonly registry: string;
+  readonly onProgress: (detail: string) => void;
 }
 
 /** One service of a release, as an orchestrator is asked to run it. */
@@ -45,8 +65,10 @@ export interface ServiceRelease {
   readonly service: string;
   readonly release: string;
   readonly artifact: ServiceArtifact;
-  /** Replace the tasks even when the spec is unchanged (finishing a rollback the engine paused). Default false. */
+  /** Replace the tasks even when the spec is unchanged (`restart`, finishing a paused rollback). Default false. */
   readonly force?: boolean | undefined;
+  /** Hears what happens before the engine gets the spec (an image pushed to the registry). Default: nobody. */
+  readonly onProgress?: ((detail: string) => void) | undefined;
 }
 
 /** A rollout as it goes: tasks of the new release running, out of the desired number, per node. */
@@ -65,6 +87,16 @@ export type RolloutOutcome =
       readonly message: string;
       readonly output: string;
     };
+
+/** One line a task wrote, labelled like an instance of the other targets (`web-1`: service and slot). */
+export interface EngineLogLine {
+  readonly service: string;
+  readonly instance: string;
+  readonly stream: "stdout" | "stderr";
+  /** When the task wrote it (ms since epoch, the engine's time). */
+  readonly ts: number;
+  readonly line: string;
+}
 
 /** A task of an orchestrated service, as `slipway ps` shows it and slipway's router reaches it. */
 export interface OrchestratedTask {

@@ -42,6 +42,10 @@ export interface Background {
   readonly done: Promise<CliResult>;
   /** Resolves with the first event it printed that matches; rejects after `timeoutMs` or if it exits first. */
   waitForEvent(match: (event: DeployEvent) => boolean, timeoutMs?: number): Promise<DeployEvent>;
+  /** What it printed to stdout so far. */
+  output(): string;
+  /** Ctrl-C: sends it SIGINT. */
+  interrupt(): void;
 }
 
 /** Events of a `--json` deploy, one per line. */
@@ -172,6 +176,8 @@ export class Sandbox {
     });
     return {
       done,
+      output: () => stdout,
+      interrupt: () => child.kill("SIGINT"),
       waitForEvent: async (match, waitMs = 60_000) => {
         const deadline = Date.now() + waitMs;
         for (;;) {

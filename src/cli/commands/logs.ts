@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import type { Command } from "commander";
-import type { EngineLogs, PsResult } from "../../agent/api.js";
+import type { PsResult } from "../../agent/api.js";
 import { AgentClient } from "../../agent/client.js";
 import { InputError } from "../../errors.js";
 import { readStreamFiles } from "../../observe/logs/files.js";
@@ -20,6 +20,7 @@ import {
 } from "../../observe/logs/timeline.js";
 import { type SlipwayPaths, slipwayPaths } from "../../state/paths.js";
 import { LogFollower } from "../../targets/process/log-tail.js";
+import { printEngineLogs } from "../engine-logs.js";
 import { addContextOption, type ContextFlags, kubernetesLogs, kubernetesSpec } from "../kubernetes.js";
 import { addManifestOptions } from "../manifest-options.js";
 import { chosenProject } from "../project-choice.js";
@@ -86,7 +87,8 @@ export function registerLogs(program: Command, output: Output): void {
     };
     const tail = flags.tail === "all" ? undefined : Number(flags.tail ?? 100);
     // An orchestrated project's (swarm) services write to the engine: read through its API.
-    if (await printEngineLogs(paths, project, service, tail ?? 10_000, output)) return;
+    const engine = { project, service, tail: tail ?? 10_000, follow: flags.follow === true, filter };
+    if (await printEngineLogs(paths, { ...engine, json: flags.json === true }, output)) return;
     // Instances, and the latest run of each job (its output has no instance to find it by).
     const instancesNow = async () =>
       logSources(await knownInstances(paths, project), paths, project, service, 0);
@@ -197,23 +199,4 @@ async function knownInstances(paths: SlipwayPaths, project: string): Promise<Kno
   } finally {
     store.close();
   }
-}
-
-/** Prints an orchestrated project's logs as the engine has them; false when the project is not orchestrated. */
-async function printEngineLogs(
-  paths: SlipwayPaths,
-  project: string,
-  service: string | undefined,
-  tail: number,
-  output: Output,
-): Promise<boolean> {
-  if (!existsSync(paths.socket)) return false;
-  const query = new URLSearchParams({ project, tail: String(tail), ...(service ? { service } : {}) });
-  const logs = await new AgentClient(paths)
-    .call<EngineLogs>("GET", `/v1/engine-logs?${query}`)
-    .catch(() => undefined);
-  if (!logs?.orchestrated) return false;
-  for (const entry of logs.services)
-    for (const line of entry.lines) output.stdout(`${entry.service} | ${line}\n`);
-  return true;
 }

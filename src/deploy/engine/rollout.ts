@@ -69,6 +69,10 @@ export function failureOf(
   }
 }
 
+/** Reports an image push (swarm's `x-slipway.registry`) as `pushing` events. */
+const pushProgress = (rt: DeployRuntime, service: string) => (detail: string) =>
+  rt.emit({ type: "service", service, phase: "pushing", detail });
+
 /** Hands one service of a release to the engine and waits until the engine has settled; throws its failure. */
 export async function rollOutOnEngine(
   rt: DeployRuntime,
@@ -84,7 +88,7 @@ export async function rollOutOnEngine(
     phase: "starting",
     detail: `handing ${release} to ${orchestrator.name}`,
   });
-  await orchestrator.apply({ app, service, release, artifact });
+  await orchestrator.apply({ app, service, release, artifact, onProgress: pushProgress(rt, service) });
   const outcome = await watchOnEngine(rt, orchestrator, app.name, service, release);
   if (outcome.status !== "converged") throw failureOf(service, outcome);
 }
@@ -124,6 +128,7 @@ export async function revertOnEngine(
           release: previous.id,
           artifact,
           force,
+          onProgress: pushProgress(rt, name),
         });
         const outcome = await watchOnEngine(rt, orchestrator, project, name, previous.id);
         if (outcome.status !== "converged") throw failureOf(name, outcome);

@@ -5,6 +5,7 @@ import { alerts } from "./alerts.js";
 import { Duration, duration } from "./duration.js";
 import { composeObject } from "./object.js";
 import { observe } from "./observe.js";
+import { registryAddress } from "./registry.js";
 import { routerLimits } from "./router-limits.js";
 import { bool, byteSize, int, num, stringList } from "./scalars.js";
 
@@ -179,6 +180,11 @@ export const projectSlipway = composeObject({
   target: z.enum(["process", "docker", "swarm", "kubernetes"]).default("process"),
   /** Strategy for services that do not name one. Default: see per-service `strategy`. */
   strategy: strategyName.optional(),
+  /**
+   * Swarm target: the registry (and path) release images are pushed to before the update, so every
+   * node pulls the same image by digest (`registry.example.com/team`). Default none: local images.
+   */
+  registry: registryAddress.optional(),
   router: composeObject({
     /** `builtin` or `nginx`. Default `builtin`. */
     driver: z.enum(["builtin", "nginx"]).default("builtin"),

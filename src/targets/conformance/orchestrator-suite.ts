@@ -1,7 +1,7 @@
 import { get } from "node:http";
 import { describe, expect, it } from "vitest";
 import type { AppSpec } from "../../manifest/model.js";
-import type { Orchestrator } from "../orchestrator.js";
+import type { EngineLogLine, Orchestrator } from "../orchestrator.js";
 
 /** What the suite needs from an orchestrator's test setup. */
 export interface OrchestratorFixtures {
@@ -9,7 +9,8 @@ export interface OrchestratorFixtures {
   readonly project: string;
   /**
    * A project with one service `web` of 2 replicas that answers its `APP_VERSION` on `$PORT`
-   * (start-first updates, a short monitor), with `healthcheck` added as written when given.
+   * (start-first updates, a short monitor) and writes a line to stdout when it starts, with
+   * `healthcheck` added as written when given.
    */
   app(version: string, healthcheck?: unknown): AppSpec;
   /** A failing healthcheck whose output says "probe says: no database". */
@@ -77,6 +78,36 @@ export function describeOrchestratorConformance(name: string, fixtures: () => Or
       const running = (await orchestrator.tasks(project)).filter((t) => t.state === "running");
       expect(running.length).toBeGreaterThan(0);
       for (const task of running) expect(await answer(task.port!)).toBe("v1");
+    });
+
+    it("replaces every task on a forced apply of the same release, watched until the new tasks run, and follows their logs", async () => {
+      const { orchestrator, project, app } = fixtures();
+      const running = async () => (await orchestrator.tasks(project)).filter((t) => t.state === "running");
+      const before = (await running()).map((t) => t.id);
+      const lines: EngineLogLine[] = [];
+      const stop = new AbortController();
+      // No history (tail 0): every line it hears was written by a task started after this point.
+      const following = orchestrator.followLogs(project, "web", 0, (line) => lines.push(line), stop.signal);
+      await orchestrator.apply({
+        app: app("v1"),
+        service: "web",
+        release: "r1",
+        artifact: artifact("rev1"),
+        force: true,
+      });
+      expect(await orchestrator.watch(project, "web", "r1", () => {}, 150_000)).toEqual({
+        status: "converged",
+      });
+      const after = await running();
+      expect(after).toHaveLength(2);
+      expect(after.filter((t) => before.includes(t.id))).toEqual([]);
+      for (const task of after) expect(await answer(task.port!)).toBe("v1");
+      for (let i = 0; i < 100 && new Set(lines.map((l) => l.instance)).size < 2; i++)
+        await new Promise((r) => setTimeout(r, 200));
+      expect(new Set(lines.map((l) => l.instance))).toEqual(new Set(["web-1", "web-2"]));
+      expect(lines.every((l) => l.service === "web" && l.line.length > 0)).toBe(true);
+      stop.abort();
+      await following;
     });
 
     it("runs a job to completion with its exit code and output, and leaves no job behind", async () => {

@@ -3,6 +3,7 @@ import type Dockerode from "dockerode";
 import { SlipwayError } from "../../errors.js";
 import { engineMessage } from "../docker/engine.js";
 import { demuxLogs, lastLines } from "../docker/logs.js";
+import type { ImagePush } from "../orchestrator.js";
 import type { ExecResult, InstanceRequest } from "../target.js";
 import { isNotFound } from "./engine.js";
 import { serviceImage } from "./image.js";
@@ -33,7 +34,12 @@ export async function runSwarmJob(
   docker: Dockerode,
   request: InstanceRequest,
   timeoutMs: number,
-  resources: { readonly secrets: readonly SwarmFileRef[]; readonly volumeDevice: (volume: string) => string },
+  resources: {
+    readonly secrets: readonly SwarmFileRef[];
+    readonly volumeDevice: (volume: string) => string;
+    /** Push the image to the registry first (`x-slipway.registry`): the job's task may run on any node. */
+    readonly push?: ImagePush | undefined;
+  },
 ): Promise<ExecResult> {
   const kind = request.id.split(".").at(-1) ?? "run";
   const name = swarmJobName(request.project, request.service, kind, request.release);
@@ -44,7 +50,7 @@ export async function runSwarmJob(
     release: request.release,
     revision: request.artifact.hash,
     service: request.spec,
-    image: await serviceImage(docker, request),
+    image: await serviceImage(docker, request, resources.push),
     portPrefix: 0,
     hosts: [],
     secrets: resources.secrets,

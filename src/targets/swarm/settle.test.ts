@@ -118,4 +118,27 @@ describe("updateTaskEnded", () => {
       ),
     ).toBe(false);
   });
+
+  it("counts only tasks made under the spec's ForceUpdate: a restart of the same release converges once its tasks are replaced", () => {
+    const forced = (state: string, force: number, desired = "running"): EngineTask => {
+      const made = task("r1", state, desired);
+      return { ...made, Spec: { ...made.Spec, ForceUpdate: force } };
+    };
+    // Right after the forced update was accepted, Swarm has not begun: the old tasks still run.
+    const accepted = settle(
+      { forceUpdate: 1, desired: 2, tasks: [forced("running", 0), forced("running", 0)] },
+      "r1",
+    );
+    expect(accepted).toMatchObject({ settled: false, progress: { running: 0, desired: 2 } });
+    const replaced = settle(
+      {
+        updateState: "completed",
+        forceUpdate: 1,
+        desired: 2,
+        tasks: [forced("running", 1), forced("running", 1), forced("shutdown", 0, "shutdown")],
+      },
+      "r1",
+    );
+    expect(replaced).toMatchObject({ settled: true, outcome: "converged" });
+  });
 });

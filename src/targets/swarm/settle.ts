@@ -30,6 +30,11 @@ export interface EngineSnapshot {
   readonly updateMessage?: string | undefined;
   /** When the running update began (ms since epoch); tasks made since belong to it. */
   readonly updateStartedAt?: number | undefined;
+  /**
+   * The service spec's `ForceUpdate` counter: a task made under another value is from before a
+   * forced replacement (`restart`) and does not count as converged. Undefined: not checked.
+   */
+  readonly forceUpdate?: number | undefined;
   /** Tasks the service wants running now (`ServiceStatus.DesiredTasks`). */
   readonly desired: number;
   readonly tasks: readonly EngineTask[];
@@ -68,7 +73,11 @@ export function settle(snapshot: EngineSnapshot, release: string, maxFailures = 
   const { updateState, tasks, desired } = snapshot;
   const live = tasks.filter((t) => t.DesiredState === "running" || t.Status?.State === "running");
   const running = live.filter((t) => t.Status?.State === "running");
-  const current = running.filter((t) => releaseOfTask(t) === release);
+  const current = running.filter(
+    (t) =>
+      releaseOfTask(t) === release &&
+      (snapshot.forceUpdate === undefined || (t.Spec?.ForceUpdate ?? 0) === snapshot.forceUpdate),
+  );
   const candidates = failedTasks(tasks, release);
   const failed = candidates[0];
   const why = (fallback: string) =>

@@ -7,7 +7,10 @@ import type { SlipwayPaths } from "../../state/paths.js";
 import { hostEntries } from "../docker/container-config.js";
 import { connectEngine, engineMessage } from "../docker/engine.js";
 import { demuxLogs, lastLines } from "../docker/logs.js";
+import { registryAuth } from "../docker/registry-auth.js";
 import type {
+  EngineLogLine,
+  ImagePush,
   OrchestratedService,
   OrchestratedTask,
   Orchestrator,
@@ -17,6 +20,7 @@ import type {
 } from "../orchestrator.js";
 import type { ExecResult, InstanceRequest } from "../target.js";
 import { requireSwarm } from "./engine.js";
+import { followServiceLogs } from "./follow-logs.js";
 import { serviceImage } from "./image.js";
 import { runSwarmJob } from "./job.js";
 import { SWARM_LABEL, swarmServiceName } from "./names.js";
@@ -59,24 +63,31 @@ export class SwarmOrchestrator implements Orchestrator {
     requireSlots(spec.name, replicas);
     const name = swarmServiceName(project, spec.name);
     const existing = await findService(this.docker, name);
-    const image = await serviceImage(this.docker, {
-      id: `${project}.${spec.name}.${release}.0`,
-      project,
-      service: spec.name,
-      release,
-      index: 0,
-      kind: "service",
-      spec,
-      artifact: request.artifact,
-      projectDirectory: app.projectDirectory,
-      port: 0,
-    });
+    const image = await serviceImage(
+      this.docker,
+      {
+        id: `${project}.${spec.name}.${release}.0`,
+        project,
+        service: spec.name,
+        release,
+        index: 0,
+        kind: "service",
+        spec,
+        artifact: request.artifact,
+        projectDirectory: app.projectDirectory,
+        port: 0,
+      },
+      app["x-slipway"].registry
+        ? { registry: app["x-slipway"].registry, onProgress: request.onProgress ?? (() => {}) }
+        : undefined,
+    );
     const store = secretStoreIn(this.paths.home);
     const delivered = await deliverSecrets(store, project, spec, "/run/secrets", false);
     const labels = existing?.Spec?.Labels ?? {};
     // The same release again (a repair, or a rollback after Swarm's own): same ports, same spec.
+    // Forced (a restart): fresh ports, so a start-first replacement can run beside the task it replaces.
     const prefix =
-      labels[SWARM_LABEL.release] === release && labels[SWARM_LABEL.portPrefix]
+      !request.force && labels[SWARM_LABEL.release] === release && labels[SWARM_LABEL.portPrefix]
         ? Number(labels[SWARM_LABEL.portPrefix])
         : await this.freshPrefix(replicas);
     const hostsFile = this.paths.hostsFile(project);
@@ -105,12 +116,15 @@ export class SwarmOrchestrator implements Orchestrator {
       const before = (existing.Spec?.TaskTemplate as { ForceUpdate?: number } | undefined)?.ForceUpdate ?? 0;
       template.ForceUpdate = before + 1;
     }
+    // An image on a registry goes with its login (`--with-registry-auth`): every node can pull it.
+    const auth = await registryAuth(image);
     try {
-      if (existing)
-        await this.docker
-          .getService(existing.ID)
-          .update({ version: existing.Version?.Index ?? 0, ...serviceSpec } as never);
-      else await this.docker.createService(serviceSpec);
+      if (existing) {
+        const update = { version: existing.Version?.Index ?? 0, ...serviceSpec } as never;
+        const handle = this.docker.getService(existing.ID);
+        await (auth ? handle.update(auth, update) : handle.update(update));
+      } else
+        await (auth ? this.docker.createService(auth, serviceSpec) : this.docker.createService(serviceSpec));
     } catch (cause) {
       throw new SlipwayError(
         {
@@ -142,13 +156,14 @@ export class SwarmOrchestrator implements Orchestrator {
     return watchRollout(this.docker, swarmServiceName(project, service), release, onProgress, timeoutMs);
   }
 
-  async runJob(request: InstanceRequest, timeoutMs: number): Promise<ExecResult> {
+  async runJob(request: InstanceRequest, timeoutMs: number, push?: ImagePush): Promise<ExecResult> {
     await requireSwarm(this.docker);
     const store = secretStoreIn(this.paths.home);
     const delivered = await deliverSecrets(store, request.project, request.spec, "/run/secrets", false);
     return runSwarmJob(this.docker, { ...request, spec: delivered.spec }, timeoutMs, {
       secrets: await swarmSecrets(this.docker, store, request.project, request.spec),
       volumeDevice: (volume) => this.paths.volume(request.project, volume),
+      push,
     });
   }
 
@@ -181,6 +196,17 @@ export class SwarmOrchestrator implements Orchestrator {
       .getService(found.ID)
       .logs({ stdout: true, stderr: true, tail: lines, follow: false })) as unknown as Buffer;
     return lastLines(demuxLogs(Buffer.isBuffer(logs) ? logs : Buffer.from(String(logs))), lines);
+  }
+
+  async followLogs(
+    project: string,
+    service: string,
+    tail: number,
+    onLine: (line: EngineLogLine) => void,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const found = await findService(this.docker, swarmServiceName(project, service));
+    if (found) await followServiceLogs(this.docker, found.ID, service, tail, onLine, signal);
   }
 
   async remove(project: string, options: { service?: string; purge?: boolean } = {}): Promise<number> {

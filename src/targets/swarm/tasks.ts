@@ -12,6 +12,8 @@ export interface EngineTask {
   readonly CreatedAt?: string;
   readonly DesiredState?: string;
   readonly Spec?: {
+    /** The service's `ForceUpdate` counter when the task was made (`restart` bumps it). */
+    readonly ForceUpdate?: number;
     readonly ContainerSpec?: {
       readonly Env?: readonly string[];
       readonly Labels?: Readonly<Record<string, string>>;

@@ -84,6 +84,7 @@ async function snapshot(docker: Dockerode, service: EngineService): Promise<Engi
     updateState: service.UpdateStatus?.State,
     updateMessage: service.UpdateStatus?.Message,
     updateStartedAt: service.UpdateStatus?.StartedAt ? Date.parse(service.UpdateStatus.StartedAt) : undefined,
+    forceUpdate: (service.Spec?.TaskTemplate as { ForceUpdate?: number } | undefined)?.ForceUpdate ?? 0,
     desired: service.ServiceStatus?.DesiredTasks ?? mode?.Replicated?.Replicas ?? 1,
     tasks: await serviceTasks(docker, service.ID),
   };
