@@ -5,6 +5,7 @@ import { hostPortConflict } from "./host-port-conflict.js";
 import { imageUnpinned } from "./image-unpinned.js";
 import { noResourceLimits } from "./no-resource-limits.js";
 import { noRestartPolicy } from "./no-restart-policy.js";
+import { registryUnused } from "./registry-unused.js";
 import { replicasHostPort } from "./replicas-host-port.js";
 import { routePort } from "./route-port.js";
 import { routedNoHealthcheck } from "./routed-no-healthcheck.js";
@@ -23,6 +24,7 @@ export const allRules: readonly LintRule[] = [
   routerPortConflict,
   routedNoHealthcheck,
   imageUnpinned,
+  registryUnused,
   statefulNoBackups,
   noRestartPolicy,
   noResourceLimits,
