@@ -6,7 +6,7 @@ import { readArchive } from "./archive.js";
 import { pgRestoreArgs } from "./argv.js";
 import { type PgConnection, pgEnv, pgTool } from "./connection.js";
 import { missingRolesScript } from "./globals.js";
-import { psqlJson, psqlRun } from "./psql.js";
+import { PsqlSession, psqlRun } from "./psql.js";
 import { maintenanceDatabase, scratchDatabaseName } from "./scratch.js";
 import { postDataJobs, restoreInSections } from "./sectioned-restore.js";
 import {
@@ -41,7 +41,12 @@ export interface PostgresRestoreTarget {
   readonly jobs?: number;
 }
 
-/** Restores an archive (see archive.ts) into a database without ever leaving it half-restored. */
+/**
+ * Restores an archive (see archive.ts) into a database without ever leaving it half-restored. The
+ * statements before pg_restore (inspect the server, create missing roles, create the scratch
+ * database) share one psql session, closed before pg_restore starts: a connection left idle through
+ * a long restore could be ended by the server or the network before the rename.
+ */
 export async function restorePostgres(
   connection: PgConnection,
   input: Readable,
@@ -50,44 +55,26 @@ export async function restorePostgres(
 ): Promise<RestoreOutcome> {
   const name = target.database ?? connection.database;
   const admin = maintenanceDatabase(name);
-  const server = await psqlJson<{ exists: boolean; roles: string[] }>(connection, admin, inspectQuery(name));
-  if (server.exists && name !== connection.database && !target.force) {
-    throw new BackupError(
-      "E_BACKUP_TARGET_NOT_EMPTY",
-      `database ${name} already exists on ${connection.host}:${connection.port}`,
-      "choose a new database name, or pass force to replace it",
-    );
+  const session = PsqlSession.open(connection, admin);
+  let prepared: { exists: boolean; notes: string[]; dump: Readable; scratch?: string };
+  try {
+    prepared = await prepare(session, connection, name, input, target, context);
+  } finally {
+    await session.close();
   }
-  const { globals, dump } = await readArchive(input);
-  const notes: string[] = [];
-  if ((target.roles ?? "missing-roles") === "missing-roles") {
-    const script = missingRolesScript(globals.toString("utf8"), new Set(server.roles));
-    if (/^(CREATE|ALTER|GRANT) /m.test(script)) {
-      await psqlRun(connection, admin, script).catch((error: unknown) => {
-        throw new BackupError("E_BACKUP_RESTORE", `recreating missing roles failed: ${messageOf(error)}`);
-      });
-      notes.push("created the roles this server lacked");
-    }
-  }
+  const { exists, notes, dump, scratch } = prepared;
   const place = `database ${name} on ${connection.host}:${connection.port}`;
-  if (target.mode === "in-place" && server.exists) {
+  if (scratch === undefined) {
     await runPgRestore(connection, name, dump, true, `restoring ${place} in place failed; it is unchanged`);
     return { restoredTo: place, notes };
   }
-
-  const scratch = scratchDatabaseName(name, "restore", context.id);
-  await psqlRun(
-    connection,
-    admin,
-    createDatabaseLikeSql(scratch, server.exists ? name : connection.database),
-  );
   try {
     const failure = `restoring into scratch database ${scratch} failed; ${name} is unchanged`;
     // Into an empty database, the indexes can be built in parallel after the data (sectioned-restore.ts).
     const jobs = target.jobs ?? postDataJobs();
     if (jobs > 1) await restoreInSections(connection, scratch, dump, failure, context.tmpDir, jobs);
     else await runPgRestore(connection, scratch, dump, false, failure);
-    if (!server.exists) {
+    if (!exists) {
       await psqlRun(connection, admin, renameDatabaseSql(scratch, name));
       return { restoredTo: place, notes };
     }
@@ -113,6 +100,43 @@ export async function restorePostgres(
     await psqlRun(connection, admin, dropDatabaseSql(scratch)).catch(() => {});
     throw error;
   }
+}
+
+/** Everything before pg_restore, in one session: checks, missing roles, and (unless in place) the empty scratch database. */
+async function prepare(
+  session: PsqlSession,
+  connection: PgConnection,
+  name: string,
+  input: Readable,
+  target: PostgresRestoreTarget,
+  context: RestoreContext,
+): Promise<{ exists: boolean; notes: string[]; dump: Readable; scratch?: string }> {
+  const server = JSON.parse((await session.query(inspectQuery(name))).trim()) as {
+    exists: boolean;
+    roles: string[];
+  };
+  if (server.exists && name !== connection.database && !target.force) {
+    throw new BackupError(
+      "E_BACKUP_TARGET_NOT_EMPTY",
+      `database ${name} already exists on ${connection.host}:${connection.port}`,
+      "choose a new database name, or pass force to replace it",
+    );
+  }
+  const { globals, dump } = await readArchive(input);
+  const notes: string[] = [];
+  if ((target.roles ?? "missing-roles") === "missing-roles") {
+    const script = missingRolesScript(globals.toString("utf8"), new Set(server.roles));
+    if (/^(CREATE|ALTER|GRANT) /m.test(script)) {
+      await session.query(script).catch((error: unknown) => {
+        throw new BackupError("E_BACKUP_RESTORE", `recreating missing roles failed: ${messageOf(error)}`);
+      });
+      notes.push("created the roles this server lacked");
+    }
+  }
+  if (target.mode === "in-place" && server.exists) return { exists: true, notes, dump };
+  const scratch = scratchDatabaseName(name, "restore", context.id);
+  await session.query(createDatabaseLikeSql(scratch, server.exists ? name : connection.database));
+  return { exists: server.exists, notes, dump, scratch };
 }
 
 /** Feeds a pg_dump stream to pg_restore; a tool failure becomes `E_BACKUP_RESTORE`, a damaged input keeps its own code. */
