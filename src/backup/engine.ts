@@ -84,6 +84,13 @@ export interface BackupEngine<Target = unknown> {
   toolVersions(): Promise<Readonly<Record<string, string>>>;
   /** Starts a consistent dump. */
   dump(): Promise<EngineDump>;
+  /**
+   * True when `restore` changes nothing before the first byte of its input arrives. The input is
+   * then handed over while the backup's size and sha256 are still being checked, and yields bytes
+   * only once they passed: the engine's read-only preparation (starting a client, inspecting the
+   * target) overlaps the check. Default false: `restore` starts after the check.
+   */
+  readonly inspectsBeforeReading?: boolean;
   /** Restores the raw bytes of a dump. */
   restore(input: Readable, target: Target, context: RestoreContext): Promise<RestoreOutcome>;
   /** Restores into a scratch place, checks it against `contents` and the user's check, and removes it. */

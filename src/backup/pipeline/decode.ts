@@ -29,6 +29,19 @@ export async function openDecoded(
   return Readable.from(asCorrupt(decompressed, what), { objectMode: false, highWaterMark: READ_AHEAD });
 }
 
+/** A stream that opens its source (`open`) on its first read, and closes it when it is destroyed. */
+export function openedOnRead(open: () => Promise<Readable>): Readable {
+  async function* chunks(): AsyncGenerator<Buffer> {
+    const source = await open();
+    try {
+      for await (const chunk of source) yield chunk as Buffer;
+    } finally {
+      source.destroy();
+    }
+  }
+  return Readable.from(chunks(), { objectMode: false, highWaterMark: READ_AHEAD });
+}
+
 async function* asCorrupt(source: Readable, what: string): AsyncGenerator<Buffer> {
   try {
     for await (const chunk of source) yield chunk as Buffer;
