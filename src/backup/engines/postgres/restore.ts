@@ -8,7 +8,7 @@ import { type PgConnection, pgEnv, pgTool } from "./connection.js";
 import { missingRolesScript } from "./globals.js";
 import { PsqlSession, psqlRun } from "./psql.js";
 import { maintenanceDatabase, scratchDatabaseName } from "./scratch.js";
-import { postDataJobs, restoreInSections } from "./sectioned-restore.js";
+import { restoreInSections } from "./sectioned-restore.js";
 import {
   allowConnectionsSql,
   createDatabaseLikeSql,
@@ -35,8 +35,10 @@ export interface PostgresRestoreTarget {
   /** Keep the replaced database as `<name>_pre_<id>` instead of dropping it. Default false. */
   readonly keepPrevious?: boolean;
   /**
-   * Parallel jobs building indexes and constraints after the data (see sectioned-restore.ts); 1 =
-   * one pg_restore straight from the stream, no temporary copy. Default one per core, at most 4.
+   * 1: one pg_restore straight from the stream, as `gunzip | pg_restore` does. N > 1: schema and
+   * data from the stream, then indexes and constraints with `pg_restore --jobs=N` (see
+   * sectioned-restore.ts). Default 1: on the 2-core machine of bench/backup, the second pg_restore
+   * and its connections cost more than the parallel index builds gave (bench/RESULTS.md).
    */
   readonly jobs?: number;
 }
@@ -70,8 +72,7 @@ export async function restorePostgres(
   }
   try {
     const failure = `restoring into scratch database ${scratch} failed; ${name} is unchanged`;
-    // Into an empty database, the indexes can be built in parallel after the data (sectioned-restore.ts).
-    const jobs = target.jobs ?? postDataJobs();
+    const jobs = target.jobs ?? 1;
     if (jobs > 1) await restoreInSections(connection, scratch, dump, failure, context.tmpDir, jobs);
     else await runPgRestore(connection, scratch, dump, false, failure);
     if (!exists) {

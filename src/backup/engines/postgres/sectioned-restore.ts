@@ -8,8 +8,8 @@ import { feedTool, runTool, startTool } from "../tool-process.js";
 import { pgRestoreArgs } from "./argv.js";
 import { type PgConnection, pgEnv, pgTool } from "./connection.js";
 
-/** Parallel jobs for the post-data section: one per core, at most 4 (a few indexes per table at once). */
-export const postDataJobs = () => Math.min(4, availableParallelism());
+/** Parallel jobs for the post-data section by default: one per core, at most 4. */
+const postDataJobs = () => Math.min(4, availableParallelism());
 
 /** The kept head is first checked at this size, then at 4 ×, 16 × … until its table of contents is whole. */
 const FIRST_CHECK = 1024 * 1024;
