@@ -103,7 +103,7 @@ export async function restorePostgres(
   }
 }
 
-/** Everything before pg_restore, in one session: checks, missing roles, and (unless in place) the empty scratch database. */
+/** Everything before pg_restore, in one session: checks, (unless in place) the empty scratch database, missing roles. */
 async function prepare(
   session: PsqlSession,
   connection: PgConnection,
@@ -123,21 +123,35 @@ async function prepare(
       "choose a new database name, or pass force to replace it",
     );
   }
-  const { globals, dump } = await readArchive(input);
-  const notes: string[] = [];
-  if ((target.roles ?? "missing-roles") === "missing-roles") {
-    const script = missingRolesScript(globals.toString("utf8"), new Set(server.roles));
-    if (/^(CREATE|ALTER|GRANT) /m.test(script)) {
-      await session.query(script).catch((error: unknown) => {
-        throw new BackupError("E_BACKUP_RESTORE", `recreating missing roles failed: ${messageOf(error)}`);
-      });
-      notes.push("created the roles this server lacked");
-    }
+  // The empty scratch database is created while the backup may still be being checked (it holds
+  // nothing from the backup); it is dropped when the check, or anything after it, fails.
+  const scratch =
+    target.mode === "in-place" && server.exists
+      ? undefined
+      : scratchDatabaseName(name, "restore", context.id);
+  if (scratch !== undefined) {
+    await session.query(createDatabaseLikeSql(scratch, server.exists ? name : connection.database));
   }
-  if (target.mode === "in-place" && server.exists) return { exists: true, notes, dump };
-  const scratch = scratchDatabaseName(name, "restore", context.id);
-  await session.query(createDatabaseLikeSql(scratch, server.exists ? name : connection.database));
-  return { exists: server.exists, notes, dump, scratch };
+  try {
+    // The archive's first bytes arrive only once the backup passed its check.
+    const { globals, dump } = await readArchive(input);
+    const notes: string[] = [];
+    if ((target.roles ?? "missing-roles") === "missing-roles") {
+      const script = missingRolesScript(globals.toString("utf8"), new Set(server.roles));
+      if (/^(CREATE|ALTER|GRANT) /m.test(script)) {
+        await session.query(script).catch((error: unknown) => {
+          throw new BackupError("E_BACKUP_RESTORE", `recreating missing roles failed: ${messageOf(error)}`);
+        });
+        notes.push("created the roles this server lacked");
+      }
+    }
+    return { exists: server.exists, notes, dump, ...(scratch !== undefined ? { scratch } : {}) };
+  } catch (error) {
+    if (scratch !== undefined) {
+      await psqlRun(connection, maintenanceDatabase(name), dropDatabaseSql(scratch)).catch(() => {});
+    }
+    throw error;
+  }
 }
 
 /** Feeds a pg_dump stream to pg_restore; a tool failure becomes `E_BACKUP_RESTORE`, a damaged input keeps its own code. */
