@@ -15,7 +15,10 @@ import { keptHead } from "./sectioned-restore.js";
 const MB = 1024 * 1024;
 
 describe("keptHead: the head of a restore stream kept for the post-data section", () => {
-  const dir = mkdtempSync(join(tmpdir(), "slipway-kept-head-"));
+  let dir = "";
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "slipway-kept-head-"));
+  });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const data = Buffer.alloc(9 * MB);
   for (let i = 0; i < data.length; i += 4) data.writeUInt32LE(i, i);
@@ -67,14 +70,15 @@ describe("keptHead: the head of a restore stream kept for the post-data section"
 describe("sectioned restore on a real server", { timeout: 60_000 }, () => {
   let server: Promise<PostgresServer> | undefined;
   let pg: PostgresServer;
-  const dir = mkdtempSync(join(tmpdir(), "slipway-sectioned-"));
+  let dir = "";
   beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "slipway-sectioned-"));
     server = startPostgresServer();
     pg = await server;
   }, 120_000);
   afterAll(async () => {
     await (await server?.catch(() => undefined))?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    if (dir) rmSync(dir, { recursive: true, force: true });
   }, 120_000);
 
   const schemaQuery = `SELECT json_build_object(
