@@ -84,6 +84,14 @@ export interface BackupEngine<Target = unknown> {
   toolVersions(): Promise<Readonly<Record<string, string>>>;
   /** Starts a consistent dump. */
   dump(): Promise<EngineDump>;
+  /**
+   * True when `restore` uses nothing of the backup, and changes nothing it does not undo on failure,
+   * before the first byte of its input arrives. The input is then handed over while the backup's
+   * size and sha256 are still being checked, and yields bytes only once they passed (or fails with
+   * `E_BACKUP_CHECKSUM`): the engine's preparation (starting a client, inspecting the target,
+   * creating an empty scratch place) overlaps the check. Default false: `restore` starts after it.
+   */
+  readonly inspectsBeforeReading?: boolean;
   /** Restores the raw bytes of a dump. */
   restore(input: Readable, target: Target, context: RestoreContext): Promise<RestoreOutcome>;
   /** Restores into a scratch place, checks it against `contents` and the user's check, and removes it. */

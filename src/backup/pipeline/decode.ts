@@ -5,6 +5,8 @@ import type { BackupManifest } from "../manifest.js";
 import { decompressor } from "./compression.js";
 import { decryptedStream } from "./encryption.js";
 
+const READ_AHEAD = 1024 * 1024;
+
 /**
  * The raw dump inside a verified local copy of a backup object: decrypted (the key is unwrapped
  * before this resolves, so a missing identity fails before any restore starts) and decompressed.
@@ -23,7 +25,21 @@ export async function openDecoded(
   const decompressed = stream.pipe(decompressor(manifest.compression));
   stream.once("error", (error) => decompressed.destroy(error));
   decompressed.on("error", () => {}); // surfaced by the iteration below, also after it stopped early
-  return Readable.from(asCorrupt(decompressed, what), { objectMode: false });
+  // Up to 1 MiB decoded ahead: zlib (in the thread pool) keeps inflating while the consumer writes.
+  return Readable.from(asCorrupt(decompressed, what), { objectMode: false, highWaterMark: READ_AHEAD });
+}
+
+/** A stream that opens its source (`open`) on its first read, and closes it when it is destroyed. */
+export function openedOnRead(open: () => Promise<Readable>): Readable {
+  async function* chunks(): AsyncGenerator<Buffer> {
+    const source = await open();
+    try {
+      for await (const chunk of source) yield chunk as Buffer;
+    } finally {
+      source.destroy();
+    }
+  }
+  return Readable.from(chunks(), { objectMode: false, highWaterMark: READ_AHEAD });
 }
 
 async function* asCorrupt(source: Readable, what: string): AsyncGenerator<Buffer> {

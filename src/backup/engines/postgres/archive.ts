@@ -58,7 +58,11 @@ export async function readArchive(input: Readable): Promise<{ globals: Buffer; d
       throw corrupt("the database section is missing");
     }
     const globals = Buffer.from(head.subarray(globalsStart, globalsStart + size));
-    return { globals, dump: Readable.from(rest(head.subarray(dumpStart), chunks), { objectMode: false }) };
+    const dump = Readable.from(rest(head.subarray(dumpStart), chunks), {
+      objectMode: false,
+      highWaterMark: 1024 * 1024,
+    });
+    return { globals, dump };
   } catch (error) {
     await chunks.return?.();
     throw error;

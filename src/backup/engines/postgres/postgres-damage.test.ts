@@ -151,6 +151,34 @@ describe("PostgreSQL backups that must not restore, or must not replace anything
     });
   });
 
+  it("an object altered in its last bytes changes nothing: no role, no scratch database, no data", async () => {
+    // The roles come first in the archive and the damage last: the sha256 of the whole object is
+    // checked before anything in it is used, so not even the dropped role is recreated.
+    await createFixtureDatabase(pg, "tampered");
+    await pg.sql(
+      "tampered",
+      "CREATE ROLE tamper_probe LOGIN; CREATE TABLE probe (id int PRIMARY KEY); ALTER TABLE probe OWNER TO tamper_probe;",
+    );
+    const engine = engineFor("tampered");
+    const manifest = await runBackup({ engine, store: localStore, project, service: "tampered" });
+    await pg.sql("tampered", "DROP TABLE probe; DROP ROLE tamper_probe;");
+    const before = await tableChecksums(pg, "tampered");
+    const path = join(localDir, project, "tampered", `${manifest.id}.postgres.gz`);
+    const altered = readFileSync(path);
+    altered[altered.length - 3] = (altered[altered.length - 3] ?? 0) ^ 0x01;
+    writeFileSync(path, altered);
+    const restore = { engine, store: localStore, project, service: "tampered", id: manifest.id };
+    for (const target of [{}, { database: "tampered_copy" }, { jobs: 1 }]) {
+      await expect(restoreBackup({ ...restore, target })).rejects.toMatchObject({
+        code: "E_BACKUP_CHECKSUM",
+      });
+    }
+    const roles = await pg.sql("postgres", "SELECT count(*) FROM pg_roles WHERE rolname = 'tamper_probe';");
+    expect(roles.trim()).toBe("0");
+    expect(await databasesLike(pg, "tampered_")).toEqual([]);
+    expect(await tableChecksums(pg, "tampered")).toEqual(before);
+  });
+
   it("an upload that fails says E_BACKUP_UPLOAD and leaves no dump or snapshot session running", async () => {
     await createFixtureDatabase(pg, "upload");
     const blocked = join(localDir, "blocked");

@@ -29,6 +29,8 @@ export interface PostgresEngineOptions {
  */
 export class PostgresBackupEngine implements BackupEngine<PostgresRestoreTarget> {
   readonly kind = "postgres";
+  /** `restore` only connects and inspects the server before it reads the archive. */
+  readonly inspectsBeforeReading = true;
   readonly description: string;
   private readonly connection: PgConnection;
 

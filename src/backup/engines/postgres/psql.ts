@@ -12,11 +12,6 @@ export async function psqlRun(connection: PgConnection, database: string, script
   });
 }
 
-/** Runs a query that returns one JSON value (`SELECT json_agg(…)`) and parses it. */
-export async function psqlJson<T>(connection: PgConnection, database: string, query: string): Promise<T> {
-  return JSON.parse((await psqlRun(connection, database, `${query}\n;\n`)).trim()) as T;
-}
-
 /**
  * One psql session kept open across several statements (to hold a transaction and its exported
  * snapshot while pg_dump runs). Each `query` waits for a marker echoed after the statement.

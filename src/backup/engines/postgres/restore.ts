@@ -6,9 +6,9 @@ import { readArchive } from "./archive.js";
 import { pgRestoreArgs } from "./argv.js";
 import { type PgConnection, pgEnv, pgTool } from "./connection.js";
 import { missingRolesScript } from "./globals.js";
-import { psqlJson, psqlRun } from "./psql.js";
+import { PsqlSession, psqlRun } from "./psql.js";
 import { maintenanceDatabase, scratchDatabaseName } from "./scratch.js";
-import { postDataJobs, restoreInSections } from "./sectioned-restore.js";
+import { restoreInSections } from "./sectioned-restore.js";
 import {
   allowConnectionsSql,
   createDatabaseLikeSql,
@@ -35,13 +35,20 @@ export interface PostgresRestoreTarget {
   /** Keep the replaced database as `<name>_pre_<id>` instead of dropping it. Default false. */
   readonly keepPrevious?: boolean;
   /**
-   * Parallel jobs building indexes and constraints after the data (see sectioned-restore.ts); 1 =
-   * one pg_restore straight from the stream, no temporary copy. Default one per core, at most 4.
+   * 1: one pg_restore straight from the stream, as `gunzip | pg_restore` does. N > 1: schema and
+   * data from the stream, then indexes and constraints with `pg_restore --jobs=N` (see
+   * sectioned-restore.ts). Default 1: on the 2-core machine of bench/backup, the second pg_restore
+   * and its connections cost more than the parallel index builds gave (bench/RESULTS.md).
    */
   readonly jobs?: number;
 }
 
-/** Restores an archive (see archive.ts) into a database without ever leaving it half-restored. */
+/**
+ * Restores an archive (see archive.ts) into a database without ever leaving it half-restored. The
+ * statements before pg_restore (inspect the server, create missing roles, create the scratch
+ * database) share one psql session, closed before pg_restore starts: a connection left idle through
+ * a long restore could be ended by the server or the network before the rename.
+ */
 export async function restorePostgres(
   connection: PgConnection,
   input: Readable,
@@ -50,44 +57,25 @@ export async function restorePostgres(
 ): Promise<RestoreOutcome> {
   const name = target.database ?? connection.database;
   const admin = maintenanceDatabase(name);
-  const server = await psqlJson<{ exists: boolean; roles: string[] }>(connection, admin, inspectQuery(name));
-  if (server.exists && name !== connection.database && !target.force) {
-    throw new BackupError(
-      "E_BACKUP_TARGET_NOT_EMPTY",
-      `database ${name} already exists on ${connection.host}:${connection.port}`,
-      "choose a new database name, or pass force to replace it",
-    );
+  const session = PsqlSession.open(connection, admin);
+  let prepared: { exists: boolean; notes: string[]; dump: Readable; scratch?: string };
+  try {
+    prepared = await prepare(session, connection, name, input, target, context);
+  } finally {
+    await session.close();
   }
-  const { globals, dump } = await readArchive(input);
-  const notes: string[] = [];
-  if ((target.roles ?? "missing-roles") === "missing-roles") {
-    const script = missingRolesScript(globals.toString("utf8"), new Set(server.roles));
-    if (/^(CREATE|ALTER|GRANT) /m.test(script)) {
-      await psqlRun(connection, admin, script).catch((error: unknown) => {
-        throw new BackupError("E_BACKUP_RESTORE", `recreating missing roles failed: ${messageOf(error)}`);
-      });
-      notes.push("created the roles this server lacked");
-    }
-  }
+  const { exists, notes, dump, scratch } = prepared;
   const place = `database ${name} on ${connection.host}:${connection.port}`;
-  if (target.mode === "in-place" && server.exists) {
+  if (scratch === undefined) {
     await runPgRestore(connection, name, dump, true, `restoring ${place} in place failed; it is unchanged`);
     return { restoredTo: place, notes };
   }
-
-  const scratch = scratchDatabaseName(name, "restore", context.id);
-  await psqlRun(
-    connection,
-    admin,
-    createDatabaseLikeSql(scratch, server.exists ? name : connection.database),
-  );
   try {
     const failure = `restoring into scratch database ${scratch} failed; ${name} is unchanged`;
-    // Into an empty database, the indexes can be built in parallel after the data (sectioned-restore.ts).
-    const jobs = target.jobs ?? postDataJobs();
+    const jobs = target.jobs ?? 1;
     if (jobs > 1) await restoreInSections(connection, scratch, dump, failure, context.tmpDir, jobs);
     else await runPgRestore(connection, scratch, dump, false, failure);
-    if (!server.exists) {
+    if (!exists) {
       await psqlRun(connection, admin, renameDatabaseSql(scratch, name));
       return { restoredTo: place, notes };
     }
@@ -111,6 +99,57 @@ export async function restorePostgres(
     return { restoredTo: place, notes };
   } catch (error) {
     await psqlRun(connection, admin, dropDatabaseSql(scratch)).catch(() => {});
+    throw error;
+  }
+}
+
+/** Everything before pg_restore, in one session: checks, (unless in place) the empty scratch database, missing roles. */
+async function prepare(
+  session: PsqlSession,
+  connection: PgConnection,
+  name: string,
+  input: Readable,
+  target: PostgresRestoreTarget,
+  context: RestoreContext,
+): Promise<{ exists: boolean; notes: string[]; dump: Readable; scratch?: string }> {
+  const server = JSON.parse((await session.query(inspectQuery(name))).trim()) as {
+    exists: boolean;
+    roles: string[];
+  };
+  if (server.exists && name !== connection.database && !target.force) {
+    throw new BackupError(
+      "E_BACKUP_TARGET_NOT_EMPTY",
+      `database ${name} already exists on ${connection.host}:${connection.port}`,
+      "choose a new database name, or pass force to replace it",
+    );
+  }
+  // The empty scratch database is created while the backup may still be being checked (it holds
+  // nothing from the backup); it is dropped when the check, or anything after it, fails.
+  const scratch =
+    target.mode === "in-place" && server.exists
+      ? undefined
+      : scratchDatabaseName(name, "restore", context.id);
+  if (scratch !== undefined) {
+    await session.query(createDatabaseLikeSql(scratch, server.exists ? name : connection.database));
+  }
+  try {
+    // The archive's first bytes arrive only once the backup passed its check.
+    const { globals, dump } = await readArchive(input);
+    const notes: string[] = [];
+    if ((target.roles ?? "missing-roles") === "missing-roles") {
+      const script = missingRolesScript(globals.toString("utf8"), new Set(server.roles));
+      if (/^(CREATE|ALTER|GRANT) /m.test(script)) {
+        await session.query(script).catch((error: unknown) => {
+          throw new BackupError("E_BACKUP_RESTORE", `recreating missing roles failed: ${messageOf(error)}`);
+        });
+        notes.push("created the roles this server lacked");
+      }
+    }
+    return { exists: server.exists, notes, dump, ...(scratch !== undefined ? { scratch } : {}) };
+  } catch (error) {
+    if (scratch !== undefined) {
+      await psqlRun(connection, maintenanceDatabase(name), dropDatabaseSql(scratch)).catch(() => {});
+    }
     throw error;
   }
 }
