@@ -1,10 +1,12 @@
 /**
  * bench/backup: slipway's PostgreSQL backup against the classic one-liner, on the same database in one run.
  *  - generates a ~200 MB database (generate_series; BENCH_SCALE=0.25 for a quick run) on a private server
- *  - backup: slipway's runBackup (pg_dump -Fc → gzip → sha256 → LocalStore) vs `pg_dump -Fc | gzip > file`,
+ *  - backup: slipway's runBackup (pg_dump -Fc -Z0 → zstd (gzip where the machine has no zstd) → sha256 →
+ *    LocalStore) vs `pg_dump -Fc | gzip > file`,
  *    alternated, 3 rounds each, medians compared (target: slipway ≥ 0.9 × the baseline's throughput)
  *  - restore: slipway's restoreBackup (sha256 of the stored object, scratch database, rename) vs
- *    `gunzip | pg_restore` of the baseline's own backup and of slipway's object (the same dump), alternated,
+ *    `gunzip | pg_restore` of the baseline's own backup, and `zstd -dc | pg_restore` of slipway's object
+ *    (the same dump, the same decoder), alternated,
  *    5 rounds each (BENCH_RESTORE_ROUNDS), load average recorded; target: the median of the per-round
  *    ratios ≥ 1.0 against both baselines
  * Exits 1 when either target is missed.
@@ -15,12 +17,12 @@ import { spawn } from "node:child_process";
 import { chownSync, copyFileSync, createReadStream, mkdtempSync, rmSync, statSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { createGunzip } from "node:zlib";
 import { generateX25519Identity, identityToRecipient } from "age-encryption";
 import { runBackup } from "../src/backup/backup.js";
 import { archivePrefix, readArchive } from "../src/backup/engines/postgres/archive.js";
 import { conninfo, pgConnection, pgTool } from "../src/backup/engines/postgres/connection.js";
 import { PostgresBackupEngine } from "../src/backup/engines/postgres/postgres-engine.js";
+import { compressionSuffix, decompressor } from "../src/backup/pipeline/compression.js";
 import { restoreBackup } from "../src/backup/restore.js";
 import { LocalStore } from "../src/backup/stores/local/local-store.js";
 import { type PostgresServer, startPostgresServer } from "../src/backup/testing/postgres-server.js";
@@ -127,13 +129,18 @@ async function main(pg: PostgresServer, work: string): Promise<boolean> {
     `\nbackup (median of ${ROUNDS}; baseline runs ${baseline.map((x) => fmt(x, 2)).join("/")} s, slipway ${slipway.map((x) => fmt(x, 2)).join("/")} s)`,
   );
   line("baseline  pg_dump -Fc | gzip > file", b, baselineRaw, baselineStored);
-  line("slipway   pg_dump -Fc -Z0 → gzip → sha256", s, last.manifest.sizes.raw, last.manifest.sizes.stored);
+  line(
+    `slipway   pg_dump -Fc -Z0 → ${last.manifest.compression} → sha256`,
+    s,
+    last.manifest.sizes.raw,
+    last.manifest.sizes.stored,
+  );
 
   const doubled = await runSlipway({
     engine: new PostgresBackupEngine({ ...pg.connection, database: "bench" }, { dumpCompression: 6 }),
   });
   line(
-    "slipway   pg_dump -Fc -Z6 → gzip (as baseline)",
+    "slipway   pg_dump -Fc -Z6 → zstd (doubly compressed)",
     doubled.seconds,
     doubled.manifest.sizes.raw,
     doubled.manifest.sizes.stored,
@@ -141,7 +148,7 @@ async function main(pg: PostgresServer, work: string): Promise<boolean> {
   const identity = await generateX25519Identity();
   const encrypted = await runSlipway({ recipients: [await identityToRecipient(identity)] });
   line(
-    "slipway   … → gzip → age (X25519) → sha256",
+    "slipway   … → zstd → age (X25519) → sha256",
     encrypted.seconds,
     encrypted.manifest.sizes.raw,
     encrypted.manifest.sizes.stored,
@@ -156,13 +163,14 @@ async function main(pg: PostgresServer, work: string): Promise<boolean> {
   // rotates), every restored database dropped before the next run (not timed). Like slipway's restore,
   // each baseline creates its database. Two baselines, both unencrypted like slipway's timed restore:
   //  - classic: restore of the baseline's own backup of the same database (`pg_dump -Fc | gzip`);
-  //  - same bytes: `pg_restore` of slipway's stored object (`gzip -dc | tail -c +N` skips the roles
+  //  - same bytes: `pg_restore` of slipway's stored object (`zstd -dc | tail -c +N` skips the roles
   //    section), so both restore the very same dump.
   // The target is judged on the median of the per-round ratios, against each baseline.
-  const object = join(work, "slipway-object.gz");
+  const object = join(work, `slipway-object${compressionSuffix(last.manifest.compression)}`);
+  const decodeCmd = last.manifest.compression === "zstd" ? "zstd -dc" : "gzip -dc";
   copyFileSync((await store.localFile?.(last.manifest.object)) ?? "", object);
   if (postgresUser) chownSync(object, postgresUser.uid, postgresUser.gid);
-  const decoded = createReadStream(object).pipe(createGunzip());
+  const decoded = createReadStream(object).pipe(decompressor(last.manifest.compression));
   const skip = archivePrefix((await readArchive(decoded)).globals).length + 1;
   decoded.destroy();
   const createdb = (name: string) =>
@@ -181,7 +189,7 @@ async function main(pg: PostgresServer, work: string): Promise<boolean> {
       timedShell(`${createdb("r_classic")} && gzip -dc ${baselineFile} | ${pgRestore("r_classic")}`, env),
     same: () =>
       timedShell(
-        `${createdb("r_same")} && gzip -dc ${object} | tail -c +${skip} | ${pgRestore("r_same")}`,
+        `${createdb("r_same")} && ${decodeCmd} ${object} | tail -c +${skip} | ${pgRestore("r_same")}`,
         env,
       ),
     slipway: async () => {
@@ -237,7 +245,7 @@ async function main(pg: PostgresServer, work: string): Promise<boolean> {
     `\nrestore into a new database, unencrypted (median of ${RESTORE_ROUNDS}, alternated; load average ${fmt(Math.min(...loads))}–${fmt(Math.max(...loads))})`,
   );
   row("baseline  createdb; gzip -dc own backup | pg_restore", restores.classic);
-  row("baseline  createdb; gzip -dc slipway's object | tail | pg_restore", restores.same);
+  row(`baseline  createdb; ${decodeCmd} slipway's object | tail | pg_restore`, restores.same);
   row("slipway   restoreBackup (sha256 first, scratch → rename)", restores.slipway);
   row("slipway   restoreBackup, jobs: 2 (not part of the target)", restores.sectioned);
   console.log(`          rows events/users/blobs ${same.trim()}`);

@@ -2,10 +2,11 @@ import { performance } from "node:perf_hooks";
 import { pipeline, type Readable, type Transform } from "node:stream";
 import { writeManifest } from "./catalog.js";
 import type { BackupEngine } from "./engine.js";
+import { programVersion } from "./engines/tool-process.js";
 import { asBackupError, BackupError } from "./errors.js";
 import { newBackupId } from "./ids.js";
 import { type BackupManifest, objectKey } from "./manifest.js";
-import { type Compression, compressor } from "./pipeline/compression.js";
+import { type Compression, compressor, defaultCompression } from "./pipeline/compression.js";
 import { ByteCounter, DigestStream } from "./pipeline/digest.js";
 import { encryptor } from "./pipeline/encryption.js";
 import type { BackupStore } from "./store.js";
@@ -18,9 +19,9 @@ export interface BackupOptions {
   readonly service: string;
   /** age recipients (`age1…`) the backup is encrypted to. Default none: not encrypted. */
   readonly recipients?: readonly string[];
-  /** Default `gzip`. */
+  /** Default `zstd` when the machine has the `zstd` program, else `gzip` (see `defaultCompression`). */
   readonly compression?: Compression;
-  /** gzip level, 1 (fastest) to 9 (smallest). Default 6. */
+  /** Level, 1 (fastest) to 9 (gzip) or 19 (zstd) (smallest). Default gzip 6, zstd 3. */
   readonly compressionLevel?: number;
   /** Release the service ran when the backup was taken. Default none. */
   readonly release?: string;
@@ -39,12 +40,13 @@ export async function runBackup(options: BackupOptions): Promise<BackupManifest>
   const createdAt = (options.now ?? (() => new Date()))();
   const id = newBackupId(createdAt);
   const recipients = [...(options.recipients ?? [])];
-  const compression = options.compression ?? "gzip";
+  const compression = options.compression ?? (await defaultCompression());
   const key = objectKey(project, service, id, engine.kind, compression, recipients.length > 0);
   // Recipients and tools are checked before the dump starts.
   const compress = compressor(compression, options.compressionLevel);
   const encrypt = recipients.length > 0 ? await encryptor(recipients) : undefined;
-  const tools = await engine.toolVersions();
+  const tools = { ...(await engine.toolVersions()) };
+  if (compression === "zstd") tools.zstd = await programVersion("zstd");
   const dump = await engine.dump();
   const raw = new ByteCounter();
   const digest = new DigestStream();

@@ -27,7 +27,7 @@ const manifestSchema = z.object({
   object: z.string(),
   sizes: z.object({ raw: z.number().int().nonnegative(), stored: z.number().int().nonnegative() }),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
-  compression: z.enum(["gzip", "none"]),
+  compression: z.enum(["zstd", "gzip", "none"]),
   encryption: z.object({ recipients: z.array(z.string()).min(1) }).nullable(),
   tools: z.record(z.string(), z.string()),
   durationMs: z.number().nonnegative(),

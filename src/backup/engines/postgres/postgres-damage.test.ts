@@ -45,7 +45,7 @@ describe("PostgreSQL backups that must not restore, or must not replace anything
     let manifestId: string;
     let before: Record<string, string>;
     const engine = () => engineFor("guarded");
-    const objectPath = (id: string) => join(localDir, project, "guarded", `${id}.postgres.gz`);
+    const objectPath = (id: string) => join(localDir, project, "guarded", `${id}.postgres.zst`);
     const options = () => ({
       engine: engine(),
       store: localStore,
@@ -163,7 +163,7 @@ describe("PostgreSQL backups that must not restore, or must not replace anything
     const manifest = await runBackup({ engine, store: localStore, project, service: "tampered" });
     await pg.sql("tampered", "DROP TABLE probe; DROP ROLE tamper_probe;");
     const before = await tableChecksums(pg, "tampered");
-    const path = join(localDir, project, "tampered", `${manifest.id}.postgres.gz`);
+    const path = join(localDir, project, "tampered", `${manifest.id}.postgres.zst`);
     const altered = readFileSync(path);
     altered[altered.length - 3] = (altered[altered.length - 3] ?? 0) ^ 0x01;
     writeFileSync(path, altered);

@@ -130,7 +130,7 @@ describe("RedisBackupEngine on real servers", { timeout: 60_000 }, () => {
     });
     rmSync(join(dir, "appendonlydir"), { recursive: true });
 
-    const objectPath = join(root, "store", project, "guarded", `${manifest.id}.redis.gz`);
+    const objectPath = join(root, "store", project, "guarded", `${manifest.id}.redis.zst`);
     const original = readFileSync(objectPath);
     writeFileSync(objectPath, original.subarray(0, original.length - 10));
     await expect(restoreBackup({ ...options, target: {} })).rejects.toMatchObject({

@@ -147,7 +147,7 @@ describe("VolumeBackupEngine", { timeout: 60_000 }, () => {
     });
     expect(existsSync(join(dir, "written-later.txt"))).toBe(true);
 
-    const objectPath = join(root, "store", project, "guarded", `${manifest.id}.volume.gz`);
+    const objectPath = join(root, "store", project, "guarded", `${manifest.id}.volume.zst`);
     const original = readFileSync(objectPath);
     const altered = Buffer.from(original);
     altered[100] = (altered[100] ?? 0) ^ 0x10;

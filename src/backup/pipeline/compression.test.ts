@@ -1,0 +1,90 @@
+import { randomBytes } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { describe, expect, it } from "vitest";
+import {
+  type Compression,
+  compressionSuffix,
+  compressor,
+  decompressor,
+  defaultCompression,
+} from "./compression.js";
+
+/** PIDs of this process's running zstd children. */
+function zstdChildren(): number[] {
+  return readdirSync("/proc")
+    .filter((name) => /^\d+$/.test(name))
+    .filter((pid) => {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        return stat.includes("(zstd)") && Number(fields[1]) === process.pid && fields[0] !== "Z";
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+async function through(input: Buffer, transform: ReturnType<typeof compressor>): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  await pipeline(
+    Readable.from([input.subarray(0, 100_000), input.subarray(100_000)]),
+    transform,
+    async (source) => {
+      for await (const chunk of source) chunks.push(chunk as Buffer);
+    },
+  );
+  return Buffer.concat(chunks);
+}
+
+// Compressible and incompressible parts, a few MiB: several pipe buffers each way.
+const data = Buffer.concat([Buffer.alloc(3 * 1024 * 1024, "row,42,hello\n"), randomBytes(512 * 1024)]);
+
+describe("backup compression", () => {
+  it.each<Compression>(["zstd", "gzip", "none"])(
+    "%s round-trips a dump byte for byte",
+    async (compression) => {
+      const packed = await through(data, compressor(compression));
+      if (compression !== "none") expect(packed.length).toBeLessThan(data.length / 2);
+      expect((await through(packed, decompressor(compression))).equals(data)).toBe(true);
+    },
+  );
+
+  it("picks zstd for new backups on a machine that has it, and names its objects .zst", async () => {
+    expect(await defaultCompression()).toBe("zstd");
+    expect(compressionSuffix("zstd")).toBe(".zst");
+    expect(compressionSuffix("gzip")).toBe(".gz");
+  });
+
+  it("fails, rather than ends, on a zstd stream cut short or damaged", async () => {
+    const packed = await through(data, compressor("zstd"));
+    await expect(
+      through(packed.subarray(0, packed.length - 1000), decompressor("zstd")),
+    ).rejects.toMatchObject({
+      code: "E_BACKUP_CORRUPT",
+    });
+    const damaged = Buffer.from(packed);
+    for (let i = 100; i < 140; i++) damaged[i] = (damaged[i] ?? 0) ^ 0xff;
+    await expect(through(damaged, decompressor("zstd"))).rejects.toMatchObject({ code: "E_BACKUP_CORRUPT" });
+  });
+
+  it("stops the zstd process when the reader goes away early", async () => {
+    const packed = await through(data, compressor("zstd"));
+    const before = zstdChildren();
+    const unpack = decompressor("zstd");
+    Readable.from([packed]).pipe(unpack);
+    await new Promise<Buffer>((resolve) => unpack.once("data", resolve));
+    expect(zstdChildren().length).toBe(before.length + 1);
+    unpack.destroy();
+    for (let i = 0; i < 50 && zstdChildren().length > before.length; i++)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(zstdChildren()).toEqual(before);
+  });
+
+  it("refuses a level the compression does not have", () => {
+    expect(() => compressor("gzip", 12)).toThrow(/between 1 .* and 9/);
+    expect(() => compressor("zstd", 20)).toThrow(/between 1 .* and 19/);
+  });
+});
