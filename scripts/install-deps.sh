@@ -23,6 +23,8 @@ if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb 
   missing+=(postgresql)
 fi
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx-light libnginx-mod-stream)
+# New backups are compressed with zstd (gzip where it is missing); its tests expect it.
+command -v zstd >/dev/null 2>&1 || missing+=(zstd)
 command -v prometheus >/dev/null 2>&1 || missing+=(prometheus)
 command -v prometheus-alertmanager >/dev/null 2>&1 || missing+=(prometheus-alertmanager)
 # The Docker target's tests start their own dockerd (never the system's service): Debian's engine.
