@@ -51,7 +51,7 @@ export function manifestKey(project: string, service: string, id: string): strin
   return `${servicePrefix(project, service)}${checkName("backup id", id)}.manifest.json`;
 }
 
-/** Key of the backup object itself (`…/<id>.postgres.gz.age`). */
+/** Key of the backup object itself (`…/<id>.postgres.zst.age`). */
 export function objectKey(
   project: string,
   service: string,

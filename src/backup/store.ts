@@ -3,7 +3,7 @@ import { BackupError } from "./errors.js";
 
 /** One object in a backup store. */
 export interface StoredObject {
-  /** Key relative to the store (`project/service/id.postgres.gz`). */
+  /** Key relative to the store (`project/service/id.postgres.zst`). */
   readonly key: string;
   readonly size: number;
   readonly modifiedAt: Date;
