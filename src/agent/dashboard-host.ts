@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { dashboardSettings } from "../manifest/schema/observe.js";
+import { dashboardSettings } from "../manifest/dashboard-settings.js";
 import type { Agent } from "./agent.js";
 import type { LoopbackAddress } from "./agent-traffic.js";
 import type { DashboardServer } from "./dashboard/serve.js";

@@ -1,6 +1,6 @@
 import { SlipwayError } from "../errors.js";
+import { dashboardSettings } from "../manifest/dashboard-settings.js";
 import type { AppSpec } from "../manifest/model.js";
-import { dashboardSettings } from "../manifest/schema/observe.js";
 import type { ReservedRoute, ReservedTls } from "../router/control/reserved-routes.js";
 
 /** The dashboard as the router publishes it: which project owns it, on which host, at which origin. */

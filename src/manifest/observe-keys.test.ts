@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { dashboardSettings } from "./dashboard-settings.js";
 import { loadManifest } from "./load.js";
-import { dashboardSettings } from "./schema/observe.js";
 import { deserializeAppSpec, serializeAppSpec } from "./serialize.js";
 
 describe("x-slipway.observe and x-slipway.alerts", () => {

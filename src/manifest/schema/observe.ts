@@ -87,14 +87,3 @@ export const observe = composeObject({
     ])
     .optional(),
 });
-
-/**
- * A project's dashboard settings. A release stored before the object form holds the address as a
- * plain string; it reads as `{listen}`.
- */
-export function dashboardSettings(
-  observed: { readonly dashboard?: DashboardSettings | string | undefined } | undefined,
-): DashboardSettings | undefined {
-  const dashboard = observed?.dashboard;
-  return typeof dashboard === "string" ? { listen: dashboard, tls: "auto" } : dashboard;
-}
