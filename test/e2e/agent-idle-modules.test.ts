@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 
 const BIN = join(import.meta.dirname, "../../bin/slipway");
 
@@ -14,18 +14,23 @@ const BIN = join(import.meta.dirname, "../../bin/slipway");
  * checks what it loaded once it serves.
  */
 describe("an idle agent", () => {
-  const dir = mkdtempSync(join(tmpdir(), "slipway-idle-modules-"));
-  let pid: number | undefined;
-  afterAll(() => {
-    if (pid !== undefined) {
-      try {
-        process.kill(pid, "SIGKILL");
-      } catch {}
+  // Every attempt (a retry too) has its own directory and agent, both removed when it ends.
+  const started: { dir: string; pid?: number | undefined }[] = [];
+  afterEach(() => {
+    for (const { dir, pid } of started.splice(0)) {
+      if (pid !== undefined) {
+        try {
+          process.kill(pid, "SIGKILL");
+        } catch {}
+      }
+      rmSync(dir, { recursive: true, force: true });
     }
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it("loads no schema library, storage SDK, encryption, archive, dashboard or engine client", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "slipway-idle-modules-"));
+    const attempt: { dir: string; pid?: number | undefined } = { dir };
+    started.push(attempt);
     const loaded = join(dir, "loaded.txt");
     const hooks = join(dir, "hooks.mjs");
     writeFileSync(
@@ -43,7 +48,7 @@ export async function load(url, context, next) { appendFileSync(${JSON.stringify
       env: { ...process.env, SLIPWAY_HOME: home },
       stdio: "ignore",
     });
-    pid = child.pid;
+    attempt.pid = child.pid;
     for (let i = 0; i < 300 && !existsSync(join(home, "agent.sock")); i++)
       await new Promise((r) => setTimeout(r, 50));
     expect(existsSync(join(home, "agent.sock"))).toBe(true);
