@@ -32,6 +32,18 @@ describe("the fast path's body framing", () => {
     expect(tracker.ended).toBe(true);
   });
 
+  it("counts a chunked body's data bytes, not its framing, at every split (the access log's size)", () => {
+    const bytes = Buffer.concat([chunked, next]);
+    for (let at = 0; at <= bytes.length; at++) {
+      const tracker = new BodyTracker("chunked", 0);
+      endSplitAt(tracker, bytes, at);
+      expect(tracker.payload, `split at ${at}`).toBe("hello".length + 26);
+    }
+    const length = new BodyTracker("length", 10);
+    length.scan(Buffer.from("0123456789HTTP"), 0);
+    expect(length.payload).toBe(10);
+  });
+
   it("ends a Content-Length body after its bytes, at every split, and stays open before", () => {
     const bytes = Buffer.from("0123456789HTTP/1.1");
     for (let at = 0; at <= bytes.length; at++)

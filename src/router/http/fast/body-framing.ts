@@ -26,6 +26,8 @@ export class ChunkedScanner {
   private state = State.Size;
   private digits = 0;
   private remaining = 0;
+  /** Data bytes seen so far (chunk sizes, extensions, line ends and trailers not counted). */
+  data = 0;
 
   get done(): boolean {
     return this.state === State.Done;
@@ -63,6 +65,7 @@ export class ChunkedScanner {
         case State.Data: {
           const take = Math.min(this.remaining, chunk.length - i);
           this.remaining -= take;
+          this.data += take;
           i += take;
           if (this.remaining === 0) this.state = State.DataCr;
           continue;
@@ -114,6 +117,7 @@ export class BodyTracker {
   ended = false;
   private remaining: number;
   private readonly chunks: ChunkedScanner | undefined;
+  private relayed = 0;
 
   constructor(
     readonly framing: BodyFraming,
@@ -128,6 +132,17 @@ export class BodyTracker {
    * on: see `ended`), or -1 on malformed chunked framing.
    */
   scan(chunk: Buffer, from: number): number {
+    const end = this.find(chunk, from);
+    if (end > from) this.relayed += end - from;
+    return end;
+  }
+
+  /** The body's own bytes so far, as a client decoding it gets them (an access log's size): chunked framing not counted. */
+  get payload(): number {
+    return this.chunks ? this.chunks.data : this.relayed;
+  }
+
+  private find(chunk: Buffer, from: number): number {
     switch (this.framing) {
       case "none":
         this.ended = true;

@@ -148,7 +148,7 @@ export class FastExchange implements UpstreamOwner {
       return;
     }
     if (end > from) {
-      this.record.bytes = (this.record.bytes ?? 0) + end - from;
+      this.record.bytes = body.payload;
       if (!this.client.write(from === 0 && end === chunk.length ? chunk : chunk.subarray(from, end)))
         this.connection?.socket.pause();
     }
