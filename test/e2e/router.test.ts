@@ -107,7 +107,8 @@ describe.concurrent("the builtin router through slipway", PATIENT, () => {
     expect(after.versions).toEqual({ v1: 40 });
   });
 
-  it("keeps serving when the agent is killed with SIGKILL", async () => {
+  // The test's own expect: in a concurrent suite the global one can lose track of which test polls.
+  it("keeps serving when the agent is killed with SIGKILL", async ({ expect }) => {
     const { s, http } = await routedApp();
     const agent = s.agentPid();
     expect(agent).toBeDefined();
