@@ -6,7 +6,12 @@ import { programVersion } from "./engines/tool-process.js";
 import { asBackupError, BackupError } from "./errors.js";
 import { newBackupId } from "./ids.js";
 import { type BackupManifest, objectKey } from "./manifest.js";
-import { type Compression, compressor, defaultCompression } from "./pipeline/compression.js";
+import {
+  type Compression,
+  compressionLevel,
+  compressor,
+  defaultCompression,
+} from "./pipeline/compression.js";
 import { ByteCounter, DigestStream } from "./pipeline/digest.js";
 import { encryptor } from "./pipeline/encryption.js";
 import type { BackupStore } from "./store.js";
@@ -42,15 +47,16 @@ export async function runBackup(options: BackupOptions): Promise<BackupManifest>
   const recipients = [...(options.recipients ?? [])];
   const compression = options.compression ?? (await defaultCompression());
   const key = objectKey(project, service, id, engine.kind, compression, recipients.length > 0);
-  // Recipients and tools are checked before the dump starts.
-  const compress = compressor(compression, options.compressionLevel);
+  // The level, recipients and tools are checked before the dump starts; zstd's process starts with
+  // the pipeline, so a check that fails leaves none behind.
+  const level = compressionLevel(compression, options.compressionLevel);
   const encrypt = recipients.length > 0 ? await encryptor(recipients) : undefined;
   const tools = { ...(await engine.toolVersions()) };
   if (compression === "zstd") tools.zstd = await programVersion("zstd");
   const dump = await engine.dump();
   const raw = new ByteCounter();
   const digest = new DigestStream();
-  const stages: (Readable | Transform)[] = [dump.stream, raw, compress];
+  const stages: (Readable | Transform)[] = [dump.stream, raw, compressor(compression, level)];
   if (encrypt) stages.push(encrypt);
   let streamError: unknown;
   const streamed = new Promise<void>((resolve) => {

@@ -1,8 +1,14 @@
 import { randomBytes } from "node:crypto";
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { describe, expect, it } from "vitest";
+import { statFields } from "../../host/proc-stat.js";
+import { runBackup } from "../backup.js";
+import type { BackupEngine } from "../engine.js";
+import { LocalStore } from "../stores/local/local-store.js";
 import {
   type Compression,
   compressionSuffix,
@@ -18,8 +24,8 @@ function zstdChildren(): number[] {
     .filter((pid) => {
       try {
         const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-        return stat.includes("(zstd)") && Number(fields[1]) === process.pid && fields[0] !== "Z";
+        const fields = statFields(stat); // field 3 (state) at index 0, field 4 (parent) at 1
+        return stat.includes("(zstd)") && Number(fields?.[1]) === process.pid && fields?.[0] !== "Z";
       } catch {
         return false;
       }
@@ -81,6 +87,27 @@ describe("backup compression", () => {
     for (let i = 0; i < 50 && zstdChildren().length > before.length; i++)
       await new Promise((r) => setTimeout(r, 20));
     expect(zstdChildren()).toEqual(before);
+  });
+
+  it("starts no zstd process for a backup refused before its dump (a bad recipient)", async () => {
+    const before = zstdChildren();
+    const dir = mkdtempSync(join(tmpdir(), "slipway-compression-"));
+    try {
+      const engine = { kind: "volume", description: "never dumped" } as unknown as BackupEngine;
+      await expect(
+        runBackup({
+          engine,
+          store: new LocalStore(dir),
+          project: "p",
+          service: "s",
+          compression: "zstd",
+          recipients: ["age1notarecipient"],
+        }),
+      ).rejects.toMatchObject({ code: "E_BACKUP_CONFIG" });
+      expect(zstdChildren()).toEqual(before);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("refuses a level the compression does not have", () => {

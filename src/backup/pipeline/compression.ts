@@ -29,12 +29,11 @@ export async function defaultCompression(): Promise<Compression> {
 }
 
 /**
- * A compressing transform. zlib runs in libuv's thread pool and zstd in a process of its own, so
- * compression overlaps with the dump tool producing bytes. Default level: gzip 6, zstd 3 (each
- * tool's own default).
+ * The level a backup is compressed at: `level`, or the compression's default (gzip 6, zstd 3, each
+ * tool's own); `E_BACKUP_CONFIG` for one it does not have. Checked before a dump starts.
  */
-export function compressor(compression: Compression, level?: number): Transform | Duplex {
-  if (compression === "none") return new PassThrough();
+export function compressionLevel(compression: Compression, level?: number): number {
+  if (compression === "none") return 0;
   const { max, default: fallback } = LEVELS[compression];
   const chosen = level ?? fallback;
   if (!Number.isInteger(chosen) || chosen < 1 || chosen > max) {
@@ -43,6 +42,17 @@ export function compressor(compression: Compression, level?: number): Transform 
       `${compression} level ${chosen} is not between 1 (fastest) and ${max} (smallest)`,
     );
   }
+  return chosen;
+}
+
+/**
+ * A compressing transform. zlib runs in libuv's thread pool and zstd in a process of its own (started
+ * here: make it only when the pipeline it joins is built), so compression overlaps with the dump
+ * tool producing bytes.
+ */
+export function compressor(compression: Compression, level?: number): Transform | Duplex {
+  const chosen = compressionLevel(compression, level);
+  if (compression === "none") return new PassThrough();
   if (compression === "zstd") return toolStream("zstd", ["-q", "-c", `-${chosen}`], "E_BACKUP_TOOL");
   return createGzip({ level: chosen, chunkSize: 128 * 1024, memLevel: constants.Z_DEFAULT_MEMLEVEL });
 }
