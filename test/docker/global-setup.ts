@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import Dockerode from "dockerode";
+import { isAlive } from "../e2e/procs.js";
 import { ENGINE_DIR_VAR, enginePaths } from "./engine.js";
 import { swarmPaths } from "./swarm.js";
 
@@ -14,15 +15,6 @@ const mountsUnder = (dir: string) =>
     .map((line) => line.split(" ")[4] ?? "")
     .filter((point) => point.startsWith(`${dir}/`))
     .sort((a, b) => b.length - a.length);
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /**
  * vitest global setup: makes the run's Docker engine directory (the engine starts only when a
@@ -40,11 +32,11 @@ export default function setup(): () => Promise<void> {
       await new Dockerode({ socketPath: socket }).swarmLeave({ force: true }).catch(() => {});
     if (existsSync(pidFile)) {
       const pid = Number(readFileSync(pidFile, "utf8"));
-      if (pid > 0 && alive(pid)) {
+      if (pid > 0 && isAlive(pid)) {
         process.kill(pid, "SIGTERM");
         const deadline = Date.now() + 20_000;
-        while (alive(pid) && Date.now() < deadline) await sleep(100);
-        if (alive(pid)) process.kill(pid, "SIGKILL");
+        while (isAlive(pid) && Date.now() < deadline) await sleep(100);
+        if (isAlive(pid)) process.kill(pid, "SIGKILL");
       }
     }
     for (const point of mountsUnder(dir)) spawnSync("umount", [point]);

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { freePort } from "../../src/network/ports.js";
+import { isAlive } from "../e2e/procs.js";
 
 /** Debian's Docker registry (distribution 2.8, package `docker-registry`; scripts/install-deps.sh installs it). */
 const REGISTRY_BIN = "/usr/bin/docker-registry";
@@ -26,15 +27,6 @@ export const registryMissing = (): string | undefined =>
   existsSync(REGISTRY_BIN)
     ? undefined
     : `${REGISTRY_BIN} is missing (scripts/install-deps.sh installs docker-registry)`;
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /**
  * Starts `docker-registry serve CONFIG` on a free loopback port with its storage in a temporary
@@ -96,17 +88,17 @@ export async function startRegistry(login?: { user: string; password: string }):
     });
   const stop = async () => {
     const pid = Number(readFileSync(pidFile, "utf8"));
-    if (pid > 0 && alive(pid)) {
+    if (pid > 0 && isAlive(pid)) {
       process.kill(pid, "SIGTERM");
-      for (let i = 0; i < 50 && alive(pid); i++) await sleep(100);
-      if (alive(pid)) process.kill(pid, "SIGKILL");
+      for (let i = 0; i < 50 && isAlive(pid); i++) await sleep(100);
+      if (isAlive(pid)) process.kill(pid, "SIGKILL");
     }
     rmSync(dir, { recursive: true, force: true });
   };
   for (let attempt = 0; ; attempt++) {
     const answer = await get("/v2/").catch(() => undefined);
     if (answer && (answer.status === 200 || answer.status === 401)) break;
-    if (attempt > 100 || !alive(child.pid!)) {
+    if (attempt > 100 || !isAlive(child.pid!)) {
       const tail = readFileSync(join(dir, "registry.log"), "utf8").slice(-2000);
       await stop();
       throw new Error(`the test registry did not start:\n${tail}`);

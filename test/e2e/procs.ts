@@ -1,16 +1,12 @@
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { readProcStat } from "../../src/host/proc-stat.js";
 
 /* What runs, read from /proc: how the tests count processes and find what to clean up. */
 
 /** `/proc/PID/stat` field 22 (start time in clock ticks); undefined if the process is gone or a zombie. */
 export function startTimeOf(pid: number): string | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return fields[0] === "Z" ? undefined : fields[19];
-  } catch {
-    return undefined;
-  }
+  const stat = readProcStat(pid);
+  return stat === undefined || stat.state === "Z" ? undefined : stat.startTime;
 }
 
 /** Whether the process exists and is not a zombie. */
