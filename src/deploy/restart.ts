@@ -17,17 +17,16 @@ export async function restartServices(
   service?: string,
 ): Promise<void> {
   const { spec: app, artifacts } = active.content;
+  if (service && !app.services[service])
+    throw new SlipwayError({
+      code: "E_SERVICE_NOT_FOUND",
+      message: `${project} has no service ${service}`,
+      hint: `services: ${Object.keys(app.services).join(", ")}`,
+    });
   const orchestrator = rt.orchestrator?.(app);
   if (orchestrator) return restartOnEngine(rt, orchestrator, project, active, service);
-  const names = service ? [service] : Object.keys(app.services);
-  for (const name of names) {
-    const spec = app.services[name];
-    if (!spec)
-      throw new SlipwayError({
-        code: "E_SERVICE_NOT_FOUND",
-        message: `${project} has no service ${name}`,
-        hint: `services: ${Object.keys(app.services).join(", ")}`,
-      });
+  for (const [name, spec] of Object.entries(app.services)) {
+    if (service && name !== service) continue;
     const replaceMissing = async () => {
       if (!spec["x-slipway"].schedule) await reconcileService(rt, app, name, active.id, artifacts[name]!);
     };

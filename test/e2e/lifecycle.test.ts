@@ -50,6 +50,10 @@ volumes:
       expect(second.map((i) => i.pid)).not.toContain(instance.pid);
       expect(isAlive(instance.pid)).toBe(false);
     }
+    const unknown = await s.cli(["restart", "nosuch"]);
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.stderr + unknown.stdout).toContain("E_SERVICE_NOT_FOUND");
+    expect((await s.ps()).instances.map((i) => i.pid)).toEqual(second.map((i) => i.pid));
     expect(s.servicePids()).toEqual(second.map((i) => i.pid).sort((a, b) => a - b));
     expect((await answer(port)).version).toBe("v1");
 

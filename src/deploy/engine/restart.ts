@@ -1,4 +1,3 @@
-import { SlipwayError } from "../../errors.js";
 import { isOneShot } from "../../plan/plan.js";
 import type { ReleaseContent } from "../../release/content.js";
 import type { Orchestrator } from "../../targets/orchestrator.js";
@@ -9,7 +8,8 @@ import { failureOf, watchOnEngine } from "./rollout.js";
  * `slipway restart` on an orchestrator: each service (or the one named) is force-updated to the
  * release it already runs (Swarm's `ForceUpdate`), so the engine replaces its tasks by the service's
  * own `update_config`, watched to the end like a deploy; a restart the engine pauses or rolls back
- * fails with its verdict. Jobs and schedules have no tasks to replace.
+ * fails with its verdict. Jobs and schedules have no tasks to replace. `service`, when given, is one
+ * of the release's (restartServices checks it).
  */
 export async function restartOnEngine(
   rt: DeployRuntime,
@@ -19,12 +19,6 @@ export async function restartOnEngine(
   service?: string,
 ): Promise<void> {
   const { spec: app, artifacts } = active.content;
-  if (service && !app.services[service])
-    throw new SlipwayError({
-      code: "E_SERVICE_NOT_FOUND",
-      message: `${project} has no service ${service}`,
-      hint: `services: ${Object.keys(app.services).join(", ")}`,
-    });
   const names = (service ? [service] : Object.keys(app.services)).filter(
     (name) => !app.services[name]!["x-slipway"].schedule && !isOneShot(app, app.services[name]!),
   );
