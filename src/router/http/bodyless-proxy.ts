@@ -1,10 +1,11 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Dispatcher } from "undici";
-import type { HttpRoute, Upstream } from "../model.js";
+import type { HttpRoute } from "../model.js";
 import type { Choice } from "./balancer.js";
 import type { RequestRecord, RouterContext, Snapshot } from "./context.js";
 import type { ForwardingContext } from "./forwarded.js";
 import { MAX_SENDS, proxyRequest, type Reply } from "./http-proxy.js";
+import { activeNotEjected } from "./pick-upstream.js";
 import { relayedHeaderLines } from "./response-head.js";
 import { stripPathPrefix } from "./route-table.js";
 import { NO_SECURITY_HEADERS } from "./security-headers.js";
@@ -62,17 +63,6 @@ class Attempt implements Dispatcher.DispatchHandler {
   }
 }
 
-/** Predicates of the balancer per router, made once rather than per request. */
-const picks = new WeakMap<RouterContext, (upstream: Upstream) => boolean>();
-function freshUpstream(context: RouterContext): (upstream: Upstream) => boolean {
-  let usable = picks.get(context);
-  if (!usable) {
-    usable = (upstream) => upstream.state === "active" && !context.ejection.isEjected(upstream.id);
-    picks.set(context, usable);
-  }
-  return usable;
-}
-
 /**
  * A request without a body, proxied on a pooled keep-alive connection with as little as possible
  * per request: one exchange object and one handler per send, the header list built in one pass,
@@ -106,7 +96,7 @@ export class BodylessExchange {
     const choice =
       route?.kind === "http"
         ? tried === undefined
-          ? context.balancer.pick(route.id, route.sets, freshUpstream(context))
+          ? context.balancer.pick(route.id, route.sets, activeNotEjected(context))
           : context.balancer.pick(
               route.id,
               route.sets,

@@ -1,12 +1,12 @@
-import type { Upstream } from "../../model.js";
-import type { Choice } from "../balancer.js";
-import type { RouterContext } from "../context.js";
+import type { Upstream } from "../model.js";
+import type { Choice } from "./balancer.js";
+import type { RouterContext } from "./context.js";
 
 const active = (upstream: Upstream) => upstream.state === "active";
 
-/** The predicate of a first send per router, made once rather than per request. */
+/** The predicate of a first send (active, not ejected) per router, made once rather than per request. */
 const freshPicks = new WeakMap<RouterContext, (upstream: Upstream) => boolean>();
-function activeNotEjected(context: RouterContext): (upstream: Upstream) => boolean {
+export function activeNotEjected(context: RouterContext): (upstream: Upstream) => boolean {
   let usable = freshPicks.get(context);
   if (!usable) {
     usable = (upstream) => upstream.state === "active" && !context.ejection.isEjected(upstream.id);
