@@ -1,15 +1,11 @@
-import { afterAll, describe, expect, it } from "vitest";
-import { connectEngine } from "../../src/targets/docker/engine.js";
-import { imageRepository } from "../../src/targets/docker/image.js";
+import { describe, expect, it } from "vitest";
 import { sharedSwarm } from "../docker/swarm.js";
 import { answer, load } from "./http.js";
-import { eventually, freePort, PATIENT, type Sandbox, sandboxPerTest } from "./sandbox.js";
+import { eventually, freePort, PATIENT, sandboxPerTest } from "./sandbox.js";
+import { SWARM_DOCKERFILE, SWARM_HEALTHY, swarmProjects } from "./swarm-support.js";
 
 const swarm = await sharedSwarm();
 if (swarm.available) process.env.DOCKER_HOST = swarm.host;
-
-const DOCKERFILE = `FROM slipway-local/node:20\nCOPY server.mjs /app/server.mjs\nWORKDIR /app\nCMD ["node", "server.mjs"]\n`;
-const HEALTHY = `["CMD", "node", "-e", "require('http').get('http://127.0.0.1:'+process.env.PORT,r=>process.exit(r.statusCode===200?0:1)).on('error',()=>process.exit(1))"]`;
 
 /** `web` ×2 on Swarm behind slipway's router (one task at a time, in `order`). */
 const compose = (port: number, order: string) => `name: \${E2E_PROJECT}
@@ -20,7 +16,7 @@ services:
     environment:
       APP_VERSION: v1
     healthcheck:
-      test: ${HEALTHY}
+      test: ${SWARM_HEALTHY}
       interval: 2s
       timeout: 10s
       retries: 2
@@ -36,32 +32,8 @@ x-slipway:
 
 describe.skipIf(!swarm.available)("swarm: restart and logs -f through bin/slipway", PATIENT, () => {
   const sandbox = sandboxPerTest();
-  const projects: string[] = [];
   const env: Record<string, string> = swarm.available ? { DOCKER_HOST: swarm.host } : {};
-  const docker = () => connectEngine();
-  const make = (files: Record<string, string>): Sandbox => {
-    const s = sandbox({ ...files, "app/Dockerfile": DOCKERFILE });
-    projects.push(s.project);
-    return s;
-  };
-  afterAll(async () => {
-    for (const project of projects) {
-      for (const service of await docker().listServices({
-        filters: { label: [`com.docker.compose.project=${project}`] },
-      }))
-        await docker()
-          .getService(service.ID)
-          .remove()
-          .catch(() => {});
-      for (const image of await docker().listImages({
-        filters: { reference: [imageRepository(project, "web")] },
-      }))
-        await docker()
-          .getImage(image.Id)
-          .remove({ force: true })
-          .catch(() => {});
-    }
-  }, 120_000);
+  const make = swarmProjects(sandbox, SWARM_DOCKERFILE, ["web"]);
 
   // start-first: a replacement runs beside the task it replaces, so a restart gives it fresh ports.
   it.each(["stop-first", "start-first"])(

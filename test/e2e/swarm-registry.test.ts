@@ -8,7 +8,8 @@ import { imageRepository } from "../../src/targets/docker/image.js";
 import { registryMissing, startRegistry, type TestRegistry } from "../docker/registry.js";
 import { sharedSwarm } from "../docker/swarm.js";
 import { answer } from "./http.js";
-import { finished, freePort, PATIENT, type Sandbox, sandboxPerTest, servicesIn } from "./sandbox.js";
+import { finished, freePort, PATIENT, sandboxPerTest, servicesIn } from "./sandbox.js";
+import { SWARM_HEALTHY, swarmProjects } from "./swarm-support.js";
 
 const swarm = await sharedSwarm();
 if (swarm.available) process.env.DOCKER_HOST = swarm.host;
@@ -16,7 +17,6 @@ const missing = registryMissing();
 if (missing && process.env.CI === "true") throw new Error(missing);
 
 const DOCKERFILE = `FROM slipway-local/node:20\nARG APP_BUILD\nLABEL dev.slipway.test.build=$APP_BUILD\nCOPY server.mjs /app/server.mjs\nWORKDIR /app\nCMD ["node", "server.mjs"]\n`;
-const HEALTHY = `["CMD", "node", "-e", "require('http').get('http://127.0.0.1:'+process.env.PORT,r=>process.exit(r.statusCode===200?0:1)).on('error',()=>process.exit(1))"]`;
 const MANIFEST_V2 = "application/vnd.docker.distribution.manifest.v2+json";
 
 /** `web` ×2 on Swarm (each version its own image), its release images pushed to `registry` (`x-slipway.registry`). */
@@ -30,7 +30,7 @@ services:
     environment:
       APP_VERSION: ${version}
     healthcheck:
-      test: ${HEALTHY}
+      test: ${SWARM_HEALTHY}
       interval: 2s
       timeout: 10s
       retries: 2
@@ -53,28 +53,15 @@ const filesUnder = (dir: string): string[] =>
 describe.skipIf(!swarm.available || missing !== undefined)("swarm with x-slipway.registry", PATIENT, () => {
   const sandbox = sandboxPerTest();
   const registries: TestRegistry[] = [];
-  const projects: string[] = [];
   const env: Record<string, string> = swarm.available ? { DOCKER_HOST: swarm.host } : {};
   const docker = () => connectEngine();
-  const make = (files: Record<string, string>): Sandbox => {
-    const s = sandbox({ ...files, "app/Dockerfile": DOCKERFILE });
-    projects.push(s.project);
-    return s;
-  };
+  const make = swarmProjects(sandbox, DOCKERFILE, []);
   const webImage = async (project: string) => {
     const [service] = await docker().listServices({ filters: { name: [`${project}_web`] } });
     return (service?.Spec?.TaskTemplate as { ContainerSpec?: { Image?: string } } | undefined)?.ContainerSpec
       ?.Image;
   };
   afterAll(async () => {
-    for (const project of projects)
-      for (const service of await docker().listServices({
-        filters: { label: [`com.docker.compose.project=${project}`] },
-      }))
-        await docker()
-          .getService(service.ID)
-          .remove()
-          .catch(() => {});
     await Promise.all(registries.map((registry) => registry.stop()));
   }, 120_000);
 

@@ -1,26 +1,14 @@
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { connectEngine } from "../../src/targets/docker/engine.js";
-import { imageRepository } from "../../src/targets/docker/image.js";
 import { sharedSwarm } from "../docker/swarm.js";
 import { answer, load } from "./http.js";
 import { isAlive } from "./procs.js";
-import {
-  eventually,
-  finished,
-  freePort,
-  PATIENT,
-  type Sandbox,
-  sandboxPerTest,
-  servicesIn,
-} from "./sandbox.js";
+import { eventually, finished, freePort, PATIENT, sandboxPerTest, servicesIn } from "./sandbox.js";
+import { SWARM_DOCKERFILE, SWARM_HEALTHY, swarmProjects } from "./swarm-support.js";
 
 const swarm = await sharedSwarm();
 // The CLI gets it through its environment; this file's own engine client (cleanup, checks) reads it here.
 if (swarm.available) process.env.DOCKER_HOST = swarm.host;
-
-const DOCKERFILE = `FROM slipway-local/node:20\nCOPY server.mjs /app/server.mjs\nWORKDIR /app\nCMD ["node", "server.mjs"]\n`;
-/** Healthy once the app answers on its slot's port (Swarm waits for it before a task counts as running). */
-const HEALTHY = `["CMD", "node", "-e", "require('http').get('http://127.0.0.1:'+process.env.PORT,r=>process.exit(r.statusCode===200?0:1)).on('error',()=>process.exit(1))"]`;
 
 /**
  * `web` (2 replicas, Swarm rolling update) published on a loopback port through slipway's router,
@@ -35,7 +23,7 @@ services:
     environment:
       APP_VERSION: ${version}
     healthcheck:
-      test: ${HEALTHY}
+      test: ${SWARM_HEALTHY}
       interval: 2s
       timeout: 10s
       retries: 2
@@ -60,35 +48,11 @@ x-slipway:
 
 describe.skipIf(!swarm.available)("the swarm target through bin/slipway", PATIENT, () => {
   const sandbox = sandboxPerTest();
-  const projects: string[] = [];
   const env: Record<string, string> = swarm.available ? { DOCKER_HOST: swarm.host } : {};
   const docker = () => connectEngine();
-  const make = (files: Record<string, string>): Sandbox => {
-    const s = sandbox({ ...files, "app/Dockerfile": DOCKERFILE });
-    projects.push(s.project);
-    return s;
-  };
+  const make = swarmProjects(sandbox, SWARM_DOCKERFILE, ["web", "worker"]);
   const servicesOf = async (project: string) =>
     docker().listServices({ filters: { label: [`com.docker.compose.project=${project}`] } });
-  afterAll(async () => {
-    for (const project of projects) {
-      for (const service of await servicesOf(project))
-        await docker()
-          .getService(service.ID)
-          .remove()
-          .catch(() => {});
-      for (const name of ["web", "worker"]) {
-        const images = await docker().listImages({
-          filters: { reference: [imageRepository(project, name)] },
-        });
-        for (const image of images)
-          await docker()
-            .getImage(image.Id)
-            .remove({ force: true })
-            .catch(() => {});
-      }
-    }
-  }, 120_000);
 
   it("deploys web ×2 and a worker that reaches it by name, updates under load with 0 failed requests, and rolls back without a rebuild", async () => {
     const [port, workerPort] = [await freePort(), await freePort()];
@@ -136,7 +100,7 @@ describe.skipIf(!swarm.available)("the swarm target through bin/slipway", PATIEN
 
     // v2 listens, but its healthcheck fails: Swarm stops the task and rolls the update back itself.
     const failing = compose(port, workerPort, "v2").replace(
-      HEALTHY,
+      SWARM_HEALTHY,
       // A cheap probe (the image's dash): this machine's two cores also run the load and both releases.
       `["CMD-SHELL", "echo probe says: no database; exit 1"]`,
     );
