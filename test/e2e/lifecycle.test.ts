@@ -53,7 +53,8 @@ volumes:
     const unknown = await s.cli(["restart", "nosuch"]);
     expect(unknown.code).not.toBe(0);
     expect(unknown.stderr + unknown.stdout).toContain("E_SERVICE_NOT_FOUND");
-    expect((await s.ps()).instances.map((i) => i.pid)).toEqual(second.map((i) => i.pid));
+    const pids = (instances: readonly { pid: number }[]) => instances.map((i) => i.pid).sort((a, b) => a - b);
+    expect(pids((await s.ps()).instances)).toEqual(pids(second));
     expect(s.servicePids()).toEqual(second.map((i) => i.pid).sort((a, b) => a - b));
     expect((await answer(port)).version).toBe("v1");
 
