@@ -35,12 +35,38 @@ export interface EngineDump {
   readonly contents: Promise<BackupContents>;
 }
 
+/**
+ * The decoded bytes of a checked backup from some offset on, as the output of decoder processes
+ * (`zstd -dc | tail -c +N`): handed as stdin to the engine's own tool, no byte passes through Node.
+ */
+export interface DecodedPipe {
+  /**
+   * Starts the decoders and returns the pipe they write to, to be given at once (in the same tick:
+   * slipway's event loop would read from it) as a tool's stdin (`startTool`'s `stdin`). Once only.
+   */
+  start(): Readable;
+  /**
+   * Settles when the decoders have ended: `whole` when they decoded and wrote out every byte,
+   * `cut` when the reader closed its end first (the rest was not decoded), or when they were
+   * stopped before they started. Rejects with `E_BACKUP_CORRUPT` when the backup does not decode.
+   */
+  readonly done: Promise<"whole" | "cut">;
+  /** Ends the decoders that still run (and closes the backup when they never started). */
+  stop(): void;
+}
+
 /** Passed to every restore and verification. */
 export interface RestoreContext {
   /** Id of the backup, used to name scratch databases and temporary files. */
   readonly id: string;
   /** Directory for temporary files. Default the system's. */
   readonly tmpDir?: string;
+  /**
+   * Offered for a backup that decodes without Node (not encrypted): the same bytes as `input` from
+   * byte `from` on, as a `DecodedPipe`, once the backup passed its check. An engine that takes it
+   * reads `input` only for its head and destroys it. Without it, everything comes through `input`.
+   */
+  readonly pipe?: (from: number) => Promise<DecodedPipe>;
 }
 
 /** Where a restore put the data. */

@@ -3,6 +3,7 @@ import type { BackupEngine, RestoreOutcome } from "./engine.js";
 import { awaitedLater } from "./engines/tool-process.js";
 import { type BackupManifest, checkEngine } from "./manifest.js";
 import { openDecoded, openedOnRead } from "./pipeline/decode.js";
+import { decodedPipe, decodesWithoutNode } from "./pipeline/decoded-pipe.js";
 import { withVerifiedCopy } from "./pipeline/fetch-verified.js";
 import type { BackupStore } from "./store.js";
 
@@ -26,20 +27,29 @@ export interface RestoreOptions<Target> {
  * unwrap the age key (`E_BACKUP_DECRYPT`), then decrypt → decompress → engine restore, which
  * replaces nothing unless the whole stream decoded (`E_BACKUP_CORRUPT`) and the tool succeeded.
  * An engine that `inspectsBeforeReading` starts during the check, on an input that yields nothing
- * until the check passed (and fails with its error when it does not).
+ * until the check passed (and fails with its error when it does not). An unencrypted backup is also
+ * offered as a `DecodedPipe` (context.pipe), which waits for the check the same way.
  */
 export async function restoreBackup<Target>(
   options: RestoreOptions<Target>,
 ): Promise<RestoreOutcome & { readonly manifest: BackupManifest }> {
   const { engine, store, project, service, id } = options;
   const manifest = checkEngine(await readManifest(store, project, service, id), engine.kind);
-  const context = { id, ...(options.tmpDir ? { tmpDir: options.tmpDir } : {}) };
+  const base = { id, ...(options.tmpDir ? { tmpDir: options.tmpDir } : {}) };
+  const withPipe = (path: () => Promise<string>) =>
+    decodesWithoutNode(manifest)
+      ? { ...base, pipe: async (from: number) => decodedPipe(await path(), manifest, from) }
+      : base;
   const decoded = (path: string) => openDecoded(path, manifest, options.identities ?? []);
   if (!engine.inspectsBeforeReading) {
     const outcome = await withVerifiedCopy(store, manifest, options.tmpDir, async (path) => {
       const input = await decoded(path);
       try {
-        return await engine.restore(input, options.target, context);
+        return await engine.restore(
+          input,
+          options.target,
+          withPipe(async () => path),
+        );
       } finally {
         input.destroy();
       }
@@ -55,7 +65,13 @@ export async function restoreBackup<Target>(
     }),
   );
   const input = openedOnRead(async () => decoded(await verifiedPath));
-  const restoring = awaitedLater(engine.restore(input, options.target, context));
+  const restoring = awaitedLater(
+    engine.restore(
+      input,
+      options.target,
+      withPipe(() => verifiedPath),
+    ),
+  );
   try {
     const outcome = await withVerifiedCopy(store, manifest, options.tmpDir, (path) => {
       checked(path);

@@ -11,6 +11,11 @@ export interface ToolOptions {
   readonly runAs?: UnixIdentity | undefined;
   /** Default `/` (the tool's user may not be able to enter slipway's directory). */
   readonly cwd?: string;
+  /**
+   * The tool reads this pipe (another process's output, a `DecodedPipe`) as its stdin instead of one
+   * slipway writes to; slipway's own end of it is closed once the tool has it. Default a new pipe.
+   */
+  readonly stdin?: Readable;
 }
 
 const STDERR_KEEP = 16 * 1024;
@@ -29,9 +34,11 @@ export function startTool(program: string, args: readonly string[], options: Too
   const child = spawn(program, args, {
     cwd: options.cwd ?? "/",
     env: { ...process.env, ...options.env },
-    stdio: ["pipe", "pipe", "pipe"],
+    stdio: [options.stdin ?? "pipe", "pipe", "pipe"],
     ...(options.runAs ? { uid: options.runAs.uid, gid: options.runAs.gid } : {}),
   });
+  // The tool holds the pipe now; an end left open here would keep its writer from ever seeing it close.
+  options.stdin?.destroy();
   let stderr = "";
   child.stderr?.setEncoding("utf8");
   child.stderr?.on("data", (text: string) => {

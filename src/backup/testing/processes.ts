@@ -1,4 +1,22 @@
 import type { ChildProcess } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import { statFields } from "../../host/proc-stat.js";
+
+/** PIDs of this process's running (not zombie) children named `program` (`zstd`, `tail`). */
+export function runningChildren(program: string): number[] {
+  return readdirSync("/proc")
+    .filter((name) => /^\d+$/.test(name))
+    .filter((pid) => {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+        const fields = statFields(stat); // field 3 (state) at index 0, field 4 (parent) at 1
+        return stat.includes(`(${program})`) && Number(fields?.[1]) === process.pid && fields?.[0] !== "Z";
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
 
 /** Stops a child by its pid: `signal`, then SIGKILL after `graceMs`; resolves once it has exited. */
 export async function stopChild(

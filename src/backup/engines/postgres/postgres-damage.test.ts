@@ -115,6 +115,43 @@ describe("PostgreSQL backups that must not restore, or must not replace anything
       }
     });
 
+    // Past the archive's head the bytes go from zstd straight to pg_restore (a DecodedPipe): damage
+    // there is found by the decoder, while or after pg_restore ran, and still replaces nothing.
+    it.each([
+      ["its zstd checksum, after every byte decoded", (bytes: Buffer) => [bytes.length - 2]],
+      ["its second half", (bytes: Buffer) => [0.6, 0.7, 0.8].map((at) => Math.floor(bytes.length * at))],
+    ])(
+      "an object damaged in %s (manifest rewritten to match) fails with E_BACKUP_CORRUPT; nothing is replaced",
+      async (_, where) => {
+        const path = objectPath(manifestId);
+        const original = readFileSync(path);
+        const manifest = await readManifest(localStore, project, "guarded", manifestId);
+        const altered = Buffer.from(original);
+        for (const at of where(altered)) altered[at] = (altered[at] ?? 0) ^ 0x5a;
+        writeFileSync(path, altered);
+        await writeManifest(localStore, {
+          ...manifest,
+          sha256: createHash("sha256").update(altered).digest("hex"),
+        });
+        try {
+          for (const target of [{}, { mode: "in-place" as const }]) {
+            await expect(restoreBackup({ ...options(), target })).rejects.toMatchObject({
+              code: "E_BACKUP_CORRUPT",
+              message: expect.stringMatching(/does not decode: zstd exited with code 1/),
+            });
+          }
+          expect(await tableChecksums(pg, "guarded")).toEqual(before);
+          expect(await databasesLike(pg, "_restore_")).toEqual([]);
+          const verified = await verifyBackup({ ...options(), record: false });
+          expect(verified.details.error?.code).toBe("E_BACKUP_CORRUPT");
+          expect(await databasesLike(pg, "_verify_")).toEqual([]);
+        } finally {
+          writeFileSync(path, original);
+          await writeManifest(localStore, manifest);
+        }
+      },
+    );
+
     it("row counts that differ from the manifest fail verification", async () => {
       const manifest = await readManifest(localStore, project, "guarded", manifestId);
       await writeManifest(localStore, {

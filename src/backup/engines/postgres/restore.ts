@@ -1,8 +1,8 @@
 import type { Readable } from "node:stream";
-import type { RestoreContext, RestoreOutcome } from "../../engine.js";
+import type { DecodedPipe, RestoreContext, RestoreOutcome } from "../../engine.js";
 import { BackupError, messageOf } from "../../errors.js";
 import { feedTool, startTool } from "../tool-process.js";
-import { readArchive } from "./archive.js";
+import { archivePrefix, readArchive } from "./archive.js";
 import { pgRestoreArgs } from "./argv.js";
 import { type PgConnection, pgEnv, pgTool } from "./connection.js";
 import { missingRolesScript } from "./globals.js";
@@ -58,23 +58,31 @@ export async function restorePostgres(
   const name = target.database ?? connection.database;
   const admin = maintenanceDatabase(name);
   const session = PsqlSession.open(connection, admin);
-  let prepared: { exists: boolean; notes: string[]; dump: Readable; scratch?: string };
+  let prepared: Awaited<ReturnType<typeof prepare>>;
   try {
     prepared = await prepare(session, connection, name, input, target, context);
   } finally {
     await session.close();
   }
-  const { exists, notes, dump, scratch } = prepared;
+  const { exists, notes, dump, globals, scratch } = prepared;
   const place = `database ${name} on ${connection.host}:${connection.port}`;
+  const jobs = target.jobs ?? 1;
   if (scratch === undefined) {
-    await runPgRestore(connection, name, dump, true, `restoring ${place} in place failed; it is unchanged`);
+    const source = await dumpSource(input, dump, globals, context);
+    await runPgRestore(connection, name, source, true, `restoring ${place} in place failed; it is unchanged`);
     return { restoredTo: place, notes };
   }
   try {
     const failure = `restoring into scratch database ${scratch} failed; ${name} is unchanged`;
-    const jobs = target.jobs ?? 1;
     if (jobs > 1) await restoreInSections(connection, scratch, dump, failure, context.tmpDir, jobs);
-    else await runPgRestore(connection, scratch, dump, false, failure);
+    else
+      await runPgRestore(
+        connection,
+        scratch,
+        await dumpSource(input, dump, globals, context),
+        false,
+        failure,
+      );
     if (!exists) {
       await psqlRun(connection, admin, renameDatabaseSql(scratch, name));
       return { restoredTo: place, notes };
@@ -111,7 +119,7 @@ async function prepare(
   input: Readable,
   target: PostgresRestoreTarget,
   context: RestoreContext,
-): Promise<{ exists: boolean; notes: string[]; dump: Readable; scratch?: string }> {
+): Promise<{ exists: boolean; notes: string[]; dump: Readable; globals: Buffer; scratch?: string }> {
   const server = JSON.parse((await session.query(inspectQuery(name))).trim()) as {
     exists: boolean;
     roles: string[];
@@ -145,7 +153,7 @@ async function prepare(
         notes.push("created the roles this server lacked");
       }
     }
-    return { exists: server.exists, notes, dump, ...(scratch !== undefined ? { scratch } : {}) };
+    return { exists: server.exists, notes, dump, globals, ...(scratch !== undefined ? { scratch } : {}) };
   } catch (error) {
     if (scratch !== undefined) {
       await psqlRun(connection, maintenanceDatabase(name), dropDatabaseSql(scratch)).catch(() => {});
@@ -154,11 +162,34 @@ async function prepare(
   }
 }
 
-/** Feeds a pg_dump stream to pg_restore; a tool failure becomes `E_BACKUP_RESTORE`, a damaged input keeps its own code. */
+/** The pg_dump bytes for pg_restore: through Node (`stream`), or straight from the decoder processes (`pipe`). */
+export type DumpSource = { readonly stream: Readable } | { readonly pipe: DecodedPipe };
+
+/**
+ * The dump that follows the archive's head: from the decoder processes when the backup offers them
+ * (`context.pipe`; the Node stream that delivered the head is then closed), else `dump`.
+ */
+export async function dumpSource(
+  input: Readable,
+  dump: Readable,
+  globals: Buffer,
+  context: { readonly pipe?: (from: number) => Promise<DecodedPipe> },
+): Promise<DumpSource> {
+  if (!context.pipe) return { stream: dump };
+  dump.destroy();
+  input.destroy();
+  return { pipe: await context.pipe(archivePrefix(globals).length) };
+}
+
+/**
+ * Runs pg_restore on a dump; a tool failure becomes `E_BACKUP_RESTORE`, a damaged input keeps its
+ * own code. From a pipe, the restore counts only when the decoders also decoded to the end: a
+ * pg_restore that stops reading early (`cut`) fails it, as a failed decoder does.
+ */
 export async function runPgRestore(
   connection: PgConnection,
   database: string,
-  dump: Readable,
+  source: DumpSource,
   clean: boolean,
   failure: string,
   dataOnlyOwnership = false,
@@ -169,10 +200,29 @@ export async function runPgRestore(
     {
       env: pgEnv(connection),
       runAs: connection.runAs,
+      ...("pipe" in source ? { stdin: source.pipe.start() } : {}),
     },
   );
-  await feedTool(tool, dump).catch((error: unknown) => {
+  const asFailure = (error: unknown): never => {
     if (error instanceof BackupError && error.code !== "E_BACKUP_TOOL") throw error;
     throw new BackupError("E_BACKUP_RESTORE", `${failure}: ${messageOf(error)}`, undefined, { cause: error });
-  });
+  };
+  if ("stream" in source) {
+    await feedTool(tool, source.stream).catch(asFailure);
+    return;
+  }
+  try {
+    const [restored, decoded] = await Promise.allSettled([tool.exited, source.pipe.done]);
+    // A backup that does not decode explains pg_restore's failure better than pg_restore does.
+    const corrupt =
+      decoded.status === "rejected" && (decoded.reason as BackupError).code === "E_BACKUP_CORRUPT";
+    if (corrupt) throw decoded.reason;
+    if (restored.status === "rejected") asFailure(restored.reason);
+    if (decoded.status === "rejected") asFailure(decoded.reason);
+    if (decoded.status === "fulfilled" && decoded.value === "cut") {
+      asFailure(new Error("pg_restore ended before it had read the whole backup"));
+    }
+  } finally {
+    source.pipe.stop();
+  }
 }

@@ -4,7 +4,7 @@ import { BackupError, messageOf } from "../../errors.js";
 import { readArchive } from "./archive.js";
 import type { PgConnection } from "./connection.js";
 import { PsqlSession, psqlRun } from "./psql.js";
-import { runPgRestore } from "./restore.js";
+import { dumpSource, runPgRestore } from "./restore.js";
 import { maintenanceDatabase, scratchDatabaseName } from "./scratch.js";
 import { countRowsQuery, createDatabaseLikeSql, dropDatabaseSql, TABLES_QUERY } from "./sql.js";
 
@@ -20,11 +20,12 @@ export async function verifyPostgres(
   const expected = recordedCounts(context.contents);
   const scratch = scratchDatabaseName(connection.database, "verify", context.id);
   const admin = maintenanceDatabase(scratch);
-  const { dump } = await readArchive(input);
+  const { globals, dump } = await readArchive(input);
   await psqlRun(connection, admin, createDatabaseLikeSql(scratch, connection.database));
   const checks: CheckResult[] = [];
   try {
-    await runPgRestore(connection, scratch, dump, false, `pg_restore into ${scratch} failed`, true);
+    const source = await dumpSource(input, dump, globals, context);
+    await runPgRestore(connection, scratch, source, false, `pg_restore into ${scratch} failed`, true);
     checks.push({ name: "restore", ok: true, message: `restored into scratch database ${scratch}` });
     // One session for the counts and then the user's check (whose error ends the session).
     const session = PsqlSession.open(connection, scratch);
