@@ -7,7 +7,7 @@
  *  - restore: slipway's restoreBackup (sha256 of the stored object, scratch database, rename) vs
  *    `gunzip | pg_restore` of the baseline's own backup, and `zstd -dc | pg_restore` of slipway's object
  *    (the same dump, the same decoder), alternated,
- *    5 rounds each (BENCH_RESTORE_ROUNDS), load average recorded; target: the median of the per-round
+ *    9 rounds each (BENCH_RESTORE_ROUNDS), load average recorded; target: the median of the per-round
  *    ratios ≥ 1.0 against both baselines
  * Exits 1 when either target is missed.
  * Everything it starts (server, files) is removed at the end, also on failure.
@@ -30,7 +30,7 @@ import { resolveUser } from "../src/host/users.js";
 
 const SCALE = Number(process.env.BENCH_SCALE ?? "1");
 const ROUNDS = 3;
-const RESTORE_ROUNDS = Number(process.env.BENCH_RESTORE_ROUNDS ?? "5");
+const RESTORE_ROUNDS = Number(process.env.BENCH_RESTORE_ROUNDS ?? "9");
 const MB = 1024 * 1024;
 const n = (rows: number) => Math.max(1000, Math.round(rows * SCALE));
 
