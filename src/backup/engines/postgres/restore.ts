@@ -1,7 +1,7 @@
 import type { Readable } from "node:stream";
 import type { DecodedPipe, RestoreContext, RestoreOutcome } from "../../engine.js";
 import { BackupError, messageOf } from "../../errors.js";
-import { feedTool, startTool } from "../tool-process.js";
+import { awaitedLater, feedTool, startTool } from "../tool-process.js";
 import { archivePrefix, readArchive } from "./archive.js";
 import { pgRestoreArgs } from "./argv.js";
 import { type PgConnection, pgEnv, pgTool } from "./connection.js";
@@ -120,6 +120,9 @@ async function prepare(
   target: PostgresRestoreTarget,
   context: RestoreContext,
 ): Promise<{ exists: boolean; notes: string[]; dump: Readable; globals: Buffer; scratch?: string }> {
+  // The archive's first bytes arrive only once the backup passed its check; its head is decoded
+  // while the server is inspected and the scratch database created.
+  const archive = awaitedLater(readArchive(input));
   const server = JSON.parse((await session.query(inspectQuery(name))).trim()) as {
     exists: boolean;
     roles: string[];
@@ -141,8 +144,7 @@ async function prepare(
     await session.query(createDatabaseLikeSql(scratch, server.exists ? name : connection.database));
   }
   try {
-    // The archive's first bytes arrive only once the backup passed its check.
-    const { globals, dump } = await readArchive(input);
+    const { globals, dump } = await archive;
     const notes: string[] = [];
     if ((target.roles ?? "missing-roles") === "missing-roles") {
       const script = missingRolesScript(globals.toString("utf8"), new Set(server.roles));
