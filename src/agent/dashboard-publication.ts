@@ -1,5 +1,5 @@
 import { SlipwayError } from "../errors.js";
-import { dashboardSettings } from "../manifest/dashboard-settings.js";
+import { dashboardSettings, routedDomains } from "../manifest/dashboard-settings.js";
 import type { AppSpec } from "../manifest/model.js";
 import type { ReservedRoute, ReservedTls } from "../router/control/reserved-routes.js";
 
@@ -55,12 +55,7 @@ export function dashboardRoute(
 }
 
 /** Domains the HTTP and static routes of a spec answer for. */
-const routedDomains = (spec: AppSpec): string[] =>
-  Object.values(spec.services).flatMap((service) =>
-    service["x-slipway"].routes
-      .filter((route) => route.protocol !== "tcp")
-      .flatMap((route) => route.domains.map((domain) => domain.toLowerCase())),
-  );
+const domainsOf = (spec: AppSpec): string[] => routedDomains(spec).map((routed) => routed.domain);
 
 /**
  * Refuses, before a deploy changes anything, a spec that claims what another served project holds:
@@ -78,7 +73,7 @@ export function checkDashboardClaims(spec: AppSpec, others: readonly AppSpec[]):
       hint: `remove x-slipway.observe.dashboard.host from one of them, or \`slipway down\` ${held.project} first`,
     });
   if (mine) {
-    const routed = [spec, ...theirs].find((s) => routedDomains(s).includes(mine.host));
+    const routed = [spec, ...theirs].find((s) => domainsOf(s).includes(mine.host));
     if (routed)
       throw new SlipwayError({
         code: "E_DASHBOARD_HOST_TAKEN",
@@ -86,7 +81,7 @@ export function checkDashboardClaims(spec: AppSpec, others: readonly AppSpec[]):
         hint: "publish the dashboard on a host name of its own, such as ops.example.com",
       });
   }
-  if (held && routedDomains(spec).includes(held.host))
+  if (held && domainsOf(spec).includes(held.host))
     throw new SlipwayError({
       code: "E_DASHBOARD_HOST_TAKEN",
       message: `${held.host} is where project ${held.project} publishes the dashboard; a route of ${spec.name} cannot take it`,

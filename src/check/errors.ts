@@ -9,4 +9,5 @@ export const CHECK_ERRORS = {
   E_CHECK_REPLICAS_HOST_PORT: "several replicas publishing one fixed host port",
   E_CHECK_ROUTE_PORT: "a route port that is not one of the service's ports",
   E_CHECK_ROUTER_PORT_CONFLICT: "the router's port is a port a service listens on or publishes",
+  E_CHECK_DASHBOARD_HOST: "the published dashboard's host is also a route's domain",
 } as const satisfies ErrorCatalogue;

@@ -1,3 +1,4 @@
+import type { AppSpec } from "./model.js";
 import type { DashboardSettings } from "./schema/observe.js";
 
 /**
@@ -10,4 +11,31 @@ export function dashboardSettings(
 ): DashboardSettings | undefined {
   const dashboard = observed?.dashboard;
   return typeof dashboard === "string" ? { listen: dashboard, tls: "auto" } : dashboard;
+}
+
+/** A domain an HTTP or static route of a spec answers for (lower case), and where the route is. */
+export interface RoutedDomain {
+  readonly domain: string;
+  readonly service: string;
+  readonly route: number;
+  readonly index: number;
+}
+
+/**
+ * Every domain the spec's HTTP and static routes answer for: what the published dashboard's host
+ * must not be (`E_CHECK_DASHBOARD_HOST` in `slipway check`, `E_DASHBOARD_HOST_TAKEN` at deploy).
+ */
+export function routedDomains(spec: AppSpec): RoutedDomain[] {
+  return Object.values(spec.services).flatMap((service) =>
+    service["x-slipway"].routes.flatMap((route, routeIndex) =>
+      route.protocol === "tcp"
+        ? []
+        : route.domains.map((domain, index) => ({
+            domain: domain.toLowerCase(),
+            service: service.name,
+            route: routeIndex,
+            index,
+          })),
+    ),
+  );
 }

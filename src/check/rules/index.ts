@@ -1,4 +1,5 @@
 import type { LintRule } from "../rule.js";
+import { dashboardHost } from "./dashboard-host.js";
 import { dbPortPublic } from "./db-port-public.js";
 import { healthyDependency } from "./healthy-dependency.js";
 import { hostPortConflict } from "./host-port-conflict.js";
@@ -22,6 +23,7 @@ export const allRules: readonly LintRule[] = [
   replicasHostPort,
   routePort,
   routerPortConflict,
+  dashboardHost,
   routedNoHealthcheck,
   imageUnpinned,
   registryUnused,
