@@ -63,10 +63,11 @@ export interface RestoreContext {
   readonly tmpDir?: string;
   /**
    * Offered for a backup that decodes without Node (not encrypted): the same bytes as `input` from
-   * byte `from` on, as a `DecodedPipe`, once the backup passed its check. An engine that takes it
-   * reads `input` only for its head and destroys it. Without it, everything comes through `input`.
+   * byte `from` on, as a `DecodedPipe`, once the backup passed its check; `undefined` when this
+   * machine lacks a program of the chain (`zstd`, `gzip`, GNU `tail`). An engine that takes it reads
+   * `input` only for its head and destroys it. Without it, everything comes through `input`.
    */
-  readonly pipe?: (from: number) => Promise<DecodedPipe>;
+  readonly pipe?: (from: number) => Promise<DecodedPipe | undefined>;
 }
 
 /** Where a restore put the data. */

@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { open } from "node:fs/promises";
 import type { Readable } from "node:stream";
 import type { DecodedPipe } from "../engine.js";
+import { programVersion } from "../engines/tool-process.js";
 import { BackupError } from "../errors.js";
 import type { BackupManifest } from "../manifest.js";
 
@@ -17,12 +18,13 @@ export function decodesWithoutNode(manifest: BackupManifest): boolean {
  * the file is the decoder's stdin (`zstd -dc`, `gzip -dc`, none), `tail -c +N` skips the first
  * `from` bytes, and the tail's stdout is the pipe the engine's tool reads. Node only starts the
  * processes and reads their exit codes; their stderr is kept for the message when they fail.
+ * `undefined` when the machine lacks one of the programs: the caller then streams through Node.
  */
 export async function decodedPipe(
   path: string,
   manifest: BackupManifest,
   from: number,
-): Promise<DecodedPipe> {
+): Promise<DecodedPipe | undefined> {
   if (!decodesWithoutNode(manifest))
     throw new Error(`backup ${manifest.id} is encrypted: it decodes in Node`);
   const what = `backup ${manifest.id} of ${manifest.project}/${manifest.service}`;
@@ -32,6 +34,17 @@ export async function decodedPipe(
       : manifest.compression === "gzip"
         ? { program: "gzip", args: ["-d", "-c"] }
         : undefined;
+  // Each program answers `--version` once per process (busybox's tail does not: Node decodes then).
+  const programs = [...(decoder ? [decoder.program] : []), "tail"];
+  const present = await Promise.all(
+    programs.map((program) =>
+      programVersion(program).then(
+        () => true,
+        () => false,
+      ),
+    ),
+  );
+  if (!present.every(Boolean)) return undefined;
   const file = await open(path, "r");
   const stages: Stage[] = [];
   let settle!: (ends: Promise<("whole" | "cut")[]>) => void;

@@ -175,12 +175,13 @@ export async function dumpSource(
   input: Readable,
   dump: Readable,
   globals: Buffer,
-  context: { readonly pipe?: (from: number) => Promise<DecodedPipe> },
+  context: Pick<RestoreContext, "pipe">,
 ): Promise<DumpSource> {
-  if (!context.pipe) return { stream: dump };
+  const pipe = await context.pipe?.(archivePrefix(globals).length);
+  if (pipe === undefined) return { stream: dump };
   dump.destroy();
   input.destroy();
-  return { pipe: await context.pipe(archivePrefix(globals).length) };
+  return { pipe };
 }
 
 /**
