@@ -62,9 +62,9 @@ export interface RestoreContext {
   /** Directory for temporary files. Default the system's. */
   readonly tmpDir?: string;
   /**
-   * Offered for a backup that decodes without Node (not encrypted): the same bytes as `input` from
-   * byte `from` on, as a `DecodedPipe`, once the backup passed its check; `undefined` when this
-   * machine lacks a program of the chain (`zstd`, `gzip`, GNU `tail`). An engine that takes it reads
+   * The same bytes as `input` from byte `from` on, as a `DecodedPipe`, once the backup passed its
+   * check; `undefined` for an encrypted backup (age decrypts in Node) or when this machine lacks a
+   * program of the chain (`zstd`, `gzip`, GNU `tail`). An engine that takes it reads
    * `input` only for its head and destroys it. Without it, everything comes through `input`.
    */
   readonly pipe?: (from: number) => Promise<DecodedPipe | undefined>;

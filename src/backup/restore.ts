@@ -3,7 +3,7 @@ import type { BackupEngine, RestoreOutcome } from "./engine.js";
 import { awaitedLater } from "./engines/tool-process.js";
 import { type BackupManifest, checkEngine } from "./manifest.js";
 import { openDecoded, openedOnRead } from "./pipeline/decode.js";
-import { decodedPipe, decodesWithoutNode } from "./pipeline/decoded-pipe.js";
+import { decodedPipe } from "./pipeline/decoded-pipe.js";
 import { withVerifiedCopy } from "./pipeline/fetch-verified.js";
 import type { BackupStore } from "./store.js";
 
@@ -36,10 +36,10 @@ export async function restoreBackup<Target>(
   const { engine, store, project, service, id } = options;
   const manifest = checkEngine(await readManifest(store, project, service, id), engine.kind);
   const base = { id, ...(options.tmpDir ? { tmpDir: options.tmpDir } : {}) };
-  const withPipe = (path: () => Promise<string>) =>
-    decodesWithoutNode(manifest)
-      ? { ...base, pipe: async (from: number) => decodedPipe(await path(), manifest, from) }
-      : base;
+  const withPipe = (path: () => Promise<string>) => ({
+    ...base,
+    pipe: async (from: number) => decodedPipe(await path(), manifest, from),
+  });
   const decoded = (path: string) => openDecoded(path, manifest, options.identities ?? []);
   if (!engine.inspectsBeforeReading) {
     const outcome = await withVerifiedCopy(store, manifest, options.tmpDir, async (path) => {

@@ -4,7 +4,7 @@ import type { BackupEngine } from "./engine.js";
 import { BackupError } from "./errors.js";
 import { checkEngine, type VerifyResult } from "./manifest.js";
 import { openDecoded } from "./pipeline/decode.js";
-import { decodedPipe, decodesWithoutNode } from "./pipeline/decoded-pipe.js";
+import { decodedPipe } from "./pipeline/decoded-pipe.js";
 import { withVerifiedCopy } from "./pipeline/fetch-verified.js";
 import type { BackupStore } from "./store.js";
 
@@ -52,9 +52,7 @@ export async function verifyBackup(options: VerifyOptions): Promise<VerifyResult
           contents: manifest.contents,
           ...(options.check !== undefined ? { check: options.check } : {}),
           ...(options.tmpDir ? { tmpDir: options.tmpDir } : {}),
-          ...(decodesWithoutNode(manifest)
-            ? { pipe: (from: number) => decodedPipe(path, manifest, from) }
-            : {}),
+          pipe: (from: number) => decodedPipe(path, manifest, from),
         });
       } finally {
         input.destroy();

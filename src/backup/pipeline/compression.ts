@@ -57,6 +57,9 @@ export function compressor(compression: Compression, level?: number): Transform 
   return createGzip({ level: chosen, chunkSize: 128 * 1024, memLevel: constants.Z_DEFAULT_MEMLEVEL });
 }
 
+/** `zstd` arguments that decode stdin to stdout (also used by `decoded-pipe.ts`). */
+export const ZSTD_DECODE_ARGS: readonly string[] = ["-d", "-q", "-c"];
+
 /**
  * The reverse of `compressor`; a damaged stream errors (gzip checks its CRC and length at the end,
  * zstd its frame checksum and exits non-zero). gzip in 1 MiB chunks: fewer hops between the thread
@@ -64,7 +67,7 @@ export function compressor(compression: Compression, level?: number): Transform 
  */
 export function decompressor(compression: Compression): Transform | Duplex {
   if (compression === "none") return new PassThrough();
-  if (compression === "zstd") return toolStream("zstd", ["-d", "-q", "-c"], "E_BACKUP_CORRUPT");
+  if (compression === "zstd") return toolStream("zstd", ZSTD_DECODE_ARGS, "E_BACKUP_CORRUPT");
   return createGunzip({ chunkSize: 1024 * 1024 });
 }
 

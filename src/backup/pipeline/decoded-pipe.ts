@@ -5,32 +5,28 @@ import type { DecodedPipe } from "../engine.js";
 import { programVersion } from "../engines/tool-process.js";
 import { BackupError } from "../errors.js";
 import type { BackupManifest } from "../manifest.js";
+import { ZSTD_DECODE_ARGS } from "./compression.js";
 
 const STDERR_KEEP = 4 * 1024;
-
-/** Whether a backup can be decoded by processes alone: every backup that is not encrypted (age runs in Node). */
-export function decodesWithoutNode(manifest: BackupManifest): boolean {
-  return !manifest.encryption;
-}
 
 /**
  * The decoded bytes of a checked local copy (`path`) of an unencrypted backup from byte `from` on:
  * the file is the decoder's stdin (`zstd -dc`, `gzip -dc`, none), `tail -c +N` skips the first
  * `from` bytes, and the tail's stdout is the pipe the engine's tool reads. Node only starts the
  * processes and reads their exit codes; their stderr is kept for the message when they fail.
- * `undefined` when the machine lacks one of the programs: the caller then streams through Node.
+ * `undefined` for an encrypted backup (age decrypts in Node) or when the machine lacks one of the
+ * programs: the caller then streams through Node.
  */
 export async function decodedPipe(
   path: string,
   manifest: BackupManifest,
   from: number,
 ): Promise<DecodedPipe | undefined> {
-  if (!decodesWithoutNode(manifest))
-    throw new Error(`backup ${manifest.id} is encrypted: it decodes in Node`);
+  if (manifest.encryption) return undefined;
   const what = `backup ${manifest.id} of ${manifest.project}/${manifest.service}`;
   const decoder =
     manifest.compression === "zstd"
-      ? { program: "zstd", args: ["-d", "-q", "-c"] }
+      ? { program: "zstd", args: ZSTD_DECODE_ARGS }
       : manifest.compression === "gzip"
         ? { program: "gzip", args: ["-d", "-c"] }
         : undefined;

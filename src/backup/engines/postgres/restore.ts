@@ -66,7 +66,6 @@ export async function restorePostgres(
   }
   const { exists, notes, dump, globals, scratch } = prepared;
   const place = `database ${name} on ${connection.host}:${connection.port}`;
-  const jobs = target.jobs ?? 1;
   if (scratch === undefined) {
     const source = await dumpSource(input, dump, globals, context);
     await runPgRestore(connection, name, source, true, `restoring ${place} in place failed; it is unchanged`);
@@ -74,6 +73,7 @@ export async function restorePostgres(
   }
   try {
     const failure = `restoring into scratch database ${scratch} failed; ${name} is unchanged`;
+    const jobs = target.jobs ?? 1;
     if (jobs > 1) await restoreInSections(connection, scratch, dump, failure, context.tmpDir, jobs);
     else
       await runPgRestore(

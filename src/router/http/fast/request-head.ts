@@ -45,7 +45,8 @@ export interface FastRequestHead {
 export type HeadScan =
   | {
       readonly kind: "request";
-      readonly head: FastRequestHead /** Offset just past the head. */;
+      readonly head: FastRequestHead;
+      /** Offset just past the head. */
       readonly end: number;
     }
   | { readonly kind: "incomplete" }
